@@ -1,0 +1,60 @@
+"""Settings from the environment (and an optional .env file), read in one place."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_FILE = "coach.db"
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+# Where an admin finds each credential; used in the message shown when one is missing.
+CREDENTIAL_SOURCES = {
+    "SLACK_BOT_TOKEN": "api.slack.com/apps > your app > OAuth & Permissions > "
+    "Bot User OAuth Token (xoxb-...)",
+    "SLACK_SIGNING_SECRET": "api.slack.com/apps > your app > Basic Information > "
+    "App Credentials > Signing Secret",
+    "SLACK_APP_TOKEN": "api.slack.com/apps > your app > Basic Information > App-Level Tokens "
+    "(scope connections:write, xapp-...)",
+}
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; see the README for what each variable does."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = SLACK_API_DEFAULT
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
+    )
+    port: int = 3000
+    web_concurrency: int = 2
+    log_level: str = "INFO"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return normalize_database_url(self.database_url)
+
+    def missing(self, *names: str) -> list[str]:
+        """The environment variable names among `names` that hold no value."""
+        return [name for name in names if not getattr(self, name.lower())]
+
+
+def normalize_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, whatever scheme a hosting provider hands out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
