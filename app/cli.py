@@ -1,0 +1,110 @@
+"""The `coach` command: run the web app, Socket Mode, migrations (and, later, the scheduler)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+from slack_sdk.errors import SlackApiError
+
+from app import migrate
+from app.config import CREDENTIAL_SOURCES, Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def require_credentials(settings: Settings, *names: str) -> None:
+    """Stop with a message naming each missing variable and where to find it; no traceback."""
+    missing = settings.missing(*names)
+    if not missing:
+        return
+    lines = ["The Slack credentials are not set. Put them in the environment or in a .env file:"]
+    lines += [f"  {name}: {CREDENTIAL_SOURCES[name]}" for name in missing]
+    lines.append("See the README, section 'Create the Slack app'.")
+    raise click.ClickException("\n".join(lines))
+
+
+def check_bot_token(settings: Settings) -> None:
+    """Fail early and clearly when Slack refuses the bot token, before workers start."""
+    from app.web import make_slack_client
+
+    try:
+        make_slack_client(settings).auth_test()
+    except SlackApiError as error:
+        raise click.ClickException(
+            f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}). "
+            f"Copy it again from {CREDENTIAL_SOURCES['SLACK_BOT_TOKEN']}."
+        ) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"Could not reach Slack at {settings.slack_api_url}: {error}"
+        ) from None
+
+
+@click.group()
+def main() -> None:
+    """Commitment coach for Slack."""
+    _configure_logging(get_settings())
+
+
+@main.command()
+def migrate_command() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    settings = get_settings()
+    try:
+        migrate.upgrade(settings.sqlalchemy_url)
+    except Exception as error:  # shown to an admin at deploy time, not a traceback
+        raise click.ClickException(f"Migration failed on DATABASE_URL: {error}") from None
+    click.echo("Database schema is up to date.")
+
+
+main.add_command(migrate_command, name="migrate")
+
+
+@main.command()
+@click.option("--port", type=int, default=None, help="HTTP port (default: PORT or 3000).")
+@click.option("--workers", type=int, default=None, help="Processes (default: WEB_CONCURRENCY).")
+def serve(port: int | None, workers: int | None) -> None:
+    """Serve Slack's Request URL (/slack/events) and /healthz with gunicorn."""
+    from app.server import serve_with_gunicorn
+
+    settings = get_settings()
+    require_credentials(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    check_bot_token(settings)
+    serve_with_gunicorn(
+        settings, port=port or settings.port, workers=workers or settings.web_concurrency
+    )
+
+
+@main.command()
+def socket() -> None:
+    """Run over Socket Mode, for development without a public URL."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from app.db import make_engine, make_session_factory
+    from app.domain import when
+    from app.slack.bolt import build_app
+    from app.slack.services import Services
+    from app.web import make_slack_client
+
+    settings = get_settings()
+    require_credentials(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    check_bot_token(settings)
+    services = Services(sessions=make_session_factory(make_engine(settings.sqlalchemy_url)))
+    # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.
+    bolt = build_app(settings.slack_signing_secret, make_slack_client(settings), services)
+    when.warm_up()
+    click.echo("Connected over Socket Mode. Press Ctrl+C to stop.")
+    SocketModeHandler(bolt, settings.slack_app_token).start()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

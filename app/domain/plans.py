@@ -1,0 +1,275 @@
+"""Plans for sales interactions: reading the rep's input, checking it, saving it once."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import insert_unless_exists
+from app.domain import when
+from app.domain.workspace import Workspace
+from app.models import (
+    ACCOUNT_NAME_MAX,
+    WHEN_TEXT_MAX,
+    Account,
+    Interaction,
+    InteractionKind,
+    Origin,
+    Stage,
+)
+
+OBJECTIVE_MAX = 1000
+E = TypeVar("E", bound=enum.StrEnum)
+# A plan may be written just after the interaction (a call that came in early), not days later.
+PLAN_ALLOW_PAST = timedelta(days=1)
+
+
+class PlanField(enum.StrEnum):
+    ACCOUNT = "account"
+    KIND = "kind"
+    WHEN = "when"
+    STAGE = "stage"
+    OBJECTIVE = "objective"
+    MINIMUM = "minimum"
+
+
+FIELD_LIMITS = {
+    PlanField.ACCOUNT: ACCOUNT_NAME_MAX,
+    PlanField.WHEN: WHEN_TEXT_MAX,
+    PlanField.OBJECTIVE: OBJECTIVE_MAX,
+    PlanField.MINIMUM: OBJECTIVE_MAX,
+}
+
+# Words a rep may put after the account in `/precall Acme Corp demo tomorrow 2pm`.
+KIND_WORDS = {
+    "meeting": InteractionKind.MEETING,
+    "call": InteractionKind.CALL,
+    "email": InteractionKind.EMAIL,
+    "e-mail": InteractionKind.EMAIL,
+    "text": InteractionKind.TEXT,
+    "sms": InteractionKind.TEXT,
+}
+STAGE_WORDS = {
+    "discovery": Stage.DISCOVERY,
+    "intro": Stage.DISCOVERY,
+    "demo": Stage.DEMO,
+    "evaluation": Stage.DEMO,
+    "proposal": Stage.PROPOSAL,
+    "negotiation": Stage.NEGOTIATION,
+    "closing": Stage.CLOSING,
+}
+
+
+@dataclass(frozen=True)
+class PlanPrefill:
+    """What `/precall <text>` already says about the interaction."""
+
+    account: str | None = None
+    when_text: str | None = None
+    kind: InteractionKind | None = None
+    stage: Stage | None = None
+
+
+def read_command_text(text: str, now: datetime) -> PlanPrefill:
+    """Split `Acme Corp demo tomorrow 2pm` into account, stage/kind words and the "when".
+
+    Runs before the modal opens, so before the rep's zone is known: UTC is good enough
+    to tell whether the trailing words are a date; the modal reads them again later.
+    """
+    text = " ".join(text.split())[: ACCOUNT_NAME_MAX + WHEN_TEXT_MAX]
+    if not text:
+        return PlanPrefill()
+    when_text = None
+    span = when.find_when_phrase(text, "UTC", now)
+    if span:
+        when_text = text[span[0] : span[1]].strip()
+        text = text[: span[0]]
+    words = text.split()
+    kind = stage = None
+    # Only trailing keywords are taken, so an account named "Demo Systems" stays whole.
+    while len(words) > 1:
+        word = words[-1].lower().strip(",.;:")
+        if kind is None and word in KIND_WORDS:
+            kind = KIND_WORDS[word]
+        elif stage is None and word in STAGE_WORDS:
+            stage = STAGE_WORDS[word]
+        else:
+            break
+        words.pop()
+    account = " ".join(words).strip(" ,;:-") or None
+    return PlanPrefill(account=account, when_text=when_text, kind=kind, stage=stage)
+
+
+@dataclass(frozen=True)
+class PlanForm:
+    """The plan as the rep typed it, before any checking."""
+
+    account: str | None
+    kind: str | None
+    when_text: str | None
+    stage: str | None
+    objective: str | None
+    minimum_commitment: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanDraft:
+    """A checked plan, ready to save."""
+
+    account_name: str
+    kind: InteractionKind
+    stage: Stage
+    scheduled_at: datetime
+    when_text: str
+    objective: str
+    minimum_commitment: str | None
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    draft: PlanDraft | None
+    errors: dict[PlanField, str] = field(default_factory=dict)
+    reading: when.WhenReading | None = None
+
+
+def clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
+    """Every problem with the plan, each under its field; a draft only when there is none."""
+    errors: dict[PlanField, str] = {}
+    values = {
+        PlanField.ACCOUNT: clean(form.account),
+        PlanField.WHEN: clean(form.when_text),
+        PlanField.OBJECTIVE: clean(form.objective),
+        PlanField.MINIMUM: clean(form.minimum_commitment),
+    }
+    for name, limit in FIELD_LIMITS.items():
+        if len(values[name]) > limit:
+            errors[name] = f"Keep this under {limit} characters (it has {len(values[name])})."
+    if not values[PlanField.ACCOUNT]:
+        errors.setdefault(PlanField.ACCOUNT, "Name the account or prospect.")
+    if not values[PlanField.OBJECTIVE]:
+        errors.setdefault(
+            PlanField.OBJECTIVE,
+            "Write the commitment objective: what the customer will agree to do, and when.",
+        )
+    kind = _member(InteractionKind, form.kind)
+    if kind is None:
+        errors[PlanField.KIND] = "Choose meeting, call, email or text."
+    stage = _member(Stage, form.stage)
+    if stage is None:
+        errors[PlanField.STAGE] = "Choose the stage of the sale."
+    reading = None
+    if PlanField.WHEN not in errors:
+        reading = when.read_when(values[PlanField.WHEN], zone, now, allow_past=PLAN_ALLOW_PAST)
+        if not reading.ok:
+            errors[PlanField.WHEN] = reading.problem or "I could not read this date."
+    if errors:
+        return PlanCheck(draft=None, errors=errors, reading=reading)
+    assert reading is not None and reading.at is not None and kind and stage
+    draft = PlanDraft(
+        account_name=" ".join(values[PlanField.ACCOUNT].split()),
+        kind=kind,
+        stage=stage,
+        scheduled_at=reading.at.astimezone(UTC).replace(second=0, microsecond=0),
+        when_text=values[PlanField.WHEN],
+        objective=values[PlanField.OBJECTIVE],
+        minimum_commitment=values[PlanField.MINIMUM] or None,
+    )
+    return PlanCheck(draft=draft, reading=reading)
+
+
+def _member(enum_class: type[E], value: str | None) -> E | None:
+    try:
+        return enum_class(value) if value else None
+    except ValueError:
+        return None
+
+
+def account_key(name: str) -> str:
+    """Names that differ only in case, spacing or trailing punctuation are one account."""
+    return re.sub(r"\s+", " ", name).strip(" .,;").casefold()
+
+
+def find_or_create_account(session: Session, workspace: Workspace, name: str) -> Account:
+    key = account_key(name)
+    insert_unless_exists(
+        session,
+        Account,
+        {**workspace.columns, "name": name, "name_key": key},
+        ("team_id", "name_key"),
+    )
+    account = session.scalar(
+        select(Account).where(Account.team_id == workspace.team_id, Account.name_key == key)
+    )
+    assert account is not None
+    return account
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    interaction: Interaction
+    created: bool
+    changed: bool
+
+
+def save_plan(
+    session: Session, workspace: Workspace, rep_user_id: str, draft: PlanDraft, now: datetime
+) -> SavedPlan:
+    """Store the plan; the same account and time again updates it instead of adding another.
+
+    A resubmission of identical content changes nothing (and so sends nothing): that is
+    what makes a double-clicked submit harmless.
+    """
+    account = find_or_create_account(session, workspace, draft.account_name)
+    plan_columns = {
+        "kind": draft.kind,
+        "stage": draft.stage,
+        "when_text": draft.when_text,
+        "objective": draft.objective,
+        "minimum_commitment": draft.minimum_commitment,
+    }
+    new_id = insert_unless_exists(
+        session,
+        Interaction,
+        {
+            **workspace.columns,
+            "rep_user_id": rep_user_id,
+            "account_id": account.id,
+            "scheduled_at": draft.scheduled_at,
+            "origin": Origin.PRECALL,
+            "planned_at": now,
+            "revision": 1,
+            **plan_columns,
+        },
+        ("team_id", "rep_user_id", "account_id", "scheduled_at"),
+    )
+    interaction = session.scalar(
+        select(Interaction)
+        .where(
+            Interaction.team_id == workspace.team_id,
+            Interaction.rep_user_id == rep_user_id,
+            Interaction.account_id == account.id,
+            Interaction.scheduled_at == draft.scheduled_at,
+        )
+        .with_for_update()
+    )
+    assert interaction is not None
+    if new_id is not None:
+        return SavedPlan(interaction, created=True, changed=True)
+    changed = any(getattr(interaction, name) != value for name, value in plan_columns.items())
+    if changed or interaction.planned_at is None:
+        for name, value in plan_columns.items():
+            setattr(interaction, name, value)
+        interaction.planned_at = interaction.planned_at or now
+        interaction.revision += 1
+        changed = True
+    return SavedPlan(interaction, created=False, changed=changed)

@@ -1,0 +1,47 @@
+"""Running the web app under gunicorn, the production WSGI server, from `coach serve`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from app.config import Settings
+
+# Bolt acks from a listener thread while the request thread waits, so threads, not processes,
+# carry the concurrency; a few processes spread the Python work over the cores.
+THREADS_PER_WORKER = 8
+
+
+class CoachServer(BaseApplication):
+    """gunicorn's documented custom-application hook: each worker builds its own app."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]):
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from app.web import create_web_app
+
+        return create_web_app(self.settings)
+
+
+def serve_with_gunicorn(settings: Settings, *, port: int, workers: int) -> None:
+    CoachServer(
+        settings,
+        {
+            "bind": f"0.0.0.0:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": THREADS_PER_WORKER,
+            "accesslog": "-",
+            "loglevel": settings.log_level.lower(),
+            # Slack gives up after 3 s; a stuck request should not hold a thread for long.
+            "timeout": 30,
+        },
+    ).run()

@@ -1,0 +1,59 @@
+"""The Bolt app: verification, the services middleware, every listener, and error handling."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+
+from app.slack.listeners import precall
+from app.slack.services import SERVICES_KEY, Services
+from app.slack.views.errors import failure_modal
+
+logger = logging.getLogger(__name__)
+
+KNOWN_COMMANDS = (precall.COMMAND,)
+COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
+
+
+def build_app(signing_secret: str, client: WebClient, services: Services) -> App:
+    """A Bolt app verifying requests with `signing_secret`, calling Slack through `client`."""
+    app = App(
+        signing_secret=signing_secret,
+        client=client,
+        # Ack first, work after: the HTTP response leaves as soon as a listener acks.
+        process_before_response=False,
+    )
+
+    @app.middleware
+    def provide_services(context: BoltContext, next) -> None:  # noqa: A002 (Bolt's name)
+        context[SERVICES_KEY] = services
+        next()
+
+    precall.register(app)
+
+    @app.command(re.compile(r"^/.+"))
+    def handle_unknown_command(ack, command) -> None:
+        """A command from an older manifest, or a typo'd name in a custom one."""
+        known = ", ".join(f"`{name}`" for name in KNOWN_COMMANDS)
+        ack(text=f"I don't know `{command.get('command')}`. Try {known}.")
+
+    @app.error
+    def handle_error(error: Exception, request: BoltRequest) -> BoltResponse:
+        """Never a 500 to Slack: explain to the user in the place they are."""
+        logger.exception("unhandled error in a listener", exc_info=error)
+        body = request.body or {}
+        if body.get("type") == "view_submission":
+            return BoltResponse(
+                status=200,
+                body={"response_action": "push", "view": failure_modal().to_dict()},
+            )
+        if body.get("command"):
+            return BoltResponse(
+                status=200, body={"response_type": "ephemeral", "text": COMMAND_FAILED}
+            )
+        return BoltResponse(status=200, body="")
+
+    return app

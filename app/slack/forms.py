@@ -1,0 +1,19 @@
+"""Reading submitted values out of a view's state, whatever the input element."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def submitted_value(state_values: dict[str, Any], block_id: str, action_id: str) -> str | None:
+    """The value of one input: typed text, or the chosen option's value, user or channel."""
+    element = (state_values.get(block_id) or {}).get(action_id) or {}
+    kind = element.get("type")
+    if kind in ("static_select", "radio_buttons", "external_select"):
+        return (element.get("selected_option") or {}).get("value")
+    if kind == "users_select":
+        return element.get("selected_user")
+    if kind in ("conversations_select", "channels_select"):
+        return element.get("selected_conversation") or element.get("selected_channel")
+    value = element.get("value")
+    return value if isinstance(value, str) else None

@@ -1,0 +1,119 @@
+"""/precall: open the planning modal, check the plan, save it and confirm it by DM."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db import session_scope
+from app.domain import plans
+from app.slack import delivery, profiles
+from app.slack.forms import submitted_value
+from app.slack.services import services_of, workspace_of
+from app.slack.views.formatting import zone_label
+from app.slack.views.plan_confirmation import plan_confirmation
+from app.slack.views.precall import BLOCK_FOR_FIELD, PrecallIds, PrecallMetadata, precall_modal
+
+logger = logging.getLogger(__name__)
+
+COMMAND = "/precall"
+SAVE_FAILED = (
+    "Your plan could not be saved just now, and nothing was stored. Try again in a minute."
+)
+PLAN_CONFIRMATION = "plan_confirmation"
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(handle_precall_command)
+    app.view_submission(PrecallIds.CALLBACK)(handle_precall_submission)
+
+
+def handle_precall_command(
+    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Open the planning modal at once; then show the rep's time zone in it."""
+    ack()
+    services = services_of(context)
+    prefill = plans.read_command_text(command.get("text") or "", services.now())
+    metadata = PrecallMetadata(channel_id=command.get("channel_id"))
+    try:
+        opened = client.views_open(
+            trigger_id=command["trigger_id"], view=precall_modal(prefill, metadata)
+        )["view"]
+    except SlackApiError as error:
+        logger.warning("views.open failed for /precall: %s", error.response.get("error"))
+        respond(text="Slack did not let me open the planning form in time. Try `/precall` again.")
+        return
+    workspace = workspace_of(context, command)
+    try:
+        zone = profiles.zone_for(client, services, workspace, command["user_id"])
+    except profiles.ProfileUnavailable as error:
+        # The form stays usable; the submission will look the zone up again.
+        logger.warning("no time zone for %s: %s", command["user_id"], error)
+        return
+    client.views_update(
+        view_id=opened["id"],
+        hash=opened["hash"],
+        view=precall_modal(prefill, replace(metadata, zone=zone), zone_label(zone, services.now())),
+    )
+
+
+def read_plan_form(state_values: dict) -> plans.PlanForm:
+    def value(block_id: PrecallIds) -> str | None:
+        return submitted_value(state_values, block_id, PrecallIds.INPUT)
+
+    return plans.PlanForm(
+        account=value(PrecallIds.ACCOUNT_BLOCK),
+        kind=value(PrecallIds.KIND_BLOCK),
+        when_text=value(PrecallIds.WHEN_BLOCK),
+        stage=value(PrecallIds.STAGE_BLOCK),
+        objective=value(PrecallIds.OBJECTIVE_BLOCK),
+        minimum_commitment=value(PrecallIds.MINIMUM_BLOCK),
+    )
+
+
+def handle_precall_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Check the plan; inline errors keep the modal open, a clean plan is saved and confirmed."""
+    services = services_of(context)
+    workspace = workspace_of(context, body)
+    user_id = body["user"]["id"]
+    metadata = PrecallMetadata.from_json(view.get("private_metadata"))
+    form = read_plan_form(view.get("state", {}).get("values", {}))
+    now = services.now()
+    try:
+        zone = metadata.zone or profiles.zone_for(client, services, workspace, user_id)
+        check = plans.check_plan(form, zone, now)
+        if check.errors:
+            ack(
+                response_action="errors",
+                errors={BLOCK_FOR_FIELD[name]: message for name, message in check.errors.items()},
+            )
+            return
+        with session_scope(services.sessions) as session:
+            saved = plans.save_plan(session, workspace, user_id, check.draft, now)
+    except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
+        logger.error("could not save a plan for %s: %s", user_id, error)
+        ack(response_action="errors", errors={PrecallIds.ACCOUNT_BLOCK: SAVE_FAILED})
+        return
+    ack()
+    if not saved.changed:
+        return
+    interaction = saved.interaction
+    text, blocks = plan_confirmation(interaction, zone, updated=not saved.created)
+    delivery.send_once(
+        client,
+        services,
+        workspace,
+        kind=PLAN_CONFIRMATION,
+        key=f"{interaction.id}:{interaction.revision}",
+        channel=user_id,
+        text=text,
+        blocks=blocks,
+    )

@@ -1,0 +1,21 @@
+"""What a user sees when something fails on our side."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import SectionBlock
+from slack_sdk.models.views import View
+
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on our side and nothing was saved. "
+    "Close this to get back to your form, then try again in a minute."
+)
+
+
+def failure_modal(message: str = SOMETHING_WENT_WRONG) -> View:
+    """Pushed on top of a form, so closing it returns the user to what they typed."""
+    return View(
+        type="modal",
+        title="Something went wrong",
+        close="Back",
+        blocks=[SectionBlock(text=message)],
+    )

@@ -1,0 +1,39 @@
+"""Small Block Kit text helpers shared by every view: dates, truncation, quoting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from app.domain import when
+
+SECTION_TEXT_MAX = 3000
+PLAIN_TEXT_FIELD_MAX = 2000
+
+
+def slack_date(at: datetime, zone: str, token: str = "{date_short_pretty} at {time}") -> str:
+    """A Slack date token: shown in each reader's own zone; the fallback is in `zone`."""
+    fallback = when.describe(at.astimezone(ZoneInfo(zone)))
+    return f"<!date^{int(at.timestamp())}^{token}|{fallback}>"
+
+
+def zone_label(zone: str, at: datetime) -> str:
+    """ "Asia/Tokyo (JST)": the IANA name a rep recognises and the abbreviation they see daily."""
+    abbreviation = at.astimezone(ZoneInfo(zone)).tzname()
+    if not abbreviation or abbreviation.startswith(("+", "-")) or abbreviation == zone:
+        return zone
+    return f"{zone} ({abbreviation})"
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn needs only these three escaped; user text must not become a mention."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quote(text: str, limit: int = SECTION_TEXT_MAX - 100) -> str:
+    """User text as a mrkdwn block quote, cut to fit a section."""
+    return "\n".join("> " + line for line in escape(truncate(text, limit)).splitlines() or [">"])

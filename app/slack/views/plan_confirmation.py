@@ -1,0 +1,51 @@
+"""The DM that confirms a saved plan by restating it."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app.models import Interaction
+from app.slack.views.formatting import escape, quote, slack_date, truncate
+from app.slack.views.precall import KIND_LABELS, STAGE_LABELS
+
+HEADER_MAX = 150
+
+
+def plan_confirmation(
+    interaction: Interaction, zone: str, *, updated: bool
+) -> tuple[str, list[Block]]:
+    """Notification text and blocks restating the plan, its time as a Slack date token."""
+    account = interaction.account.name
+    when_token = slack_date(interaction.scheduled_at, zone)
+    verb = "updated" if updated else "saved"
+    text = f"Plan {verb} for {escape(account)}, {when_token}"
+    fields = [
+        MarkdownTextObject(text=f"*When*\n{when_token}"),
+        MarkdownTextObject(text=f"*Kind*\n{KIND_LABELS[interaction.kind]}"),
+    ]
+    if interaction.stage:
+        fields.append(MarkdownTextObject(text=f"*Stage*\n{STAGE_LABELS[interaction.stage]}"))
+    minimum = interaction.minimum_commitment
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"Plan {verb}: {account}", HEADER_MAX)),
+        SectionBlock(fields=fields),
+        SectionBlock(text=f"*Commitment objective*\n{quote(interaction.objective or '')}"),
+        SectionBlock(
+            text="*Minimum acceptable commitment*\n"
+            + (quote(minimum) if minimum else "_None set: decide your fallback before you go in._")
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Afterwards, log what the customer agreed to with `/postcall`."
+                )
+            ]
+        ),
+    ]
+    return text, blocks
