@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 
 from flask import Flask, jsonify, request
 from slack_bolt.adapter.flask import SlackRequestHandler
@@ -38,11 +39,17 @@ def make_slack_client(settings: Settings) -> WebClient:
     return client
 
 
-def create_web_app(settings: Settings, services: Services | None = None) -> Flask:
+def create_web_app(
+    settings: Settings,
+    services: Services | None = None,
+    listener_executor: Executor | None = None,
+) -> Flask:
     """The Flask app served by gunicorn: POST /slack/events and GET /healthz."""
     engine = make_engine(settings.sqlalchemy_url)
     services = services or Services(sessions=make_session_factory(engine))
-    bolt = build_app(settings.slack_signing_secret, make_slack_client(settings), services)
+    bolt = build_app(
+        settings.slack_signing_secret, make_slack_client(settings), services, listener_executor
+    )
     handler = SlackRequestHandler(bolt)
     when.warm_up()  # the first /postcall must not pay dateparser's cold start
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import Executor
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -18,13 +19,20 @@ KNOWN_COMMANDS = (precall.COMMAND,)
 COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
 
 
-def build_app(signing_secret: str, client: WebClient, services: Services) -> App:
+def build_app(
+    signing_secret: str,
+    client: WebClient,
+    services: Services,
+    listener_executor: Executor | None = None,
+) -> App:
     """A Bolt app verifying requests with `signing_secret`, calling Slack through `client`."""
     app = App(
         signing_secret=signing_secret,
         client=client,
         # Ack first, work after: the HTTP response leaves as soon as a listener acks.
         process_before_response=False,
+        # Bolt's default pool unless the caller wants to watch the work done after acks.
+        **({"listener_executor": listener_executor} if listener_executor else {}),
     )
 
     @app.middleware
