@@ -161,10 +161,10 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
             PlanField.OBJECTIVE,
             "Write the commitment objective: what the customer will agree to do, and when.",
         )
-    kind = _member(InteractionKind, form.kind)
+    kind = member(InteractionKind, form.kind)
     if kind is None:
         errors[PlanField.KIND] = "Choose meeting, call, email or text."
-    stage = _member(Stage, form.stage)
+    stage = member(Stage, form.stage)
     if stage is None:
         errors[PlanField.STAGE] = "Choose the stage of the sale."
     reading = None
@@ -187,7 +187,7 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
     return PlanCheck(draft=draft, reading=reading)
 
 
-def _member(enum_class: type[E], value: str | None) -> E | None:
+def member(enum_class: type[E], value: str | None) -> E | None:
     try:
         return enum_class(value) if value else None
     except ValueError:

@@ -37,10 +37,7 @@ def plan_values(
 
 def open_precall(coach: RunningCoach, user_id: str, text: str = "") -> dict:
     """Type /precall and return the modal once the app has shown the rep's zone in it."""
-    updates_before = len(coach.slack.calls("views.update"))
-    response = coach.slash("/precall", text, user_id)
-    assert response.status == 200
-    return coach.slack.wait_for("views.update", count=updates_before + 1)[-1].response["view"]
+    return coach.open_modal("/precall", text, user_id)
 
 
 def block(view: dict, block_id: str) -> dict:

@@ -106,6 +106,19 @@ class RunningCoach:
         )
         return self.post_signed(inbound.interaction_body(payload))
 
+    def act_in_view(self, view: dict, action: dict, user_id: str) -> HttpResponse:
+        payload = inbound.block_actions_payload(
+            user_id=user_id, team_id=self.team_id, actions=[action], view=view
+        )
+        return self.post_signed(inbound.interaction_body(payload))
+
+    def open_modal(self, command: str, text: str, user_id: str) -> dict:
+        """Type a command and return its modal once the app has filled it in (views.update)."""
+        updates_before = len(self.slack.calls("views.update"))
+        response = self.slash(command, text, user_id)
+        assert response.status == 200, response
+        return self.slack.wait_for("views.update", count=updates_before + 1)[-1].response["view"]
+
 
 @contextmanager
 def running_coach(database_url: str, sessions: sessionmaker[Session]) -> Iterator[RunningCoach]:

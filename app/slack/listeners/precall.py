@@ -11,11 +11,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import session_scope
-from app.domain import plans
+from app.domain import outcomes, plans
+from app.domain.workspace import Workspace
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
-from app.slack.services import services_of, workspace_of
+from app.slack.services import Services, services_of, workspace_of
 from app.slack.views.formatting import zone_label
+from app.slack.views.history import history_line
 from app.slack.views.plan_confirmation import plan_confirmation
 from app.slack.views.precall import BLOCK_FOR_FIELD, PrecallIds, PrecallMetadata, precall_modal
 
@@ -31,6 +33,9 @@ PLAN_CONFIRMATION = "plan_confirmation"
 def register(app: App) -> None:
     app.command(COMMAND)(handle_precall_command)
     app.view_submission(PrecallIds.CALLBACK)(handle_precall_submission)
+    app.block_action({"block_id": PrecallIds.ACCOUNT_BLOCK, "action_id": PrecallIds.INPUT})(
+        handle_account_entered
+    )
 
 
 def handle_precall_command(
@@ -49,18 +54,71 @@ def handle_precall_command(
         logger.warning("views.open failed for /precall: %s", error.response.get("error"))
         respond(text="Slack did not let me open the planning form in time. Try `/precall` again.")
         return
-    workspace = workspace_of(context, command)
-    try:
-        zone = profiles.zone_for(client, services, workspace, command["user_id"])
-    except profiles.ProfileUnavailable as error:
-        # The form stays usable; the submission will look the zone up again.
-        logger.warning("no time zone for %s: %s", command["user_id"], error)
-        return
-    client.views_update(
-        view_id=opened["id"],
-        hash=opened["hash"],
-        view=precall_modal(prefill, replace(metadata, zone=zone), zone_label(zone, services.now())),
+    refresh_modal(
+        client,
+        services,
+        workspace_of(context, command),
+        command["user_id"],
+        opened,
+        prefill,
+        metadata,
     )
+
+
+def handle_account_entered(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """The rep pressed enter in the account field: show what they agreed with it last time."""
+    ack()
+    account = (action.get("value") or "").strip()
+    if not account:
+        return
+    metadata = PrecallMetadata.from_json(body["view"].get("private_metadata"))
+    refresh_modal(
+        client,
+        services_of(context),
+        workspace_of(context, body),
+        body["user"]["id"],
+        body["view"],
+        # Slack keeps what was typed in every input, so only new facts need to be passed.
+        plans.PlanPrefill(account=account),
+        metadata,
+    )
+
+
+def refresh_modal(
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    view: dict,
+    prefill: plans.PlanPrefill,
+    metadata: PrecallMetadata,
+) -> None:
+    """Show the rep's time zone and, for a known account, the last outcome with it."""
+    try:
+        zone = metadata.zone or profiles.zone_for(client, services, workspace, user_id)
+        history = None
+        if prefill.account:
+            with session_scope(services.sessions) as session:
+                last = outcomes.last_logged_interaction(
+                    session, workspace, user_id, prefill.account, services.now()
+                )
+                history = history_line(last, zone) if last else None
+    except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
+        # The form stays usable; the submission looks the zone up again.
+        logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
+        return
+    try:
+        client.views_update(
+            view_id=view["id"],
+            hash=view["hash"],
+            view=precall_modal(
+                prefill, replace(metadata, zone=zone), zone_label(zone, services.now()), history
+            ),
+        )
+    except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile
+        logger.info("precall modal not refreshed: %s", error.response.get("error"))
 
 
 def read_plan_form(state_values: dict) -> plans.PlanForm:

@@ -17,6 +17,13 @@ def slack_date(at: datetime, zone: str, token: str = "{date_short_pretty} at {ti
     return f"<!date^{int(at.timestamp())}^{token}|{fallback}>"
 
 
+def short_moment(at: datetime, zone: str) -> str:
+    """ "Fri 27 Nov, 2:00 PM": for plain text where a date token cannot go (option labels)."""
+    local = at.astimezone(ZoneInfo(zone))
+    hour = local.hour % 12 or 12
+    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {local:%p}"
+
+
 def zone_label(zone: str, at: datetime) -> str:
     """ "Asia/Tokyo (JST)": the IANA name a rep recognises and the abbreviation they see daily."""
     abbreviation = at.astimezone(ZoneInfo(zone)).tzname()

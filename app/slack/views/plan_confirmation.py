@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
 
 from app.models import Interaction
 from app.slack.views.formatting import escape, quote, slack_date, truncate
-from app.slack.views.precall import KIND_LABELS, STAGE_LABELS
+from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
 
 HEADER_MAX = 150
 

@@ -16,10 +16,12 @@ from slack_sdk.models.blocks import (
     RadioButtonsElement,
     StaticSelectElement,
 )
+from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
 from app.domain.plans import FIELD_LIMITS, PlanField, PlanPrefill
-from app.models import InteractionKind, Stage
+from app.models import InteractionKind
+from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
 
 
 class PrecallIds(enum.StrEnum):
@@ -31,6 +33,7 @@ class PrecallIds(enum.StrEnum):
     OBJECTIVE_BLOCK = "precall_objective"
     MINIMUM_BLOCK = "precall_minimum"
     ZONE_BLOCK = "precall_zone"
+    HISTORY_BLOCK = "precall_history"
     INPUT = "value"  # the one element of every input block
 
 
@@ -43,19 +46,6 @@ BLOCK_FOR_FIELD = {
     PlanField.MINIMUM: PrecallIds.MINIMUM_BLOCK,
 }
 
-KIND_LABELS = {
-    InteractionKind.MEETING: "Meeting",
-    InteractionKind.CALL: "Call",
-    InteractionKind.EMAIL: "Email",
-    InteractionKind.TEXT: "Text message",
-}
-STAGE_LABELS = {
-    Stage.DISCOVERY: "First meeting / discovery",
-    Stage.DEMO: "Demo / evaluation",
-    Stage.PROPOSAL: "Proposal",
-    Stage.NEGOTIATION: "Negotiation",
-    Stage.CLOSING: "Closing",
-}
 OBJECTIVE_HINT = (
     "The specific, concrete action you want the customer to agree to, and when. "
     "Good: “Dana (CFO) agrees to a 30-minute pricing review on Tuesday.” "
@@ -106,9 +96,13 @@ def _text_input(
 
 
 def precall_modal(
-    prefill: PlanPrefill, metadata: PrecallMetadata, zone_text: str | None = None
+    prefill: PlanPrefill,
+    metadata: PrecallMetadata,
+    zone_text: str | None = None,
+    history: str | None = None,
 ) -> View:
-    """The planning form, pre-filled from the command text; `zone_text` once the zone is known."""
+    """The planning form, pre-filled from the command text; `zone_text` once the zone is known,
+    and `history` (the last outcome with this account) once the account is."""
     zone_note = (
         f"Times are read in your Slack time zone, *{zone_text}*."
         if zone_text
@@ -122,7 +116,20 @@ def precall_modal(
                 initial=prefill.account,
                 limit=FIELD_LIMITS[PlanField.ACCOUNT],
                 placeholder="e.g. Acme Corp",
-            )
+                dispatch_action_config=DispatchActionConfig(
+                    trigger_actions_on=["on_enter_pressed"]
+                ),
+            ),
+            dispatch_action=True,
+        ),
+        *(
+            [
+                ContextBlock(
+                    block_id=PrecallIds.HISTORY_BLOCK, elements=[MarkdownTextObject(text=history)]
+                )
+            ]
+            if history
+            else []
         ),
         InputBlock(
             block_id=PrecallIds.KIND_BLOCK,

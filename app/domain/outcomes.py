@@ -1,0 +1,400 @@
+"""Outcomes against plans: what the customer agreed to, the dated next step and its follow-up."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.db import insert_unless_exists
+from app.domain import when
+from app.domain.plans import (
+    FIELD_LIMITS,
+    OBJECTIVE_MAX,
+    PlanField,
+    account_key,
+    clean,
+    find_or_create_account,
+    member,
+)
+from app.domain.workspace import Workspace
+from app.models import (
+    WHEN_TEXT_MAX,
+    Account,
+    Interaction,
+    InteractionKind,
+    Origin,
+    Outcome,
+    Result,
+)
+
+NOTES_MAX = 3000
+# Outcomes that promise a dated customer action, and so a follow-up interaction.
+NEEDS_NEXT_STEP = frozenset({Result.ADVANCED, Result.MINIMUM})
+# Outcomes that end the account's chain: nothing after them is chased.
+ENDS_CHAIN = frozenset({Result.WON, Result.LOST})
+# An interaction logged without a plan happened already; a phrase is read up to this far back.
+UNPLANNED_ALLOW_PAST = timedelta(days=90)
+UNPLANNED_HORIZON = timedelta(hours=12)
+# The choices offered by /postcall: interactions from this far back, and not yet far ahead.
+RECENT_WINDOW = timedelta(days=60)
+UPCOMING_WINDOW = timedelta(hours=12)
+RECENT_LIMIT = 50
+
+
+class OutcomeField(enum.StrEnum):
+    INTERACTION = "interaction"
+    ACCOUNT = "account"
+    WHEN = "when"
+    RESULT = "result"
+    NEXT_STEP = "next_step"
+    NEXT_STEP_WHEN = "next_step_when"
+    NOTES = "notes"
+
+
+@dataclass(frozen=True)
+class OutcomeForm:
+    """The outcome as the rep entered it. `interaction_id` None means "not planned"."""
+
+    interaction_id: int | None
+    result: str | None
+    next_step: str | None
+    next_step_when: str | None
+    notes: str | None = None
+    account: str | None = None  # only for an interaction that was not planned
+    when_text: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class UnplannedInteraction:
+    account_name: str
+    kind: InteractionKind
+    scheduled_at: datetime
+    when_text: str | None
+
+
+@dataclass(frozen=True)
+class OutcomeDraft:
+    interaction_id: int | None
+    unplanned: UnplannedInteraction | None
+    result: Result
+    next_step: str | None
+    next_step_at: datetime | None
+    next_step_when_text: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class OutcomeCheck:
+    draft: OutcomeDraft | None
+    errors: dict[OutcomeField, str] = field(default_factory=dict)
+
+
+def read_next_step_when(text: str | None, zone: str, now: datetime) -> when.WhenReading:
+    """The next step's date: it must lie ahead, within the planning horizon."""
+    return when.read_when(clean(text), zone, now)
+
+
+def check_outcome(form: OutcomeForm, zone: str, now: datetime) -> OutcomeCheck:
+    """Every problem with the outcome, under its field; a draft only when there is none."""
+    errors: dict[OutcomeField, str] = {}
+    next_step, next_when, notes = (
+        clean(form.next_step),
+        clean(form.next_step_when),
+        clean(form.notes),
+    )
+    for name, value, limit in (
+        (OutcomeField.NEXT_STEP, next_step, OBJECTIVE_MAX),
+        (OutcomeField.NEXT_STEP_WHEN, next_when, WHEN_TEXT_MAX),
+        (OutcomeField.NOTES, notes, NOTES_MAX),
+    ):
+        if len(value) > limit:
+            errors[name] = f"Keep this under {limit} characters (it has {len(value)})."
+
+    unplanned = None
+    if form.interaction_id is None:
+        unplanned = _check_unplanned(form, zone, now, errors)
+
+    result = member(Result, form.result)
+    if result is None:
+        errors[OutcomeField.RESULT] = "Choose what the customer agreed to."
+    next_step_at = None
+    wants_date = result in NEEDS_NEXT_STEP or bool(next_when and result in ENDS_CHAIN)
+    if result in NEEDS_NEXT_STEP and not next_step:
+        errors.setdefault(
+            OutcomeField.NEXT_STEP,
+            "Say what the customer agreed to do next, e.g. 'Dana books the security review'.",
+        )
+    if wants_date and OutcomeField.NEXT_STEP_WHEN not in errors:
+        reading = read_next_step_when(next_when, zone, now)
+        if reading.ok:
+            next_step_at = reading.at
+        else:
+            errors[OutcomeField.NEXT_STEP_WHEN] = reading.problem or "I could not read this date."
+    if errors:
+        return OutcomeCheck(draft=None, errors=errors)
+    assert result is not None
+    keeps_next_step = result is not Result.CONTINUATION  # "sometime" is not a next step
+    return OutcomeCheck(
+        draft=OutcomeDraft(
+            interaction_id=form.interaction_id,
+            unplanned=unplanned,
+            result=result,
+            next_step=(next_step or None) if keeps_next_step else None,
+            next_step_at=_to_minute(next_step_at) if keeps_next_step else None,
+            next_step_when_text=(next_when or None) if next_step_at and keeps_next_step else None,
+            notes=notes or None,
+        )
+    )
+
+
+def _check_unplanned(
+    form: OutcomeForm, zone: str, now: datetime, errors: dict[OutcomeField, str]
+) -> UnplannedInteraction | None:
+    account = " ".join(clean(form.account).split())
+    if not account:
+        errors[OutcomeField.ACCOUNT] = "Name the account or prospect."
+    elif len(account) > FIELD_LIMITS[PlanField.ACCOUNT]:
+        errors[OutcomeField.ACCOUNT] = (
+            f"Keep this under {FIELD_LIMITS[PlanField.ACCOUNT]} characters."
+        )
+    when_text = clean(form.when_text)
+    scheduled_at = now
+    if when_text:  # blank means "just now"
+        reading = when.read_when(
+            when_text, zone, now, allow_past=UNPLANNED_ALLOW_PAST, horizon=UNPLANNED_HORIZON
+        )
+        if reading.ok:
+            scheduled_at = reading.at
+        else:
+            errors[OutcomeField.WHEN] = reading.problem or "I could not read this date."
+    kind = member(InteractionKind, form.kind) or InteractionKind.MEETING
+    if errors.keys() & {OutcomeField.ACCOUNT, OutcomeField.WHEN}:
+        return None
+    return UnplannedInteraction(account, kind, _to_minute(scheduled_at), when_text or None)
+
+
+def _to_minute(at: datetime | None) -> datetime | None:
+    return at.astimezone(UTC).replace(second=0, microsecond=0) if at else None
+
+
+class NotYourInteraction(LookupError):
+    """The interaction does not exist in this workspace, or belongs to another rep."""
+
+
+def find_own_interaction(
+    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int, *, lock=False
+) -> Interaction:
+    statement = select(Interaction).where(
+        Interaction.id == interaction_id,
+        Interaction.team_id == workspace.team_id,
+        Interaction.rep_user_id == rep_user_id,
+    )
+    interaction = session.scalar(statement.with_for_update() if lock else statement)
+    if interaction is None:
+        raise NotYourInteraction(interaction_id)
+    return interaction
+
+
+def recent_interactions(
+    session: Session, workspace: Workspace, rep_user_id: str, now: datetime
+) -> list[Interaction]:
+    """What a /postcall may be about: open interactions first, then logged ones; newest first."""
+    rows = session.scalars(
+        select(Interaction)
+        .options(selectinload(Interaction.outcome))
+        .where(
+            Interaction.team_id == workspace.team_id,
+            Interaction.rep_user_id == rep_user_id,
+            Interaction.scheduled_at >= now - RECENT_WINDOW,
+            Interaction.scheduled_at <= now + UPCOMING_WINDOW,
+        )
+        .order_by(Interaction.scheduled_at.desc())
+        .limit(RECENT_LIMIT * 2)
+    ).all()
+    open_first = sorted(rows, key=lambda interaction: interaction.outcome is not None)
+    return open_first[:RECENT_LIMIT]
+
+
+@dataclass(frozen=True)
+class SavedOutcome:
+    outcome: Outcome
+    interaction: Interaction
+    follow_up: Interaction | None
+    changed: bool
+
+
+def save_outcome(
+    session: Session, workspace: Workspace, rep_user_id: str, draft: OutcomeDraft, now: datetime
+) -> SavedOutcome:
+    """Store the outcome (once per interaction) and keep its follow-up in step with its date.
+
+    Raises NotYourInteraction for an interaction of another rep or workspace.
+    """
+    interaction = (
+        _record_unplanned(session, workspace, rep_user_id, draft.unplanned)
+        if draft.unplanned
+        else find_own_interaction(session, workspace, rep_user_id, draft.interaction_id, lock=True)
+    )
+    values = {
+        "result": draft.result,
+        "next_step": draft.next_step,
+        "next_step_at": draft.next_step_at,
+        "next_step_when_text": draft.next_step_when_text,
+        "notes": draft.notes,
+    }
+    created = insert_unless_exists(
+        session,
+        Outcome,
+        {
+            **workspace.columns,
+            "interaction_id": interaction.id,
+            "rep_user_id": rep_user_id,
+            "revision": 1,
+            **values,
+        },
+        ("interaction_id",),
+    )
+    outcome = session.scalar(
+        select(Outcome).where(Outcome.interaction_id == interaction.id).with_for_update()
+    )
+    assert outcome is not None
+    changed = created is not None
+    if not changed and any(getattr(outcome, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(outcome, name, value)
+        outcome.revision += 1
+        changed = True
+    follow_up = (
+        _sync_follow_up(session, workspace, interaction, outcome)
+        if changed
+        else (session.get(Interaction, outcome.follow_up_id) if outcome.follow_up_id else None)
+    )
+    session.expire(interaction, ["outcome"])
+    return SavedOutcome(outcome, interaction, follow_up, changed)
+
+
+def _record_unplanned(
+    session: Session, workspace: Workspace, rep_user_id: str, unplanned: UnplannedInteraction
+) -> Interaction:
+    account = find_or_create_account(session, workspace, unplanned.account_name)
+    return _interaction_at(
+        session,
+        workspace,
+        rep_user_id,
+        account.id,
+        unplanned.scheduled_at,
+        {"kind": unplanned.kind, "origin": Origin.UNPLANNED, "when_text": unplanned.when_text},
+    )
+
+
+def _interaction_at(
+    session: Session,
+    workspace: Workspace,
+    rep_user_id: str,
+    account_id: int,
+    at: datetime,
+    defaults: dict,
+) -> Interaction:
+    """The rep's interaction with the account at `at`, created with `defaults` if there is none."""
+    insert_unless_exists(
+        session,
+        Interaction,
+        {
+            **workspace.columns,
+            "rep_user_id": rep_user_id,
+            "account_id": account_id,
+            "scheduled_at": at,
+            "revision": 1,
+            **defaults,
+        },
+        ("team_id", "rep_user_id", "account_id", "scheduled_at"),
+    )
+    interaction = session.scalar(
+        select(Interaction).where(
+            Interaction.team_id == workspace.team_id,
+            Interaction.rep_user_id == rep_user_id,
+            Interaction.account_id == account_id,
+            Interaction.scheduled_at == at,
+        )
+    )
+    assert interaction is not None
+    return interaction
+
+
+def _is_untouched_follow_up(interaction: Interaction) -> bool:
+    """A follow-up nobody has planned or logged yet can move or go with its outcome."""
+    return (
+        interaction.origin is Origin.FOLLOW_UP
+        and interaction.objective is None
+        and interaction.outcome is None
+    )
+
+
+def _sync_follow_up(
+    session: Session, workspace: Workspace, interaction: Interaction, outcome: Outcome
+) -> Interaction | None:
+    """Create, move or drop the follow-up so it matches the outcome's dated next step."""
+    current = session.get(Interaction, outcome.follow_up_id) if outcome.follow_up_id else None
+    wanted_at = outcome.next_step_at if outcome.result in NEEDS_NEXT_STEP else None
+    if current is not None and current.scheduled_at == wanted_at:
+        return current
+    if current is not None and wanted_at is not None and _is_untouched_follow_up(current):
+        clash = session.scalar(
+            select(Interaction.id).where(
+                Interaction.team_id == workspace.team_id,
+                Interaction.rep_user_id == current.rep_user_id,
+                Interaction.account_id == current.account_id,
+                Interaction.scheduled_at == wanted_at,
+            )
+        )
+        if clash is None:  # move it, keeping its id (and whatever points at it)
+            current.scheduled_at = wanted_at
+            current.when_text = outcome.next_step_when_text
+            return current
+    if current is not None:
+        outcome.follow_up_id = None
+        if _is_untouched_follow_up(current):
+            session.delete(current)
+        session.flush()
+    if wanted_at is None:
+        return None
+    follow_up = _interaction_at(
+        session,
+        workspace,
+        interaction.rep_user_id,
+        interaction.account_id,
+        wanted_at,
+        {
+            "kind": interaction.kind,
+            "stage": interaction.stage,
+            "origin": Origin.FOLLOW_UP,
+            "follows_id": interaction.id,
+            "when_text": outcome.next_step_when_text,
+        },
+    )
+    outcome.follow_up_id = follow_up.id
+    return follow_up
+
+
+def last_logged_interaction(
+    session: Session, workspace: Workspace, rep_user_id: str, account_name: str, now: datetime
+) -> Interaction | None:
+    """The rep's latest interaction with this account that has an outcome, for /precall."""
+    return session.scalar(
+        select(Interaction)
+        .join(Account, Interaction.account_id == Account.id)
+        .join(Outcome, Outcome.interaction_id == Interaction.id)
+        .where(
+            Interaction.team_id == workspace.team_id,
+            Interaction.rep_user_id == rep_user_id,
+            Account.name_key == account_key(account_name),
+            Interaction.scheduled_at <= now,
+        )
+        .order_by(Interaction.scheduled_at.desc())
+        .limit(1)
+    )

@@ -1,0 +1,232 @@
+"""/postcall: record the outcome against the plan, with the agreed next step and its date."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db import session_scope
+from app.domain import outcomes
+from app.domain.plans import account_key
+from app.domain.workspace import Workspace
+from app.models import Interaction
+from app.slack import delivery, profiles
+from app.slack.forms import submitted_value
+from app.slack.services import Services, services_of, workspace_of
+from app.slack.views.outcome_confirmation import outcome_confirmation
+from app.slack.views.postcall import (
+    NOT_PLANNED,
+    PostcallIds,
+    PostcallMetadata,
+    keyed,
+    loading_modal,
+    postcall_modal,
+    reading_hint,
+)
+
+logger = logging.getLogger(__name__)
+
+COMMAND = "/postcall"
+OUTCOME_CONFIRMATION = "outcome_confirmation"
+SAVE_FAILED = "Your outcome could not be saved just now, and nothing was stored. Try again soon."
+NOT_YOURS = "That interaction is not one of yours, so its outcome cannot be logged here."
+NO_PROFILE = "I could not read your Slack time zone just now. Close this and try again in a minute."
+
+FIELD_BLOCKS = {
+    outcomes.OutcomeField.ACCOUNT: PostcallIds.ACCOUNT_BLOCK,
+    outcomes.OutcomeField.WHEN: PostcallIds.WHEN_BLOCK,
+    outcomes.OutcomeField.RESULT: PostcallIds.RESULT_BLOCK,
+    outcomes.OutcomeField.NEXT_STEP: PostcallIds.NEXT_STEP_BLOCK,
+    outcomes.OutcomeField.NEXT_STEP_WHEN: PostcallIds.NEXT_STEP_WHEN_BLOCK,
+    outcomes.OutcomeField.NOTES: PostcallIds.NOTES_BLOCK,
+}
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(handle_postcall_command)
+    app.view_submission(PostcallIds.CALLBACK)(handle_postcall_submission)
+    app.block_action(PostcallIds.CHOOSE_INTERACTION)(handle_interaction_chosen)
+    app.block_action(PostcallIds.READ_NEXT_STEP_WHEN)(handle_next_step_when_typed)
+
+
+def handle_postcall_command(
+    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    """Open a loading modal at once, then fill it with the rep's recent interactions."""
+    ack()
+    try:
+        opened = client.views_open(trigger_id=command["trigger_id"], view=loading_modal())["view"]
+    except SlackApiError as error:
+        logger.warning("views.open failed for /postcall: %s", error.response.get("error"))
+        respond(text="Slack did not let me open the outcome form in time. Try `/postcall` again.")
+        return
+    open_outcome_form(
+        client,
+        services_of(context),
+        workspace_of(context, command),
+        command["user_id"],
+        opened,
+        account_hint=(command.get("text") or "").strip(),
+    )
+
+
+def open_outcome_form(
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    view: dict,
+    *,
+    account_hint: str = "",
+    interaction_id: int | None = None,
+) -> None:
+    """Fill an opened modal: the interaction named by id or account (else the latest open one)."""
+    try:
+        zone = profiles.zone_for(client, services, workspace, user_id)
+        with session_scope(services.sessions) as session:
+            choices = outcomes.recent_interactions(session, workspace, user_id, services.now())
+            selected = _preselect(choices, account_hint, interaction_id, services)
+            metadata = PostcallMetadata(
+                zone=zone, selected=str(selected.id) if selected else NOT_PLANNED
+            )
+            modal = postcall_modal(choices, selected, metadata, unplanned_account=account_hint)
+    except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
+        logger.warning("could not fill the /postcall modal for %s: %s", user_id, error)
+        modal = loading_modal(NO_PROFILE)
+    _update(client, view, modal)
+
+
+def _preselect(
+    choices: list[Interaction], account_hint: str, interaction_id: int | None, services: Services
+) -> Interaction | None:
+    if interaction_id is not None:
+        return next((i for i in choices if i.id == interaction_id), None)
+    if account_hint:
+        key = account_key(account_hint)
+        return next((i for i in choices if i.account.name_key.startswith(key)), None)
+    now = services.now()
+    return next((i for i in choices if i.outcome is None and i.scheduled_at <= now), None)
+
+
+def _update(client: WebClient, view: dict, modal) -> None:
+    try:
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
+    except SlackApiError as error:  # hash_conflict: a newer update already landed
+        logger.info("postcall modal not updated: %s", error.response.get("error"))
+
+
+def _rerender(
+    client: WebClient,
+    context: BoltContext,
+    body: dict,
+    metadata: PostcallMetadata,
+    next_step_hint: str | None = None,
+) -> None:
+    services = services_of(context)
+    workspace = workspace_of(context, body)
+    user_id = body["user"]["id"]
+    try:
+        with session_scope(services.sessions) as session:
+            choices = outcomes.recent_interactions(session, workspace, user_id, services.now())
+            selected = next((i for i in choices if i.id == metadata.interaction_id), None)
+            if selected is None:
+                metadata = replace(metadata, selected=NOT_PLANNED)
+            modal = postcall_modal(choices, selected, metadata, next_step_hint=next_step_hint)
+    except SQLAlchemyError as error:
+        logger.warning("could not refresh the /postcall modal: %s", error)
+        return
+    _update(client, body["view"], modal)
+
+
+def handle_interaction_chosen(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Show the chosen interaction's plan (or the fields of an unplanned one)."""
+    ack()
+    metadata = PostcallMetadata.from_json(body["view"].get("private_metadata"))
+    chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
+    if metadata is not None:
+        _rerender(client, context, body, replace(metadata, selected=chosen))
+
+
+def handle_next_step_when_typed(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Show, under the field, the moment the product read from what the rep is typing."""
+    ack()
+    metadata = PostcallMetadata.from_json(body["view"].get("private_metadata"))
+    if metadata is None:
+        return
+    reading = outcomes.read_next_step_when(
+        action.get("value"), metadata.zone, services_of(context).now()
+    )
+    _rerender(client, context, body, metadata, next_step_hint=reading_hint(reading))
+
+
+def read_outcome_form(state_values: dict, metadata: PostcallMetadata) -> outcomes.OutcomeForm:
+    def value(block_id: PostcallIds, action_id: str = PostcallIds.INPUT) -> str | None:
+        return submitted_value(state_values, keyed(block_id, metadata), action_id)
+
+    return outcomes.OutcomeForm(
+        interaction_id=metadata.interaction_id,
+        result=value(PostcallIds.RESULT_BLOCK),
+        next_step=value(PostcallIds.NEXT_STEP_BLOCK),
+        next_step_when=value(PostcallIds.NEXT_STEP_WHEN_BLOCK, PostcallIds.READ_NEXT_STEP_WHEN),
+        notes=value(PostcallIds.NOTES_BLOCK),
+        account=value(PostcallIds.ACCOUNT_BLOCK),
+        when_text=value(PostcallIds.WHEN_BLOCK),
+        kind=value(PostcallIds.KIND_BLOCK),
+    )
+
+
+def handle_postcall_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Check the outcome; inline errors keep the modal open; a clean one is saved and confirmed."""
+    services = services_of(context)
+    workspace = workspace_of(context, body)
+    user_id = body["user"]["id"]
+    metadata = PostcallMetadata.from_json(view.get("private_metadata"))
+    if metadata is None:
+        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: SAVE_FAILED})
+        return
+    form = read_outcome_form(view.get("state", {}).get("values", {}), metadata)
+    now = services.now()
+    check = outcomes.check_outcome(form, metadata.zone, now)
+    if check.errors:
+        ack(
+            response_action="errors",
+            errors={keyed(FIELD_BLOCKS[f], metadata): m for f, m in check.errors.items()},
+        )
+        return
+    try:
+        with session_scope(services.sessions) as session:
+            saved = outcomes.save_outcome(session, workspace, user_id, check.draft, now)
+            text, blocks = outcome_confirmation(
+                saved.interaction, saved.outcome, metadata.zone, updated=saved.outcome.revision > 1
+            )
+            key = f"{saved.outcome.id}:{saved.outcome.revision}"
+    except outcomes.NotYourInteraction:
+        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: NOT_YOURS})
+        return
+    except SQLAlchemyError as error:
+        logger.error("could not save an outcome for %s: %s", user_id, error)
+        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: SAVE_FAILED})
+        return
+    ack()
+    if saved.changed:
+        delivery.send_once(
+            client,
+            services,
+            workspace,
+            kind=OUTCOME_CONFIRMATION,
+            key=key,
+            channel=user_id,
+            text=text,
+            blocks=blocks,
+        )

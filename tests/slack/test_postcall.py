@@ -1,0 +1,300 @@
+"""/postcall end to end: outcomes against plans, next steps with dates, follow-ups."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app.models import Delivery, Interaction, Origin, Outcome, Result
+from app.sandbox import inbound
+from app.slack.views.postcall import NOT_PLANNED, PostcallIds
+from tests.slack.conftest import REP_NY, REP_TOKYO
+from tests.slack.test_precall import block, open_precall, plan_values
+from tests.support.coach import RunningCoach
+
+INPUT = PostcallIds.INPUT
+OBJECTIVE = "Dana (CFO) agrees to a 30-minute pricing review on Tuesday"
+# Tuesday 1 December 2026, 15:00 in New York (EST) is 20:00 UTC.
+NEXT_TUESDAY_3PM = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+
+
+def plan_interaction(coach: RunningCoach, user_id: str = REP_NY, account="Acme Corp") -> int:
+    """A plan for this morning (9:00, an hour before the tests' now), saved through /precall."""
+    view = open_precall(coach, user_id)
+    response = coach.submit(
+        view, plan_values(account=account, when="today 9am", objective=OBJECTIVE), user_id
+    )
+    assert response.body == "", response.body
+    coach.settle()
+    with coach.services.sessions() as session:
+        return session.scalars(select(Interaction.id).order_by(Interaction.id.desc())).first()
+
+
+def selected_key(view: dict) -> str:
+    return block(view, PostcallIds.INTERACTION_BLOCK)["element"]["initial_option"]["value"]
+
+
+def outcome_values(
+    view: dict,
+    result: str,
+    next_step: str | None = "Dana books the security review",
+    when: str | None = "next Tuesday 3pm",
+    notes: str | None = None,
+    **unplanned: str,
+) -> dict:
+    key = selected_key(view)
+    values = {
+        f"{PostcallIds.RESULT_BLOCK}.{key}": {INPUT: inbound.radio_value(result)},
+        f"{PostcallIds.NEXT_STEP_BLOCK}.{key}": {INPUT: inbound.plain_text_value(next_step)},
+        f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}": {
+            PostcallIds.READ_NEXT_STEP_WHEN: inbound.plain_text_value(when)
+        },
+        f"{PostcallIds.NOTES_BLOCK}.{key}": {INPUT: inbound.plain_text_value(notes)},
+    }
+    if "account" in unplanned:
+        values[f"{PostcallIds.ACCOUNT_BLOCK}.{key}"] = {
+            INPUT: inbound.plain_text_value(unplanned["account"])
+        }
+        values[f"{PostcallIds.WHEN_BLOCK}.{key}"] = {
+            INPUT: inbound.plain_text_value(unplanned.get("happened"))
+        }
+        values[f"{PostcallIds.KIND_BLOCK}.{key}"] = {INPUT: inbound.radio_value("call")}
+    return values
+
+
+def outcomes_of(coach: RunningCoach) -> list[Outcome]:
+    with coach.services.sessions() as session:
+        return list(session.scalars(select(Outcome)))
+
+
+def interactions_of(coach: RunningCoach) -> list[Interaction]:
+    with coach.services.sessions() as session:
+        return list(session.scalars(select(Interaction).order_by(Interaction.id)))
+
+
+def test_postcall_preselects_the_named_account_and_shows_the_plan(coach: RunningCoach) -> None:
+    acme = plan_interaction(coach)
+    plan_interaction(coach, account="Globex")
+    response = coach.slash("/postcall", "acme", REP_NY)
+    assert response.status == 200 and response.body == ""
+    loading = coach.slack.wait_for("views.open", count=3)[-1].args["view"]
+    assert loading["title"]["text"] == "Log an outcome"
+    view = coach.slack.wait_for("views.update", count=3)[-1].response["view"]
+    assert selected_key(view) == str(acme)
+    options = block(view, PostcallIds.INTERACTION_BLOCK)["element"]["options"]
+    assert [o["value"] for o in options][-1] == NOT_PLANNED
+    assert len(options) == 3  # both plans, most recent first, then "not planned"
+    assert f"You planned:*\n> {OBJECTIVE}" in block(view, PostcallIds.PLAN_BLOCK)["text"]["text"]
+    results = block(view, f"{PostcallIds.RESULT_BLOCK}.{acme}")["element"]["options"]
+    assert [o["value"] for o in results] == [r.value for r in Result]
+
+
+def test_advanced_stores_the_outcome_creates_the_follow_up_and_confirms(
+    coach: RunningCoach,
+) -> None:
+    interaction_id = plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    response = coach.submit(view, outcome_values(view, "advanced"), REP_NY)
+    assert response.status == 200 and response.body == ""
+    coach.settle()
+
+    (outcome,) = outcomes_of(coach)
+    assert outcome.interaction_id == interaction_id
+    assert outcome.result is Result.ADVANCED
+    assert outcome.next_step == "Dana books the security review"
+    assert outcome.next_step_at == NEXT_TUESDAY_3PM
+    original, follow_up = interactions_of(coach)
+    assert outcome.follow_up_id == follow_up.id
+    assert follow_up.origin is Origin.FOLLOW_UP and follow_up.follows_id == original.id
+    assert follow_up.scheduled_at == NEXT_TUESDAY_3PM and follow_up.objective is None
+
+    dm = coach.slack.calls("chat.postMessage")[-1].args
+    rendered = dm["text"] + str(dm["blocks"])
+    assert OBJECTIVE in rendered and "*Outcome:* Advanced" in rendered
+    unix = int(NEXT_TUESDAY_3PM.timestamp())
+    assert (
+        f"<!date^{unix}^{{date_short_pretty}} at {{time}}|Tue 1 Dec 2026, 3:00 PM EST>" in rendered
+    )
+
+
+def test_every_outcome_is_stored_with_the_right_next_step(coach: RunningCoach) -> None:
+    expectations = {
+        "won": (Result.WON, False),
+        "minimum": (Result.MINIMUM, True),
+        "continuation": (Result.CONTINUATION, False),
+        "lost": (Result.LOST, False),
+    }
+    for result, (stored, follows_up) in expectations.items():
+        interaction_id = plan_interaction(coach, account=f"Account {result}")
+        view = coach.open_modal("/postcall", f"Account {result}", REP_NY)
+        assert selected_key(view) == str(interaction_id)
+        next_step = None if result == "won" else "They send the signed NDA"
+        when = None if result in ("won", "lost") else "next Tuesday 3pm"
+        response = coach.submit(view, outcome_values(view, result, next_step, when), REP_NY)
+        assert response.body == "", (result, response.body)
+        with coach.services.sessions() as session:
+            outcome = session.scalar(
+                select(Outcome).where(Outcome.interaction_id == interaction_id)
+            )
+            assert outcome.result is stored
+            assert (outcome.follow_up_id is not None) is follows_up, result
+            if result == "continuation":  # "sometime" is stored as no next step at all
+                assert outcome.next_step is None and outcome.next_step_at is None
+
+
+def test_outcome_errors_are_inline_and_nothing_is_saved(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    key = selected_key(view)
+    cases = [
+        (outcome_values(view, "advanced", next_step=""), PostcallIds.NEXT_STEP_BLOCK, "next"),
+        (
+            outcome_values(view, "advanced", when="purple"),
+            PostcallIds.NEXT_STEP_WHEN_BLOCK,
+            "I could not read a date in 'purple': try 'next Tuesday 3pm' or '12/15'",
+        ),
+        (
+            outcome_values(view, "minimum", when="last Monday"),
+            PostcallIds.NEXT_STEP_WHEN_BLOCK,
+            "That is Mon 23 Nov, in the past",
+        ),
+        (outcome_values(view, "minimum", when=""), PostcallIds.NEXT_STEP_WHEN_BLOCK, "Say when"),
+        (
+            outcome_values(view, "advanced", notes="n" * 3001),
+            PostcallIds.NOTES_BLOCK,
+            "characters",
+        ),
+    ]
+    for values, block_id, message in cases:
+        body = coach.submit(view, values, REP_NY).json()
+        assert body["response_action"] == "errors"
+        assert message in body["errors"][f"{block_id}.{key}"], body
+    missing_result = outcome_values(view, "advanced")
+    del missing_result[f"{PostcallIds.RESULT_BLOCK}.{key}"]
+    body = coach.submit(view, missing_result, REP_NY).json()
+    assert f"{PostcallIds.RESULT_BLOCK}.{key}" in body["errors"]
+    assert outcomes_of(coach) == []
+    assert len(interactions_of(coach)) == 1  # no follow-up either
+
+
+def test_the_date_is_read_back_while_the_rep_types(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    key = selected_key(view)
+    updates = len(coach.slack.calls("views.update"))
+    typed = inbound.block_action(
+        PostcallIds.READ_NEXT_STEP_WHEN,
+        f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}",
+        value="next Tuesday 3pm",
+        type="plain_text_input",
+    )
+    assert coach.act_in_view(view, typed, REP_NY).status == 200
+    refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    hint = block(refreshed, f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}")["hint"]["text"]
+    assert hint == "→ Tue 1 Dec 2026, 3:00 PM EST"
+
+    typed["value"] = "purple"
+    coach.act_in_view(view, typed, REP_NY)
+    refreshed = coach.slack.wait_for("views.update", count=updates + 2)[-1].args["view"]
+    hint = block(refreshed, f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}")["hint"]["text"]
+    assert "I could not read a date in 'purple'" in hint
+
+
+def test_editing_an_outcome_moves_its_follow_up(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    coach.submit(view, outcome_values(view, "advanced"), REP_NY)
+    follow_up_id = outcomes_of(coach)[0].follow_up_id
+
+    again = coach.open_modal("/postcall", "acme", REP_NY)
+    key = selected_key(again)
+    result = block(again, f"{PostcallIds.RESULT_BLOCK}.{key}")["element"]["initial_option"]
+    assert result["value"] == "advanced"  # shown as logged, ready to edit
+    response = coach.submit(again, outcome_values(again, "advanced", when="Wed 10am"), REP_NY)
+    assert response.body == ""
+    coach.settle()
+
+    (outcome,) = outcomes_of(coach)
+    assert outcome.revision == 2 and outcome.follow_up_id == follow_up_id
+    follow_ups = [i for i in interactions_of(coach) if i.origin is Origin.FOLLOW_UP]
+    assert [(f.id, f.scheduled_at) for f in follow_ups] == [
+        (follow_up_id, datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
+    ]
+    assert "Outcome updated" in coach.slack.calls("chat.postMessage")[-1].args["text"]
+
+
+def test_a_double_submitted_outcome_is_stored_and_confirmed_once(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    values = outcome_values(view, "advanced")
+    clicks = [threading.Thread(target=coach.submit, args=(view, values, REP_NY)) for _ in range(2)]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join()
+    coach.settle()
+    assert len(outcomes_of(coach)) == 1
+    assert len(interactions_of(coach)) == 2  # the plan and one follow-up
+    with coach.services.sessions() as session:
+        kinds = session.scalars(select(Delivery.kind)).all()
+    assert sorted(kinds) == ["outcome_confirmation", "plan_confirmation"]
+
+
+def test_an_unplanned_interaction_is_logged_with_its_outcome(coach: RunningCoach) -> None:
+    view = coach.open_modal("/postcall", "Initech", REP_NY)
+    assert selected_key(view) == NOT_PLANNED
+    account_block = block(view, f"{PostcallIds.ACCOUNT_BLOCK}.{NOT_PLANNED}")
+    assert account_block["element"]["initial_value"] == "Initech"
+    values = outcome_values(view, "advanced", account="Initech", happened="today 8am")
+    assert coach.submit(view, values, REP_NY).body == ""
+    unplanned, follow_up = interactions_of(coach)
+    assert unplanned.origin is Origin.UNPLANNED and unplanned.objective is None
+    assert unplanned.scheduled_at == datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+    assert follow_up.follows_id == unplanned.id
+
+
+def test_choosing_not_planned_shows_the_account_and_time_fields(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    updates = len(coach.slack.calls("views.update"))
+    chosen = inbound.block_action(
+        PostcallIds.CHOOSE_INTERACTION,
+        PostcallIds.INTERACTION_BLOCK,
+        type="static_select",
+        selected_option={
+            "text": {"type": "plain_text", "text": "Not planned"},
+            "value": NOT_PLANNED,
+        },
+    )
+    coach.act_in_view(view, chosen, REP_NY)
+    refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    ids = {b.get("block_id") for b in refreshed["blocks"]}
+    assert f"{PostcallIds.ACCOUNT_BLOCK}.{NOT_PLANNED}" in ids
+    assert PostcallIds.PLAN_BLOCK not in ids
+
+
+def test_a_rep_cannot_log_an_outcome_for_another_reps_interaction(coach: RunningCoach) -> None:
+    plan_interaction(coach, REP_NY)
+    view_ny = coach.open_modal("/postcall", "", REP_NY)
+    # Kenji replays Dana's form (same interaction id in its metadata) as his own submission.
+    response = coach.submit(view_ny, outcome_values(view_ny, "lost", None, None), REP_TOKYO)
+    errors = response.json()["errors"]
+    assert "not one of yours" in errors[PostcallIds.INTERACTION_BLOCK]
+    assert outcomes_of(coach) == []
+    view_tokyo = coach.open_modal("/postcall", "", REP_TOKYO)
+    options = block(view_tokyo, PostcallIds.INTERACTION_BLOCK)["element"]["options"]
+    assert [o["value"] for o in options] == [NOT_PLANNED]
+
+
+def test_precall_shows_what_was_agreed_last_time(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    coach.submit(view, outcome_values(view, "advanced"), REP_NY)
+
+    precall = open_precall(coach, REP_NY, "Acme Corp Tuesday 3pm")
+    history = block(precall, "precall_history")["elements"][0]["text"]
+    assert f"you aimed for “{OBJECTIVE}”" in history
+    assert "outcome: *Advanced*" in history
+    assert "they agreed to “Dana books the security review” by <!date^" in history
