@@ -298,3 +298,16 @@ def test_precall_shows_what_was_agreed_last_time(coach: RunningCoach) -> None:
     assert f"you aimed for “{OBJECTIVE}”" in history
     assert "outcome: *Advanced*" in history
     assert "they agreed to “Dana books the security review” by <!date^" in history
+
+
+def test_interactions_stay_in_their_workspace(coach: RunningCoach) -> None:
+    plan_interaction(coach, REP_NY)
+    other_team = "T0OTHER"
+    updates = len(coach.slack.calls("views.update"))
+    body = inbound.slash_command_body(
+        command="/postcall", text="", user_id=REP_NY, team_id=other_team
+    )
+    assert coach.post_signed(body).status == 200
+    view = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    options = block(view, PostcallIds.INTERACTION_BLOCK)["element"]["options"]
+    assert [o["value"] for o in options] == [NOT_PLANNED]

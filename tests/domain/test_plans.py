@@ -1,0 +1,92 @@
+"""Reading /precall's text, checking a plan, and saving it once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.domain import plans
+from app.domain.workspace import Workspace
+from app.models import InteractionKind, Stage
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+WORKSPACE = Workspace("T0001", "E0001")
+
+
+@pytest.mark.parametrize(
+    ("text", "account", "when_text", "kind", "stage"),
+    [
+        ("Acme Corp demo tomorrow 2pm", "Acme Corp", "tomorrow 2pm", None, Stage.DEMO),
+        ("Acme Corp", "Acme Corp", None, None, None),
+        ("Globex call Tue 10am", "Globex", "Tue 10am", InteractionKind.CALL, None),
+        (
+            "Initech proposal email next Monday",
+            "Initech",
+            "next Monday",
+            InteractionKind.EMAIL,
+            Stage.PROPOSAL,
+        ),
+        ("Demo Systems Inc", "Demo Systems Inc", None, None, None),
+        ("  Umbrella   negotiation  ", "Umbrella", None, None, Stage.NEGOTIATION),
+        ("", None, None, None, None),
+        ("tomorrow 2pm", None, "tomorrow 2pm", None, None),
+    ],
+)
+def test_command_text_prefills_the_modal(text, account, when_text, kind, stage) -> None:
+    assert plans.read_command_text(text, NOW) == plans.PlanPrefill(account, when_text, kind, stage)
+
+
+def form(**overrides) -> plans.PlanForm:
+    values = {
+        "account": "Acme Corp",
+        "kind": "meeting",
+        "when_text": "tomorrow 2pm",
+        "stage": "demo",
+        "objective": "Dana agrees to a pricing review on Tuesday",
+        "minimum_commitment": "",
+    }
+    return plans.PlanForm(**(values | overrides))
+
+
+def test_a_clean_plan_becomes_a_draft_in_utc() -> None:
+    check = plans.check_plan(form(), "Asia/Kolkata", NOW)
+    assert check.errors == {}
+    # Friday 27 November 14:00 in Kolkata (UTC+5:30).
+    assert check.draft.scheduled_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+    assert check.draft.minimum_commitment is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"account": " "}, plans.PlanField.ACCOUNT),
+        ({"objective": "\n\t"}, plans.PlanField.OBJECTIVE),
+        ({"kind": "carrier pigeon"}, plans.PlanField.KIND),
+        ({"stage": None}, plans.PlanField.STAGE),
+        ({"when_text": "whenever"}, plans.PlanField.WHEN),
+        ({"when_text": "x" * 201}, plans.PlanField.WHEN),
+        ({"minimum_commitment": "m" * 1001}, plans.PlanField.MINIMUM),
+    ],
+)
+def test_each_problem_is_reported_under_its_field(overrides, field) -> None:
+    check = plans.check_plan(form(**overrides), "America/New_York", NOW)
+    assert check.draft is None
+    assert set(check.errors) == {field}
+
+
+def test_account_names_differing_in_case_and_spacing_are_one_account(session) -> None:
+    first = plans.find_or_create_account(session, WORKSPACE, "Acme  Corp")
+    second = plans.find_or_create_account(session, WORKSPACE, "acme corp.")
+    other_workspace = plans.find_or_create_account(session, Workspace("T0002"), "Acme Corp")
+    assert first.id == second.id != other_workspace.id
+    assert first.enterprise_id == "E0001"
+
+
+def test_saving_the_same_plan_twice_changes_nothing(session) -> None:
+    draft = plans.check_plan(form(), "America/New_York", NOW).draft
+    first = plans.save_plan(session, WORKSPACE, "U1", draft, NOW)
+    again = plans.save_plan(session, WORKSPACE, "U1", draft, NOW)
+    assert (first.created, first.changed) == (True, True)
+    assert (again.created, again.changed) == (False, False)
+    assert again.interaction.id == first.interaction.id and again.interaction.revision == 1

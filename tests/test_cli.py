@@ -1,0 +1,133 @@
+"""The `coach` command as an admin runs it: clear messages, real servers, real migrations."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from app.db import make_engine
+from app.sandbox import inbound
+from app.sandbox.slack_double import SlackDouble
+from tests.support.coach import http
+from tests.support.databases import temporary_database
+
+COACH = [sys.executable, "-m", "app.cli"]
+SECRET = "cli-test-secret"
+
+
+def run_coach(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*COACH, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    return env | values
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_without_credentials_names_each_missing_variable(tmp_path) -> None:
+    result = run_coach("serve", env=clean_env(), cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SLACK_BOT_TOKEN" in result.stderr and "OAuth & Permissions" in result.stderr
+    assert "SLACK_SIGNING_SECRET" in result.stderr and "Signing Secret" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_socket_mode_without_an_app_token_says_where_to_get_one(tmp_path) -> None:
+    result = run_coach("socket", env=clean_env(SLACK_BOT_TOKEN="xoxb-1"), cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SLACK_APP_TOKEN" in result.stderr and "connections:write" in result.stderr
+    assert "SLACK_BOT_TOKEN" not in result.stderr.split("\n", 1)[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_rejected_bot_token_is_explained(tmp_path) -> None:
+    with SlackDouble() as slack:
+        env = clean_env(
+            SLACK_BOT_TOKEN="xoxb-wrong", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.api_url
+        )
+        result = run_coach("serve", env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_migrate_creates_the_schema_on_database_url(tmp_path) -> None:
+    with temporary_database(tmp_path) as url:
+        result = run_coach("migrate", env=clean_env(DATABASE_URL=url), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        engine = make_engine(url)
+        assert "interactions" in inspect(engine).get_table_names()
+        engine.dispose()
+
+
+def test_default_database_is_a_sqlite_file_in_the_working_directory(tmp_path) -> None:
+    if os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("checks the SQLite default")
+    result = run_coach("migrate", env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "coach.db").exists()
+
+
+def test_serve_runs_under_gunicorn_and_answers_slack(tmp_path) -> None:
+    port = free_port()
+    with SlackDouble() as slack, temporary_database(tmp_path) as url:
+        slack.add_user("U0REP", name="rep", tz="Europe/Berlin")
+        env = clean_env(
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=slack.api_url,
+            DATABASE_URL=url,
+            PORT=str(port),
+            WEB_CONCURRENCY="1",
+        )
+        assert run_coach("migrate", env=env, cwd=tmp_path).returncode == 0
+        server = subprocess.Popen(
+            [*COACH, "serve"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:  # poll until gunicorn's worker has booted (bounded by the deadline)
+                try:
+                    if http("GET", base + "/healthz").status == 200:
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, "coach serve did not become healthy"
+                time.sleep(0.1)
+            body = inbound.slash_command_body(
+                command="/precall", text="Acme", user_id="U0REP", team_id=slack.team_id
+            )
+            response = http(
+                "POST", base + "/slack/events", body, inbound.signed_headers(SECRET, body)
+            )
+            assert response.status == 200
+            view = slack.wait_for("views.open", timeout=10)[0].args["view"]
+            assert view["callback_id"] == "precall_plan"
+            forged = http("POST", base + "/slack/events", body, inbound.signed_headers("x", body))
+            assert forged.status == 401
+        finally:
+            server.terminate()
+            output = server.communicate(timeout=30)[0].decode()
+        assert "gunicorn" in output.lower()
+        assert "Traceback" not in output
