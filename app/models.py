@@ -170,6 +170,10 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     when_text: Mapped[str | None] = mapped_column(String(WHEN_TEXT_MAX))
     objective: Mapped[str | None] = mapped_column(Text)
     minimum_commitment: Mapped[str | None] = mapped_column(Text)
+    # The coach's verdict on the objective, kept for the figures: strong = the required
+    # criteria pass; gaps = the failed criteria, comma-separated (see domain/coaching.py).
+    objective_strong: Mapped[bool | None]
+    objective_gaps: Mapped[str | None] = mapped_column(String(120))
     planned_at: Mapped[datetime | None]
     origin: Mapped[Origin] = mapped_column(_str_enum(Origin))
     follows_id: Mapped[int | None] = mapped_column(

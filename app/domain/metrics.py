@@ -1,0 +1,158 @@
+"""Plan against outcome, in figures: computed by SQL aggregation for a rep or a team."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.domain.workspace import Workspace
+from app.models import Interaction, Outcome, Result
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A share shown with its denominator: "7/9 (78%)"."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.part / self.whole) if self.whole else None
+
+    def __str__(self) -> str:
+        return f"{self.part}/{self.whole} ({self.percent}%)" if self.whole else "none yet"
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Counts for one rep (or, summed, a team) over a period; rates derive from them."""
+
+    interactions: int = 0  # interactions whose time fell in the period and has passed
+    planned_before: int = 0  # ... with a plan saved before they happened
+    planned: int = 0  # ... with a commitment objective
+    strong: int = 0  # ... whose objective passed the required criteria
+    outcomes: int = 0
+    won: int = 0
+    advanced: int = 0
+    minimum: int = 0
+    continuation: int = 0
+    lost: int = 0
+    next_steps_due: int = 0  # dated next steps whose date fell in the period and has passed
+    followed_through: int = 0  # ... whose follow-up interaction has a logged outcome
+
+    def __add__(self, other: Metrics) -> Metrics:
+        return Metrics(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+    @property
+    def planned_rate(self) -> Ratio:
+        return Ratio(self.planned_before, self.interactions)
+
+    @property
+    def strong_rate(self) -> Ratio:
+        return Ratio(self.strong, self.planned)
+
+    @property
+    def hit_rate(self) -> Ratio:
+        """Commitment hit rate: the customer closed or agreed to the objective."""
+        return Ratio(self.won + self.advanced, self.outcomes)
+
+    @property
+    def minimum_rate(self) -> Ratio:
+        return Ratio(self.minimum, self.outcomes)
+
+    @property
+    def continuation_rate(self) -> Ratio:
+        return Ratio(self.continuation, self.outcomes)
+
+    @property
+    def follow_through(self) -> Ratio:
+        """Customer follow-through: agreed next steps that led to a logged follow-up."""
+        return Ratio(self.followed_through, self.next_steps_due)
+
+
+def _count_where(condition) -> object:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def metrics_by_rep(
+    session: Session,
+    workspace: Workspace,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    rep_user_ids: Collection[str] | None = None,
+) -> dict[str, Metrics]:
+    """Each rep's figures for [start, end), in two statements whatever the number of reps."""
+    until = min(end, now)
+    interaction_filter = [
+        Interaction.team_id == workspace.team_id,
+        Interaction.scheduled_at >= start,
+        Interaction.scheduled_at < until,
+    ]
+    if rep_user_ids is not None:
+        interaction_filter.append(Interaction.rep_user_id.in_(list(rep_user_ids)))
+    activity = session.execute(
+        select(
+            Interaction.rep_user_id,
+            func.count(Interaction.id),
+            _count_where(
+                and_(
+                    Interaction.planned_at.is_not(None),
+                    Interaction.planned_at <= Interaction.scheduled_at,
+                )
+            ),
+            _count_where(Interaction.objective.is_not(None)),
+            _count_where(Interaction.objective_strong.is_(True)),
+            func.count(Outcome.id),
+            *(_count_where(Outcome.result == result) for result in Result),
+        )
+        .outerjoin(Outcome, Outcome.interaction_id == Interaction.id)
+        .where(*interaction_filter)
+        .group_by(Interaction.rep_user_id)
+    ).all()
+
+    follow_up = aliased(Interaction)
+    follow_up_outcome = aliased(Outcome)
+    due_filter = [
+        Outcome.team_id == workspace.team_id,
+        Outcome.next_step_at >= start,
+        Outcome.next_step_at < until,
+        Outcome.result.in_([Result.ADVANCED, Result.MINIMUM]),
+    ]
+    if rep_user_ids is not None:
+        due_filter.append(Outcome.rep_user_id.in_(list(rep_user_ids)))
+    follow_through = session.execute(
+        select(Outcome.rep_user_id, func.count(Outcome.id), func.count(follow_up_outcome.id))
+        .outerjoin(follow_up, follow_up.id == Outcome.follow_up_id)
+        .outerjoin(follow_up_outcome, follow_up_outcome.interaction_id == follow_up.id)
+        .where(*due_filter)
+        .group_by(Outcome.rep_user_id)
+    ).all()
+
+    by_rep: dict[str, Metrics] = {}
+    for rep, *counts in activity:
+        interactions, planned_before, planned, strong, outcomes, *results = counts
+        by_rep[rep] = Metrics(
+            interactions=interactions,
+            planned_before=planned_before,
+            planned=planned,
+            strong=strong,
+            outcomes=outcomes,
+            **{result.value: count for result, count in zip(Result, results, strict=True)},
+        )
+    for rep, due, followed in follow_through:
+        by_rep[rep] = by_rep.get(rep, Metrics()) + Metrics(
+            next_steps_due=due, followed_through=followed
+        )
+    return by_rep
+
+
+def team_total(by_rep: dict[str, Metrics]) -> Metrics:
+    return sum(by_rep.values(), Metrics())

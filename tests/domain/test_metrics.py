@@ -1,0 +1,124 @@
+"""The figures on a seeded data set whose answers were worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event
+
+from app.domain.metrics import Metrics, Ratio, metrics_by_rep, team_total
+from app.domain.plans import find_or_create_account
+from app.domain.workspace import Workspace
+from app.models import Interaction, InteractionKind, Origin, Outcome, Result
+
+WORKSPACE = Workspace("T0001")
+START = datetime(2026, 11, 1, tzinfo=UTC)
+END = datetime(2026, 12, 1, tzinfo=UTC)
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+
+
+def day(n: int, hour: int = 15) -> datetime:
+    return datetime(2026, 11, n, hour, tzinfo=UTC)
+
+
+def seed(session) -> None:
+    accounts = {}
+
+    def interaction(rep, at, *, planned_at=None, strong=None, origin=Origin.PRECALL, team="T0001"):
+        workspace = Workspace(team)
+        account = accounts.setdefault(team, find_or_create_account(session, workspace, "Acme"))
+        row = Interaction(
+            **workspace.columns,
+            rep_user_id=rep,
+            account_id=account.id,
+            kind=InteractionKind.CALL,
+            scheduled_at=at,
+            objective="Dana agrees to X by Friday" if planned_at else None,
+            objective_strong=strong,
+            planned_at=planned_at,
+            origin=origin,
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+    def outcome(of, result, *, next_step_at=None, follow_up=None):
+        session.add(
+            Outcome(
+                team_id=of.team_id,
+                interaction_id=of.id,
+                rep_user_id=of.rep_user_id,
+                result=result,
+                next_step="They do it" if next_step_at else None,
+                next_step_at=next_step_at,
+                follow_up_id=follow_up.id if follow_up else None,
+            )
+        )
+
+    i1 = interaction("UA", day(10), planned_at=day(9), strong=True)
+    outcome(i1, Result.WON)
+    i2 = interaction("UA", day(12), planned_at=day(12, 16), strong=False)  # planned afterwards
+    i3 = interaction("UA", day(19), origin=Origin.FOLLOW_UP)
+    outcome(i2, Result.ADVANCED, next_step_at=day(19), follow_up=i3)
+    outcome(i3, Result.CONTINUATION)
+    i4 = interaction("UA", day(20), origin=Origin.UNPLANNED)
+    i5 = interaction("UA", day(25), origin=Origin.FOLLOW_UP)  # the customer's step; not logged
+    outcome(i4, Result.MINIMUM, next_step_at=day(25), follow_up=i5)
+    interaction("UA", day(28), planned_at=day(20), strong=True)  # not happened yet
+    outcome(
+        interaction("UA", START - timedelta(days=2), planned_at=day(1) - timedelta(days=5)),
+        Result.WON,
+    )
+    i8 = interaction("UB", day(15), planned_at=day(14), strong=True)
+    outcome(i8, Result.LOST)
+    outcome(interaction("UA", day(11), planned_at=day(10), strong=True, team="T0002"), Result.WON)
+    session.commit()
+
+
+def test_each_reps_figures(session) -> None:
+    seed(session)
+    figures = metrics_by_rep(session, WORKSPACE, START, END, NOW)
+    assert figures == {
+        "UA": Metrics(
+            interactions=5,
+            planned_before=1,
+            planned=2,
+            strong=1,
+            outcomes=4,
+            won=1,
+            advanced=1,
+            minimum=1,
+            continuation=1,
+            next_steps_due=2,
+            followed_through=1,
+        ),
+        "UB": Metrics(interactions=1, planned_before=1, planned=1, strong=1, outcomes=1, lost=1),
+    }
+    rep_a = figures["UA"]
+    assert rep_a.planned_rate == Ratio(1, 5) and str(rep_a.planned_rate) == "1/5 (20%)"
+    assert rep_a.strong_rate.percent == 50
+    assert rep_a.hit_rate == Ratio(2, 4)
+    assert (rep_a.minimum_rate.percent, rep_a.continuation_rate.percent) == (25, 25)
+    assert rep_a.follow_through == Ratio(1, 2)
+
+
+def test_team_totals_and_scope(session) -> None:
+    seed(session)
+    team = team_total(metrics_by_rep(session, WORKSPACE, START, END, NOW))
+    assert (team.interactions, team.outcomes, team.hit_rate) == (6, 5, Ratio(2, 5))
+    only_b = metrics_by_rep(session, WORKSPACE, START, END, NOW, rep_user_ids=["UB"])
+    assert list(only_b) == ["UB"]
+    assert metrics_by_rep(session, WORKSPACE, END, END + timedelta(days=30), NOW) == {}
+    assert str(Metrics().hit_rate) == "none yet"
+
+
+def test_the_number_of_statements_does_not_grow_with_reps(session, engine) -> None:
+    seed(session)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        metrics_by_rep(session, WORKSPACE, START, END, NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) == 2
