@@ -42,7 +42,7 @@ def test_manifest_validates_against_slacks_schema(manifest: dict) -> None:
 
 def test_commands_and_interactivity_use_the_one_request_url(manifest: dict) -> None:
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
-    assert {"/precall", "/postcall"} <= set(commands)
+    assert {"/precall", "/postcall", "/coach"} <= set(commands)
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     urls = {c["url"] for c in commands.values()}
     urls.add(manifest["settings"]["interactivity"]["request_url"])

@@ -24,7 +24,9 @@ from app.models import (
     Stage,
 )
 
-OBJECTIVE_MAX = 1000
+# A commitment objective is a sentence or two. The cap also keeps a whole plan inside the
+# 3,000 characters of a Slack view's private_metadata, where the coach's review carries it.
+OBJECTIVE_MAX = 500
 E = TypeVar("E", bound=enum.StrEnum)
 # A plan may be written just after the interaction (a call that came in early), not days later.
 PLAN_ALLOW_PAST = timedelta(days=1)

@@ -9,13 +9,13 @@ from concurrent.futures import Executor
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from app.slack.listeners import postcall, precall
+from app.slack.listeners import coach, postcall, precall
 from app.slack.services import SERVICES_KEY, Services
 from app.slack.views.errors import failure_modal
 
 logger = logging.getLogger(__name__)
 
-KNOWN_COMMANDS = (precall.COMMAND, postcall.COMMAND)
+KNOWN_COMMANDS = (precall.COMMAND, postcall.COMMAND, coach.COMMAND)
 COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
 
 
@@ -42,6 +42,7 @@ def build_app(
 
     precall.register(app)
     postcall.register(app)
+    coach.register(app)
 
     @app.command(re.compile(r"^/.+"))
     def handle_unknown_command(ack, command) -> None:

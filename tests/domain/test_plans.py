@@ -66,7 +66,7 @@ def test_a_clean_plan_becomes_a_draft_in_utc() -> None:
         ({"stage": None}, plans.PlanField.STAGE),
         ({"when_text": "whenever"}, plans.PlanField.WHEN),
         ({"when_text": "x" * 201}, plans.PlanField.WHEN),
-        ({"minimum_commitment": "m" * 1001}, plans.PlanField.MINIMUM),
+        ({"minimum_commitment": "m" * 501}, plans.PlanField.MINIMUM),
     ],
 )
 def test_each_problem_is_reported_under_its_field(overrides, field) -> None:

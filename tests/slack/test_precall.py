@@ -145,7 +145,7 @@ def test_when_too_far_ahead_or_in_the_past_says_what_was_understood(coach: Runni
 def test_fields_beyond_their_limits_are_refused(coach: RunningCoach, sessions) -> None:
     view = open_precall(coach, REP_NY)
     body = coach.submit(
-        view, plan_values(account="A" * 151, objective="x" * 1001, minimum="y" * 1001), REP_NY
+        view, plan_values(account="A" * 151, objective="x" * 501, minimum="y" * 501), REP_NY
     ).json()
     for block_id in (
         PrecallIds.ACCOUNT_BLOCK,

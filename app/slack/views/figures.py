@@ -1,0 +1,71 @@
+"""A rep's own figures, this period against the one before: the `/coach me` message."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app.domain.metrics import Metrics, Ratio
+
+# (label, how to read it off the figures) for every line of the message.
+FIGURE_LINES = (
+    ("Planned before they happened", lambda m: m.planned_rate),
+    ("Strong objectives", lambda m: m.strong_rate),
+    ("Commitment hit rate (won + advanced)", lambda m: m.hit_rate),
+    ("Minimum only", lambda m: m.minimum_rate),
+    ("Continuations", lambda m: m.continuation_rate),
+    ("Customer follow-through", lambda m: m.follow_through),
+)
+
+
+def trend(current: Ratio, previous: Ratio) -> str:
+    """▲, ▼ or = between two shares; nothing when either has no denominator."""
+    if current.percent is None or previous.percent is None:
+        return ""
+    if current.percent == previous.percent:
+        return "="
+    return "▲" if current.percent > previous.percent else "▼"
+
+
+def figures_message(current: Metrics, previous: Metrics, days: int) -> tuple[str, list[Block]]:
+    text = f"Your commitment discipline, last {days} days"
+    if not current.interactions and not current.outcomes:
+        return text, [
+            HeaderBlock(text=text),
+            SectionBlock(
+                text=f"No interactions in the last {days} days yet. Plan the next one with "
+                "`/precall`, and log what the customer agreed to with `/postcall`."
+            ),
+        ]
+    fields = []
+    for label, read in FIGURE_LINES:
+        now_ratio, before = read(current), read(previous)
+        mark = trend(now_ratio, before)
+        fields.append(
+            MarkdownTextObject(
+                text=f"*{label}*\n{now_ratio} {mark}\n_before: {before}_".replace(" \n", "\n")
+            )
+        )
+    outcomes = (
+        f"{current.won} won · {current.advanced} advanced · {current.minimum} minimum · "
+        f"{current.continuation} continuation · {current.lost} lost"
+    )
+    return text, [
+        HeaderBlock(text=text),
+        SectionBlock(
+            text=f"*{current.interactions}* interactions, *{current.outcomes}* outcomes: {outcomes}"
+        ),
+        SectionBlock(fields=fields[:6]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Compared with the {days} days before. Only you can see this."
+                )
+            ]
+        ),
+    ]
