@@ -34,7 +34,7 @@ def require_credentials(settings: Settings, *names: str) -> None:
 
 def check_bot_token(settings: Settings) -> None:
     """Fail early and clearly when Slack refuses the bot token, before workers start."""
-    from app.web import make_slack_client
+    from app.slack.client import make_slack_client
 
     try:
         make_slack_client(settings).auth_test()
@@ -92,8 +92,8 @@ def socket() -> None:
     from app.db import make_engine, make_session_factory
     from app.domain import when
     from app.slack.bolt import build_app
+    from app.slack.client import make_slack_client
     from app.slack.services import Services
-    from app.web import make_slack_client
 
     settings = get_settings()
     require_credentials(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")

@@ -7,36 +7,17 @@ from concurrent.futures import Executor
 
 from flask import Flask, jsonify, request
 from slack_bolt.adapter.flask import SlackRequestHandler
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
 from app.domain import when
 from app.slack.bolt import build_app
+from app.slack.client import make_slack_client
 from app.slack.services import Services
 
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-SLACK_TIMEOUT_SECONDS = 10
-
-
-def make_slack_client(settings: Settings) -> WebClient:
-    client = WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=SLACK_TIMEOUT_SECONDS,
-    )
-    # slack_sdk retries only connection errors by default; one polite retry on 429 as well.
-    client.retry_handlers = [
-        ConnectionErrorRetryHandler(),
-        RateLimitErrorRetryHandler(max_retry_count=1),
-    ]
-    return client
 
 
 def create_web_app(

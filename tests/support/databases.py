@@ -21,12 +21,13 @@ def backend_name() -> str:
 
 
 @contextmanager
-def temporary_database(directory: Path) -> Iterator[str]:
-    """A new, empty database URL on the backend under test; removed afterwards."""
-    if not POSTGRES_URL:
+def temporary_database(directory: Path, server: str | None = POSTGRES_URL) -> Iterator[str]:
+    """A new, empty database URL: a SQLite file in `directory`, or a database created on the
+    PostgreSQL `server` (the backend under test by default) and dropped afterwards."""
+    if not server:
         yield f"sqlite:///{directory / f'coach-{uuid.uuid4().hex[:8]}.db'}"
         return
-    server_url = make_url(normalize_database_url(POSTGRES_URL))
+    server_url = make_url(normalize_database_url(server))
     name = f"coach_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -1,0 +1,27 @@
+"""The Web API client every process uses: Slack's base URL, timeout and retry policy."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from app.config import Settings
+
+SLACK_TIMEOUT_SECONDS = 10
+
+
+def make_slack_client(settings: Settings) -> WebClient:
+    client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=SLACK_TIMEOUT_SECONDS,
+    )
+    # slack_sdk retries only connection errors by default; one polite retry on 429 as well.
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(),
+        RateLimitErrorRetryHandler(max_retry_count=1),
+    ]
+    return client
