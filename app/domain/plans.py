@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
-from app.domain import when
+from app.domain import coaching, when
 from app.domain.workspace import Workspace
 from app.models import (
     ACCOUNT_NAME_MAX,
@@ -131,6 +131,7 @@ class PlanDraft:
     when_text: str
     objective: str
     minimum_commitment: str | None
+    review: coaching.Review
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
     if errors:
         return PlanCheck(draft=None, errors=errors, reading=reading)
     assert reading is not None and reading.at is not None and kind and stage
+    minimum = values[PlanField.MINIMUM] or None
     draft = PlanDraft(
         account_name=" ".join(values[PlanField.ACCOUNT].split()),
         kind=kind,
@@ -184,7 +186,8 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
         scheduled_at=reading.at.astimezone(UTC).replace(second=0, microsecond=0),
         when_text=values[PlanField.WHEN],
         objective=values[PlanField.OBJECTIVE],
-        minimum_commitment=values[PlanField.MINIMUM] or None,
+        minimum_commitment=minimum,
+        review=coaching.review_objective(values[PlanField.OBJECTIVE], stage, minimum),
     )
     return PlanCheck(draft=draft, reading=reading)
 
@@ -238,6 +241,10 @@ def save_plan(
         "when_text": draft.when_text,
         "objective": draft.objective,
         "minimum_commitment": draft.minimum_commitment,
+        "objective_strong": draft.review.strong,
+        "objective_gaps": ",".join(
+            result.criterion.value for result in draft.review.results if not result.passed
+        ),
     }
     new_id = insert_unless_exists(
         session,

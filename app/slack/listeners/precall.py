@@ -11,15 +11,23 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import session_scope
-from app.domain import outcomes, plans
+from app.domain import coaching, outcomes, plans
 from app.domain.workspace import Workspace
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
 from app.slack.services import Services, services_of, workspace_of
+from app.slack.views.errors import failure_modal
 from app.slack.views.formatting import zone_label
 from app.slack.views.history import history_line
 from app.slack.views.plan_confirmation import plan_confirmation
-from app.slack.views.precall import BLOCK_FOR_FIELD, PrecallIds, PrecallMetadata, precall_modal
+from app.slack.views.precall import (
+    BLOCK_FOR_FIELD,
+    PrecallIds,
+    PrecallMetadata,
+    ReviewMetadata,
+    precall_modal,
+)
+from app.slack.views.review import ReviewIds, review_modal
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +41,7 @@ PLAN_CONFIRMATION = "plan_confirmation"
 def register(app: App) -> None:
     app.command(COMMAND)(handle_precall_command)
     app.view_submission(PrecallIds.CALLBACK)(handle_precall_submission)
+    app.view_submission(ReviewIds.CALLBACK)(handle_save_anyway)
     app.block_action({"block_id": PrecallIds.ACCOUNT_BLOCK, "action_id": PrecallIds.INPUT})(
         handle_account_entered
     )
@@ -138,33 +147,91 @@ def read_plan_form(state_values: dict) -> plans.PlanForm:
 def handle_precall_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
-    """Check the plan; inline errors keep the modal open, a clean plan is saved and confirmed."""
+    """Check the plan: inline errors keep the form open; a weak objective gets the coach's
+    review pushed on top; a strong one is saved and confirmed at once."""
     services = services_of(context)
     workspace = workspace_of(context, body)
     user_id = body["user"]["id"]
     metadata = PrecallMetadata.from_json(view.get("private_metadata"))
     form = read_plan_form(view.get("state", {}).get("values", {}))
-    now = services.now()
     try:
         zone = metadata.zone or profiles.zone_for(client, services, workspace, user_id)
-        check = plans.check_plan(form, zone, now)
-        if check.errors:
-            ack(
-                response_action="errors",
-                errors={BLOCK_FOR_FIELD[name]: message for name, message in check.errors.items()},
-            )
-            return
-        with session_scope(services.sessions) as session:
-            saved = plans.save_plan(session, workspace, user_id, check.draft, now)
-    except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
-        logger.error("could not save a plan for %s: %s", user_id, error)
+    except profiles.ProfileUnavailable as error:
+        logger.error("no time zone for %s: %s", user_id, error)
+        ack(response_action="errors", errors={PrecallIds.ACCOUNT_BLOCK: SAVE_FAILED})
+        return
+    check = plans.check_plan(form, zone, services.now())
+    if check.errors:
+        ack(
+            response_action="errors",
+            errors={BLOCK_FOR_FIELD[name]: message for name, message in check.errors.items()},
+        )
+        return
+    if not check.draft.review.strong:
+        review_metadata = ReviewMetadata(zone, metadata.channel_id, form)
+        ack(
+            response_action="push",
+            view=review_modal(check.draft.objective, check.draft.review, review_metadata.to_json()),
+        )
+        return
+    saved = save_plan(services, workspace, user_id, check.draft)
+    if saved is None:
         ack(response_action="errors", errors={PrecallIds.ACCOUNT_BLOCK: SAVE_FAILED})
         return
     ack()
+    confirm_plan(client, services, workspace, user_id, saved, zone)
+
+
+def handle_save_anyway(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    """ "Save anyway" on the coach's review: save the form it carries and close every view."""
+    services = services_of(context)
+    workspace = workspace_of(context, body)
+    user_id = body["user"]["id"]
+    metadata = ReviewMetadata.from_json(view.get("private_metadata"))
+    check = plans.check_plan(metadata.form, metadata.zone, services.now()) if metadata else None
+    if check is None or check.errors:
+        # Time moved on since the form was checked (a plan left open for a day, say).
+        problem = next(iter(check.errors.values())) if check else SAVE_FAILED
+        ack(response_action="update", view=failure_modal(f"{problem} Go back to edit the plan."))
+        return
+    saved = save_plan(services, workspace, user_id, check.draft)
+    if saved is None:
+        ack(response_action="update", view=failure_modal(SAVE_FAILED))
+        return
+    ack(response_action="clear")
+    confirm_plan(client, services, workspace, user_id, saved, metadata.zone)
+
+
+def save_plan(
+    services: Services, workspace: Workspace, user_id: str, draft: plans.PlanDraft
+) -> plans.SavedPlan | None:
+    """The saved plan, or None when the database would not take it (nothing is half-written)."""
+    try:
+        with session_scope(services.sessions) as session:
+            return plans.save_plan(session, workspace, user_id, draft, services.now())
+    except SQLAlchemyError as error:
+        logger.error("could not save a plan for %s: %s", user_id, error)
+        return None
+
+
+def confirm_plan(
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    saved: plans.SavedPlan,
+    zone: str,
+) -> None:
+    """DM the plan and the coach's checklist, once per revision of the plan."""
     if not saved.changed:
         return
     interaction = saved.interaction
-    text, blocks = plan_confirmation(interaction, zone, updated=not saved.created)
+    review = coaching.review_objective(
+        interaction.objective or "", interaction.stage, interaction.minimum_commitment
+    )
+    text, blocks = plan_confirmation(interaction, review, zone, updated=not saved.created)
     delivery.send_once(
         client,
         services,

@@ -10,17 +10,19 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from app.domain.coaching import Review
 from app.models import Interaction
 from app.slack.views.formatting import escape, quote, slack_date, truncate
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
+from app.slack.views.review import checklist_blocks
 
 HEADER_MAX = 150
 
 
 def plan_confirmation(
-    interaction: Interaction, zone: str, *, updated: bool
+    interaction: Interaction, review: Review, zone: str, *, updated: bool
 ) -> tuple[str, list[Block]]:
-    """Notification text and blocks restating the plan, its time as a Slack date token."""
+    """Notification text and blocks restating the plan and the coach's checklist."""
     account = interaction.account.name
     when_token = slack_date(interaction.scheduled_at, zone)
     verb = "updated" if updated else "saved"
@@ -40,6 +42,7 @@ def plan_confirmation(
             text="*Minimum acceptable commitment*\n"
             + (quote(minimum) if minimum else "_None set: decide your fallback before you go in._")
         ),
+        *checklist_blocks(review),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

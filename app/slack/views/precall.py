@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
-from app.domain.plans import FIELD_LIMITS, PlanField, PlanPrefill
+from app.domain.plans import FIELD_LIMITS, PlanField, PlanForm, PlanPrefill
 from app.models import InteractionKind
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
 
@@ -70,6 +70,27 @@ class PrecallMetadata:
             return cls(zone=data.get("zone"), channel_id=data.get("channel_id"))
         except (ValueError, AttributeError):
             return cls()
+
+
+@dataclass(frozen=True)
+class ReviewMetadata:
+    """Carried by the pushed review view: the whole form, so "Save anyway" can save it."""
+
+    zone: str
+    channel_id: str | None
+    form: PlanForm
+
+    def to_json(self) -> str:
+        # Unescaped text keeps the largest plan within private_metadata's 3,000 characters.
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> ReviewMetadata | None:
+        try:
+            data = json.loads(raw or "")
+            return cls(data["zone"], data.get("channel_id"), PlanForm(**data["form"]))
+        except (ValueError, KeyError, TypeError):
+            return None
 
 
 def _options(labels: dict) -> list[Option]:
