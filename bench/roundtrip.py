@@ -1,5 +1,6 @@
-"""Web round trip and memory of `coach serve`: signed /precall and view_submission requests,
-next to a bare Bolt app served the same way, and the resident memory of the web processes.
+"""Web round trip and memory of `coach serve`: signed /precall, /postcall and view_submission
+requests, next to a bare Bolt app served the same way, the resident memory of the web processes,
+and the first /postcall submission a freshly started server answers.
 
     python bench/roundtrip.py                       # SQLite, 500 measured requests of each kind
     python bench/roundtrip.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
@@ -9,9 +10,13 @@ on 127.0.0.1. One client sends one request at a time and, before the next, waits
 follow-up Web API calls (views.open, views.update, chat.postMessage) have reached the double, so
 every figure is the round trip of a request arriving at an idle server (--back-to-back sends the
 next request as soon as the answer arrives instead). Rounds interleave bare /precall, coach
-/precall and coach view_submission, so any outside load hits all three alike. Figures are
-printed; the exit status is 0 unless the run itself went wrong (an error answer, a plan not
-saved, a view or message Slack would refuse).
+/precall, its plan submission, coach /postcall and its outcome submission, so any outside load
+hits them all alike. Each /postcall is about an interaction planned for the rep just before (in
+the database directly) and names its account, so the modal the app fills preselects it; the
+outcome is submitted from that modal. Then `coach serve` is started afresh a few times (one
+worker), and the first request each gets is a /postcall submission. Figures are printed; the
+exit status is 0 unless the run itself went wrong (an error answer, a plan or outcome not saved,
+a view or message Slack would refuse).
 """
 
 from __future__ import annotations
@@ -31,10 +36,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from multiprocessing.managers import BaseManager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the end-to-end tests' form values are imported, not copied
@@ -44,11 +50,17 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import migrate  # noqa: E402
 from app.config import Settings, normalize_database_url  # noqa: E402
-from app.db import make_engine  # noqa: E402
-from app.models import Delivery, Interaction  # noqa: E402
+from app.db import make_engine, make_session_factory, session_scope  # noqa: E402
+from app.domain.plans import PlanForm, check_plan, save_plan  # noqa: E402
+from app.domain.workspace import Workspace  # noqa: E402
+from app.models import Delivery, Interaction, Origin, Outcome  # noqa: E402
 from app.sandbox import inbound  # noqa: E402
 from app.sandbox.slack_double import SlackDouble  # noqa: E402
+from app.slack.listeners.postcall import OUTCOME_CONFIRMATION  # noqa: E402
+from app.slack.listeners.precall import PLAN_CONFIRMATION  # noqa: E402
+from app.slack.views.postcall import PostcallIds  # noqa: E402
 from app.web import EVENTS_PATH  # noqa: E402
+from tests.slack.test_postcall import OBJECTIVE, outcome_values, selected_key  # noqa: E402
 from tests.slack.test_precall import plan_values  # noqa: E402
 from tests.support.databases import temporary_database  # noqa: E402
 
@@ -68,10 +80,22 @@ FOLLOW_UP_TIMEOUT_S = 10.0
 BOOT_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
 RSS_AFTER_REQUESTS = 1000
+# The calls logged with /postcall: planned from this long before the run began, one minute
+# apart for each rep, so the one just planned is always the rep's latest, at the top of the list
+# (/postcall lists interactions up to 12 hours ahead: enough for 5,000 rounds and more).
+POSTCALL_PLANNED_FROM = timedelta(hours=12)
+# The outcome: a next step with a date, so the date parser runs and a follow-up is created.
+# outcome_values() dates it "next Tuesday 3pm", which the product's own rules read; after a fresh
+# start the date is a month and day ("Dec 10 3pm"), which dateparser reads, so the first
+# submission would pay dateparser's cold start if the app had not warmed it.
+OUTCOME = "advanced"
+FIRST_STARTS = 5
+FIRST_NEXT_STEP_IN = timedelta(days=14)
 
 # Targets from the issue.
 PRECALL_P99_RATIO_MAX = 1.5
 SUBMISSION_P99_MAX_MS = 50.0
+FIRST_POSTCALL_MAX_MS = 300.0
 WORKER_RSS_MAX_MB = 150.0
 
 
@@ -104,6 +128,13 @@ class DoubleService:
     def open_view(self, user_id: str) -> dict:
         """The modal open for `user_id`, as views.* last returned it."""
         return self._double.view_stack(user_id)[0]
+
+    def view_opened_by(self, trigger_id: str) -> dict:
+        """The modal views.open opened with `trigger_id`, as views.* last returned it."""
+        (call,) = [
+            c for c in self._double.calls("views.open") if c.args["trigger_id"] == trigger_id
+        ]
+        return self._double.get_view(call.response["view"]["id"])
 
     def trigger_times(self) -> dict[str, float]:
         """When views.open was answered, by trigger id (the double's time.time())."""
@@ -153,16 +184,90 @@ def bench_database(directory: Path, server_url: str | None) -> Iterator[str]:
         yield url
 
 
-def saved_rows(url: str) -> tuple[int, int]:
-    """(plans, delivery claims) in the database."""
+@dataclass(frozen=True)
+class Saved:
+    """What the database holds at the end of a run."""
+
+    plans: int  # interactions planned with /precall, submitted or planned for /postcall
+    outcomes: int
+    logged: list[int]  # the interactions with an outcome, by id
+    revised: int  # outcomes saved more than once
+    follow_ups: int
+    deliveries: dict[str, int]  # confirmation DMs claimed, by kind
+
+
+def saved_rows(url: str) -> Saved:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            plans = connection.scalar(select(func.count()).select_from(Interaction))
-            deliveries = connection.scalar(select(func.count()).select_from(Delivery))
-        return plans, deliveries
+            origins = dict(
+                connection.execute(
+                    select(Interaction.origin, func.count()).group_by(Interaction.origin)
+                ).all()
+            )
+            logged = list(connection.scalars(select(Outcome.interaction_id)))
+            revised = connection.scalar(
+                select(func.count()).select_from(Outcome).where(Outcome.revision > 1)
+            )
+            deliveries = dict(
+                connection.execute(
+                    select(Delivery.kind, func.count()).group_by(Delivery.kind)
+                ).all()
+            )
+        return Saved(
+            plans=origins.get(Origin.PRECALL, 0),
+            outcomes=len(logged),
+            logged=sorted(logged),
+            revised=revised,
+            follow_ups=origins.get(Origin.FOLLOW_UP, 0),
+            deliveries=deliveries,
+        )
     finally:
         engine.dispose()
+
+
+class Planner:
+    """Plans the calls /postcall logs, in the database directly, as a /precall would save them."""
+
+    def __init__(self, url: str, team_id: str) -> None:
+        self._engine = make_engine(url)
+        self._sessions = make_session_factory(self._engine)
+        self._workspace = Workspace(team_id=team_id)
+        self._start = datetime.now(UTC).replace(second=0, microsecond=0) - POSTCALL_PLANNED_FROM
+        self._per_rep: dict[str, int] = {}
+        self._accounts = itertools.count(1)
+        self.planned = 0
+
+    def plan(self, rep: str) -> tuple[str, int]:
+        """A call planned for `rep`, later than all the rep's others: (its account, its id)."""
+        index = self._per_rep.get(rep, 0)
+        self._per_rep[rep] = index + 1
+        zone = ZoneInfo(REPS[rep])
+        now = datetime.now(UTC)
+        at = (self._start + timedelta(minutes=index)).astimezone(zone)
+        day = {-1: "yesterday", 0: "today", 1: "tomorrow"}[
+            (at.date() - now.astimezone(zone).date()).days
+        ]
+        account = f"Call {next(self._accounts):05d} Ltd"
+        form = PlanForm(
+            account=account,
+            kind="call",
+            when_text=f"{day} {at:%-I:%M%p}".lower(),
+            stage="demo",
+            objective=OBJECTIVE,
+        )
+        check = check_plan(form, REPS[rep], now)
+        if check.draft is None or check.draft.scheduled_at != at:
+            raise BenchFailure(f"could not plan {form.when_text!r} for {rep}: {check.errors}")
+        with session_scope(self._sessions) as session:
+            interaction_id = save_plan(
+                session, self._workspace, rep, check.draft, now
+            ).interaction.id
+        self.planned += 1
+        return account, interaction_id
+
+    def close(self) -> None:
+        self._engine.dispose()
 
 
 # ----- the servers
@@ -373,11 +478,26 @@ class BenchFailure(Exception):
     """The run itself went wrong, so its figures mean nothing."""
 
 
+@dataclass(frozen=True)
+class OutcomeForm:
+    """A /postcall modal as the app filled it, with the interaction it preselected."""
+
+    rep: str
+    view: dict
+    interaction_id: int
+
+
 class Client:
     """Acts as Slack for both apps, one request at a time, and tracks what the double should see."""
 
     def __init__(
-        self, double: DoubleService, team_id: str, bare: Server, coach: Server, settle: bool
+        self,
+        double: DoubleService,
+        team_id: str,
+        bare: Server,
+        coach: Server,
+        planner: Planner,
+        settle: bool,
     ) -> None:
         self.double = double
         self.settle = settle
@@ -385,12 +505,19 @@ class Client:
         self.team_id = team_id
         self.bare = bare
         self.coach = coach
+        self.planner = planner
         self.expected = {"views.open": 0, "views.update": 0, "chat.postMessage": 0}
         self.coach_requests = 0
         self.submissions = 0
-        self.triggers: dict[str, list[tuple[str, float]]] = {"bare": [], "coach": []}
+        self.logged: list[int] = []  # the interactions an outcome was submitted for
+        self.triggers: dict[str, list[tuple[str, float]]] = {
+            "bare": [],
+            "coach": [],
+            "postcall": [],
+        }
         self._accounts = itertools.count(1)
         self._views: dict[str, dict] = {}
+        self._outcome_forms: dict[str, OutcomeForm] = {}
 
     def _settle(self, method: str, *, wait: bool = False) -> None:
         """One more `method` call is due from the app: wait until the double has answered it."""
@@ -458,6 +585,74 @@ class Client:
         self._settle("chat.postMessage")  # the confirmation DM
         return sent.seconds
 
+    def coach_postcall(self, rep: str) -> float:
+        """/postcall naming the account of a call just planned; the form it fills is kept."""
+        account, interaction_id = self.planner.plan(rep)
+        trigger_id = inbound.new_trigger_id(rep)
+        body = inbound.slash_command_body(
+            command="/postcall",
+            text=account,
+            user_id=rep,
+            team_id=self.team_id,
+            trigger_id=trigger_id,
+        )
+        sent = post_signed(self.coach.port, body)
+        self.coach_requests += 1
+        if sent.status != 200 or sent.body:
+            raise BenchFailure(f"coach /postcall answered {sent.status} {sent.body[:300]!r}")
+        self._settle("views.open")  # the loading modal
+        self._settle("views.update", wait=True)  # filled with the rep's interactions
+        if self.recording:
+            self.triggers["postcall"].append((trigger_id, sent.sent_at))
+        view = self.double.view_opened_by(trigger_id)
+        try:
+            selected = selected_key(view)
+        except (StopIteration, KeyError):
+            selected = None
+        if view.get("callback_id") != PostcallIds.CALLBACK or selected != str(interaction_id):
+            raise BenchFailure(
+                f"/postcall {account} did not preselect interaction {interaction_id}: "
+                f"{str(view.get('blocks'))[:300]}"
+            )
+        self._outcome_forms[rep] = OutcomeForm(rep, view, interaction_id)
+        return sent.seconds
+
+    def coach_outcome(self, rep: str) -> float:
+        """The outcome of the call /postcall preselected, submitted from the modal it filled."""
+        if rep not in self._outcome_forms:
+            self.coach_postcall(rep)
+        self.coach_requests += 1
+        return self.submit_outcome(self.coach, self._outcome_forms.pop(rep))
+
+    def open_outcome_form(self, rep: str) -> OutcomeForm:
+        """A /postcall form, opened and filled by the app, to submit later."""
+        self.coach_postcall(rep)
+        return self._outcome_forms.pop(rep)
+
+    def submit_outcome(
+        self, server: Server, form: OutcomeForm, *, when: str | None = None, wait: bool = False
+    ) -> float:
+        values = (
+            outcome_values(form.view, OUTCOME, when=when)
+            if when
+            else outcome_values(form.view, OUTCOME)
+        )
+        payload = inbound.view_submission_payload(
+            view=form.view,
+            values=values,
+            user_id=form.rep,
+            team_id=self.team_id,
+        )
+        sent = post_signed(server.port, inbound.interaction_body(payload))
+        if sent.status != 200 or sent.body:
+            raise BenchFailure(
+                f"{server.name}: the outcome of interaction {form.interaction_id} was not a "
+                f"clean save: {sent.status} {sent.body[:300]!r}"
+            )
+        self.logged.append(form.interaction_id)
+        self._settle("chat.postMessage", wait=wait)  # the confirmation DM
+        return sent.seconds
+
     def views_open_series(self, name: str, app: str) -> Series:
         """From request sent to views.open answered by the double: the modal on the screen."""
         answered = self.double.trigger_times()
@@ -479,10 +674,11 @@ class Results:
     back_to_back: bool
     series: list[Series]
     opens: list[Series]
-    coach_requests: int
+    first_postcalls: list[float]  # seconds, one per fresh start of `coach serve`
+    coach_requests: int  # before coach_after was read
     submissions: int
-    plans: int
-    deliveries: int
+    outcome_submissions: int
+    saved: Saved
     coach_boot: Memory
     coach_after: Memory
     bare_after: Memory
@@ -502,7 +698,10 @@ def run(args: argparse.Namespace) -> Results:
         identity = double.identity()
         for rep, tz in REPS.items():
             double.add_user(rep, tz)
-        with bench_database(workdir, args.database_url) as database_url:
+        with (
+            bench_database(workdir, args.database_url) as database_url,
+            contextlib.closing(Planner(database_url, identity["team_id"])) as planner,
+        ):
             common = os.environ | {
                 "SLACK_BOT_TOKEN": identity["bot_token"],
                 "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -511,6 +710,7 @@ def run(args: argparse.Namespace) -> Results:
                 "PYTHONUNBUFFERED": "1",
             }
             common.pop("SLACK_APP_TOKEN", None)
+            coach_env = common | {"DATABASE_URL": database_url}
             coach_port, bare_port = free_port(), free_port()
             coach_command = [*coach_executable(), "serve"]
             bare_command = [sys.executable, str(ROOT / "bench" / "bare_app.py")]
@@ -518,7 +718,7 @@ def run(args: argparse.Namespace) -> Results:
                 served(
                     "coach",
                     coach_command,
-                    common | {"DATABASE_URL": database_url, "PORT": str(coach_port)},
+                    coach_env | {"PORT": str(coach_port)},
                     workdir,
                     coach_port,
                     args.workers,
@@ -533,11 +733,15 @@ def run(args: argparse.Namespace) -> Results:
                 ) as bare,
             ):
                 coach_boot = memory_of(coach)
-                client = Client(double, identity["team_id"], bare, coach, not args.back_to_back)
+                client = Client(
+                    double, identity["team_id"], bare, coach, planner, not args.back_to_back
+                )
                 kinds: list[tuple[Series, Callable[[str], float]]] = [
                     (Series("bare /precall"), client.bare_precall),
                     (Series("coach /precall"), client.coach_precall),
-                    (Series("coach view_submission"), client.coach_submission),
+                    (Series("coach /precall view_submission"), client.coach_submission),
+                    (Series("coach /postcall"), client.coach_postcall),
+                    (Series("coach /postcall view_submission"), client.coach_outcome),
                 ]
                 progress(f"warming up: {args.warmup} rounds")
                 for _ in range(args.warmup):
@@ -553,22 +757,42 @@ def run(args: argparse.Namespace) -> Results:
                         series.seconds.append(send(rep))
                 client.recording = False
                 # Memory is read after at least RSS_AFTER_REQUESTS requests of the mix.
-                top_up = itertools.cycle([client.coach_precall, client.coach_submission])
                 while client.coach_requests < RSS_AFTER_REQUESTS:
-                    next(top_up)(next(reps))
+                    rep = next(reps)
+                    for _series, send in kinds[1:]:
+                        send(rep)
                 client.drain()
                 coach_after = memory_of(coach)
+                coach_requests = client.coach_requests
                 bare_after = memory_of(bare)
                 opens = [
                     client.views_open_series("bare /precall -> views.open", "bare"),
                     client.views_open_series("coach /precall -> views.open", "coach"),
+                    client.views_open_series("coach /postcall -> views.open", "postcall"),
                 ]
-                violations = double.violations()
+                # Forms opened now and submitted after a restart, as a rep's open modal would be.
+                forms = [client.open_outcome_form(next(reps)) for _ in range(args.first_starts)]
+            first_postcalls = []
+            for number, form in enumerate(forms, 1):
+                progress(f"fresh start {number} of {len(forms)}: the first /postcall submission")
+                port = free_port()
+                with served(
+                    f"coach-start-{number}",
+                    coach_command,
+                    coach_env | {"PORT": str(port), "WEB_CONCURRENCY": "1"},
+                    workdir,
+                    port,
+                    1,
+                ) as fresh:
+                    first_postcalls.append(
+                        client.submit_outcome(fresh, form, when=month_and_day(form.rep), wait=True)
+                    )
+            client.drain()
+            violations = double.violations()
             if violations:
                 raise BenchFailure(f"the app sent what Slack would refuse: {violations[:3]}")
-            plans, deliveries = saved_rows(database_url)
-            if plans != client.submissions:
-                raise BenchFailure(f"{client.submissions} clean submissions saved {plans} plans")
+            saved = saved_rows(database_url)
+            check_saved(saved, client)
             backend = make_url(database_url).get_backend_name()
     return Results(
         database="PostgreSQL" if backend == "postgresql" else "SQLite",
@@ -579,15 +803,42 @@ def run(args: argparse.Namespace) -> Results:
         back_to_back=args.back_to_back,
         series=[series for series, _send in kinds],
         opens=opens,
-        coach_requests=client.coach_requests,
+        first_postcalls=first_postcalls,
+        coach_requests=coach_requests,
         submissions=client.submissions,
-        plans=plans,
-        deliveries=deliveries,
+        outcome_submissions=len(client.logged),
+        saved=saved,
         coach_boot=coach_boot,
         coach_after=coach_after,
         bare_after=bare_after,
         seconds=time.monotonic() - began,
     )
+
+
+def month_and_day(rep: str) -> str:
+    """A next step FIRST_NEXT_STEP_IN ahead in the rep's zone, as "Dec 10 3pm"."""
+    day = datetime.now(ZoneInfo(REPS[rep])).date() + FIRST_NEXT_STEP_IN
+    return f"{day:%b} {day.day} 3pm"
+
+
+def check_saved(saved: Saved, client: Client) -> None:
+    """One plan per plan submission or planned call, one new outcome per outcome submission."""
+    if saved.plans != client.submissions + client.planner.planned:
+        raise BenchFailure(
+            f"{client.submissions} clean plan submissions and {client.planner.planned} calls "
+            f"planned for /postcall saved {saved.plans} plans"
+        )
+    if saved.logged != sorted(client.logged) or saved.revised:
+        raise BenchFailure(
+            f"{len(client.logged)} outcome submissions, each for an interaction of its own, "
+            f"saved {saved.outcomes} outcomes ({saved.revised} saved more than once)"
+        )
+    if saved.follow_ups != saved.outcomes:
+        raise BenchFailure(f"{saved.outcomes} outcomes created {saved.follow_ups} follow-ups")
+    expected = {PLAN_CONFIRMATION: client.submissions, OUTCOME_CONFIRMATION: saved.outcomes}
+    claimed = {kind: saved.deliveries.get(kind, 0) for kind in expected}
+    if claimed != expected:
+        raise BenchFailure(f"confirmation DMs claimed {claimed}, expected {expected}")
 
 
 def coach_executable() -> list[str]:
@@ -608,7 +859,7 @@ def verdict(met: bool) -> str:
 
 
 def report(results: Results) -> None:
-    bare, coach_precall, submission = results.series
+    bare, coach_precall, plan_submission, _postcall, outcome_submission = results.series
     print()
     print(
         f"Web round trip and memory: {results.database}, `coach serve` with "
@@ -622,13 +873,14 @@ def report(results: Results) -> None:
     )
     print(
         f"One request at a time, {pacing}; {results.warmup} warm-up rounds, then "
-        f"{results.rounds} rounds of (bare /precall, coach /precall, coach view_submission)."
+        f"{results.rounds} rounds of (bare /precall, coach /precall, its plan submission, "
+        "coach /postcall, its outcome submission)."
     )
     print()
-    print(f"{'round trip (ms)':<34}{'p50':>8}{'p99':>8}{'max':>8}{'count':>8}")
+    print(f"{'round trip (ms)':<36}{'p50':>8}{'p99':>8}{'max':>8}{'count':>8}")
     for series in [*results.series, *results.opens]:
         print(
-            f"{series.name:<34}{series.p50:>8.1f}{series.p99:>8.1f}"
+            f"{series.name:<36}{series.p50:>8.1f}{series.p99:>8.1f}"
             f"{series.max:>8.1f}{len(series.seconds):>8}"
         )
     ratio = coach_precall.p99 / bare.p99
@@ -637,11 +889,23 @@ def report(results: Results) -> None:
         f"/precall p99, coach / bare: {ratio:.2f}  "
         f"(target <= {PRECALL_P99_RATIO_MAX}: {verdict(ratio <= PRECALL_P99_RATIO_MAX)})"
     )
-    print(
-        f"view_submission p99: {submission.p99:.1f} ms  "
-        f"(target < {SUBMISSION_P99_MAX_MS:.0f} ms: "
-        f"{verdict(submission.p99 < SUBMISSION_P99_MAX_MS)})"
-    )
+    for kind, submission in (("/precall", plan_submission), ("/postcall", outcome_submission)):
+        print(
+            f"{kind} view_submission p99: {submission.p99:.1f} ms  "
+            f"(target < {SUBMISSION_P99_MAX_MS:.0f} ms: "
+            f"{verdict(submission.p99 < SUBMISSION_P99_MAX_MS)})"
+        )
+    if results.first_postcalls:
+        firsts = [seconds * 1000 for seconds in results.first_postcalls]
+        print()
+        print(
+            f"first /postcall view_submission after a fresh start of `coach serve` (1 worker), "
+            f"ms: {', '.join(f'{ms:.1f}' for ms in firsts)}"
+        )
+        print(
+            f"max {max(firsts):.1f} ms  (target <= {FIRST_POSTCALL_MAX_MS:.0f} ms: "
+            f"{verdict(max(firsts) <= FIRST_POSTCALL_MAX_MS)})"
+        )
     print()
     print(f"{'memory, MB: VmRSS (PSS)':<34}{'master':>14}  workers")
     for label, memory in (
@@ -659,10 +923,18 @@ def report(results: Results) -> None:
         f"{verdict(max(after.largest_worker_rss, after.master.rss or 0) < WORKER_RSS_MAX_MB)})"
     )
     print()
+    saved = results.saved
     print(
-        f"{results.submissions} clean submissions, {results.plans} plans saved, "
-        f"{results.deliveries} confirmation DMs claimed; run took {results.seconds:.0f} s."
+        f"{results.submissions} clean plan submissions and {saved.plans - results.submissions} "
+        f"calls planned for /postcall: {saved.plans} plans saved, "
+        f"{saved.deliveries.get(PLAN_CONFIRMATION, 0)} plan confirmations claimed."
     )
+    print(
+        f"{results.outcome_submissions} outcome submissions: {saved.outcomes} outcomes saved, "
+        f"one per interaction, {saved.follow_ups} follow-ups created, "
+        f"{saved.deliveries.get(OUTCOME_CONFIRMATION, 0)} outcome confirmations claimed."
+    )
+    print(f"Run took {results.seconds:.0f} s.")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -678,10 +950,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="gunicorn workers for both apps (default: WEB_CONCURRENCY, as `coach serve`)",
     )
     parser.add_argument(
+        "--first-starts",
+        type=int,
+        default=FIRST_STARTS,
+        help="fresh starts of `coach serve` whose first request is a /postcall submission "
+        f"(default {FIRST_STARTS}; 0 skips them)",
+    )
+    parser.add_argument(
         "--back-to-back",
         action="store_true",
         help="send each request as soon as the previous answer arrives, without waiting for "
-        "the app's follow-up Web API calls (still one request at a time)",
+        "the app's follow-up Web API calls other than the filled /postcall modal (still one "
+        "request at a time)",
     )
     parser.add_argument(
         "--database-url",
@@ -690,8 +970,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(default: a temporary SQLite file)",
     )
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.warmup < 0 or args.workers < 1:
-        parser.error("--requests and --workers take a positive number, --warmup zero or more")
+    if args.requests < 1 or args.warmup < 0 or args.workers < 1 or args.first_starts < 0:
+        parser.error(
+            "--requests and --workers take a positive number, --warmup and --first-starts "
+            "zero or more"
+        )
     return args
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from zoneinfo import ZoneInfo
 from dateparser.date import DateDataParser
 
 MAX_LENGTH = 200
+# Further ahead than this, a date without a year can only be next year's: this year's passed.
+_ROLLED_OVER = timedelta(days=300)
 DAY_START = time(9)  # a day named without a time
 DAY_END = time(17)  # EOD, EOW, end of month, end of quarter
 NOON = time(12)
@@ -250,7 +253,15 @@ def _read(said: str, rep_zone: ZoneInfo, now: datetime, earliest: datetime) -> _
         return None
     day, at_time = found_day
     local = datetime.combine(day, at_time or DAY_START)
-    return _Reading(_attach(local, zone).astimezone(rep_zone), at_time is not None)
+    at = _attach(local, zone)
+    if at - now > _ROLLED_OVER and not _YEAR_WORD.search(phrase):
+        # A date without a year was moved on to next year because this year's has passed;
+        # a caller accepting the recent past (logging a call after the fact) wants this year's.
+        with contextlib.suppress(ValueError):  # 29 February
+            last_year = _attach(local.replace(year=local.year - 1), zone)
+            if last_year >= earliest:
+                at = last_year
+    return _Reading(at.astimezone(rep_zone), at_time is not None)
 
 
 def _normalise(said: str) -> str:

@@ -319,3 +319,13 @@ def test_mentions_time(text):
 )
 def test_does_not_mention_time(text):
     assert not mentions_time(text)
+
+
+def test_a_date_without_a_year_can_be_recent_past_when_the_caller_allows_it() -> None:
+    now = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+    logged = read_when("11/20 3pm", "America/New_York", now, allow_past=timedelta(days=90))
+    assert logged.ok and logged.at == datetime(
+        2026, 11, 20, 15, 0, tzinfo=ZoneInfo("America/New_York")
+    )
+    planned = read_when("11/20 3pm", "America/New_York", now)
+    assert planned.ok and planned.at.year == 2027
