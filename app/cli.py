@@ -1,9 +1,10 @@
-"""The `coach` command: run the web app, Socket Mode, migrations (and, later, the scheduler)."""
+"""The `coach` command: run the web app, Socket Mode, migrations, the scheduler and its sweeps."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 
 import click
 from slack_sdk.errors import SlackApiError
@@ -104,6 +105,72 @@ def socket() -> None:
     when.warm_up()
     click.echo("Connected over Socket Mode. Press Ctrl+C to stop.")
     SocketModeHandler(bolt, settings.slack_app_token).start()
+
+
+def parse_now(text: str | None) -> datetime | None:
+    """An ISO 8601 instant for --now; one without an offset is read as UTC."""
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not an ISO 8601 time, e.g. 2026-11-26T14:00:00Z", param_hint="--now"
+        ) from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@main.command("nudges")
+@click.option(
+    "--now", "now_text", default=None, help="Sweep as if the clock read this ISO 8601 time."
+)
+def nudges_command(now_text: str | None) -> None:
+    """Run one nudge sweep (each rep due gets their morning DM, once) and print what was sent."""
+    from app.scheduler import run_nudge_sweep
+
+    run_once(run_nudge_sweep, now_text)
+
+
+def run_once(run, now_text: str | None) -> None:
+    """One sweep or pass of the scheduler, as if the clock read `now_text`; print its report."""
+    from app import scheduler
+    from app.slack.client import make_slack_client
+    from app.slack.delivery import Pacer
+
+    settings = get_settings()
+    require_credentials(settings, "SLACK_BOT_TOKEN")
+    report = run(
+        scheduler.services_for(settings),
+        make_slack_client(settings, scheduler=True),
+        parse_now(now_text),
+        rules=scheduler.nudge_rules(settings),
+        pacer=Pacer(settings.nudge_sends_per_second),
+        budget_seconds=scheduler.sweep_budget(settings),
+    )
+    for line in report.lines():
+        click.echo(line)
+
+
+@main.command("summaries")
+@click.option(
+    "--now", "now_text", default=None, help="Run as if the clock read this ISO 8601 time."
+)
+def summaries_command(now_text: str | None) -> None:
+    """Run one summary pass (each summary due is posted, once) and print what was sent."""
+    from app.slack.summary_posting import run_summary_pass
+
+    run_once(run_summary_pass, now_text)
+
+
+@main.command()
+def worker() -> None:
+    """The scheduler: nudges and summaries every NUDGE_SWEEP_MINUTES (run one, not more)."""
+    from app.scheduler import run_worker
+
+    settings = get_settings()
+    require_credentials(settings, "SLACK_BOT_TOKEN")
+    check_bot_token(settings)
+    run_worker(settings)
 
 
 if __name__ == "__main__":

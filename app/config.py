@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     port: int = 3000
     web_concurrency: int = 2
     log_level: str = "INFO"
+    # The morning nudges (see docs/nudges.md).
+    nudge_sends_per_second: float = Field(default=1.0, ge=0)  # 0: as fast as Slack answers
+    nudge_sweep_minutes: int = Field(default=5, ge=1, le=60)
+    nudge_outcome_grace_minutes: int = Field(default=60, ge=0)
 
     @property
     def sqlalchemy_url(self) -> str:

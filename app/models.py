@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     DateTime,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -126,6 +127,20 @@ class DeliveryStatus(enum.StrEnum):
     ABANDONED = "abandoned"  # will not be retried (user gone, channel archived, ...)
 
 
+class NudgeReason(enum.StrEnum):
+    """Why an interaction appears in a rep's morning nudge (see docs/nudges.md)."""
+
+    NO_OUTCOME = "no_outcome"  # its time has passed and no outcome is logged
+    NO_NEXT_STEP = "no_next_step"  # continuation, or advanced/minimum without a date
+    FOLLOW_UP_DUE = "follow_up_due"  # the agreed next step's date has passed, nothing logged
+    UNPLANNED_TODAY = "unplanned_today"  # a heads-up: today, and no plan yet
+
+
+# Nudge settings' defaults: 09:00 local, Monday to Friday (bit 0 is Monday).
+DEFAULT_NUDGE_MINUTE = 9 * 60
+WEEKDAYS_MONDAY_TO_FRIDAY = 0b0011111
+
+
 class Rep(WorkspaceScoped, Timestamped, Base):
     """A Slack user who plans interactions; caches their time zone from users.info."""
 
@@ -138,6 +153,17 @@ class Rep(WorkspaceScoped, Timestamped, Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_checked_at: Mapped[datetime | None]
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Why the rep gets no nudges however much is due: left the workspace, cannot be DMed...
+    unreachable_reason: Mapped[str | None] = mapped_column(String(64))
+    # The morning nudge, in the rep's local time: minutes after midnight, the weekdays it
+    # goes out (a bit per day), and the first local date after a pause.
+    nudge_minute: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_NUDGE_MINUTE, server_default=str(DEFAULT_NUDGE_MINUTE)
+    )
+    nudge_weekdays: Mapped[int] = mapped_column(
+        Integer, default=WEEKDAYS_MONDAY_TO_FRIDAY, server_default=str(WEEKDAYS_MONDAY_TO_FRIDAY)
+    )
+    nudges_paused_until: Mapped[date | None]
 
 
 class Account(WorkspaceScoped, Timestamped, Base):
@@ -188,10 +214,37 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     )
 
 
+# Outcomes that still want a dated next step, and those that close the rep's chain with an
+# account. The morning nudge finds them through partial indexes with these very predicates
+# (both databases use a partial index only when the query states its predicate literally).
+AWAITING_NEXT_STEP = (
+    "result = 'continuation' OR (result IN ('advanced', 'minimum') AND next_step_at IS NULL)"
+)
+CLOSES_CHAIN = "result IN ('won', 'lost')"
+
+
 class Outcome(WorkspaceScoped, Timestamped, Base):
     """What the customer actually agreed to, recorded against the interaction's plan."""
 
     __tablename__ = "outcomes"
+    __table_args__ = (
+        Index(
+            "ix_outcomes_awaiting_next_step",
+            "team_id",
+            "rep_user_id",
+            sqlite_where=text(AWAITING_NEXT_STEP),
+            postgresql_where=text(AWAITING_NEXT_STEP),
+        ),
+        Index(
+            "ix_outcomes_closing",
+            "team_id",
+            "rep_user_id",
+            sqlite_where=text(CLOSES_CHAIN),
+            postgresql_where=text(CLOSES_CHAIN),
+        ),
+        # The figures' customer follow-through: next steps whose date fell in a period.
+        Index("ix_outcomes_next_step_at", "team_id", "next_step_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     interaction_id: Mapped[int] = mapped_column(
@@ -234,3 +287,60 @@ class Delivery(WorkspaceScoped, Timestamped, Base):
     error: Mapped[str | None] = mapped_column(String(255))
     not_before: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+
+
+class NudgeItem(WorkspaceScoped, Timestamped, Base):
+    """One reason to nudge a rep about one interaction: how often it was shown, its snooze,
+    and when it left the rep's DM for the manager summary (nudge fatigue)."""
+
+    __tablename__ = "nudge_items"
+    __table_args__ = (UniqueConstraint("team_id", "interaction_id", "reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    reason: Mapped[NudgeReason] = mapped_column(_str_enum(NudgeReason))
+    times_shown: Mapped[int] = mapped_column(Integer, default=0)
+    last_shown_on: Mapped[date | None]  # the rep's local date of the last DM showing it
+    snoozed_until: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+
+
+class Manager(WorkspaceScoped, Timestamped, Base):
+    """A user an admin named a manager: they may set up channel summaries for reps they choose."""
+
+    __tablename__ = "managers"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    added_by: Mapped[str] = mapped_column(String(SLACK_ID))
+
+
+class SummaryCadence(enum.StrEnum):
+    DAILY = "daily"  # every day, about the day before
+    WEEKLY = "weekly"  # on one weekday, about the seven days before
+
+
+class SummarySubscription(WorkspaceScoped, Timestamped, Base):
+    """A channel summary: whose interactions, where it is posted, and when in its owner's zone."""
+
+    __tablename__ = "summary_subscriptions"
+    # One summary per submitted form: a double-clicked Save creates one.
+    __table_args__ = (UniqueConstraint("team_id", "source_view_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_view_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    owner_user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    # The scope: reps chosen one by one (space-separated user ids) and/or a Slack user group,
+    # whose members are read from Slack at each post.
+    rep_user_ids: Mapped[str] = mapped_column(Text, default="")
+    usergroup_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    cadence: Mapped[SummaryCadence] = mapped_column(_str_enum(SummaryCadence))
+    weekday: Mapped[int | None]  # 0 is Monday; weekly summaries only
+    minute: Mapped[int] = mapped_column(Integer)  # local minutes after midnight
+    zone: Mapped[str] = mapped_column(String(64))  # the owner's zone when they set it up
+    enabled: Mapped[bool] = mapped_column(default=True)
+    # Why it stopped posting (the channel was archived or deleted, the app was removed...).
+    disabled_reason: Mapped[str | None] = mapped_column(String(64))

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import inspect
 
-from app.db import make_engine
+from app.db import make_engine, make_session_factory
 from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
 from tests.support.coach import http
@@ -130,4 +133,92 @@ def test_serve_runs_under_gunicorn_and_answers_slack(tmp_path) -> None:
             server.terminate()
             output = server.communicate(timeout=30)[0].decode()
         assert "gunicorn" in output.lower()
+        assert "Traceback" not in output
+
+
+def seed_one_rep_due(url: str, zone: str, called_at: datetime) -> None:
+    """A rep in `zone`, nudged from 06:00, with a call yesterday and no outcome."""
+    from app.domain.plans import find_or_create_account
+    from app.domain.workspace import Workspace
+    from app.models import Interaction, InteractionKind, Origin, Rep
+
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        workspace = Workspace("T0001")
+        session.add(
+            Rep(
+                **workspace.columns,
+                user_id="U0REP",
+                tz=zone,
+                tz_checked_at=called_at,
+                nudge_minute=6 * 60,
+                nudge_weekdays=0b1111111,
+            )
+        )
+        session.add(
+            Interaction(
+                **workspace.columns,
+                rep_user_id="U0REP",
+                account_id=find_or_create_account(session, workspace, "Acme Corp").id,
+                kind=InteractionKind.CALL,
+                scheduled_at=called_at - timedelta(days=1),
+                origin=Origin.PRECALL,
+            )
+        )
+    engine.dispose()
+
+
+def test_coach_nudges_sweeps_once_at_the_given_time_and_prints_what_was_sent(tmp_path) -> None:
+    now = "2026-11-26T15:00:00Z"  # 10:00 in New York
+    with SlackDouble() as slack, temporary_database(tmp_path) as url:
+        slack.add_user("U0REP", name="rep", tz="America/New_York")
+        env = clean_env(
+            SLACK_BOT_TOKEN=slack.bot_token, SLACK_API_URL=slack.api_url, DATABASE_URL=url
+        )
+        assert run_coach("migrate", env=env, cwd=tmp_path).returncode == 0
+        seed_one_rep_due(url, "America/New_York", datetime(2026, 11, 26, 15, tzinfo=UTC))
+        result = run_coach("nudges", "--now", now, env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("nudge sweep at 2026-11-26T15:00:00+00:00: 1 sent")
+        assert "sent U0REP 2026-11-26: 1 item, ts " in result.stdout
+        again = run_coach("nudges", "--now", "2026-11-26T15:05:00", env=env, cwd=tmp_path)
+        assert again.stdout.startswith("nudge sweep at 2026-11-26T15:05:00+00:00: 0 sent")
+        assert len(slack.messages("U0REP")) == 1
+        wrong = run_coach("nudges", "--now", "tomorrow", env=env, cwd=tmp_path)
+        assert wrong.returncode != 0 and "ISO 8601" in wrong.stderr
+
+
+def a_zone_in_its_morning(now: datetime) -> str:
+    """A zone where it is now between 06:00 and 11:00, so a rep there is due whenever tests run."""
+    for offset in range(-12, 15):
+        zone = f"Etc/GMT{-offset:+d}" if offset else "UTC"  # Etc/GMT+5 is UTC-5
+        if 6 <= now.astimezone(ZoneInfo(zone)).hour < 11:
+            return zone
+    raise AssertionError("every hour is some zone's morning")
+
+
+def test_coach_worker_sweeps_at_once_and_stops_cleanly_on_sigterm(tmp_path) -> None:
+    now = datetime.now(UTC)
+    zone = a_zone_in_its_morning(now)
+    with SlackDouble() as slack, temporary_database(tmp_path) as url:
+        slack.add_user("U0REP", name="rep", tz=zone)
+        env = clean_env(
+            SLACK_BOT_TOKEN=slack.bot_token, SLACK_API_URL=slack.api_url, DATABASE_URL=url
+        )
+        assert run_coach("migrate", env=env, cwd=tmp_path).returncode == 0
+        seed_one_rep_due(url, zone, now)
+        worker = subprocess.Popen(
+            [*COACH, "worker"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            slack.wait_for("chat.postMessage", timeout=30)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            output = worker.communicate(timeout=30)[0].decode()
+        assert worker.returncode == 0, output
+        assert "1 sent" in output and "stopping the scheduler" in output
         assert "Traceback" not in output

@@ -13,7 +13,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "tests" / "data" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
 
-# The bot scope each Web API method the app calls needs; a method missing here fails the test.
+# The bot scopes each Web API method the app calls needs (one, or a tuple: public channels,
+# private channels, DMs...); a method missing here fails the test.
 SCOPE_FOR_METHOD = {
     "auth_test": None,
     "views_open": None,
@@ -24,7 +25,13 @@ SCOPE_FOR_METHOD = {
     "chat_postEphemeral": "chat:write",
     "chat_update": "chat:write",
     "users_info": "users:read",
-    "conversations_info": "channels:read",
+    # Checking a summary's channel (public or private) when it is set up.
+    "conversations_info": ("channels:read", "groups:read"),
+    # Only for the bot's own DMs: finding a nudge whose send timed out before sending again.
+    "conversations_open": "im:write",
+    # ... and for a summary's channel: finding a post that timed out before posting again.
+    "conversations_history": ("im:history", "channels:history", "groups:history"),
+    "usergroups_list": "usergroups:read",
     "usergroups_users_list": "usergroups:read",
 }
 EVENTS_PATH = "/slack/events"
@@ -40,12 +47,13 @@ def test_manifest_validates_against_slacks_schema(manifest: dict) -> None:
     jsonschema.validate(manifest, schema, cls=jsonschema.Draft7Validator)
 
 
-def test_commands_and_interactivity_use_the_one_request_url(manifest: dict) -> None:
+def test_commands_interactivity_and_events_use_the_one_request_url(manifest: dict) -> None:
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
     assert {"/precall", "/postcall", "/coach"} <= set(commands)
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     urls = {c["url"] for c in commands.values()}
     urls.add(manifest["settings"]["interactivity"]["request_url"])
+    urls.add(manifest["settings"]["event_subscriptions"]["request_url"])
     assert len(urls) == 1 and urls.pop().endswith(EVENTS_PATH)
 
 
@@ -54,5 +62,12 @@ def test_bot_scopes_are_exactly_those_the_code_uses(manifest: dict) -> None:
     called = set(re.findall(r"\bclient\.([a-z]+_[A-Za-z_]+)\(", source))
     unknown = called - SCOPE_FOR_METHOD.keys()
     assert not unknown, f"add the scope these methods need to SCOPE_FOR_METHOD: {unknown}"
-    needed = {SCOPE_FOR_METHOD[method] for method in called} - {None} | {"commands"}
+    needed = {"commands"}
+    for method in called:
+        scopes = SCOPE_FOR_METHOD[method] or ()
+        needed |= {scopes} if isinstance(scopes, str) else set(scopes)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
+
+
+def test_profile_changes_are_subscribed_to(manifest: dict) -> None:
+    assert "user_change" in manifest["settings"]["event_subscriptions"]["bot_events"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
@@ -17,6 +17,7 @@ from app.models import Delivery, DeliveryStatus
 class Claim:
     delivery_id: int
     recipient: str
+    previous_error: str | None = None  # set when a failed delivery is being retried
 
 
 def claim(
@@ -41,6 +42,29 @@ def claim(
     return Claim(delivery_id, recipient) if delivery_id is not None else None
 
 
+def reclaim_failed(
+    session: Session, workspace: Workspace, kind: str, key: str, now: datetime
+) -> Claim | None:
+    """The right to retry a failed message whose `not_before` has passed; of any number of
+    racing processes exactly one gets it (the row moves from failed to sending)."""
+    row = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.team_id == workspace.team_id,
+            Delivery.kind == kind,
+            Delivery.key == key[:255],
+            Delivery.status == DeliveryStatus.FAILED,
+            or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
+        )
+        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
+        .returning(Delivery.id, Delivery.recipient, Delivery.error)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if row is None:
+        return None
+    return Claim(row.id, row.recipient, previous_error=row.error)
+
+
 def mark_sent(
     session: Session, claim: Claim, channel: str | None, message_ts: str | None, now: datetime
 ) -> None:
@@ -49,7 +73,9 @@ def mark_sent(
     delivery.channel = channel
     delivery.message_ts = message_ts
     delivery.error = None
+    delivery.not_before = None
     delivery.sent_at = now
+    delivery.updated_at = now
 
 
 def mark_failed(

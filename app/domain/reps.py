@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
@@ -15,6 +15,7 @@ from app.models import Rep
 
 PROFILE_MAX_AGE = timedelta(days=1)
 FALLBACK_ZONE = "UTC"
+DEACTIVATED = "deactivated"
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,66 @@ def record_profile(session: Session, workspace: Workspace, profile: Profile, now
     )
     rep = find_rep(session, workspace, profile.user_id)
     assert rep is not None
+    _apply_profile(rep, profile, now)
+    return rep
+
+
+def record_known_profile(
+    session: Session, workspace: Workspace, profile: Profile, now: datetime
+) -> Rep | None:
+    """Refresh the cached profile of a user who is already a rep; anyone else is ignored."""
+    rep = find_rep(session, workspace, profile.user_id)
+    if rep is not None:
+        _apply_profile(rep, profile, now)
+    return rep
+
+
+def _apply_profile(rep: Rep, profile: Profile, now: datetime) -> None:
+    reactivated = profile.is_active and not rep.is_active
     rep.tz = usable_zone_name(profile.tz)
     rep.display_name = profile.display_name
     rep.is_active = profile.is_active
     rep.tz_checked_at = now
-    return rep
+    if not profile.is_active:
+        rep.unreachable_reason = DEACTIVATED
+    elif reactivated:  # back in the workspace: worth trying a DM again
+        rep.unreachable_reason = None
+
+
+def mark_unreachable(
+    session: Session, workspace: Workspace, user_id: str, reason: str, now: datetime, *, gone: bool
+) -> None:
+    """Stop nudging a rep Slack will not let us reach; `gone` when they left the workspace
+    (a profile showing them active again undoes that; see _apply_profile)."""
+    rep = find_rep(session, workspace, user_id)
+    if rep is None:
+        return
+    rep.unreachable_reason = reason[:64]
+    if gone:
+        rep.is_active = False
+    rep.updated_at = now
+
+
+def stale_profiles(session: Session, now: datetime, limit: int) -> list[tuple[Workspace, str]]:
+    """Reps to ask Slack about again: no zone yet, or a day-old one; the stalest first.
+
+    Reps we cannot reach are left alone: a user_change event tells when they come back.
+    """
+    rows = session.execute(
+        select(Rep.team_id, Rep.enterprise_id, Rep.user_id)
+        .where(
+            Rep.is_active.is_(True),
+            Rep.unreachable_reason.is_(None),
+            or_(
+                Rep.tz.is_(None),
+                Rep.tz_checked_at.is_(None),
+                Rep.tz_checked_at < now - PROFILE_MAX_AGE,
+            ),
+        )
+        .order_by(Rep.tz_checked_at.asc().nulls_first(), Rep.id)
+        .limit(limit)
+    ).all()
+    return [(Workspace(row.team_id, row.enterprise_id), row.user_id) for row in rows]
 
 
 def usable_zone_name(name: str | None) -> str:

@@ -192,6 +192,36 @@ def block_actions_payload(
     return payload
 
 
+def event_callback_payload(
+    *,
+    event: dict,
+    team_id: str,
+    api_app_id: str = DEFAULT_APP_ID,
+    event_id: str | None = None,
+    event_time: int | None = None,
+    bot_user_id: str = "U0COACHBOT",
+) -> dict:
+    """An Events API delivery of `event` (send it as JSON, signed like any request)."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team_id,
+        "api_app_id": api_app_id,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
+        "event_time": event_time or int(time.time()),
+        "authorizations": [
+            {
+                "team_id": team_id,
+                "user_id": bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
 def block_action(
     action_id: str, block_id: str, value: str | None = None, type: str = "button", **extra: Any
 ) -> dict:

@@ -175,6 +175,7 @@ class SlackDouble:
             "usergroups.users.list": self._usergroups_users_list,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -521,6 +522,34 @@ class SlackDouble:
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._visible_channel(_required(args, "channel"))
         return {"channel": self._channel_object(channel)}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, top-level messages only; metadata only with include_all_metadata."""
+        channel = self._visible_channel(_required(args, "channel"))
+        if not channel.is_member:
+            raise _SlackError("not_in_channel")
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        inclusive = _flag(args.get("inclusive"))
+        limit = int(args.get("limit") or 100)
+        found = [
+            message
+            for message in reversed(self._messages.get(channel.id, []))
+            if message.ephemeral_to is None
+            and message.thread_ts in (None, message.ts)
+            and (oldest <= float(message.ts) if inclusive else oldest < float(message.ts))
+            and float(message.ts) <= latest
+        ]
+        objects = [self._message_object(message) for message in found[:limit]]
+        if not _flag(args.get("include_all_metadata")):
+            for message in objects:
+                message.pop("metadata", None)
+        return {
+            "messages": objects,
+            "has_more": len(found) > limit,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._postable_channel(args.get("channel"))

@@ -9,7 +9,15 @@ from concurrent.futures import Executor
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from app.slack.listeners import coach, postcall, precall
+from app.slack.listeners import (
+    coach,
+    nudge_actions,
+    postcall,
+    precall,
+    settings,
+    summaries,
+    users,
+)
 from app.slack.services import SERVICES_KEY, Services
 from app.slack.views.errors import failure_modal
 
@@ -43,6 +51,10 @@ def build_app(
     precall.register(app)
     postcall.register(app)
     coach.register(app)
+    settings.register(app)
+    nudge_actions.register(app)
+    users.register(app)
+    summaries.register(app)
 
     @app.command(re.compile(r"^/.+"))
     def handle_unknown_command(ack, command) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.error import URLError
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -13,12 +15,18 @@ from app.config import Settings
 SLACK_TIMEOUT_SECONDS = 10
 
 
-def make_slack_client(settings: Settings) -> WebClient:
+def make_slack_client(settings: Settings, *, scheduler: bool = False) -> WebClient:
+    """The client of the web app, or (`scheduler`) of the sweeps, which retry nothing Slack
+    may already have posted and handle 429s themselves (they pace every send)."""
     client = WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=SLACK_TIMEOUT_SECONDS,
     )
+    if scheduler:
+        # A URLError means the request never reached Slack: the one failure safe to repeat.
+        client.retry_handlers = [ConnectionErrorRetryHandler(error_types=[URLError])]
+        return client
     # slack_sdk retries only connection errors by default; one polite retry on 429 as well.
     client.retry_handlers = [
         ConnectionErrorRetryHandler(),

@@ -1,14 +1,18 @@
-"""Sending messages once: claim in the database, post, then record the outcome."""
+"""Sending messages once: claim in the database, post, then record the outcome; pacing."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
+from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.domain import deliveries
@@ -31,6 +35,26 @@ PERMANENT_ERRORS = frozenset(
         "msg_too_long",
     }
 )
+# ... of which these say the recipient left the workspace (as opposed to "cannot be DMed").
+RECIPIENT_GONE_ERRORS = frozenset({"account_inactive", "user_not_found", "user_disabled"})
+# Marks a failure after which Slack may or may not have posted the message (a timeout once
+# the request was sent): it is retried only after checking that it did not arrive.
+UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What became of one claimed message."""
+
+    ts: str | None = None
+    channel: str | None = None
+    error: str | None = None
+    retry_after: int | None = None  # seconds, from a 429's Retry-After
+    permanent: bool = False
+
+    @property
+    def sent(self) -> bool:
+        return self.error is None
 
 
 def send_once(
@@ -49,34 +73,133 @@ def send_once(
         claim = deliveries.claim(session, workspace, kind, key, channel, services.now())
     if claim is None:
         return None
+    posted = post_claimed(client, services, claim, text=text, blocks=blocks, label=f"{kind} {key}")
+    return posted.ts
+
+
+def post_claimed(
+    client: WebClient,
+    services: Services,
+    claim: deliveries.Claim,
+    *,
+    text: str,
+    blocks: Sequence[Block],
+    label: str,
+    metadata: dict | None = None,
+    on_sent: Callable[[Session], None] | None = None,
+) -> Posted:
+    """Post the claimed message to its recipient and record the result; `on_sent` runs in the
+    transaction that marks it sent."""
+    extra = {"metadata": metadata} if metadata else {}
     try:
-        response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        response = client.chat_postMessage(
+            channel=claim.recipient, text=text, blocks=blocks, **extra
+        )
     except SlackApiError as error:
         code = str(error.response.get("error") or error.response.status_code)
-        retry_after = error.response.headers.get("Retry-After") if error.response.headers else None
-        not_before = (
-            services.now() + timedelta(seconds=int(retry_after))
-            if retry_after and str(retry_after).isdigit()
-            else None
+        posted = Posted(
+            error=code,
+            retry_after=retry_after_seconds(error.response.headers),
+            permanent=code in PERMANENT_ERRORS,
         )
-        logger.warning("could not send %s %s to %s: %s", kind, key, channel, code)
-        with session_scope(services.sessions) as session:
-            deliveries.mark_failed(
-                session,
-                claim,
-                code,
-                services.now(),
-                retry_not_before=not_before,
-                give_up=code in PERMANENT_ERRORS,
-            )
-        return None
-    except OSError as error:  # timeouts and dropped connections: worth another try later
-        logger.warning("could not send %s %s to %s: %s", kind, key, channel, error)
-        with session_scope(services.sessions) as session:
-            deliveries.mark_failed(session, claim, f"network: {error}", services.now())
-        return None
+    except URLError as error:  # no connection: the request never reached Slack
+        posted = Posted(error=f"network: {error.reason}")
+    except OSError as error:  # a timeout or a dropped connection once the request was sent
+        posted = Posted(error=f"{UNCERTAIN}: {error or type(error).__name__}")
+    else:
+        posted = Posted(ts=response.get("ts"), channel=response.get("channel"))
+        record_sent(services, claim, posted.channel, posted.ts, on_sent)
+        return posted
+    logger.warning("could not send %s to %s: %s", label, claim.recipient, posted.error)
+    record_failed(services, claim, posted)
+    return posted
+
+
+def record_sent(
+    services: Services,
+    claim: deliveries.Claim,
+    channel: str | None,
+    ts: str | None,
+    on_sent: Callable[[Session], None] | None = None,
+) -> None:
     with session_scope(services.sessions) as session:
-        deliveries.mark_sent(
-            session, claim, response.get("channel"), response.get("ts"), services.now()
+        deliveries.mark_sent(session, claim, channel, ts, services.now())
+        if on_sent is not None:
+            on_sent(session)
+
+
+def record_failed(services: Services, claim: deliveries.Claim, posted: Posted) -> None:
+    now = services.now()
+    not_before = now + timedelta(seconds=posted.retry_after) if posted.retry_after else None
+    with session_scope(services.sessions) as session:
+        deliveries.mark_failed(
+            session,
+            claim,
+            posted.error or "unknown",
+            now,
+            retry_not_before=not_before,
+            give_up=posted.permanent,
         )
-    return response.get("ts")
+
+
+def retry_after_seconds(headers) -> int | None:
+    """A 429's Retry-After, in seconds, if Slack gave one."""
+    value = str((headers or {}).get("Retry-After") or (headers or {}).get("retry-after") or "")
+    return int(value) if value.isdigit() else None
+
+
+def find_posted_dm(client: WebClient, user_id: str, event_type: str, key: str) -> dict | None:
+    """The bot's DM to `user_id` carrying metadata `event_type` with this key, if Slack has it.
+
+    How an uncertain send is checked before it is retried (minutes later, so it is among the
+    latest messages of the DM). Raises SlackApiError or OSError when Slack cannot tell, so the
+    caller tries again later rather than guess.
+    """
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    return find_posted_message(client, channel, event_type, key)
+
+
+def find_posted_message(client: WebClient, channel: str, event_type: str, key: str) -> dict | None:
+    """The bot's message in `channel`, among its latest 100, carrying metadata `event_type`
+    with this key (see find_posted_dm); raises SlackApiError or OSError when Slack cannot tell."""
+    history = client.conversations_history(channel=channel, include_all_metadata=True, limit=100)
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == event_type and payload.get("key") == key:
+            return message | {"channel": channel}
+    return None
+
+
+class Pacer:
+    """At most `per_second` sends a second (0: no limit), and none before a 429's Retry-After.
+
+    It sleeps, so it belongs in the scheduler's process, never in a request that must ack.
+    """
+
+    def __init__(
+        self,
+        per_second: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = 1 / per_second if per_second > 0 else 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._next = clock()
+
+    def delay(self) -> float:
+        """Seconds until the next send may go."""
+        return max(0.0, self._next - self._clock())
+
+    def wait(self) -> None:
+        """Block until the next send may go, and count it."""
+        pause = self.delay()
+        if pause:
+            self._sleep(pause)
+        self._next = max(self._next, self._clock()) + self.interval
+
+    def hold(self, seconds: float) -> None:
+        """No send for `seconds` (Slack's Retry-After applies to the workspace, not one DM)."""
+        self._next = max(self._next, self._clock() + seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -11,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.db import session_scope
 from app.domain import reps
 from app.domain.workspace import Workspace
+from app.slack.delivery import RECIPIENT_GONE_ERRORS
 from app.slack.services import Services
 
 logger = logging.getLogger(__name__)
@@ -42,11 +44,43 @@ def zone_for(client: WebClient, services: Services, workspace: Workspace, user_i
     except SQLAlchemyError as error:
         raise ProfileUnavailable("database unavailable") from error
     try:
+        zone = refresh_profile(client, services, workspace, user_id).zone
+    except ProfileUnavailable:
+        zone = None
+        if not cached:
+            raise
+    # A stale zone beats none while Slack is unreachable.
+    if zone or cached:
+        return zone or cached
+    raise ProfileUnavailable("user_not_found")
+
+
+@dataclass(frozen=True)
+class CachedProfile:
+    zone: str | None
+    reachable: bool  # active in the workspace, and not known to refuse our DMs
+
+
+def refresh_profile(
+    client: WebClient, services: Services, workspace: Workspace, user_id: str
+) -> CachedProfile:
+    """Ask Slack again for a user's zone and status, and cache the answer.
+
+    A user Slack no longer knows is recorded as gone; raises ProfileUnavailable when Slack
+    cannot answer just now.
+    """
+    now = services.now()
+    try:
         user = client.users_info(user=user_id)["user"]
     except SlackApiError as error:
-        if cached:  # a stale zone beats none while Slack is unreachable
-            return cached
-        raise ProfileUnavailable(error.response.get("error", "users.info failed")) from error
+        code = error.response.get("error")
+        if code not in RECIPIENT_GONE_ERRORS:
+            raise ProfileUnavailable(code or "users.info failed") from error
+        with session_scope(services.sessions) as session:
+            reps.mark_unreachable(session, workspace, user_id, code, now, gone=True)
+        return CachedProfile(zone=None, reachable=False)
+    except OSError as error:
+        raise ProfileUnavailable(f"users.info: {error}") from error
     with session_scope(services.sessions) as session:
         rep = reps.record_profile(session, workspace, profile_from_user(user), now)
-        return rep.tz
+        return CachedProfile(rep.tz, rep.is_active and rep.unreachable_reason is None)

@@ -228,6 +228,24 @@ def test_chat_post_message_to_a_user_id_lands_in_their_dm(double, client):
     assert client.conversations_open(users=REP)["channel"]["id"] == first["channel"]
 
 
+def test_conversations_history_is_newest_first_with_metadata_only_when_asked(double, client):
+    metadata = {"event_type": "coach_nudge", "event_payload": {"key": "2026-11-26:U0REP"}}
+    first = client.chat_postMessage(channel=REP, text="One", metadata=metadata)
+    client.chat_postMessage(channel=REP, text="Reply", thread_ts=first["ts"])
+    client.chat_postMessage(channel=REP, text="Two")
+    dm = first["channel"]
+    plain = client.conversations_history(channel=dm)["messages"]
+    assert [m["text"] for m in plain] == ["Two", "One"]  # no thread replies
+    assert all("metadata" not in m for m in plain)
+    full = client.conversations_history(channel=dm, include_all_metadata=True)["messages"]
+    assert full[1]["metadata"] == metadata
+    later = client.conversations_history(channel=dm, oldest=first["ts"])["messages"]
+    assert [m["text"] for m in later] == ["Two"]
+    assert slack_error(lambda: client.conversations_history(channel="C0NOPE"))["error"] == (
+        "channel_not_found"
+    )
+
+
 def test_chat_update_replaces_the_text_and_keeps_the_blocks(double, client):
     blocks = [{"type": "section", "block_id": "s", "text": {"type": "mrkdwn", "text": "Plan"}}]
     posted = client.chat_postMessage(channel="C0SALES", text="Plan", blocks=blocks)

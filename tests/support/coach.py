@@ -112,6 +112,27 @@ class RunningCoach:
         )
         return self.post_signed(inbound.interaction_body(payload))
 
+    def act_in_message(
+        self, channel_id: str, message: dict, action: dict, user_id: str
+    ) -> HttpResponse:
+        """Click a button (or choose an option) in a message the app posted."""
+        payload = inbound.block_actions_payload(
+            user_id=user_id,
+            team_id=self.team_id,
+            actions=[action],
+            channel_id=channel_id,
+            message=message,
+        )
+        return self.post_signed(inbound.interaction_body(payload))
+
+    def send_event(self, event: dict) -> HttpResponse:
+        """Deliver an Events API event, as JSON, signed like every request from Slack."""
+        body = json.dumps(inbound.event_callback_payload(event=event, team_id=self.team_id))
+        headers = inbound.signed_headers(SIGNING_SECRET, body) | {
+            "Content-Type": "application/json"
+        }
+        return http("POST", self.url + EVENTS_PATH, body, headers)
+
     def open_modal(self, command: str, text: str, user_id: str) -> dict:
         """Type a command and return its modal once the app has filled it in (views.update)."""
         updates_before = len(self.slack.calls("views.update"))

@@ -53,25 +53,39 @@ def handle_precall_command(
     """Open the planning modal at once; then show the rep's time zone in it."""
     ack()
     services = services_of(context)
-    prefill = plans.read_command_text(command.get("text") or "", services.now())
-    metadata = PrecallMetadata(channel_id=command.get("channel_id"))
-    try:
-        opened = client.views_open(
-            trigger_id=command["trigger_id"], view=precall_modal(prefill, metadata)
-        )["view"]
-    except SlackApiError as error:
-        logger.warning("views.open failed for /precall: %s", error.response.get("error"))
-        respond(text="Slack did not let me open the planning form in time. Try `/precall` again.")
-        return
-    refresh_modal(
+    opened = open_planning_form(
         client,
         services,
         workspace_of(context, command),
         command["user_id"],
-        opened,
-        prefill,
-        metadata,
+        command["trigger_id"],
+        plans.read_command_text(command.get("text") or "", services.now()),
+        PrecallMetadata(channel_id=command.get("channel_id")),
     )
+    if not opened:
+        respond(text="Slack did not let me open the planning form in time. Try `/precall` again.")
+
+
+def open_planning_form(
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    trigger_id: str,
+    prefill: plans.PlanPrefill,
+    metadata: PrecallMetadata,
+) -> bool:
+    """Open the form before any slow work (the trigger id lasts ~3 s), then complete it.
+
+    False when Slack would not open it (an expired trigger id).
+    """
+    try:
+        opened = client.views_open(trigger_id=trigger_id, view=precall_modal(prefill, metadata))
+    except SlackApiError as error:
+        logger.warning("views.open failed for the planning form: %s", error.response.get("error"))
+        return False
+    refresh_modal(client, services, workspace, user_id, opened["view"], prefill, metadata)
+    return True
 
 
 def handle_account_entered(

@@ -32,6 +32,21 @@ def trend(current: Ratio, previous: Ratio) -> str:
     return "▲" if current.percent > previous.percent else "▼"
 
 
+def figure_field(label: str, current: Ratio, previous: Ratio) -> MarkdownTextObject:
+    """ "*Label*", the share now with its trend mark, and the share before."""
+    mark = trend(current, previous)
+    return MarkdownTextObject(
+        text=f"*{label}*\n{current} {mark}\n_before: {previous}_".replace(" \n", "\n")
+    )
+
+
+def outcome_counts(figures: Metrics) -> str:
+    return (
+        f"{figures.won} won · {figures.advanced} advanced · {figures.minimum} minimum · "
+        f"{figures.continuation} continuation · {figures.lost} lost"
+    )
+
+
 def figures_message(current: Metrics, previous: Metrics, days: int) -> tuple[str, list[Block]]:
     text = f"Your commitment discipline, last {days} days"
     if not current.interactions and not current.outcomes:
@@ -42,19 +57,8 @@ def figures_message(current: Metrics, previous: Metrics, days: int) -> tuple[str
                 "`/precall`, and log what the customer agreed to with `/postcall`."
             ),
         ]
-    fields = []
-    for label, read in FIGURE_LINES:
-        now_ratio, before = read(current), read(previous)
-        mark = trend(now_ratio, before)
-        fields.append(
-            MarkdownTextObject(
-                text=f"*{label}*\n{now_ratio} {mark}\n_before: {before}_".replace(" \n", "\n")
-            )
-        )
-    outcomes = (
-        f"{current.won} won · {current.advanced} advanced · {current.minimum} minimum · "
-        f"{current.continuation} continuation · {current.lost} lost"
-    )
+    fields = [figure_field(label, read(current), read(previous)) for label, read in FIGURE_LINES]
+    outcomes = outcome_counts(current)
     return text, [
         HeaderBlock(text=text),
         SectionBlock(

@@ -1,0 +1,227 @@
+"""The morning nudge's buttons: log the outcome, plan it, snooze it, mark it lost."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.db import session_scope
+from app.domain import nudges, plans, reps
+from app.domain.nudges import ItemAction, ItemKey, SnoozeFor
+from app.domain.workspace import Workspace
+from app.models import NudgeReason
+from app.slack.listeners.postcall import open_outcome_form
+from app.slack.listeners.precall import open_planning_form
+from app.slack.services import services_of, workspace_of
+from app.slack.views.formatting import escape, short_moment, slack_date
+from app.slack.views.nudge import NudgeIds, notice_modal, with_item_status
+from app.slack.views.postcall import loading_modal
+from app.slack.views.precall import PrecallMetadata
+
+logger = logging.getLogger(__name__)
+
+ALREADY_HANDLED = "Already handled: nothing changed."
+NOT_YOURS = "This reminder is for someone else: only they can act on it."
+FAILED = "That did not work just now, and nothing changed. Try again in a minute."
+
+
+def register(app: App) -> None:
+    app.action(NudgeIds.LOG_OUTCOME)(handle_log_outcome_action)
+    app.action(NudgeIds.PLAN_IT)(handle_plan_it_action)
+    app.action(NudgeIds.SNOOZE)(handle_snooze_action)
+    app.action(NudgeIds.MARK_LOST)(handle_mark_lost_action)
+
+
+def _item_or_refusal(
+    client: WebClient, body: dict, context: BoltContext, key_text: str | None, title: str
+) -> tuple[nudges.DueItem, str] | None:
+    """The item and the clicker's zone when the clicker may act on it; otherwise None, once a
+    small modal (the button promised one) has said why."""
+    services, workspace, user_id = services_of(context), workspace_of(context, body), _clicker(body)
+    key = ItemKey.parse(key_text)
+    state, item, zone = ItemAction.HANDLED, None, reps.FALLBACK_ZONE
+    try:
+        if key is not None:
+            with session_scope(services.sessions) as session:
+                state, item = nudges.item_state(session, workspace, user_id, key, services.now())
+                zone = _cached_zone(session, workspace, user_id)
+    except SQLAlchemyError as error:
+        logger.error("could not check nudge item %s: %s", key_text, error)
+        state = None
+    if state is ItemAction.DONE and item is not None:
+        return item, zone
+    refusal = {None: FAILED, ItemAction.NOT_YOURS: NOT_YOURS}.get(state, ALREADY_HANDLED)
+    _open_modal(client, body["trigger_id"], notice_modal(title, refusal))
+    return None
+
+
+def _open_modal(client: WebClient, trigger_id: str, view) -> dict | None:
+    try:
+        return client.views_open(trigger_id=trigger_id, view=view)["view"]
+    except SlackApiError as error:  # the trigger expired: Slack shows the user nothing
+        logger.warning("views.open failed for a nudge button: %s", error.response.get("error"))
+        return None
+
+
+def handle_log_outcome_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Open /postcall's form on the item's interaction (a loading modal first, as /postcall)."""
+    ack()
+    checked = _item_or_refusal(client, body, context, action.get("value"), "Log an outcome")
+    opened = _open_modal(client, body["trigger_id"], loading_modal()) if checked else None
+    if opened is None:
+        return
+    item, _ = checked
+    open_outcome_form(
+        client,
+        services_of(context),
+        workspace_of(context, body),
+        _clicker(body),
+        opened,
+        interaction_id=item.key.interaction_id,
+    )
+
+
+def handle_plan_it_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Open /precall's form for the item's account (and its time, when that is still ahead)."""
+    ack()
+    checked = _item_or_refusal(client, body, context, action.get("value"), "Plan an interaction")
+    if checked is None:
+        return
+    item, zone = checked
+    services = services_of(context)
+    # Planning the interaction itself when it is still ahead; otherwise the next one.
+    ahead = item.key.reason is NudgeReason.UNPLANNED_TODAY and item.scheduled_at > services.now()
+    prefill = plans.PlanPrefill(
+        account=item.account_name,
+        when_text=short_moment(item.scheduled_at, zone) if ahead else None,
+        kind=item.kind,
+    )
+    open_planning_form(
+        client,
+        services,
+        workspace_of(context, body),
+        _clicker(body),
+        body["trigger_id"],
+        prefill,
+        PrecallMetadata(),
+    )
+
+
+@dataclass(frozen=True)
+class ItemScope:
+    """Who clicked which item, and when: what a message button's action needs."""
+
+    workspace: Workspace
+    user_id: str
+    key: ItemKey
+    zone: str
+    now: datetime
+
+
+def handle_snooze_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Keep the item out of the DMs until tomorrow or next week; say so in the message."""
+    ack()
+    chosen = (action.get("selected_option") or {}).get("value") or ""
+    key_text, _, choice_text = chosen.partition("|")
+    choice = SnoozeFor(choice_text) if choice_text in set(SnoozeFor) else SnoozeFor.TOMORROW
+
+    def snooze(session: Session, scope: ItemScope) -> tuple[ItemAction, str]:
+        until = nudges.snooze_end(choice, scope.zone, scope.now)
+        result, _ = nudges.snooze(
+            session, scope.workspace, scope.user_id, scope.key, until, scope.now
+        )
+        return result, f"💤 Snoozed until {slack_date(until, scope.zone, '{date_short_pretty}')}."
+
+    _act_in_message(client, body, context, key_text, snooze)
+
+
+def handle_mark_lost_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Log the item's interaction as Lost, which closes the account's chain; say so."""
+    ack()
+
+    def mark_lost(session: Session, scope: ItemScope) -> tuple[ItemAction, str]:
+        result, item = nudges.mark_lost(
+            session, scope.workspace, scope.user_id, scope.key, scope.now
+        )
+        account = escape(item.account_name) if item else "this account"
+        return result, f"✗ Marked lost: nothing more about {account} will be chased."
+
+    _act_in_message(client, body, context, action.get("value"), mark_lost)
+
+
+def _act_in_message(
+    client: WebClient,
+    body: dict,
+    context: BoltContext,
+    key_text: str | None,
+    act: Callable[[Session, ItemScope], tuple[ItemAction, str]],
+) -> None:
+    """Run `act` on the item and show its result in place of the item's buttons; a click on
+    someone else's item gets a private refusal and changes nothing."""
+    services, workspace, user_id = services_of(context), workspace_of(context, body), _clicker(body)
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    key = ItemKey.parse(key_text)
+    state, status = ItemAction.HANDLED, ALREADY_HANDLED
+    try:
+        if key is not None:
+            with session_scope(services.sessions) as session:
+                scope = ItemScope(
+                    workspace,
+                    user_id,
+                    key,
+                    _cached_zone(session, workspace, user_id),
+                    services.now(),
+                )
+                state, status = act(session, scope)
+    except SQLAlchemyError as error:
+        logger.error("could not act on nudge item %s: %s", key_text, error)
+        _tell(client, channel, user_id, FAILED)
+        return
+    if state is ItemAction.NOT_YOURS:
+        _tell(client, channel, user_id, NOT_YOURS)
+        return
+    if state is ItemAction.HANDLED:
+        status = ALREADY_HANDLED
+    message = body.get("message") or {}
+    try:
+        client.chat_update(
+            channel=channel,
+            ts=message.get("ts") or container.get("message_ts"),
+            text=message.get("text") or status,
+            blocks=with_item_status(message.get("blocks") or [], key_text or "", status),
+        )
+    except SlackApiError as error:
+        logger.info("could not update a nudge message: %s", error.response.get("error"))
+
+
+def _cached_zone(session: Session, workspace: Workspace, user_id: str) -> str:
+    rep = reps.find_rep(session, workspace, user_id)
+    return rep.tz if rep and rep.tz else reps.FALLBACK_ZONE
+
+
+def _tell(client: WebClient, channel: str | None, user_id: str, text: str) -> None:
+    try:
+        client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+    except SlackApiError as error:
+        logger.info("could not answer a nudge button: %s", error.response.get("error"))
+
+
+def _clicker(body: dict) -> str:
+    return body["user"]["id"]

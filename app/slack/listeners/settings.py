@@ -1,0 +1,90 @@
+"""/coach settings: the rep's nudge time, weekdays and pause, in a modal."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db import session_scope
+from app.domain import nudge_settings, reps
+from app.slack import profiles
+from app.slack.forms import submitted_choices, submitted_value
+from app.slack.services import services_of, workspace_of
+from app.slack.views.settings import BLOCK_FOR_FIELD, SettingsIds, settings_modal
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "Your nudge settings are not available just now. Try again in a minute."
+SAVE_FAILED = "Your settings could not be saved just now, and nothing changed. Try again soon."
+
+
+def register(app: App) -> None:
+    app.view_submission(SettingsIds.CALLBACK)(handle_settings_submission)
+
+
+def handle_settings_command(
+    ack: Ack, command: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Open the settings modal with the rep's current settings (one small read, then the ack)."""
+    services = services_of(context)
+    workspace = workspace_of(context, command)
+    user_id = command["user_id"]
+    now = services.now()
+    try:
+        with session_scope(services.sessions) as session:
+            rep = reps.find_rep(session, workspace, user_id)
+            current = nudge_settings.settings_of(session, workspace, user_id)
+            zone, unreachable = (rep.tz, rep.unreachable_reason) if rep else (None, None)
+    except SQLAlchemyError as error:
+        logger.error("could not read the settings of %s: %s", user_id, error)
+        ack(text=UNAVAILABLE, response_type="ephemeral")
+        return
+    ack()
+    today = now.astimezone(ZoneInfo(zone or reps.FALLBACK_ZONE)).date()
+    try:
+        client.views_open(
+            trigger_id=command["trigger_id"],
+            view=settings_modal(current, zone, today, unreachable),
+        )
+    except SlackApiError as error:
+        logger.warning("views.open failed for /coach settings: %s", error.response.get("error"))
+
+
+def read_settings_form(state_values: dict) -> nudge_settings.SettingsForm:
+    return nudge_settings.SettingsForm(
+        time=submitted_value(state_values, SettingsIds.TIME_BLOCK, SettingsIds.INPUT),
+        weekdays=submitted_choices(state_values, SettingsIds.WEEKDAYS_BLOCK, SettingsIds.INPUT),
+        paused_until=submitted_value(state_values, SettingsIds.PAUSE_BLOCK, SettingsIds.INPUT),
+    )
+
+
+def handle_settings_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Check the settings (a pause date is read in the rep's zone), save them, close the modal."""
+    services = services_of(context)
+    workspace = workspace_of(context, body)
+    user_id = body["user"]["id"]
+    form = read_settings_form(view.get("state", {}).get("values", {}))
+    now = services.now()
+    try:
+        zone = profiles.zone_for(client, services, workspace, user_id)
+        check = nudge_settings.check_settings(form, now.astimezone(ZoneInfo(zone)).date())
+        if check.errors:
+            ack(
+                response_action="errors",
+                errors={BLOCK_FOR_FIELD[name]: message for name, message in check.errors.items()},
+            )
+            return
+        with session_scope(services.sessions) as session:
+            nudge_settings.save_settings(session, workspace, user_id, check.settings, now)
+    except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
+        logger.error("could not save the settings of %s: %s", user_id, error)
+        ack(response_action="errors", errors={SettingsIds.TIME_BLOCK: SAVE_FAILED})
+        return
+    ack()

@@ -1,0 +1,450 @@
+"""Channel summaries: `/coach managers`, `/coach summary [list|now]`, its modal and buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db import session_scope
+from app.domain import summaries
+from app.domain.reps import usable_zone_name
+from app.domain.summaries import Person, Role, Subscription, SummaryForm
+from app.domain.workspace import Workspace
+from app.slack.forms import submitted_users, submitted_value
+from app.slack.services import Services, services_of, workspace_of
+from app.slack.summary_posting import PostedSummary, app_name, post_now
+from app.slack.views.nudge import notice_modal
+from app.slack.views.summary_setup import (
+    BLOCK_FOR_FIELD,
+    ManagerIds,
+    SummaryIds,
+    SummaryListIds,
+    SummaryMetadata,
+    managers_modal,
+    saved_text,
+    summary_list,
+    summary_modal,
+)
+
+logger = logging.getLogger(__name__)
+
+NOT_ALLOWED = (
+    "Only workspace admins and owners, and the managers they name, can set up channel "
+    "summaries. Ask an admin to add you with `/coach managers`. Your own figures are in "
+    "`/coach me`."
+)
+ADMINS_ONLY = (
+    "Only workspace admins and owners can name managers. Your own figures are in `/coach me`."
+)
+NOT_YOURS = "Only an admin or the manager who set this summary up can change it."
+GONE = "This summary no longer exists: it was removed."
+UNAVAILABLE = (
+    "I could not check that with Slack just now, and nothing changed. Try again in a minute."
+)
+SUMMARY_USAGE = (
+    "`/coach summary` sets up a channel summary, `/coach summary list` shows the ones you "
+    "manage and `/coach summary now` posts yours at once."
+)
+
+
+def register(app: App) -> None:
+    app.view_submission(SummaryIds.CALLBACK)(handle_summary_submission)
+    app.view_submission(ManagerIds.CALLBACK)(handle_managers_submission)
+    app.action(SummaryListIds.POST_NOW)(handle_post_now_action)
+    app.action(SummaryListIds.EDIT)(handle_edit_action)
+    app.action(SummaryListIds.REMOVE)(handle_remove_action)
+
+
+# ----- who is asking
+
+
+class CannotTell(Exception):
+    """Slack or the database could not say who the user is just now."""
+
+
+def person_of(client: WebClient, workspace: Workspace, user_id: str) -> Person:
+    """The user as Slack has them now: an admin or owner? of this workspace?"""
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        if error.response.get("error") in ("user_not_found", "account_inactive"):
+            return Person(user_id, is_admin=False, in_workspace=False)
+        raise CannotTell(error.response.get("error")) from error
+    except OSError as error:
+        raise CannotTell(str(error)) from error
+    enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
+    home = user.get("team_id") == workspace.team_id or (
+        workspace.enterprise_id is not None and enterprise == workspace.enterprise_id
+    )
+    return Person(
+        user_id,
+        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        in_workspace=home and not user.get("deleted") and not user.get("is_bot"),
+        zone=usable_zone_name(user.get("tz")),
+    )
+
+
+def role_for(client: WebClient, services: Services, workspace: Workspace, user_id: str):
+    """(the person, their role); raises CannotTell."""
+    person = person_of(client, workspace, user_id)
+    try:
+        with session_scope(services.sessions) as session:
+            return person, summaries.role_of(session, workspace, person)
+    except SQLAlchemyError as error:
+        raise CannotTell("database") from error
+
+
+# ----- /coach managers
+
+
+def handle_managers_command(
+    ack: Ack, command: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Admins and owners: a modal to add or remove managers. Anyone else: a polite no."""
+    services, workspace = services_of(context), workspace_of(context, command)
+    try:
+        _, role = role_for(client, services, workspace, command["user_id"])
+        if role is not Role.ADMIN:
+            ack(text=ADMINS_ONLY, response_type="ephemeral")
+            return
+        with session_scope(services.sessions) as session:
+            current = summaries.manager_ids(session, workspace)
+    except (CannotTell, SQLAlchemyError) as error:
+        logger.warning("could not open /coach managers: %s", error)
+        ack(text=UNAVAILABLE, response_type="ephemeral")
+        return
+    ack()
+    _open(client, command["trigger_id"], managers_modal(current))
+
+
+def handle_managers_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Make the chosen people the managers (checking again that an admin saves)."""
+    services, workspace, user_id = services_of(context), workspace_of(context, body), _user(body)
+    chosen = submitted_users(view["state"]["values"], ManagerIds.USERS_BLOCK, ManagerIds.INPUT)
+    try:
+        _, role = role_for(client, services, workspace, user_id)
+        if role is not Role.ADMIN:
+            ack(response_action="errors", errors={ManagerIds.USERS_BLOCK: ADMINS_ONLY})
+            return
+        with session_scope(services.sessions) as session:
+            summaries.set_managers(session, workspace, chosen, user_id, services.now())
+    except (CannotTell, SQLAlchemyError) as error:
+        logger.warning("could not save the managers: %s", error)
+        ack(response_action="errors", errors={ManagerIds.USERS_BLOCK: UNAVAILABLE})
+        return
+    named = ", ".join(f"<@{manager}>" for manager in chosen) or "nobody"
+    ack(
+        response_action="update",
+        view=notice_modal(
+            "Managers", f"Managers now: {named}. They can set up summaries with `/coach summary`."
+        ),
+    )
+
+
+# ----- /coach summary
+
+
+def handle_summary_command(
+    ack: Ack, command: dict, client: WebClient, context: BoltContext, words: list[str]
+) -> None:
+    """`/coach summary` opens the modal; `list` shows the summaries; `now` posts one at once."""
+    services, workspace, user_id = (
+        services_of(context),
+        workspace_of(context, command),
+        (command["user_id"]),
+    )
+    action = words[0].lower() if words else ""
+    if action not in ("", "list", "now"):
+        ack(text=SUMMARY_USAGE, response_type="ephemeral")
+        return
+    try:
+        person, role = role_for(client, services, workspace, user_id)
+        if not summaries.may_set_up_summaries(role):
+            ack(text=NOT_ALLOWED, response_type="ephemeral")
+            return
+        with session_scope(services.sessions) as session:
+            mine = summaries.manageable_subscriptions(session, workspace, role, user_id)
+    except (CannotTell, SQLAlchemyError) as error:
+        logger.warning("could not answer /coach summary %s: %s", action, error)
+        ack(text=UNAVAILABLE, response_type="ephemeral")
+        return
+    if action == "list":
+        text, blocks = summary_list(mine, "The channel summaries you manage:")
+        ack(text=text, blocks=blocks, response_type="ephemeral")
+    elif action == "now" and len(mine) != 1:
+        heading = "Which one? *Post now* posts it at once, outside its schedule."
+        text, blocks = summary_list(mine, heading)
+        ack(text=text, blocks=blocks, response_type="ephemeral")
+    elif action == "now":
+        (subscription,) = mine
+        ack(
+            text=f"Posting the summary in <#{subscription.channel_id}> now…",
+            response_type="ephemeral",
+        )
+        posted = post_now(client, services, subscription, command["trigger_id"])
+        if posted is not None and not posted.sent:
+            _tell(client, user_id, _post_now_result(subscription, posted))
+    else:
+        ack()
+        metadata = SummaryMetadata(zone=person.zone)
+        opened = _open(client, command["trigger_id"], summary_modal(None, metadata, services.now()))
+        _load_usergroups(client, services, opened, None, metadata)
+
+
+def handle_summary_submission(
+    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Check the form and the channel with Slack, then save; errors show at their fields."""
+    services, workspace, user_id = services_of(context), workspace_of(context, body), _user(body)
+    metadata = SummaryMetadata.from_json(view.get("private_metadata"))
+    values = view["state"]["values"]
+    form = SummaryForm(
+        channel_id=submitted_value(values, SummaryIds.CHANNEL_BLOCK, SummaryIds.INPUT),
+        rep_user_ids=tuple(submitted_users(values, SummaryIds.REPS_BLOCK, SummaryIds.INPUT)),
+        usergroup_id=submitted_value(values, SummaryIds.GROUP_BLOCK, SummaryIds.INPUT),
+        cadence=submitted_value(values, SummaryIds.CADENCE_BLOCK, SummaryIds.INPUT),
+        weekday=submitted_value(values, SummaryIds.WEEKDAY_BLOCK, SummaryIds.INPUT),
+        time=submitted_value(values, SummaryIds.TIME_BLOCK, SummaryIds.INPUT),
+    )
+
+    def refuse(message: str, block: str = SummaryIds.CHANNEL_BLOCK) -> None:
+        ack(response_action="errors", errors={block: message})
+
+    try:
+        person, role = role_for(client, services, workspace, user_id)
+        if not summaries.may_set_up_summaries(role):
+            refuse(NOT_ALLOWED)
+            return
+        owner = user_id
+        if metadata.subscription_id is not None:
+            with session_scope(services.sessions) as session:
+                existing = summaries.find_subscription(session, workspace, metadata.subscription_id)
+            if existing is None:
+                refuse(GONE)
+                return
+            if not summaries.may_manage(role, user_id, existing):
+                refuse(NOT_YOURS)
+                return
+            owner = existing.owner_user_id
+        settings, errors = summaries.check_summary_form(form, metadata.zone or person.zone or "UTC")
+        if settings is not None:
+            problem = channel_problem(client, settings.channel_id, context.bot_user_id)
+            if problem:
+                errors[summaries.SummaryField.CHANNEL] = problem
+        if errors:
+            ack(
+                response_action="errors",
+                errors={BLOCK_FOR_FIELD[name]: message for name, message in errors.items()},
+            )
+            return
+        with session_scope(services.sessions) as session:
+            saved = summaries.save_subscription(
+                session,
+                workspace,
+                owner,
+                settings,
+                services.now(),
+                metadata.subscription_id,
+                source_view_id=view.get("id"),
+            )
+    except (CannotTell, SQLAlchemyError) as error:
+        logger.warning("could not save a summary for %s: %s", user_id, error)
+        refuse(UNAVAILABLE)
+        return
+    if saved is None:
+        refuse(GONE)
+        return
+    ack(response_action="update", view=notice_modal("Summary saved", saved_text(settings)))
+
+
+def channel_problem(client: WebClient, channel_id: str, bot_user_id: str | None) -> str | None:
+    """Why the app could not post in the channel, and how to fix it; None when it can."""
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code == "channel_not_found":
+            return (
+                "I cannot see this channel. If it is private, invite me first: type "
+                f"/invite @{app_name(client, bot_user_id)} in it, then save again."
+            )
+        return f"Slack did not let me check this channel ({code}). Try again in a minute."
+    except OSError:
+        return "Slack did not answer just now. Try again in a minute."
+    if channel.get("is_archived"):
+        return "This channel is archived: choose another one."
+    if channel.get("is_im") or channel.get("is_mpim"):
+        return "Choose a channel, not a direct message."
+    if not channel.get("is_member"):
+        return (
+            f"I am not in this channel yet: type /invite @{app_name(client, bot_user_id)} in it, "
+            "then save again."
+        )
+    return None
+
+
+def _load_usergroups(
+    client: WebClient,
+    services: Services,
+    opened: dict | None,
+    current: summaries.SummarySettings | None,
+    metadata: SummaryMetadata,
+) -> None:
+    """Fill the modal's user group choice (slow for Slack, so after the modal is open)."""
+    if opened is None:
+        return
+    try:
+        groups = client.usergroups_list(include_disabled=False)["usergroups"]
+        choices = [(group["id"], group.get("handle") or group["id"]) for group in groups]
+    except (SlackApiError, OSError) as error:
+        logger.warning("could not list the user groups: %s", error)
+        choices = []
+    try:
+        client.views_update(
+            view_id=opened["id"],
+            hash=opened.get("hash"),
+            view=summary_modal(current, metadata, services.now(), choices),
+        )
+    except SlackApiError as error:  # the user closed it, or typed first: it stays usable
+        logger.info("could not add the user groups to the modal: %s", error.response.get("error"))
+
+
+# ----- the list's buttons
+
+
+def _manageable(
+    client: WebClient, body: dict, context: BoltContext, action: dict, title: str
+) -> Subscription | None:
+    """The summary a list button is for, if the clicker may manage it; else a modal saying why."""
+    services, workspace, user_id = services_of(context), workspace_of(context, body), _user(body)
+    value = action.get("value") or ""
+    try:
+        _, role = role_for(client, services, workspace, user_id)
+        subscription = None
+        if value.isdigit():
+            with session_scope(services.sessions) as session:
+                subscription = summaries.find_subscription(session, workspace, int(value))
+    except (CannotTell, SQLAlchemyError) as error:
+        logger.warning("could not check a summary button: %s", error)
+        _open(client, body["trigger_id"], notice_modal(title, UNAVAILABLE))
+        return None
+    refusal = None
+    if not summaries.may_set_up_summaries(role):
+        refusal = NOT_ALLOWED
+    elif subscription is None:
+        refusal = GONE
+    elif not summaries.may_manage(role, user_id, subscription):
+        refusal = NOT_YOURS
+    if refusal:
+        _open(client, body["trigger_id"], notice_modal(title, refusal))
+        return None
+    return subscription
+
+
+def handle_post_now_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Post the summary at once (a modal says it is on its way, then how it went)."""
+    ack()
+    subscription = _manageable(client, body, context, action, "Post now")
+    if subscription is None:
+        return
+    opened = _open(
+        client,
+        body["trigger_id"],
+        notice_modal("Post now", f"Posting the summary in <#{subscription.channel_id}>…"),
+    )
+    posted = post_now(client, services_of(context), subscription, body["trigger_id"])
+    if opened is None or posted is None:
+        return
+    try:
+        client.views_update(
+            view_id=opened["id"],
+            view=notice_modal("Post now", _post_now_result(subscription, posted)),
+        )
+    except SlackApiError as error:
+        logger.info("could not show how a post went: %s", error.response.get("error"))
+
+
+def _post_now_result(subscription: Subscription, posted: PostedSummary) -> str:
+    channel = f"<#{subscription.channel_id}>"
+    if posted.sent:
+        replies = f", with {posted.replies} thread replies" if posted.replies else ""
+        return f"Posted in {channel}{replies}."
+    if posted.stopped:
+        return (
+            f"Slack refused the post in {channel} (`{posted.error}`): the summary is stopped. "
+            "Edit it to choose another channel."
+        )
+    return (
+        f"The summary could not be posted in {channel} just now (`{posted.error}`). "
+        "Try again in a minute."
+    )
+
+
+def handle_edit_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Open the summary modal filled with the summary's settings."""
+    ack()
+    subscription = _manageable(client, body, context, action, "Edit summary")
+    if subscription is None:
+        return
+    services = services_of(context)
+    current = subscription.settings
+    metadata = SummaryMetadata(subscription_id=subscription.id, zone=subscription.zone)
+    opened = _open(client, body["trigger_id"], summary_modal(current, metadata, services.now()))
+    _load_usergroups(client, services, opened, current, metadata)
+
+
+def handle_remove_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+) -> None:
+    """Remove the summary (the button asked for confirmation); a modal says it is done."""
+    ack()
+    subscription = _manageable(client, body, context, action, "Remove summary")
+    if subscription is None:
+        return
+    services = services_of(context)
+    try:
+        with session_scope(services.sessions) as session:
+            summaries.remove_subscription(session, subscription.workspace, subscription.id)
+    except SQLAlchemyError as error:
+        logger.warning("could not remove summary %s: %s", subscription.id, error)
+        _open(client, body["trigger_id"], notice_modal("Remove summary", UNAVAILABLE))
+        return
+    _open(
+        client,
+        body["trigger_id"],
+        notice_modal(
+            "Summary removed",
+            f"The summary in <#{subscription.channel_id}> will not be posted again.",
+        ),
+    )
+
+
+def _open(client: WebClient, trigger_id: str, view) -> dict | None:
+    try:
+        return client.views_open(trigger_id=trigger_id, view=view)["view"]
+    except SlackApiError as error:  # the trigger expired: Slack shows the user nothing
+        logger.warning("views.open failed for a summary: %s", error.response.get("error"))
+        return None
+
+
+def _tell(client: WebClient, user_id: str, text: str) -> None:
+    try:
+        client.chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as error:
+        logger.info(
+            "could not tell %s how a summary went: %s", user_id, error.response.get("error")
+        )
+
+
+def _user(body: dict) -> str:
+    return body["user"]["id"]

@@ -1,0 +1,331 @@
+"""Posting channel summaries once: the scheduled pass, "post now", and stopping a dead summary."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from app.db import session_scope
+from app.domain import deliveries, nudges, summaries
+from app.domain.summaries import SUMMARY, Period, StuckSummary, Subscription
+from app.slack import delivery
+from app.slack.services import Services
+from app.slack.views.summary import SUMMARY_EVENT, summary_post
+from app.slack.views.summary_setup import stopped_message
+
+logger = logging.getLogger(__name__)
+
+# Errors after which the summary's channel cannot take posts: the summary stops, its owner hears.
+CHANNEL_LOST_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
+# A user group Slack no longer knows: the summary goes on with the reps chosen by name.
+GROUP_GONE_ERRORS = frozenset({"no_such_subteam", "subteam_not_found"})
+STOPPED = "summary_stopped"  # the deliveries' kind of the DM telling an owner their summary stopped
+DEFAULT_APP_NAME = "Commitment Coach"
+REPLY_RETRY_AFTER_MAX = 30  # seconds a thread reply may wait for a 429 before giving up
+
+
+@dataclass(frozen=True)
+class PostedSummary:
+    """What became of one summary post."""
+
+    subscription_id: int
+    channel_id: str
+    key: str
+    reps: int = 0
+    ts: str | None = None
+    replies: int = 0
+    failed_replies: int = 0
+    error: str | None = None
+    will_retry: bool = False
+    stopped: bool = False  # the channel is gone: the summary is disabled, its owner told
+    verified: bool = False  # an earlier post that timed out was found in the channel
+
+    @property
+    def sent(self) -> bool:
+        return self.error is None
+
+
+def post_now(
+    client: WebClient,
+    services: Services,
+    subscription: Subscription,
+    request_id: str,
+    rules: nudges.NudgeRules = nudges.DEFAULT_RULES,
+) -> PostedSummary | None:
+    """Post the summary's latest period at once, outside its schedule (and not counted as the
+    period's post); None if this very request was already served (a retried delivery)."""
+    now = services.now()
+    key = summaries.on_demand_key(subscription.id, request_id)
+    with session_scope(services.sessions) as session:
+        claim = deliveries.claim(
+            session, subscription.workspace, SUMMARY, key, subscription.channel_id, now
+        )
+    if claim is None:
+        return None
+    period = subscription.latest_period(now)
+    return _post(client, services, subscription, period, key, claim, delivery.Pacer(0), rules)
+
+
+def _post(
+    client: WebClient,
+    services: Services,
+    subscription: Subscription,
+    period: Period,
+    key: str,
+    claim: deliveries.Claim,
+    pacer: delivery.Pacer,
+    rules: nudges.NudgeRules,
+) -> PostedSummary:
+    """Post the claimed summary, then its thread replies; record what happened."""
+    result = PostedSummary(subscription.id, subscription.channel_id, key)
+    found = None
+    if (claim.previous_error or "").startswith(delivery.UNCERTAIN):
+        found = _found_posted(client, services, claim, result)
+        if found is not None and not found.sent:
+            return found
+    try:
+        reps, notes = _scope(client, subscription)
+        now = services.now()
+        with session_scope(services.sessions) as session:
+            summary = summaries.compute_summary(
+                session, subscription.workspace, reps, period, now, rules
+            )
+        post = summary_post(summary, now, notes)
+    except Exception as error:  # a claim must not stay "sending" for want of the figures
+        logger.exception("could not compute summary %s", key)
+        if found is not None:  # the message is there; only its thread replies are missing
+            return found
+        # Slack is called only for the user group's members here; the rest is the database.
+        slack_error = isinstance(error, SlackApiError | OSError)
+        code = f"usergroup: {_error_code(error)}" if slack_error else "figures"
+        delivery.record_failed(services, claim, delivery.Posted(error=code))
+        return replace(result, error=code, will_retry=True)
+    if found is not None:  # found after a timeout: its replies were never posted
+        failed = post_thread_replies(client, result.channel_id, found.ts, post.replies, pacer)
+        return replace(
+            found, reps=len(reps), replies=len(post.replies) - failed, failed_replies=failed
+        )
+    pacer.wait()
+    posted = delivery.post_claimed(
+        client,
+        services,
+        claim,
+        text=post.text,
+        blocks=post.blocks,
+        label=f"summary {key}",
+        metadata={"event_type": SUMMARY_EVENT, "event_payload": {"key": key}},
+    )
+    result = replace(result, reps=len(reps))
+    if not posted.sent:
+        if posted.retry_after:
+            pacer.hold(posted.retry_after)
+        stopped = posted.error in CHANNEL_LOST_ERRORS
+        if stopped:
+            _stop(client, services, subscription, posted.error, key)
+        return replace(result, error=posted.error, will_retry=not posted.permanent, stopped=stopped)
+    failed = post_thread_replies(client, subscription.channel_id, posted.ts, post.replies, pacer)
+    return replace(result, ts=posted.ts, replies=len(post.replies) - failed, failed_replies=failed)
+
+
+def _scope(client: WebClient, subscription: Subscription) -> tuple[list[str], list[str]]:
+    """The reps of the summary now: those chosen by name and the user group's members."""
+    reps = list(subscription.rep_user_ids)
+    notes: list[str] = []
+    if subscription.usergroup_id:
+        try:
+            members = client.usergroups_users_list(usergroup=subscription.usergroup_id)
+            reps = list(dict.fromkeys([*reps, *(members.get("users") or [])]))
+        except SlackApiError as error:
+            if _error_code(error) not in GROUP_GONE_ERRORS:
+                raise
+            notes.append(
+                "_The user group of this summary no longer exists: only the reps chosen by "
+                "name are in it. Edit the summary to choose another._"
+            )
+    return reps, notes
+
+
+def post_thread_replies(
+    client: WebClient,
+    channel: str,
+    thread_ts: str | None,
+    replies: list[tuple[str, list]],
+    pacer: delivery.Pacer,
+) -> int:
+    """Post the per-rep thread replies; how many failed. The message itself went out, so a
+    reply is tried twice at most (after a 429's Retry-After), never the whole summary again."""
+    failed = 0
+    for text, blocks in replies:
+        for attempt in (1, 2):
+            pacer.wait()
+            try:
+                client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
+                )
+                break
+            except SlackApiError as error:
+                wait = delivery.retry_after_seconds(error.response.headers)
+                logger.warning("a summary thread reply failed: %s", _error_code(error))
+                if attempt == 2 or wait is None or wait > REPLY_RETRY_AFTER_MAX:
+                    failed += 1
+                    break
+                pacer.hold(wait)
+            except OSError as error:  # not repeated: Slack may have posted it
+                logger.warning("a summary thread reply failed: %s", error)
+                failed += 1
+                break
+    return failed
+
+
+def _found_posted(
+    client: WebClient, services: Services, claim: deliveries.Claim, result: PostedSummary
+) -> PostedSummary | None:
+    """After a post that timed out, look for it in the channel before posting again: the
+    result if it is there (now recorded as sent) or if Slack cannot tell (failed again)."""
+    try:
+        message = delivery.find_posted_message(client, result.channel_id, SUMMARY_EVENT, result.key)
+    except (SlackApiError, OSError) as error:
+        logger.warning("could not check whether summary %s arrived: %s", result.key, error)
+        delivery.record_failed(services, claim, delivery.Posted(error=claim.previous_error))
+        return replace(result, error="unverified", will_retry=True)
+    if message is None:
+        return None
+    delivery.record_sent(services, claim, result.channel_id, message.get("ts"))
+    return replace(result, ts=message.get("ts"), verified=True)
+
+
+def _stop(
+    client: WebClient, services: Services, subscription: Subscription, error: str, key: str
+) -> None:
+    """Disable a summary whose channel cannot take posts, and tell its owner once."""
+    with session_scope(services.sessions) as session:
+        summaries.disable_subscription(
+            session, subscription.workspace, subscription.id, error, services.now()
+        )
+    text, blocks = stopped_message(subscription, error, app_name(client))
+    delivery.send_once(
+        client,
+        services,
+        subscription.workspace,
+        kind=STOPPED,
+        key=key,
+        channel=subscription.owner_user_id,
+        text=text,
+        blocks=blocks,
+    )
+
+
+def app_name(client: WebClient, bot_user_id: str | None = None) -> str:
+    """The name people type after /invite @: the bot user's display name, as Slack has it."""
+    try:
+        user_id = bot_user_id or client.auth_test()["user_id"]
+        user = client.users_info(user=user_id)["user"]
+    except (SlackApiError, OSError, KeyError) as error:
+        logger.info("could not read the app's name: %s", error)
+        return DEFAULT_APP_NAME
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("name")
+    return name or DEFAULT_APP_NAME
+
+
+def _error_code(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or error.response.status_code)
+    return str(error) or type(error).__name__
+
+
+# ----- the scheduled pass
+
+
+@dataclass
+class SummaryPassReport:
+    """What one pass did, for `coach summaries` to print and `coach worker` to log."""
+
+    now: datetime
+    sent: list[PostedSummary] = field(default_factory=list)
+    failed: list[PostedSummary] = field(default_factory=list)
+    stuck: list[StuckSummary] = field(default_factory=list)
+    claimed_elsewhere: int = 0
+    deferred: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"summary pass at {self.now.isoformat()}: {len(self.sent)} sent, "
+            f"{len(self.failed)} failed, {len(self.stuck)} stuck, "
+            f"{self.claimed_elsewhere} claimed elsewhere, {self.deferred} deferred"
+        )
+
+    def lines(self) -> list[str]:
+        lines = [self.summary()]
+        for sent in self.sent:
+            how = " (found posted after a timeout)" if sent.verified else ""
+            replies = f", {sent.replies} thread replies" if sent.replies else ""
+            failed = f", {sent.failed_replies} replies failed" if sent.failed_replies else ""
+            lines.append(
+                f"sent summary {sent.key} to {sent.channel_id}: {sent.reps} reps{replies}"
+                f"{failed}, ts {sent.ts}{how}"
+            )
+        for failed in self.failed:
+            then = "will retry" if failed.will_retry else "given up"
+            if failed.stopped:
+                then = "summary stopped, its owner told"
+            lines.append(
+                f"failed summary {failed.key} to {failed.channel_id}: {failed.error} ({then})"
+            )
+        for stuck in self.stuck:
+            lines.append(
+                f"stuck summary {stuck.key} to {stuck.channel_id}: claimed "
+                f"{stuck.claimed_at.isoformat()}, never finished; not re-posted"
+            )
+        return lines
+
+
+def run_summary_pass(
+    services: Services,
+    client: WebClient,
+    now: datetime | None = None,
+    *,
+    rules: nudges.NudgeRules = nudges.DEFAULT_RULES,
+    pacer: delivery.Pacer | None = None,
+    budget_seconds: float = 240.0,
+    stop: threading.Event | None = None,
+) -> SummaryPassReport:
+    """One pass: post every summary whose time has come, once per (summary, period) however
+    many passes run at the same time. With `now`, as if the clock read `now`."""
+    if now is None:
+        now = services.now()
+    else:
+        services = replace(services, clock=lambda: now)
+    pacer = pacer or delivery.Pacer(0)
+    report = SummaryPassReport(now)
+    with session_scope(services.sessions) as session:
+        due = summaries.find_due(session, now)
+    for stuck in due.stuck:
+        logger.warning(
+            "summary %s was claimed at %s and never finished posting; not re-posted",
+            stuck.key,
+            stuck.claimed_at.isoformat(),
+        )
+    report.stuck = due.stuck
+    deadline = time.monotonic() + budget_seconds
+    for item in due.due:
+        if (stop and stop.is_set()) or time.monotonic() + pacer.delay() > deadline:
+            report.deferred += 1
+            continue
+        subscription = item.subscription
+        with session_scope(services.sessions) as session:
+            claim = deliveries.claim(
+                session, subscription.workspace, SUMMARY, item.key, subscription.channel_id, now
+            ) or deliveries.reclaim_failed(session, subscription.workspace, SUMMARY, item.key, now)
+        if claim is None:
+            report.claimed_elsewhere += 1
+            continue
+        posted = _post(client, services, subscription, item.period, item.key, claim, pacer, rules)
+        (report.sent if posted.sent else report.failed).append(posted)
+    return report

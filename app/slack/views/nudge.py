@@ -1,0 +1,148 @@
+"""The morning nudge: one DM listing what has no next step, with buttons to act on each item."""
+
+from __future__ import annotations
+
+import copy
+import enum
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from app.domain.nudges import DueItem, SnoozeFor
+from app.models import NudgeReason
+from app.slack.views.formatting import escape, slack_date, truncate
+from app.slack.views.labels import KIND_LABELS
+
+HEADER_MAX = 150
+ACCOUNT_MAX = 120
+# Message metadata of every nudge: how a send that timed out is found before a retry.
+NUDGE_EVENT = "coach_nudge"
+
+
+class NudgeIds(enum.StrEnum):
+    ITEM_BLOCK = "nudge_item"  # each followed by "." and the item's key
+    ACTIONS_BLOCK = "nudge_actions"
+    STATUS_BLOCK = "nudge_status"
+    LOG_OUTCOME = "nudge_log_outcome"
+    PLAN_IT = "nudge_plan_it"
+    SNOOZE = "nudge_snooze"
+    MARK_LOST = "nudge_mark_lost"
+
+
+SNOOZE_LABELS = {SnoozeFor.TOMORROW: "Until tomorrow", SnoozeFor.NEXT_WEEK: "Until next week"}
+FOOTER = (
+    "One message a workday, in your morning. `/coach settings` changes the time and the days, "
+    "or pauses these."
+)
+
+
+def item_block_id(prefix: NudgeIds, key: str) -> str:
+    return f"{prefix}.{key}"
+
+
+def _what(item: DueItem, zone: str) -> tuple[str, str]:
+    """The item's headline moment and what is missing, by reason."""
+    kind = KIND_LABELS[item.kind].lower()
+    when = slack_date(item.since, zone)
+    if item.key.reason is NudgeReason.FOLLOW_UP_DUE:
+        agreed = (
+            f"They agreed: “{escape(truncate(item.next_step, 300))}”. " if item.next_step else ""
+        )
+        return f"next step due {when}", f"{agreed}Did they do it? Log what happened."
+    if item.key.reason is NudgeReason.NO_NEXT_STEP:
+        return f"{kind} {when}", "No dated next step yet: plan the next one with the customer."
+    if item.key.reason is NudgeReason.UNPLANNED_TODAY:
+        return f"{kind} {when}", "Heads-up: no plan yet. Set a commitment objective before it."
+    return f"{kind} {when}", "No outcome logged yet: what did the customer agree to?"
+
+
+def _item_blocks(item: DueItem, zone: str) -> list[Block]:
+    key = str(item.key)
+    account = escape(truncate(item.account_name, ACCOUNT_MAX))
+    headline, missing = _what(item, zone)
+    return [
+        SectionBlock(
+            block_id=item_block_id(NudgeIds.ITEM_BLOCK, key),
+            text=f"*{account}* · {headline}\n{missing}",
+        ),
+        ActionsBlock(
+            block_id=item_block_id(NudgeIds.ACTIONS_BLOCK, key),
+            elements=[
+                ButtonElement(
+                    text="Log outcome", action_id=NudgeIds.LOG_OUTCOME, value=key, style="primary"
+                ),
+                ButtonElement(text="Plan it", action_id=NudgeIds.PLAN_IT, value=key),
+                StaticSelectElement(
+                    action_id=NudgeIds.SNOOZE,
+                    placeholder="Snooze",
+                    options=[
+                        Option(value=f"{key}|{choice.value}", label=label)
+                        for choice, label in SNOOZE_LABELS.items()
+                    ],
+                ),
+                ButtonElement(
+                    text="Mark lost",
+                    action_id=NudgeIds.MARK_LOST,
+                    value=key,
+                    style="danger",
+                    confirm=ConfirmObject(
+                        title="Mark it lost?",
+                        text=truncate(
+                            f"This logs the interaction with {account} as Lost, and nothing "
+                            "more about this account will be chased.",
+                            300,
+                        ),
+                        confirm="Mark lost",
+                        deny="Cancel",
+                    ),
+                ),
+            ],
+        ),
+    ]
+
+
+def nudge_message(items: list[DueItem], more: int, zone: str) -> tuple[str, list[Block]]:
+    """Notification text and blocks for the rep's items, most overdue first, then "N more"."""
+    total = len(items) + more
+    noun = "interaction needs" if total == 1 else "interactions need"
+    headline = f"{total} {noun} a next step"
+    names = ", ".join(escape(truncate(item.account_name, 40)) for item in items[:3])
+    text = f"{headline}: {names}" + (f" and {total - 3} more" if total > 3 else "")
+    blocks: list[Block] = [HeaderBlock(text=truncate(f"Good morning: {headline}", HEADER_MAX))]
+    for item in items:
+        blocks += _item_blocks(item, zone)
+    if more:
+        blocks.append(
+            SectionBlock(text=f"…and {more} more. They move up as you deal with the ones above.")
+        )
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=FOOTER)]))
+    return text, blocks
+
+
+def with_item_status(blocks: list[dict], key: str, status: str) -> list[dict]:
+    """The DM's blocks (as Slack sent them back) with one item's buttons replaced by `status`."""
+    target = item_block_id(NudgeIds.ACTIONS_BLOCK, key)
+    status_block = ContextBlock(
+        block_id=item_block_id(NudgeIds.STATUS_BLOCK, key),
+        elements=[MarkdownTextObject(text=truncate(status, 2000))],
+    ).to_dict()
+    return [
+        status_block if block.get("block_id") == target else copy.deepcopy(block)
+        for block in blocks
+    ]
+
+
+def notice_modal(title: str, message: str) -> View:
+    """A one-message modal, for a button that cannot do what it says (handled, not yours)."""
+    return View(type="modal", title=title, close="Close", blocks=[SectionBlock(text=message)])

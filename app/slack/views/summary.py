@@ -1,0 +1,263 @@
+"""The channel summary: team totals, coaching moments and a line per rep, within Slack's limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app.domain.coaching import CRITERION_NAMES
+from app.domain.metrics import Metrics
+from app.domain.summaries import CoachingMoment, RepFigures, TeamSummary
+from app.models import Result, SummaryCadence
+from app.slack.views.figures import figure_field, outcome_counts, trend
+from app.slack.views.formatting import (
+    SECTION_TEXT_MAX,
+    escape,
+    quote,
+    slack_date,
+    slack_day,
+    truncate,
+)
+from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
+
+# Message metadata of every summary post: how a post that timed out is found before a retry.
+SUMMARY_EVENT = "coach_summary"
+MESSAGE_BLOCKS_MAX = 50
+HEADER_MAX = 150
+# A team larger than this gets its per-rep lines in thread replies, so that the channel shows
+# the totals and the coaching moments at a glance.
+REPS_IN_MESSAGE = 15
+# Sections of rep lines per thread reply (at most 24,000 characters, about 120 reps): long
+# enough to read through, well within 50 blocks.
+SECTIONS_PER_REPLY = 8
+REP_LINE_MAX = 600
+NAME_MAX = 80
+ACCOUNT_MAX = 80
+OBJECTIVE_MAX = 280
+
+PERIOD_NAMES = {SummaryCadence.DAILY: "yesterday", SummaryCadence.WEEKLY: "last 7 days"}
+BEFORE_NAMES = {SummaryCadence.DAILY: "the day before", SummaryCadence.WEEKLY: "the 7 days before"}
+# (label, the share) of the team's figures, each with its trend against the period before.
+TEAM_FIGURES = (
+    ("Planned before they happened", lambda m: m.planned_rate),
+    ("Strong objectives", lambda m: m.strong_rate),
+    ("Commitment hit rate (won + advanced)", lambda m: m.hit_rate),
+    ("Customer follow-through", lambda m: m.follow_through),
+)
+
+
+@dataclass(frozen=True)
+class SummaryPost:
+    """The message, then its thread replies (each a notification text and its blocks)."""
+
+    text: str
+    blocks: list[Block]
+    replies: list[tuple[str, list[Block]]] = field(default_factory=list)
+
+
+def summary_post(
+    summary: TeamSummary, now: datetime, notes: list[str] | None = None
+) -> SummaryPost:
+    """The summary of `summary.period` as posts; `notes` are shown under the header (a user
+    group that could not be read, a post made on request...)."""
+    period = summary.period
+    name = PERIOD_NAMES[period.cadence]
+    header = HeaderBlock(text=truncate(f"Team summary: {name}", HEADER_MAX))
+    reps = len(summary.reps)
+    context = [
+        f"{_period_span(summary)} · {reps} rep{'s' if reps != 1 else ''} · "
+        f"compared with {BEFORE_NAMES[period.cadence]}",
+        *(notes or []),
+    ]
+    blocks: list[Block] = [header, _context("\n".join(context))]
+    if not summary.reps:
+        text = f"Team summary, {name}: no reps in scope"
+        blocks.append(SectionBlock(text="No reps in this summary: choose some with Edit."))
+        return SummaryPost(text, blocks)
+    if summary.empty:
+        blocks.append(SectionBlock(text=f"Nothing logged {_during(summary)}."))
+        blocks += _open_and_escalated(summary, now)
+        return SummaryPost(f"Team summary, {name}: nothing logged", blocks)
+
+    current = summary.current
+    text = (
+        f"Team summary, {name}: {current.interactions} interactions, "
+        f"commitment hit rate {current.hit_rate}"
+    )
+    blocks.append(
+        SectionBlock(
+            text=f"*{current.interactions}* interactions logged, *{current.outcomes}* outcomes: "
+            f"{outcome_counts(current)}"
+        )
+    )
+    blocks.append(
+        SectionBlock(
+            fields=[
+                figure_field(label, read(current), read(summary.previous))
+                for label, read in TEAM_FIGURES
+            ]
+        )
+    )
+    blocks += _open_and_escalated(summary, now)
+    blocks += _coaching_blocks(summary)
+
+    sections = _rep_sections([_rep_line(rep, now) for rep in summary.reps])
+    if reps <= REPS_IN_MESSAGE and len(blocks) + len(sections) <= MESSAGE_BLOCKS_MAX:
+        return SummaryPost(text, blocks + sections)
+    replies = [
+        sections[start : start + SECTIONS_PER_REPLY]
+        for start in range(0, len(sections), SECTIONS_PER_REPLY)
+    ]
+    blocks.append(_context(f"One line per rep in the thread ({reps} reps)."))
+    return SummaryPost(
+        text,
+        blocks,
+        [
+            (f"Team summary, {name}: reps, part {n} of {len(replies)}", reply)
+            for n, reply in enumerate(replies, 1)
+        ],
+    )
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 2000))])
+
+
+def _period_span(summary: TeamSummary) -> str:
+    period = summary.period
+    first = period.start.date()
+    last = period.end.date() - timedelta(days=1)
+    if first == last:
+        return slack_day(first, period.zone, "{date_long_pretty}")
+    return f"{slack_day(first, period.zone, '{date_short}')} to {slack_day(last, period.zone)}"
+
+
+def _during(summary: TeamSummary) -> str:
+    return {SummaryCadence.DAILY: "yesterday", SummaryCadence.WEEKLY: "in the last 7 days"}[
+        summary.period.cadence
+    ]
+
+
+def _age(oldest: datetime | None, now: datetime) -> str:
+    days = (now - oldest) // timedelta(days=1) if oldest else 0
+    return "under a day" if days < 1 else _count(days, "day")
+
+
+def _open_and_escalated(summary: TeamSummary, now: datetime) -> list[Block]:
+    """What is still open, and what the nudges could not get done, for the whole team."""
+    lines = []
+    if summary.open.count:
+        still_open = summary.open
+        since = slack_date(still_open.oldest, summary.period.zone, "{date_short_pretty}")
+        lines.append(
+            f"*Without a next step:* {_count(still_open.count, 'interaction')}, the oldest "
+            f"{_age(still_open.oldest, now)} old (since {since})"
+        )
+    if summary.escalated:
+        lines.append(
+            f"*Escalated by the nudges:* {_count(summary.escalated, 'item')} the reps did not "
+            "act on after two reminders, or could not be reminded of"
+        )
+    if summary.stuck_nudges:
+        lines.append(
+            f"_{summary.stuck_nudges} morning nudge(s) to these reps stopped while sending and "
+            "were not sent again._"
+        )
+    return [SectionBlock(text="\n".join(lines))] if lines else []
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def _rep_name(user_id: str, name: str | None) -> str:
+    # A mention notifies the rep; the cached display name does not, so it is preferred.
+    return f"*{escape(truncate(name, NAME_MAX))}*" if name else f"<@{user_id}>"
+
+
+def _moment_line(moment: CoachingMoment, zone: str) -> str:
+    account = escape(truncate(moment.account, ACCOUNT_MAX))
+    kind = KIND_LABELS[moment.kind].lower()
+    when = slack_date(moment.scheduled_at, zone, "{date_short_pretty}")
+    who = _rep_name(moment.rep_user_id, moment.rep_name)
+    if moment.strong and not moment.gaps:
+        verdict = "meets every criterion"
+    elif moment.strong:
+        verdict = "strong; could add " + ", ".join(CRITERION_NAMES[g] for g in moment.gaps)
+    else:
+        verdict = "missing " + ", ".join(CRITERION_NAMES[g] for g in moment.gaps)
+    outcome = f" · {RESULT_LABELS[moment.result][0]}" if moment.result else ""
+    objective = quote(truncate(moment.objective, OBJECTIVE_MAX), OBJECTIVE_MAX)
+    return f"*{account}* · {who} · {kind} {when}{outcome}: {verdict}\n{objective}"
+
+
+def _coaching_blocks(summary: TeamSummary) -> list[Block]:
+    blocks: list[Block] = []
+    if summary.weakest:
+        lines = "\n".join(_moment_line(moment, summary.period.zone) for moment in summary.weakest)
+        blocks.append(SectionBlock(text=truncate(f"*Where to coach*\n{lines}", SECTION_TEXT_MAX)))
+    if summary.strongest:
+        text = f"*What to praise*\n{_moment_line(summary.strongest, summary.period.zone)}"
+        blocks.append(SectionBlock(text=truncate(text, SECTION_TEXT_MAX)))
+    return blocks
+
+
+def _outcomes_short(figures: Metrics) -> str:
+    counts = [
+        f"{getattr(figures, result.value)} {RESULT_LABELS[result][0].lower()}"
+        for result in Result
+        if getattr(figures, result.value)
+    ]
+    return ", ".join(counts) if counts else "no outcomes"
+
+
+def _rep_line(rep: RepFigures, now: datetime) -> str:
+    name = _rep_name(rep.user_id, rep.name)
+    if rep.quiet and not rep.escalated:
+        parts = [name, "nothing logged"]
+    else:
+        current = rep.current
+        hit_trend = trend(current.hit_rate, rep.previous.hit_rate)
+        parts = [
+            name,
+            f"{current.interactions} logged",
+            f"{current.planned_before}/{current.interactions} planned",
+            f"{current.strong}/{current.planned} strong",
+            _outcomes_short(current),
+            f"hit rate {current.hit_rate} {hit_trend}".rstrip(),
+        ]
+        if current.next_steps_due:
+            parts.append(f"follow-through {current.follow_through}")
+        if rep.open.count:
+            parts.append(
+                f"{rep.open.count} without a next step (oldest {_age(rep.open.oldest, now)})"
+            )
+        if rep.escalated:
+            parts.append(f"{rep.escalated} escalated")
+    if rep.unreachable:
+        parts.append(f"no nudges: Slack refused the DM (`{escape(rep.unreachable)}`)")
+    return truncate(" · ".join(parts), REP_LINE_MAX)
+
+
+def _rep_sections(lines: list[str]) -> list[Block]:
+    """Rep lines packed into as few sections as fit 3,000 characters each."""
+    sections: list[Block] = []
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        if chunk and size + len(line) + 1 > SECTION_TEXT_MAX:
+            sections.append(SectionBlock(text="\n".join(chunk)))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk:
+        sections.append(SectionBlock(text="\n".join(chunk)))
+    return sections

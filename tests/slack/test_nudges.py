@@ -1,0 +1,437 @@
+"""The morning nudge end to end: sweeps against the Slack double, faults, and the DM's buttons
+clicked through signed block_actions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import func, select
+
+from app.domain import deliveries, nudges
+from app.domain.nudges import ItemKey
+from app.models import (
+    Delivery,
+    DeliveryStatus,
+    NudgeItem,
+    NudgeReason,
+    Origin,
+    Outcome,
+    Rep,
+    Result,
+)
+from app.sandbox import inbound
+from app.scheduler import SweepReport, run_nudge_sweep
+from app.slack.views.nudge import NUDGE_EVENT, NudgeIds, item_block_id
+from app.slack.views.postcall import PostcallIds
+from app.slack.views.precall import PrecallIds
+from tests.domain.test_nudge_rules import add_interaction, add_outcome, add_rep, local
+from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
+from tests.slack.test_postcall import outcome_values, selected_key
+from tests.slack.test_precall import block
+from tests.support.coach import RunningCoach
+
+NY = "America/New_York"
+TODAY = date(2026, 11, 26)  # NOW is 10:00 in New York
+
+
+def sweep(coach: RunningCoach, now: datetime = NOW, *, timeout: float = 5) -> SweepReport:
+    """One sweep as `coach nudges --now` runs it, with a client that retries nothing."""
+    client = WebClient(
+        token=coach.slack.bot_token,
+        base_url=coach.slack.api_url,
+        timeout=timeout,
+        retry_handlers=[],
+    )
+    return run_nudge_sweep(coach.services, client, now)
+
+
+def seed(coach: RunningCoach, *interactions, user_id: str = REP_NY, zone: str = NY) -> list[int]:
+    """A rep (profile fresh as of NOW) and interactions: (hours from NOW, account, planned)."""
+    with coach.services.sessions.begin() as session:
+        if session.scalar(select(Rep).where(Rep.user_id == user_id)) is None:
+            add_rep(session, user_id=user_id, zone=zone)
+        return [
+            add_interaction(
+                session, NOW + timedelta(hours=hours), user_id=user_id, account=account, planned=p
+            ).id
+            for hours, account, p in interactions
+        ]
+
+
+def dms(coach: RunningCoach, user_id: str = REP_NY) -> list:
+    return [c for c in coach.slack.calls("chat.postMessage") if c.args["channel"] == user_id]
+
+
+def delivery_of(coach: RunningCoach, user_id: str = REP_NY, day: date = TODAY) -> Delivery:
+    with coach.services.sessions() as session:
+        return session.scalar(
+            select(Delivery).where(Delivery.key == nudges.delivery_key(day, user_id))
+        )
+
+
+def the_dm(coach: RunningCoach) -> tuple[str, dict]:
+    response = dms(coach)[-1].response
+    return response["channel"], response["message"]
+
+
+def click(coach: RunningCoach, action_id: str, key: str, user_id: str = REP_NY, **extra):
+    channel, message = the_dm(coach)
+    action = inbound.block_action(
+        action_id,
+        item_block_id(NudgeIds.ACTIONS_BLOCK, key),
+        value=extra.pop("value", key),
+        **extra,
+    )
+    response = coach.act_in_message(channel, message, action, user_id)
+    assert response.status == 200
+    coach.settle()
+
+
+def snooze_choice(key: str, choice: str) -> dict:
+    return {
+        "type": "static_select",
+        "selected_option": {
+            "text": {"type": "plain_text", "text": choice},
+            "value": f"{key}|{choice}",
+        },
+    }
+
+
+# ----- the DM
+
+
+def test_one_dm_lists_what_is_due_with_buttons_and_counts_the_appearance(
+    coach: RunningCoach,
+) -> None:
+    past, today = seed(coach, (-26, "Acme Corp", True), (4, "Globex", False))
+    seed(coach, (-26, "Initech", True), user_id=REP_TOKYO, zone="Asia/Tokyo")  # midnight there
+
+    report = sweep(coach)
+    assert [(s.user_id, s.items) for s in report.sent] == [(REP_NY, 2)]
+    (dm,) = dms(coach)
+    assert dms(coach, REP_TOKYO) == []
+    blocks = dm.args["blocks"]
+    assert blocks[0]["text"]["text"] == "Good morning: 2 interactions need a next step"
+    assert dm.args["text"] == "2 interactions need a next step: Acme Corp, Globex"
+    first = block(dm.args, item_block_id(NudgeIds.ITEM_BLOCK, f"{past}:no_outcome"))["text"]
+    assert first["text"].startswith("*Acme Corp* · call <!date^")
+    assert "No outcome logged yet" in first["text"]
+    actions = block(dm.args, item_block_id(NudgeIds.ACTIONS_BLOCK, f"{past}:no_outcome"))
+    assert [e["action_id"] for e in actions["elements"]] == [
+        NudgeIds.LOG_OUTCOME,
+        NudgeIds.PLAN_IT,
+        NudgeIds.SNOOZE,
+        NudgeIds.MARK_LOST,
+    ]
+    heads_up = block(dm.args, item_block_id(NudgeIds.ITEM_BLOCK, f"{today}:unplanned_today"))
+    assert "no plan yet" in heads_up["text"]["text"]
+    assert dm.args["metadata"]["event_type"] == NUDGE_EVENT
+
+    delivery = delivery_of(coach)
+    assert (delivery.status, delivery.message_ts) == (DeliveryStatus.SENT, dm.response["ts"])
+    with coach.services.sessions() as session:
+        assert session.scalars(select(NudgeItem.times_shown)).all() == [1, 1]
+
+    # Later sweeps that morning change nothing: one nudge per local date.
+    for minutes in (5, 60, 115):
+        assert sweep(coach, NOW + timedelta(minutes=minutes)).sent == []
+    assert len(dms(coach)) == 1
+
+
+def test_nothing_due_means_no_dm(coach: RunningCoach) -> None:
+    seed(coach, (24, "Acme Corp", True))
+    assert sweep(coach).sent == []
+    assert dms(coach) == []
+
+
+# ----- faults
+
+
+def test_a_429_is_retried_by_a_later_sweep_after_retry_after(coach: RunningCoach) -> None:
+    seed(coach, (-26, "Acme Corp", True))
+    coach.slack.fail_next("chat.postMessage", status=429, retry_after=120)
+    report = sweep(coach)
+    assert [(f.error, f.will_retry) for f in report.failed] == [("ratelimited", True)]
+    delivery = delivery_of(coach)
+    assert (delivery.status, delivery.not_before) == (
+        DeliveryStatus.FAILED,
+        NOW + timedelta(seconds=120),
+    )
+    calls = len(coach.slack.calls("chat.postMessage"))
+    assert sweep(coach, NOW + timedelta(seconds=60)).sent == []  # Retry-After not over yet
+    assert len(coach.slack.calls("chat.postMessage")) == calls
+    assert len(sweep(coach, NOW + timedelta(minutes=5)).sent) == 1
+    assert len(coach.slack.messages(REP_NY)) == 1
+    delivery = delivery_of(coach)
+    assert (delivery.status, delivery.attempts, delivery.error) == (DeliveryStatus.SENT, 2, None)
+
+
+def test_a_server_error_is_retried_until_local_noon_and_not_after(coach: RunningCoach) -> None:
+    seed(coach, (-26, "Acme Corp", True))
+    coach.slack.fail_next("chat.postMessage", status=500, times=2)
+    assert sweep(coach).failed[0].error == "fatal_error"
+    assert sweep(coach, local(TODAY, 11, 55, NY)).failed[0].error == "fatal_error"
+    assert sweep(coach, local(TODAY, 12, 0, NY)).failed == []  # noon: no more tries today
+    assert len(coach.slack.calls("chat.postMessage")) == 2
+    assert delivery_of(coach).attempts == 2 and coach.slack.messages(REP_NY) == []
+    # The next morning is another nudge.
+    coach.slack.fail_next("chat.postMessage", status=500)
+    tomorrow = date(2026, 11, 27)
+    assert sweep(coach, local(tomorrow, 9, 0, NY)).failed[0].error == "fatal_error"
+    assert len(sweep(coach, local(tomorrow, 9, 5, NY)).sent) == 1
+    assert len(coach.slack.messages(REP_NY)) == 1
+
+
+def test_a_timed_out_send_that_arrived_is_found_not_sent_again(coach: RunningCoach) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    coach.slack.fail_next("chat.postMessage", delay=1.5)  # Slack posts it; we stop waiting
+    report = sweep(coach, timeout=0.5)
+    assert report.failed[0].error.startswith("uncertain")
+    assert delivery_of(coach).status is DeliveryStatus.FAILED
+    coach.slack.wait_for("chat.postMessage")
+
+    report = sweep(coach, NOW + timedelta(minutes=5))
+    assert [(s.verified, s.items) for s in report.sent] == [(True, 1)]
+    assert len(coach.slack.messages(REP_NY)) == 1
+    assert len(coach.slack.calls("chat.postMessage")) == 1
+    delivery = delivery_of(coach)
+    assert delivery.status is DeliveryStatus.SENT
+    assert delivery.message_ts == coach.slack.messages(REP_NY)[0].ts
+    with coach.services.sessions() as session:
+        item = session.scalar(select(NudgeItem))
+        assert (item.interaction_id, item.times_shown) == (interaction, 1)
+
+
+def test_a_timed_out_send_that_did_not_arrive_is_sent_again(coach: RunningCoach) -> None:
+    seed(coach, (-26, "Acme Corp", True))
+    coach.slack.fail_next("chat.postMessage", status=500)
+    sweep(coach)
+    with coach.services.sessions.begin() as session:  # as if the request had timed out
+        session.scalar(select(Delivery)).error = "uncertain: timed out"
+    report = sweep(coach, NOW + timedelta(minutes=5))
+    assert [s.verified for s in report.sent] == [False]
+    assert len(coach.slack.calls("conversations.history")) == 1
+    assert len(coach.slack.messages(REP_NY)) == 1
+
+
+@pytest.mark.parametrize("error", ["user_not_found", "account_inactive"])
+def test_a_gone_user_is_given_up_on_and_their_items_stay_visible(
+    coach: RunningCoach, error: str
+) -> None:
+    seed(coach, (-26, "Acme Corp", True))
+    coach.slack.fail_next("chat.postMessage", error=error)
+    report = sweep(coach)
+    assert report.unreachable == [(REP_NY, error)]
+    assert [(f.error, f.will_retry) for f in report.failed] == [(error, False)]
+    delivery = delivery_of(coach)
+    assert (delivery.status, delivery.error) == (DeliveryStatus.ABANDONED, error)
+    calls = len(coach.slack.calls("chat.postMessage"))
+    for day in (date(2026, 11, 27), date(2026, 11, 30)):
+        assert sweep(coach, local(day, 9, 30, NY)).sent == []
+    assert len(coach.slack.calls("chat.postMessage")) == calls
+    assert coach.slack.messages(REP_NY) == []
+    with coach.services.sessions() as session:
+        (unreachable,) = nudges.escalations(
+            session, nudges.Workspace(coach.team_id), TODAY, NOW
+        ).unreachable
+    assert (unreachable.user_id, unreachable.reason, len(unreachable.items)) == (REP_NY, error, 1)
+
+
+def test_a_deactivated_user_is_skipped_when_their_profile_is_refreshed(
+    coach: RunningCoach,
+) -> None:
+    seed(coach, (-26, "Acme Corp", True))
+    with coach.services.sessions.begin() as session:
+        session.scalar(select(Rep)).tz_checked_at = NOW - timedelta(days=2)
+    coach.slack.add_user(REP_NY, name="dana.rep", tz=NY, deleted=True)
+    report = sweep(coach)
+    assert report.sent == [] and coach.slack.calls("chat.postMessage") == []
+    assert len(coach.slack.calls("users.info")) == 1
+    with coach.services.sessions() as session:
+        rep = session.scalar(select(Rep))
+        assert (rep.is_active, rep.unreachable_reason) == (False, "deactivated")
+
+
+def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: RunningCoach) -> None:
+    seed(coach, (-26, "Acme Corp", True))
+    with coach.services.sessions.begin() as session:
+        deliveries.claim(
+            session,
+            nudges.Workspace(coach.team_id),
+            nudges.NUDGE,
+            nudges.delivery_key(TODAY, REP_NY),
+            REP_NY,
+            NOW - timedelta(minutes=30),
+        )
+    report = sweep(coach)
+    assert [(s.user_id, s.key) for s in report.stuck] == [(REP_NY, f"2026-11-26:{REP_NY}")]
+    assert report.sent == [] and dms(coach) == []
+    assert any(line.startswith("stuck U0REPNY") for line in report.lines())
+
+
+# ----- buttons
+
+
+def test_log_outcome_opens_the_prefilled_modal_and_then_the_item_is_handled(
+    coach: RunningCoach,
+) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    click(coach, NudgeIds.LOG_OUTCOME, key)
+    loading = coach.slack.wait_for("views.open")[0].args["view"]
+    assert loading["callback_id"] == PostcallIds.CALLBACK
+    view = coach.slack.wait_for("views.update")[0].response["view"]
+    assert selected_key(view) == str(interaction)
+
+    response = coach.submit(view, outcome_values(view, "won", None, None), REP_NY)
+    assert response.body == ""
+    coach.settle()
+    click(coach, NudgeIds.LOG_OUTCOME, key)
+    notice = coach.slack.wait_for("views.open", count=2)[-1].args["view"]
+    assert "Already handled" in str(notice["blocks"])
+    with coach.services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Outcome)) == 1
+
+
+def test_plan_it_opens_precall_for_the_account_and_time(coach: RunningCoach) -> None:
+    (interaction,) = seed(coach, (4, "Globex", False))
+    sweep(coach)
+    click(coach, NudgeIds.PLAN_IT, f"{interaction}:unplanned_today")
+    opened = coach.slack.wait_for("views.open")[0].args["view"]
+    assert opened["callback_id"] == PrecallIds.CALLBACK
+    assert block(opened, PrecallIds.ACCOUNT_BLOCK)["element"]["initial_value"] == "Globex"
+    assert block(opened, PrecallIds.WHEN_BLOCK)["element"]["initial_value"] == (
+        "Thu 26 Nov, 2:00 PM"
+    )
+    coach.slack.wait_for("views.update")  # the zone (and last time) filled in
+
+
+def test_snooze_hides_the_item_until_tomorrow_and_says_so(coach: RunningCoach) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    click(coach, NudgeIds.SNOOZE, key, value=None, **snooze_choice(key, "tomorrow"))
+    update = coach.slack.wait_for("chat.update")[0].args
+    status = block(update, item_block_id(NudgeIds.STATUS_BLOCK, key))
+    assert "Snoozed until" in status["elements"][0]["text"]
+    assert not any(
+        b.get("block_id") == item_block_id(NudgeIds.ACTIONS_BLOCK, key) for b in update["blocks"]
+    )
+    with coach.services.sessions() as session:
+        assert session.scalar(select(NudgeItem.snoozed_until)) == local(
+            date(2026, 11, 27), 0, 0, NY
+        )
+
+
+def test_mark_lost_logs_lost_once_and_a_second_click_changes_nothing(
+    coach: RunningCoach,
+) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    click(coach, NudgeIds.MARK_LOST, key)
+    assert "Marked lost" in str(coach.slack.wait_for("chat.update")[0].args["blocks"])
+    click(coach, NudgeIds.MARK_LOST, key)
+    again = coach.slack.wait_for("chat.update", count=2)[-1].args
+    assert "Already handled" in str(block(again, item_block_id(NudgeIds.STATUS_BLOCK, key)))
+    with coach.services.sessions() as session:
+        (outcome,) = session.scalars(select(Outcome)).all()
+        assert (outcome.result, outcome.revision) == (Result.LOST, 1)
+
+
+def test_a_click_by_someone_else_is_refused_and_changes_nothing(coach: RunningCoach) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    click(coach, NudgeIds.MARK_LOST, key, user_id=REP_TOKYO)
+    click(
+        coach,
+        NudgeIds.SNOOZE,
+        key,
+        user_id=REP_TOKYO,
+        value=None,
+        **snooze_choice(key, "next_week"),
+    )
+    refusals = coach.slack.wait_for("chat.postEphemeral", count=2)
+    assert {c.args["user"] for c in refusals} == {REP_TOKYO}
+    assert all("someone else" in c.args["text"] for c in refusals)
+    click(coach, NudgeIds.LOG_OUTCOME, key, user_id=REP_TOKYO)
+    assert "someone else" in str(coach.slack.wait_for("views.open")[0].args["view"]["blocks"])
+    assert coach.slack.calls("chat.update") == []
+    with coach.services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Outcome)) == 0
+        assert session.scalar(select(NudgeItem.snoozed_until)) is None
+
+
+# ----- settings and profile events
+
+
+def test_coach_settings_opens_the_current_settings_and_saves_new_ones(coach: RunningCoach) -> None:
+    seed(coach)
+    response = coach.slash("/coach", "settings", REP_NY)
+    assert response.status == 200 and response.body == ""
+    view = coach.slack.wait_for("views.open")[0].response["view"]
+    assert block(view, "settings_time")["element"]["initial_option"]["value"] == "09:00"
+    days = block(view, "settings_weekdays")["element"]["initial_options"]
+    assert [d["value"] for d in days] == ["0", "1", "2", "3", "4"]
+
+    def values(time, weekdays, pause):
+        return {
+            "settings_time": {"value": inbound.static_select_value(time)},
+            "settings_weekdays": {"value": inbound.checkboxes_value(weekdays)},
+            "settings_pause": {"value": inbound.datepicker_value(pause)},
+        }
+
+    errors = coach.submit(view, values("09:00", [], "2026-11-20"), REP_NY).json()["errors"]
+    assert set(errors) == {"settings_weekdays", "settings_pause"}
+    response = coach.submit(view, values("07:30", ["5", "6"], "2026-12-05"), REP_NY)
+    assert response.body == ""
+    with coach.services.sessions() as session:
+        rep = session.scalar(select(Rep))
+        assert (rep.nudge_minute, rep.nudge_weekdays, rep.nudges_paused_until) == (
+            450,
+            0b1100000,
+            date(2026, 12, 5),
+        )
+
+
+def test_user_change_events_update_a_reps_zone_and_status(coach: RunningCoach) -> None:
+    seed(coach, (-26, "Acme Corp", True))
+    user = {"id": REP_NY, "team_id": coach.team_id, "name": "dana", "tz": "Europe/Berlin"}
+    assert coach.send_event({"type": "user_change", "user": user}).status == 200
+    coach.settle()
+    assert sweep(coach).sent == []  # 16:00 in Berlin: past the morning
+    stranger = {"id": "U0STRANGER", "team_id": coach.team_id, "tz": "Asia/Tokyo"}
+    coach.send_event({"type": "user_change", "user": stranger})
+    coach.send_event({"type": "user_change", "user": user | {"deleted": True}})
+    coach.settle()
+    with coach.services.sessions() as session:
+        (rep,) = session.scalars(select(Rep)).all()  # nobody else is stored
+        assert (rep.tz, rep.is_active) == ("Europe/Berlin", False)
+
+
+def test_escalated_items_leave_the_dm(coach: RunningCoach) -> None:
+    (stale,) = seed(coach, (-50, "Acme Corp", True))
+    for day in (TODAY, date(2026, 11, 27)):
+        assert len(sweep(coach, local(day, 9, 0, NY)).sent) == 1
+    report = sweep(coach, local(date(2026, 11, 30), 9, 0, NY))
+    assert (report.sent, report.escalated) == ([], 1)
+    assert len(dms(coach)) == 2
+    with coach.services.sessions() as session:
+        escalated = nudges.escalations(session, nudges.Workspace(coach.team_id), TODAY, NOW)
+    assert [item.key for item in escalated.escalated] == [ItemKey(stale, NudgeReason.NO_OUTCOME)]
+
+
+def test_an_outcome_logged_before_the_sweep_is_not_nudged(coach: RunningCoach) -> None:
+    first, follow_up = seed(coach, (-50, "Acme Corp", True), (-2, "Acme Corp", True))
+    with coach.services.sessions.begin() as session:
+        interactions = {i.id: i for i in session.scalars(select(nudges.Interaction))}
+        interactions[follow_up].origin = Origin.FOLLOW_UP
+        add_outcome(
+            session, interactions[first], Result.ADVANCED, interactions[follow_up].scheduled_at
+        )
+        add_outcome(session, interactions[follow_up], Result.WON)
+    assert sweep(coach).sent == []

@@ -1,0 +1,527 @@
+"""Channel summaries end to end: signed requests, the Slack double, passes at fixed times."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+from sqlalchemy import insert, select
+
+from app.domain import summaries
+from app.domain.summaries import SUMMARY, SummarySettings
+from app.domain.workspace import Workspace
+from app.models import (
+    Delivery,
+    DeliveryStatus,
+    Interaction,
+    InteractionKind,
+    Origin,
+    Rep,
+    Result,
+    SummaryCadence,
+    SummarySubscription,
+)
+from app.sandbox import inbound
+from app.slack import summary_posting
+from app.slack.delivery import Pacer
+from app.slack.listeners.summaries import ADMINS_ONLY, NOT_ALLOWED, NOT_YOURS
+from app.slack.summary_posting import SummaryPassReport, run_summary_pass
+from app.slack.views.summary import SUMMARY_EVENT
+from app.slack.views.summary_setup import (
+    ManagerIds,
+    SummaryIds,
+    SummaryListIds,
+    item_block_id,
+)
+from tests.domain.test_summary_rules import Seeder
+from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
+from tests.slack.test_precall import block
+from tests.support.coach import RunningCoach
+from tests.test_cli import clean_env, run_coach
+
+WORKSPACE = Workspace("T0001")
+ADMIN, OWNER, MANAGER, OTHER_MANAGER = "U0ADMIN", "U0OWNER", "U0MGR", "U0MGR2"
+STRANGER = "U0STRANGER"  # an admin of another workspace, in a shared channel
+TEAM, OUTSIDE, OLD = "C0TEAM", "C0OUTSIDE", "C0OLD"
+INPUT = SummaryIds.INPUT
+# NOW is Thursday 26 November, 10:00 in New York; the summaries below post at 09:00 there.
+DUE = NOW
+TOMORROW = NOW + timedelta(days=1)
+
+
+@pytest.fixture
+def team(coach: RunningCoach) -> RunningCoach:
+    slack = coach.slack
+    slack.add_user(ADMIN, name="ada.admin", is_admin=True)
+    slack.add_user(OWNER, name="otto.owner", tz="Europe/London", is_owner=True)
+    slack.add_user(MANAGER, name="mia.manager")
+    slack.add_user(OTHER_MANAGER, name="max.manager")
+    slack.add_user(STRANGER, name="sam.elsewhere", is_admin=True, team_id="T0002")
+    slack.add_channel(TEAM, "sales-team")
+    slack.add_channel(OUTSIDE, "sales-outside", is_member=False)
+    slack.add_channel(OLD, "sales-2019", is_archived=True)
+    slack.add_usergroup("S0EAST", "sales-east", [REP_NY, REP_TOKYO])
+    with coach.services.sessions.begin() as session:
+        summaries.set_managers(session, WORKSPACE, [MANAGER, OTHER_MANAGER], ADMIN, NOW)
+    return coach
+
+
+def summary_values(
+    *,
+    channel: str = TEAM,
+    reps: tuple[str, ...] = (REP_NY, REP_TOKYO),
+    group: str | None = None,
+    cadence: str = "daily",
+    weekday: str = "3",
+    at: str = "09:00",
+) -> dict:
+    values = {
+        SummaryIds.CHANNEL_BLOCK: {INPUT: inbound.conversations_select_value(channel)},
+        SummaryIds.REPS_BLOCK: {INPUT: inbound.multi_users_select_value(reps)},
+        SummaryIds.CADENCE_BLOCK: {INPUT: inbound.radio_value(cadence)},
+        SummaryIds.WEEKDAY_BLOCK: {INPUT: inbound.static_select_value(weekday)},
+        SummaryIds.TIME_BLOCK: {INPUT: inbound.timepicker_value(at)},
+    }
+    if group:
+        values[SummaryIds.GROUP_BLOCK] = {INPUT: inbound.static_select_value(group)}
+    return values
+
+
+def subscriptions(coach: RunningCoach) -> list[SummarySubscription]:
+    with coach.services.sessions() as session:
+        return list(session.scalars(select(SummarySubscription).order_by(SummarySubscription.id)))
+
+
+def set_up(coach: RunningCoach, user_id: str = MANAGER, **values) -> dict:
+    """Open the summary modal (once its user groups are in) and submit it."""
+    view = coach.open_modal("/coach", "summary", user_id)
+    response = coach.submit(view, summary_values(**values), user_id)
+    assert response.status == 200
+    return response.json()
+
+
+def add_summary(coach: RunningCoach, owner: str = MANAGER, **overrides) -> int:
+    values = {
+        "channel_id": TEAM,
+        "rep_user_ids": (REP_NY, REP_TOKYO),
+        "usergroup_id": None,
+        "cadence": SummaryCadence.DAILY,
+        "weekday": None,
+        "minute": 9 * 60,
+        "zone": "America/New_York",
+    }
+    with coach.services.sessions.begin() as session:
+        saved = summaries.save_subscription(
+            session,
+            WORKSPACE,
+            owner,
+            SummarySettings(**(values | overrides)),
+            NOW - timedelta(days=30),
+        )
+    return saved.id
+
+
+def seed_calls(coach: RunningCoach) -> None:
+    """Dana (New York) planned and won Acme yesterday; Kenji (Tokyo) logged nothing."""
+    with coach.services.sessions.begin() as session:
+        seeder = Seeder(session)
+        seeder.rep(REP_NY, "Dana Rep", "America/New_York")
+        won = seeder.call(
+            REP_NY,
+            NOW - timedelta(days=1),
+            "Acme Corp",
+            planned_at=NOW - timedelta(days=2),
+            strong=True,
+        )
+        seeder.outcome(won, Result.WON)
+
+
+def summary_pass(
+    coach: RunningCoach, now: datetime = DUE, *, timeout: float = 5
+) -> SummaryPassReport:
+    """One pass as `coach summaries --now` runs it, with a client that retries nothing."""
+    client = WebClient(
+        token=coach.slack.bot_token,
+        base_url=coach.slack.api_url,
+        timeout=timeout,
+        retry_handlers=[],
+    )
+    return run_summary_pass(coach.services, client, now)
+
+
+def posts(coach: RunningCoach, channel: str = TEAM) -> list:
+    return [m for m in coach.slack.messages(channel) if m.thread_ts is None]
+
+
+def click(coach: RunningCoach, action_id: str, subscription_id: int, user_id: str):
+    """Click a button of the ephemeral `/coach summary list` message."""
+    payload = inbound.block_actions_payload(
+        user_id=user_id,
+        team_id=coach.team_id,
+        actions=[
+            inbound.block_action(
+                action_id,
+                item_block_id(SummaryListIds.ACTIONS_BLOCK, subscription_id),
+                value=str(subscription_id),
+            )
+        ],
+        channel_id="C0GENERAL",
+        ephemeral_message_ts="1764169200.000100",
+    )
+    response = coach.post_signed(inbound.interaction_body(payload))
+    assert response.status == 200
+    coach.settle()
+
+
+def last_modal_text(coach: RunningCoach) -> str:
+    views = coach.slack.calls("views.open") + coach.slack.calls("views.update")
+    call = max(views, key=lambda c: c.time)
+    return " ".join(str(b.get("text", {}).get("text", "")) for b in call.args["view"]["blocks"])
+
+
+# ----- who may do what
+
+
+def test_admins_and_owners_name_managers_and_nobody_else_can(team: RunningCoach) -> None:
+    for user in (REP_NY, MANAGER, STRANGER):
+        body = team.slash("/coach", "managers", user).json()
+        assert body == {"text": ADMINS_ONLY, "response_type": "ephemeral"}
+    assert team.slack.calls("views.open") == []
+
+    team.slash("/coach", "managers", OWNER)
+    view = team.slack.wait_for("views.open")[0].response["view"]
+    picker = block(view, ManagerIds.USERS_BLOCK)["element"]
+    assert picker["type"] == "multi_users_select"
+    assert picker["initial_users"] == [MANAGER, OTHER_MANAGER]
+    chosen = {
+        ManagerIds.USERS_BLOCK: {
+            ManagerIds.INPUT: inbound.multi_users_select_value([MANAGER, REP_TOKYO])
+        }
+    }
+    body = team.submit(view, chosen, OWNER).json()
+    assert body["response_action"] == "update"
+    assert f"<@{MANAGER}>, <@{REP_TOKYO}>" in str(body["view"]["blocks"])
+    with team.services.sessions() as session:
+        assert summaries.manager_ids(session, WORKSPACE) == [MANAGER, REP_TOKYO]
+    # A rep who kept the modal open cannot save it.
+    refused = team.submit(view, chosen, REP_NY).json()
+    assert refused == {"response_action": "errors", "errors": {ManagerIds.USERS_BLOCK: ADMINS_ONLY}}
+
+
+def test_only_admins_and_managers_may_set_up_summaries(team: RunningCoach) -> None:
+    for user in (REP_NY, STRANGER):
+        for text in ("summary", "summary list", "summary now"):
+            assert team.slash("/coach", text, user).json() == {
+                "text": NOT_ALLOWED,
+                "response_type": "ephemeral",
+            }
+    view = team.open_modal("/coach", "summary", MANAGER)
+    refused = team.submit(view, summary_values(), REP_NY).json()
+    assert refused["errors"] == {SummaryIds.CHANNEL_BLOCK: NOT_ALLOWED}
+    assert subscriptions(team) == []
+    # An admin who was never named a manager may.
+    assert set_up(team, ADMIN)["response_action"] == "update"
+
+
+# ----- setting up, listing, editing, removing
+
+
+def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: RunningCoach) -> None:
+    team.slash("/coach", "summary", MANAGER)
+    opened = team.slack.wait_for("views.open")[0].args["view"]
+    assert "Loading the workspace's user groups" in str(opened["blocks"])
+    view = team.slack.wait_for("views.update")[0].response["view"]
+    assert view["callback_id"] == SummaryIds.CALLBACK
+    channel = block(view, SummaryIds.CHANNEL_BLOCK)["element"]
+    assert channel["type"] == "conversations_select"
+    assert channel["filter"]["include"] == ["public", "private"]
+    groups = block(view, SummaryIds.GROUP_BLOCK)["element"]["options"]
+    assert [(o["value"], o["text"]["text"]) for o in groups] == [("S0EAST", "@sales-east")]
+    assert block(view, SummaryIds.TIME_BLOCK)["element"]["type"] == "timepicker"
+    assert "America/New_York (EST)" in block(view, SummaryIds.NOTE_BLOCK)["elements"][0]["text"]
+
+    values = summary_values(
+        reps=(REP_NY,), group="S0EAST", cadence="weekly", weekday="4", at="08:30"
+    )
+    body = team.submit(view, values, MANAGER).json()
+    assert body["response_action"] == "update"
+    saved_text = body["view"]["blocks"][0]["text"]["text"]
+    assert saved_text.startswith(
+        f"Saved: a summary of 1 rep and <!subteam^S0EAST> in <#{TEAM}>, weekly on Friday at "
+        "08:30 (America/New_York)."
+    )
+    # A double-clicked Save: the same form again saves nothing more.
+    assert team.submit(view, values, MANAGER).json()["response_action"] == "update"
+    (row,) = subscriptions(team)
+    assert (row.owner_user_id, row.channel_id, row.rep_user_ids, row.usergroup_id) == (
+        MANAGER,
+        TEAM,
+        REP_NY,
+        "S0EAST",
+    )
+    assert (row.cadence, row.weekday, row.minute, row.zone, row.enabled) == (
+        SummaryCadence.WEEKLY,
+        4,
+        8 * 60 + 30,
+        "America/New_York",
+        True,
+    )
+
+    listed = team.slash("/coach", "summary list", MANAGER).json()
+    assert listed["response_type"] == "ephemeral"
+    item = block(listed, item_block_id(SummaryListIds.ITEM_BLOCK, row.id))["text"]["text"]
+    assert f"<#{TEAM}>" in item and "weekly on Friday at 08:30" in item
+    buttons = block(listed, item_block_id(SummaryListIds.ACTIONS_BLOCK, row.id))["elements"]
+    assert [b["text"]["text"] for b in buttons] == ["Post now", "Edit", "Remove"]
+    assert "confirm" in buttons[2]
+    # The admin sees every summary; another manager sees only their own (none).
+    assert f"summary_item.{row.id}" in str(team.slash("/coach", "summary list", ADMIN).json())
+    other = team.slash("/coach", "summary list", OTHER_MANAGER).json()
+    assert "No channel summaries yet" in other["text"]
+
+
+def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: RunningCoach) -> None:
+    view = team.open_modal("/coach", "summary", MANAGER)
+
+    def errors(**values) -> dict:
+        return team.submit(view, summary_values(**values), MANAGER).json()["errors"]
+
+    assert errors(channel=OUTSIDE) == {
+        SummaryIds.CHANNEL_BLOCK: "I am not in this channel yet: type /invite @coach in it, then "
+        "save again."
+    }
+    assert errors(channel=OLD) == {
+        SummaryIds.CHANNEL_BLOCK: "This channel is archived: choose another one."
+    }
+    assert "/invite @coach" in errors(channel="C0PRIVATE")[SummaryIds.CHANNEL_BLOCK]
+    assert errors(reps=()) == {SummaryIds.REPS_BLOCK: summaries.REPS_NEEDED}
+    assert subscriptions(team) == []
+
+
+def test_edit_and_remove_from_the_list(team: RunningCoach) -> None:
+    subscription_id = add_summary(team)
+    click(team, SummaryListIds.EDIT, subscription_id, OTHER_MANAGER)  # not theirs
+    assert NOT_YOURS in last_modal_text(team)
+
+    click(team, SummaryListIds.EDIT, subscription_id, ADMIN)
+    view = team.slack.calls("views.update")[-1].response["view"]
+    assert view["title"]["text"] == "Edit summary"
+    assert block(view, SummaryIds.CHANNEL_BLOCK)["element"]["initial_conversation"] == TEAM
+    assert block(view, SummaryIds.REPS_BLOCK)["element"]["initial_users"] == [REP_NY, REP_TOKYO]
+    assert block(view, SummaryIds.TIME_BLOCK)["element"]["initial_time"] == "09:00"
+    body = team.submit(view, summary_values(reps=(REP_TOKYO,), at="17:45"), ADMIN).json()
+    assert body["response_action"] == "update"
+    (row,) = subscriptions(team)
+    assert (row.owner_user_id, row.rep_user_ids, row.minute) == (MANAGER, REP_TOKYO, 17 * 60 + 45)
+
+    click(team, SummaryListIds.REMOVE, subscription_id, MANAGER)
+    assert "will not be posted again" in last_modal_text(team)
+    assert subscriptions(team) == []
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    assert "no longer exists" in last_modal_text(team)
+
+
+# ----- posting
+
+
+def test_post_now_posts_at_once_and_is_not_the_periods_post(team: RunningCoach) -> None:
+    seed_calls(team)
+    subscription_id = add_summary(team)
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    (post,) = posts(team)
+    assert post.metadata["event_type"] == SUMMARY_EVENT
+    assert post.blocks[0]["text"]["text"] == "Team summary: yesterday"
+    assert "*Dana Rep* · 1 logged · 1/1 planned · 1/1 strong · 1 won" in str(post.blocks)
+    assert f"<@{REP_TOKYO}> · nothing logged" in str(post.blocks)
+    assert f"Posted in <#{TEAM}>." in last_modal_text(team)
+
+    # The scheduled pass still posts the period, once; /coach summary now posts again.
+    assert len(summary_pass(team).sent) == 1
+    assert summary_pass(team, DUE + timedelta(minutes=5)).sent == []
+    body = team.slash("/coach", "summary now", MANAGER).json()
+    assert body["text"] == f"Posting the summary in <#{TEAM}> now…"
+    team.settle()
+    assert len(posts(team)) == 3
+
+
+def test_summary_now_with_several_summaries_asks_which(team: RunningCoach) -> None:
+    first, second = add_summary(team), add_summary(team, channel_id=OUTSIDE)
+    body = team.slash("/coach", "summary now", MANAGER).json()
+    assert body["text"].startswith("Which one?")
+    assert f"summary_actions.{first}" in str(body) and f"summary_actions.{second}" in str(body)
+    team.settle()
+    assert posts(team) == []
+
+
+def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: RunningCoach) -> None:
+    seed_calls(team)
+    add_summary(team)
+    assert summary_pass(team, DUE - timedelta(hours=1, minutes=1)).sent == []  # 08:59
+    team.slack.fail_next("chat.postMessage", status=500)
+    report = summary_pass(team)
+    assert [(f.error, f.will_retry) for f in report.failed] == [("fatal_error", True)]
+    assert posts(team) == []
+    report = summary_pass(team, DUE + timedelta(minutes=5))
+    assert [(s.reps, s.replies) for s in report.sent] == [(2, 0)]
+    assert "summary pass at 2026-11-26T15:05:00+00:00: 1 sent" in report.lines()[0]
+    for later in (10, 60, 600):
+        assert summary_pass(team, DUE + timedelta(minutes=later)).sent == []
+    assert len(posts(team)) == 1
+    with team.services.sessions() as session:
+        (claim,) = session.scalars(select(Delivery).where(Delivery.kind == SUMMARY))
+    assert (claim.status, claim.attempts) == (DeliveryStatus.SENT, 2)
+    # The next day is another period.
+    assert len(summary_pass(team, TOMORROW).sent) == 1
+
+
+def test_a_failure_not_fixed_that_day_is_not_retried_the_next(team: RunningCoach) -> None:
+    add_summary(team)
+    team.slack.fail_next("chat.postMessage", status=500, times=2)
+    summary_pass(team)
+    summary_pass(team, DUE + timedelta(hours=13, minutes=59))  # 23:59 in New York
+    report = summary_pass(team, TOMORROW)
+    assert [sent.key.split(":")[1] for sent in report.sent] == ["2026-11-26/2026-11-27"]
+    assert len(posts(team)) == 1
+
+
+def test_an_archived_channel_stops_the_summary_and_tells_its_owner(team: RunningCoach) -> None:
+    subscription_id = add_summary(team)
+    team.slack.add_channel(TEAM, "sales-team", is_archived=True)
+    report = summary_pass(team)
+    assert [(f.error, f.stopped) for f in report.failed] == [("is_archived", True)]
+    (dm,) = team.slack.messages(MANAGER)
+    assert f"Your summary for <#{TEAM}> stopped: its channel was archived." in dm.text
+    assert "/coach summary list" in dm.text
+    (row,) = subscriptions(team)
+    assert (row.enabled, row.disabled_reason) == (False, "is_archived")
+    assert summary_pass(team, TOMORROW).sent == [] and len(team.slack.messages(MANAGER)) == 1
+    listed = team.slash("/coach", "summary list", MANAGER).json()
+    assert "Stopped: its channel was archived." in str(listed["blocks"])
+    # Post now says so too, and Edit to another channel starts it again.
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    assert "Slack refused the post" in last_modal_text(team)
+
+
+def test_a_channel_that_is_gone_stops_the_summary_too(team: RunningCoach) -> None:
+    add_summary(team, channel_id="C0DELETED")
+    report = summary_pass(team)
+    assert [(f.error, f.stopped) for f in report.failed] == [("channel_not_found", True)]
+    assert "its channel is gone" in team.slack.messages(MANAGER)[0].text
+
+
+def test_a_post_that_timed_out_is_found_in_the_channel_not_posted_again(team: RunningCoach) -> None:
+    add_summary(team)
+    team.slack.fail_next("chat.postMessage", delay=1.5)  # Slack posts it; we stop waiting
+    report = summary_pass(team, timeout=0.5)
+    assert report.failed[0].error.startswith("uncertain")
+    team.slack.wait_for("chat.postMessage")
+    report = summary_pass(team, DUE + timedelta(minutes=5))
+    assert [s.verified for s in report.sent] == [True]
+    assert len(posts(team)) == 1 and len(team.slack.calls("chat.postMessage")) == 1
+
+
+def test_a_user_group_is_read_at_each_post(team: RunningCoach) -> None:
+    seed_calls(team)
+    add_summary(team, rep_user_ids=(), usergroup_id="S0EAST")
+    team.slack.add_usergroup("S0EAST", "sales-east", [REP_NY])
+    assert [sent.reps for sent in summary_pass(team).sent] == [1]
+    assert "Dana Rep" in str(posts(team)[0].blocks)
+
+
+def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: RunningCoach) -> None:
+    reps = [f"U9{n:05d}" for n in range(300)]
+    with team.services.sessions.begin() as session:
+        session.execute(
+            insert(Rep),
+            [
+                {**WORKSPACE.columns, "user_id": rep, "display_name": f"Rep {n}", "tz": "UTC"}
+                for n, rep in enumerate(reps)
+            ],
+        )
+        account = Seeder(session).call(reps[0], NOW - timedelta(days=3), "Acme").account_id
+        session.execute(
+            insert(Interaction),
+            [
+                {
+                    **WORKSPACE.columns,
+                    "rep_user_id": rep,
+                    "account_id": account,
+                    "kind": InteractionKind.CALL,
+                    "scheduled_at": NOW - timedelta(hours=20),
+                    "objective": "They agree to a pilot by Friday",
+                    "objective_strong": True,
+                    "objective_gaps": "",
+                    "planned_at": NOW - timedelta(days=2),
+                    "origin": Origin.PRECALL,
+                    "revision": 1,
+                }
+                for rep in reps
+            ],
+        )
+    add_summary(team, rep_user_ids=tuple(reps))
+    (sent,) = summary_pass(team).sent
+    assert (sent.reps, sent.failed_replies) == (300, 0) and sent.replies >= 2
+    (post,) = posts(team)
+    replies = [m for m in team.slack.messages(TEAM) if m.thread_ts == post.ts]
+    assert len(replies) == sent.replies
+    assert "One line per rep in the thread (300 reps)." in str(post.blocks)
+    lines = [
+        line for reply in replies for b in reply.blocks for line in b["text"]["text"].splitlines()
+    ]
+    assert len(lines) == 300 and all(len(reply.blocks) <= 50 for reply in replies)
+    # The double refused nothing (the fixture checks its violations at the end).
+
+
+def test_coach_summaries_runs_one_pass_and_prints_what_was_sent(
+    team: RunningCoach, database_url: str, tmp_path
+) -> None:
+    add_summary(team)
+    env = clean_env(
+        SLACK_BOT_TOKEN=team.slack.bot_token,
+        SLACK_API_URL=team.slack.api_url,
+        DATABASE_URL=database_url,
+        NUDGE_SENDS_PER_SECOND="0",
+    )
+    result = run_coach("summaries", "--now", "2026-11-26T15:00:00Z", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("summary pass at 2026-11-26T15:00:00+00:00: 1 sent")
+    assert f"sent summary {subscriptions(team)[0].id}:2026-11-25/2026-11-26 to {TEAM}: 2 reps" in (
+        result.stdout
+    )
+    again = run_coach("summaries", "--now", "2026-11-26T15:05:00Z", env=env, cwd=tmp_path)
+    assert again.stdout.startswith("summary pass at 2026-11-26T15:05:00+00:00: 0 sent")
+    assert len(posts(team)) == 1
+
+
+def test_a_rate_limited_thread_reply_waits_once_and_a_long_wait_gives_up() -> None:
+    """The replies follow a message already posted: retried after a short Retry-After only."""
+
+    class Slack:
+        def __init__(self, retry_afters: list[int | None]) -> None:
+            self.retry_afters, self.posted = retry_afters, []
+
+        def chat_postMessage(self, **message) -> dict:  # noqa: N802 (slack_sdk's name)
+            wait = self.retry_afters.pop(0) if self.retry_afters else None
+            if wait is not None:
+                response = SlackResponse(
+                    client=None,
+                    http_verb="POST",
+                    api_url="chat.postMessage",
+                    req_args={},
+                    data={"ok": False, "error": "ratelimited"},
+                    headers={"Retry-After": str(wait)},
+                    status_code=429,
+                )
+                raise SlackApiError("ratelimited", response)
+            self.posted.append(message["text"])
+            return {"ok": True}
+
+    slept: list[float] = []
+    pacer = Pacer(0, clock=lambda: sum(slept), sleep=slept.append)
+    slack = Slack([3, None, 60])
+    replies = [("part 1", []), ("part 2", [])]
+    assert summary_posting.post_thread_replies(slack, TEAM, "1.2", replies, pacer) == 1
+    assert slack.posted == ["part 1"] and slept == [3.0]
