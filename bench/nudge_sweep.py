@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from roundtrip import bench_database  # noqa: E402
+from roundtrip import bench_engine  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 from sqlalchemy import Engine, case, event, func, insert, select, text  # noqa: E402
 
-from app.db import make_engine, make_session_factory  # noqa: E402
+from app.db import make_session_factory  # noqa: E402
 from app.domain import nudges  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
 from app.models import (  # noqa: E402
@@ -228,15 +227,8 @@ def time_sending(engine: Engine, sends: int, per_second: float) -> tuple[int, fl
 
 
 def run(args: argparse.Namespace) -> None:
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        bench_database(Path(workdir), args.database_url) as url,
-    ):
-        engine = make_engine(url)
-        try:
-            measure(engine, args)
-        finally:
-            engine.dispose()
+    with bench_engine(args.database_url) as engine:
+        measure(engine, args)
 
 
 def measure(engine: Engine, args: argparse.Namespace) -> None:

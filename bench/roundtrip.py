@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the end-to-end tests' form values are imported, not copied
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import Engine, func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import migrate  # noqa: E402
@@ -182,6 +182,17 @@ def bench_database(directory: Path, server_url: str | None) -> Iterator[str]:
     with temporary_database(directory, server_url) as url:
         migrate.upgrade(url)
         yield url
+
+
+@contextlib.contextmanager
+def bench_engine(server_url: str | None) -> Iterator[Engine]:
+    """An engine on a migrated, empty database of its own, removed afterwards."""
+    with tempfile.TemporaryDirectory() as workdir, bench_database(Path(workdir), server_url) as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @dataclass(frozen=True)

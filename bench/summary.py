@@ -21,7 +21,6 @@ import argparse
 import io
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nudge_sweep import chunks, counted  # noqa: E402
-from roundtrip import bench_database  # noqa: E402
+from roundtrip import bench_engine  # noqa: E402
 from sqlalchemy import Engine, insert, text  # noqa: E402
 
-from app.db import make_engine, make_session_factory  # noqa: E402
+from app.db import make_session_factory  # noqa: E402
 from app.domain import summaries  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
 from app.models import (  # noqa: E402
@@ -241,15 +240,8 @@ def time_summary(engine: Engine, reps: list[str], runs: int):
 
 
 def run(args: argparse.Namespace) -> None:
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        bench_database(Path(workdir), args.database_url) as url,
-    ):
-        engine = make_engine(url)
-        try:
-            measure(engine, args)
-        finally:
-            engine.dispose()
+    with bench_engine(args.database_url) as engine:
+        measure(engine, args)
 
 
 def measure(engine: Engine, args: argparse.Namespace) -> None:
