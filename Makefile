@@ -38,6 +38,7 @@ format: install
 
 bench: install  ## measure the figures recorded in docs/benchmarks.md
 	$(BIN)/python bench/parse_dates.py
+	$(BIN)/python bench/review_objectives.py
 	$(BIN)/python bench/roundtrip.py
 	$(BIN)/python bench/nudge_sweep.py
 	$(BIN)/python bench/summary.py
