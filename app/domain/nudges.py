@@ -6,7 +6,6 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import groupby
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,6 @@ from sqlalchemy import (
     case,
     column,
     exists,
-    func,
     literal,
     or_,
     select,
@@ -663,92 +661,3 @@ def mark_lost(
         )
         save_outcome(session, workspace, user_id, draft, now)
     return action, item
-
-
-# ----- what managers see
-
-
-@dataclass(frozen=True)
-class UnreachableRep:
-    user_id: str
-    reason: str
-    items: list[DueItem]
-
-
-@dataclass(frozen=True)
-class NudgeEscalations:
-    """For the manager summary: what nudges could not fix."""
-
-    escalated: list[DueItem]  # still open after appearing in MAX_APPEARANCES DMs
-    unreachable: list[UnreachableRep]  # reps we cannot DM, with their open items
-    stuck: list[StuckNudge]  # nudges whose sending was interrupted; not re-sent
-
-
-def escalations(
-    session: Session,
-    workspace: Workspace,
-    since: date,
-    now: datetime,
-    rules: NudgeRules = DEFAULT_RULES,
-) -> NudgeEscalations:
-    """What the workspace's nudges escalated, and the stuck claims of local dates from `since`."""
-    team_reps = (
-        select(
-            Rep.team_id,
-            Rep.user_id,
-            func.coalesce(
-                Rep.unreachable_reason, case((Rep.is_active.is_(False), "inactive"))
-            ).label("unreachable_reason"),
-        )
-        .where(Rep.team_id == workspace.team_id)
-        .cte("team_reps")
-    )
-    items = open_items_query(team_reps, now, rules, heads_up=False).subquery("items")
-    rows = session.execute(
-        _described(items)
-        .add_columns(team_reps.c.unreachable_reason, NudgeItem.times_shown, NudgeItem.escalated_at)
-        .join(
-            team_reps,
-            and_(
-                team_reps.c.team_id == items.c.team_id, team_reps.c.user_id == items.c.rep_user_id
-            ),
-        )
-        .outerjoin(NudgeItem, item_record_join(items))
-        .where(
-            or_(NudgeItem.escalated_at.is_not(None), team_reps.c.unreachable_reason.is_not(None))
-        )
-        .order_by(items.c.rep_user_id, items.c.scheduled_at, items.c.interaction_id)
-    ).all()
-    escalated = [
-        _due_item(row, row.times_shown)
-        for row in rows
-        if row.escalated_at is not None and row.unreachable_reason is None
-    ]
-    unreachable = [
-        UnreachableRep(
-            user_id,
-            group[0].unreachable_reason,
-            [_due_item(row, row.times_shown or 0) for row in group],
-        )
-        for user_id, group in (
-            (user_id, list(group_rows))
-            for user_id, group_rows in groupby(
-                (row for row in rows if row.unreachable_reason is not None),
-                lambda row: row.rep_user_id,
-            )
-        )
-    ]
-    stuck = session.execute(
-        select(Delivery.recipient, Delivery.key, Delivery.created_at).where(
-            Delivery.team_id == workspace.team_id,
-            Delivery.kind == NUDGE,
-            Delivery.key >= delivery_key(since, ""),
-            Delivery.status == DeliveryStatus.SENDING,
-            Delivery.updated_at < now - STUCK_AFTER,
-        )
-    ).all()
-    return NudgeEscalations(
-        escalated,
-        unreachable,
-        [StuckNudge(workspace, row.recipient, row.key, row.created_at) for row in stuck],
-    )

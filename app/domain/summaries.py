@@ -612,10 +612,7 @@ def open_items_by_rep(
 ) -> dict[str, OpenItems]:
     """Each rep's interactions still without a next step, by the morning nudge's own rules
     (no outcome, a next step whose date passed, a continuation), and how many of them the
-    nudges escalated; in one statement.
-
-    One pass over the due rules serves both: they are the costliest part of a summary, so
-    `nudges.escalations` (which evaluates them again, for the whole workspace) is not used.
+    nudges escalated; in one statement, since the due rules are a summary's costliest part.
     """
     scope = (
         values(column("team_id", String), column("user_id", String), name="scope")

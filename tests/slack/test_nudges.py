@@ -9,8 +9,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from app.domain import deliveries, nudges
-from app.domain.nudges import ItemKey
+from app.domain import deliveries, nudges, summaries
+from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
     DeliveryStatus,
@@ -233,10 +233,11 @@ def test_a_gone_user_is_given_up_on_and_their_items_stay_visible(
     assert len(coach.slack.calls("chat.postMessage")) == calls
     assert coach.slack.messages(REP_NY) == []
     with coach.services.sessions() as session:
-        (unreachable,) = nudges.escalations(
-            session, nudges.Workspace(coach.team_id), TODAY, NOW
-        ).unreachable
-    assert (unreachable.user_id, unreachable.reason, len(unreachable.items)) == (REP_NY, error, 1)
+        rep = session.scalar(select(Rep))
+        # Never DMed again, and the item stays open for the manager's summary.
+        open_items = summaries.open_items_by_rep(session, Workspace(coach.team_id), [REP_NY], NOW)
+    assert rep.unreachable_reason == error
+    assert open_items[REP_NY].count == 1
 
 
 def test_a_deactivated_user_is_skipped_when_their_profile_is_refreshed(
@@ -421,8 +422,11 @@ def test_escalated_items_leave_the_dm(coach: RunningCoach) -> None:
     assert (report.sent, report.escalated) == ([], 1)
     assert len(dms(coach)) == 2
     with coach.services.sessions() as session:
-        escalated = nudges.escalations(session, nudges.Workspace(coach.team_id), TODAY, NOW)
-    assert [item.key for item in escalated.escalated] == [ItemKey(stale, NudgeReason.NO_OUTCOME)]
+        item = session.scalar(select(NudgeItem))
+        open_items = summaries.open_items_by_rep(session, Workspace(coach.team_id), [REP_NY], NOW)
+    assert (item.interaction_id, item.reason) == (stale, NudgeReason.NO_OUTCOME)
+    assert item.escalated_at is not None
+    assert (open_items[REP_NY].count, open_items[REP_NY].escalated) == (1, 1)
 
 
 def test_an_outcome_logged_before_the_sweep_is_not_nudged(coach: RunningCoach) -> None:
