@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
@@ -92,11 +92,3 @@ def mark_failed(
     delivery.error = error[:255]
     delivery.not_before = retry_not_before
     delivery.updated_at = now
-
-
-def find_delivery(session: Session, workspace: Workspace, kind: str, key: str) -> Delivery | None:
-    return session.scalar(
-        select(Delivery).where(
-            Delivery.team_id == workspace.team_id, Delivery.kind == kind, Delivery.key == key
-        )
-    )

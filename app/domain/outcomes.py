@@ -269,11 +269,12 @@ def save_outcome(
             setattr(outcome, name, value)
         outcome.revision += 1
         changed = True
-    follow_up = (
-        _sync_follow_up(session, workspace, interaction, outcome)
-        if changed
-        else (session.get(Interaction, outcome.follow_up_id) if outcome.follow_up_id else None)
-    )
+    if changed:
+        follow_up = _sync_follow_up(session, workspace, interaction, outcome)
+    elif outcome.follow_up_id:
+        follow_up = session.get(Interaction, outcome.follow_up_id)
+    else:
+        follow_up = None
     session.expire(interaction, ["outcome"])
     return SavedOutcome(outcome, interaction, follow_up, changed)
 
