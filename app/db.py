@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,6 +58,12 @@ def database_is_reachable(engine: Engine) -> bool:
         return True
     except Exception:  # any driver error means "not reachable" to a health check
         return False
+
+
+def delete_all_rows(connection: Connection | Session, metadata: MetaData) -> None:
+    """Empty every table of `metadata`, children first; the schema stays as it is."""
+    for table in reversed(metadata.sorted_tables):
+        connection.execute(table.delete())
 
 
 def insert_unless_exists(

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import migrate
-from app.db import make_engine, make_session_factory
+from app.db import delete_all_rows, make_engine, make_session_factory
 from app.models import Base
 from tests.support.databases import backend_name, temporary_database
 
@@ -39,8 +39,7 @@ def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
     factory = make_session_factory(engine)
     yield factory
     with factory.begin() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            session.execute(delete(table))
+        delete_all_rows(session, Base.metadata)
 
 
 @pytest.fixture
