@@ -201,23 +201,39 @@ def find_own_interaction(
 
 
 def recent_interactions(
-    session: Session, workspace: Workspace, rep_user_id: str, now: datetime
+    session: Session,
+    workspace: Workspace,
+    rep_user_id: str,
+    now: datetime,
+    *,
+    named_id: int | None = None,
 ) -> list[Interaction]:
-    """What a /postcall may be about: open interactions first, then logged ones; newest first."""
-    rows = session.scalars(
+    """What a /postcall may be about: open interactions first, then logged ones; newest first.
+
+    `named_id` (the interaction a nudge's Log outcome names) is offered whatever its date.
+    """
+    own = (
         select(Interaction)
         .options(selectinload(Interaction.outcome))
         .where(
             Interaction.team_id == workspace.team_id,
             Interaction.rep_user_id == rep_user_id,
+        )
+    )
+    rows = session.scalars(
+        own.where(
             Interaction.scheduled_at >= now - RECENT_WINDOW,
             Interaction.scheduled_at <= now + UPCOMING_WINDOW,
         )
         .order_by(Interaction.scheduled_at.desc())
         .limit(RECENT_LIMIT * 2)
     ).all()
-    open_first = sorted(rows, key=lambda interaction: interaction.outcome is not None)
-    return open_first[:RECENT_LIMIT]
+    choices = sorted(rows, key=lambda interaction: interaction.outcome is not None)[:RECENT_LIMIT]
+    if named_id is not None and all(choice.id != named_id for choice in choices):
+        named = session.scalars(own.where(Interaction.id == named_id)).one_or_none()
+        if named is not None:
+            choices.insert(0, named)
+    return choices
 
 
 @dataclass(frozen=True)

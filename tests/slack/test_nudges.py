@@ -297,6 +297,19 @@ def test_log_outcome_opens_the_prefilled_modal_and_then_the_item_is_handled(
         assert session.scalar(select(func.count()).select_from(Outcome)) == 1
 
 
+def test_log_outcome_offers_the_interaction_even_when_it_is_still_ahead(
+    coach: RunningCoach,
+) -> None:
+    """A nudge read early (a clock behind the sweep's) still logs the interaction it names."""
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    coach.set_now(NOW - timedelta(days=2))  # the interaction is now 22 hours ahead
+    click(coach, NudgeIds.LOG_OUTCOME, f"{interaction}:no_outcome")
+
+    view = coach.slack.wait_for("views.update")[0].response["view"]
+    assert selected_key(view) == str(interaction)
+
+
 def test_plan_it_opens_precall_for_the_account_and_time(coach: RunningCoach) -> None:
     (interaction,) = seed(coach, (4, "Globex", False))
     sweep(coach)

@@ -183,6 +183,8 @@ def test_the_date_is_read_back_while_the_rep_types(coach: RunningCoach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     key = selected_key(view)
+    # Without it, Slack never sends what the rep types.
+    assert block(view, f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}")["dispatch_action"] is True
     updates = len(coach.slack.calls("views.update"))
     typed = inbound.block_action(
         PostcallIds.READ_NEXT_STEP_WHEN,

@@ -89,7 +89,9 @@ def open_outcome_form(
     try:
         zone = profiles.zone_for(client, services, workspace, user_id)
         with session_scope(services.sessions) as session:
-            choices = outcomes.recent_interactions(session, workspace, user_id, services.now())
+            choices = outcomes.recent_interactions(
+                session, workspace, user_id, services.now(), named_id=interaction_id
+            )
             selected = _preselect(choices, account_hint, interaction_id, services)
             metadata = PostcallMetadata(
                 zone=zone, selected=str(selected.id) if selected else NOT_PLANNED
@@ -132,7 +134,9 @@ def _rerender(
     user_id = body["user"]["id"]
     try:
         with session_scope(services.sessions) as session:
-            choices = outcomes.recent_interactions(session, workspace, user_id, services.now())
+            choices = outcomes.recent_interactions(
+                session, workspace, user_id, services.now(), named_id=metadata.interaction_id
+            )
             selected = next((i for i in choices if i.id == metadata.interaction_id), None)
             if selected is None:
                 metadata = replace(metadata, selected=NOT_PLANNED)

@@ -110,6 +110,8 @@ def _text_input(
         label=label,
         optional=optional,
         hint=PlainTextObject(text=hint) if hint else None,
+        # Slack sends an element's actions only when its input block asks for them.
+        dispatch_action="dispatch_action_config" in element_options,
         element=PlainTextInputElement(
             action_id=element_options.pop("action_id", PostcallIds.INPUT),
             initial_value=initial or None,
