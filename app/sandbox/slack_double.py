@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import itertools
 import json
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -26,11 +25,27 @@ from app.sandbox.limits import (
 )
 
 API_PATH = "/api/"
+HOOK_PATH = "/hooks/"
+# Slack's rule for a response_url: at most 5 uses within 30 minutes of its issue
+# (the double counts the posts it carried out, not the ones it refused).
+HOOK_MAX_USES = 5
+HOOK_LIFETIME = 30 * 60
 # Fields Slack takes as JSON; form-encoded calls carry them as JSON strings.
 JSON_FIELDS = ("view", "blocks", "attachments", "metadata", "user_auth_blocks")
 VIEW_STACK_MAX = 3
 # Methods Slack answers without a token.
 UNAUTHENTICATED_METHODS = ("api.test",)
+# What a snapshot keeps of the team and its app, by attribute name.
+_TEAM_FIELDS = (
+    "team_id",
+    "team_name",
+    "team_domain",
+    "bot_user_id",
+    "bot_id",
+    "bot_name",
+    "app_id",
+    "bot_token",
+)
 # Elements that carry no action_id, so Slack does not generate one for them.
 _STATIC_ELEMENT_TYPES = ("image", "plain_text", "mrkdwn")
 
@@ -58,6 +73,7 @@ class User:
     deleted: bool
     team_id: str
     is_bot: bool
+    display_name: str | None = None  # None: the handle, as many people leave it
 
 
 @dataclass
@@ -99,11 +115,23 @@ class _Fault:
 
 
 @dataclass
+class _Hook:
+    """A response_url: where its messages go and how often it has been used."""
+
+    channel: str
+    user: str
+    message_ts: str | None
+    created: float
+    uses: int = 0
+
+
+@dataclass
 class _Answer:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    text: str | None = None  # a plain-text body instead of `body`, as hooks answer "ok"
 
 
 class _SlackError(Exception):
@@ -153,8 +181,9 @@ class SlackDouble:
         self._calls: list[RecordedCall] = []
         self._violations: list[str] = []
         self._faults: dict[str, list[_Fault]] = {}
-        self._ids = itertools.count(1)
+        self._next_id = 1
         self._last_ts_micros = 0
+        self._version = 0
 
         self._users: dict[str, User] = {}
         self._channels: dict[str, Channel] = {}
@@ -165,6 +194,8 @@ class SlackDouble:
         self._view_ids_by_external_id: dict[str, str] = {}
         self._view_stacks: dict[str, list[str]] = {}
         self._home_views: dict[str, str] = {}
+        self._view_errors: dict[str, dict[str, str]] = {}
+        self._hooks: dict[str, _Hook] = {}
         self._used_triggers: set[str] = set()
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "api.test": self._api_test,
@@ -223,10 +254,13 @@ class SlackDouble:
     @property
     def api_url(self) -> str:
         """The base URL for `WebClient(base_url=...)`, ending with "/"."""
+        return f"{self._origin()}{API_PATH}"
+
+    def _origin(self) -> str:
         if self._server is None:
             raise RuntimeError("start the Slack double before asking for its URL")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{API_PATH}"
+        return f"http://{host}:{port}"
 
     # ----- the workspace
 
@@ -242,6 +276,7 @@ class SlackDouble:
         deleted: bool = False,
         team_id: str | None = None,
         is_bot: bool = False,
+        display_name: str | None = None,
     ) -> None:
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a users.info call
         with self._lock:
@@ -255,7 +290,9 @@ class SlackDouble:
                 deleted=deleted,
                 team_id=team_id or self.team_id,
                 is_bot=is_bot,
+                display_name=display_name,
             )
+            self._changed()
 
     def add_channel(
         self,
@@ -275,10 +312,12 @@ class SlackDouble:
                 is_private=is_private,
                 created=int(self._clock()),
             )
+            self._changed()
 
     def add_usergroup(self, usergroup_id: str, handle: str, users: list[str]) -> None:
         with self._lock:
             self._usergroups[usergroup_id] = (handle, list(users))
+            self._changed()
 
     def dm_channel_id(self, user_id: str) -> str:
         """The id of the bot's DM with `user_id` (Slack has one for every user)."""
@@ -306,7 +345,250 @@ class SlackDouble:
             view_id = self._home_views.get(user_id)
             return copy.deepcopy(self._views[view_id]) if view_id else None
 
+    def top_view(self, user_id: str) -> dict | None:
+        """The modal `user_id` sees: the top of their stack."""
+        with self._lock:
+            stack = self._view_stacks.get(user_id)
+            return copy.deepcopy(self._views[stack[-1]]) if stack else None
+
+    def stack_depth(self, user_id: str) -> int:
+        with self._lock:
+            return len(self._view_stacks.get(user_id, []))
+
+    def view_errors(self, view_id: str) -> dict[str, str]:
+        """The inline errors a response_action shows on a view: block_id -> message."""
+        with self._lock:
+            return dict(self._view_errors.get(view_id, {}))
+
+    def users(self, *, include_bots: bool = False) -> list[User]:
+        with self._lock:
+            return [copy.copy(u) for u in self._users.values() if include_bots or not u.is_bot]
+
+    def user(self, user_id: str) -> User | None:
+        with self._lock:
+            user = self._users.get(user_id)
+            return copy.copy(user) if user else None
+
+    def channels(self) -> list[Channel]:
+        """The workspace's channels, DMs left out."""
+        with self._lock:
+            return [copy.copy(c) for c in self._channels.values() if not c.is_im]
+
+    def directory(self) -> dict[str, list[tuple[str, str]]]:
+        """Who and where a person can pick in a select: the Block Kit renderer's `directory`."""
+        with self._lock:
+            return {
+                "users": [
+                    (u.id, u.real_name)
+                    for u in self._users.values()
+                    if not u.is_bot and not u.deleted
+                ],
+                "channels": [
+                    (c.id, c.name)
+                    for c in self._channels.values()
+                    if not c.is_im and not c.is_archived
+                ],
+            }
+
+    # ----- persistence
+
+    def snapshot(self) -> dict[str, Any]:
+        """The workspace as JSON-ready data: team, users, channels, messages; no views nor calls."""
+        with self._lock:
+            return copy.deepcopy(
+                {
+                    "team": {name: getattr(self, name) for name in _TEAM_FIELDS},
+                    "users": [asdict(u) for u in self._users.values()],
+                    "channels": [asdict(c) for c in self._channels.values()],
+                    "dm_by_user": self._dm_by_user,
+                    "usergroups": {
+                        group_id: {"handle": handle, "users": users}
+                        for group_id, (handle, users) in self._usergroups.items()
+                    },
+                    "messages": [asdict(m) for ms in self._messages.values() for m in ms],
+                    # New ids and ts continue after the restored ones, never reusing them.
+                    "next_id": self._next_id,
+                    "last_ts_micros": self._last_ts_micros,
+                }
+            )
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Replace the workspace with a `snapshot()`; views, hooks, calls and faults are dropped."""
+        snapshot = copy.deepcopy(snapshot)
+        with self._lock:
+            self._forget()
+            self._faults.clear()
+            for name in _TEAM_FIELDS:
+                setattr(self, name, snapshot["team"][name])
+            self._users = {u["id"]: User(**u) for u in snapshot["users"]}
+            self._channels = {c["id"]: Channel(**c) for c in snapshot["channels"]}
+            self._dm_by_user = dict(snapshot["dm_by_user"])
+            self._usergroups = {
+                group_id: (group["handle"], list(group["users"]))
+                for group_id, group in snapshot["usergroups"].items()
+            }
+            for fields in snapshot["messages"]:
+                self._messages.setdefault(fields["channel"], []).append(Message(**fields))
+            self._next_id = max(self._next_id, snapshot["next_id"])
+            self._last_ts_micros = max(self._last_ts_micros, snapshot["last_ts_micros"])
+            self._changed()
+
+    def clear(self) -> None:
+        """An empty workspace: only the bot user is left; the team and bot token stay."""
+        with self._lock:
+            bot = self._users[self.bot_user_id]
+            self._forget()
+            self._users[bot.id] = bot
+            self._changed()
+
+    def _forget(self) -> None:
+        """Drop everything but the team, the faults and the id counters (ids are never reused)."""
+        for state in (
+            self._users,
+            self._channels,
+            self._dm_by_user,
+            self._usergroups,
+            self._messages,
+            self._views,
+            self._view_ids_by_external_id,
+            self._view_stacks,
+            self._home_views,
+            self._view_errors,
+            self._hooks,
+            self._used_triggers,
+            self._calls,
+            self._violations,
+        ):
+            state.clear()
+
+    # ----- response_url hooks
+
+    def response_url(self, *, channel: str, user: str, message_ts: str | None = None) -> str:
+        """A response_url for an interaction of `user` in `channel` (about `message_ts`, if any).
+
+        `channel` may be a user id: the bot's DM with that user. The double must be running.
+        """
+        with self._lock:
+            token = secrets.token_urlsafe(16)
+            self._hooks[token] = _Hook(channel, user, message_ts, created=self._clock())
+        return f"{self._origin()}{HOOK_PATH}{token}"
+
+    # ----- what a person does in the Slack client
+
+    def post_as_user(
+        self, channel: str, user: str, text: str, thread_ts: str | None = None
+    ) -> Message:
+        """A person's own message; `channel` may be a user id: the bot's DM with that user."""
+        with self._lock:
+            if user not in self._users:
+                raise ValueError(f"no user {user}")
+            if not text:
+                raise ValueError("a message needs text")
+            place = self._place(channel)
+            if place is None or place.is_archived:
+                raise ValueError(f"nobody can post in {channel}")
+            message = Message(place.id, self._next_ts(), text, [], user, thread_ts=thread_ts)
+            self._messages.setdefault(place.id, []).append(message)
+            self._changed()
+            return copy.deepcopy(message)
+
+    def post_notice(
+        self, channel: str, user: str, text: str, blocks: list | None = None
+    ) -> Message | None:
+        """An ephemeral message to `user` from the app or Slack, e.g. a slash command's ack body.
+
+        None when Slack would show nothing: no content, or blocks it refuses (recorded).
+        """
+        with self._lock:
+            place = self._place(channel)
+            if place is None:
+                raise ValueError(f"no channel {channel}")
+            args: dict[str, Any] = {"text": text} | ({"blocks": blocks} if blocks else {})
+            try:
+                message = self._new_message("post_notice", place, args)
+            except _SlackError:
+                return None
+            message.ephemeral_to = user
+            self._messages.setdefault(place.id, []).append(message)
+            self._changed()
+            return copy.deepcopy(message)
+
+    def set_view_state(self, view_id: str, values: dict) -> None:
+        """Keep what a person typed in a view (`state.values`), so re-rendering shows it."""
+        with self._lock:
+            self._views[view_id]["state"] = {"values": copy.deepcopy(values)}
+            self._changed()
+
+    def apply_submission_response(self, user: str, view_id: str, body: dict | None) -> str | None:
+        """Do what Slack does with the app's ack of a view_submission of `user`'s top view.
+
+        Returns what Slack tells the person when it refuses the answer, else None.
+        """
+        with self._lock:
+            stack = self._view_stacks.get(user, [])
+            if not stack or stack[-1] != view_id:
+                return None  # a late answer about a view that is gone already
+            body = body or {}
+            action = body.get("response_action")
+            try:
+                if action in ("update", "push"):
+                    view = self._checked_view("response_action", body.get("view"), "modal")
+                if action is None:
+                    self._pop_view(user)
+                elif action == "errors":
+                    self._view_errors[view_id] = self._checked_errors(view_id, body.get("errors"))
+                elif action == "update":
+                    self._replace_view(self._views[view_id], view)
+                elif action == "push":
+                    if len(stack) >= VIEW_STACK_MAX:
+                        limit = f"at most {VIEW_STACK_MAX} views can be stacked"
+                        self._refuse("response_action", [slack_error(limit, "/view")])
+                    stack.append(self._store_view(view, previous_view_id=view_id)["id"])
+                elif action == "clear":
+                    while user in self._view_stacks:
+                        self._pop_view(user)
+                else:
+                    unknown = f"unknown response_action {action!r}"
+                    self._refuse("response_action", [slack_error(unknown, "/response_action")])
+            except _SlackError as refusal:
+                problems = refusal.extra.get("response_metadata", {}).get("messages")
+                first = problems[0].removeprefix("[ERROR] ") if problems else refusal.error
+                return f"Slack refused the app's view: {first}"
+            finally:
+                self._changed()  # a refusal records violations: a change too
+            return None
+
+    def close_view(self, user: str, view_id: str) -> dict | None:
+        """The person closed their top view (Close, Cancel or back): the one below shows again.
+
+        Returns the closed view, typed state included, for a view_closed; None if it is not on top.
+        """
+        with self._lock:
+            stack = self._view_stacks.get(user)
+            if not stack or stack[-1] != view_id:
+                return None
+            closed = copy.deepcopy(self._views[view_id])
+            self._pop_view(user)
+            return closed
+
     # ----- recording
+
+    @property
+    def version(self) -> int:
+        """Grows with every change a person could see: messages, views, violations, the team."""
+        with self._lock:
+            return self._version
+
+    def wait_for_change(self, since: int, timeout: float) -> int:
+        """Block until `version` passes `since` or `timeout` runs out; return the version."""
+        with self._recorded:
+            self._recorded.wait_for(lambda: self._version > since, timeout)
+            return self._version
+
+    def violations_since(self, index: int) -> list[str]:
+        """The violations recorded after the first `index` (a past `len(violations)`)."""
+        with self._lock:
+            return self._violations[index:]
 
     def calls(self, method: str | None = None) -> list[RecordedCall]:
         with self._lock:
@@ -381,13 +663,23 @@ class SlackDouble:
     # ----- serving one request
 
     def _serve(
-        self, method: str, args: dict[str, Any], token: str | None, unreadable: str | None
+        self,
+        method: str,
+        args: dict[str, Any],
+        token: str | None,
+        unreadable: str | None,
+        hook: str | None = None,
     ) -> _Answer:
-        """Answer and record one call; `unreadable` is Slack's error for a body it cannot decode."""
+        """Answer and record one call; `unreadable` is Slack's error for a body it cannot decode.
+
+        A POST to the response_url `hook` is recorded as a call of the method "response_url".
+        """
         with self._recorded:
             fault = self._take_fault(method)
             if fault is not None and (fault.status != 200 or fault.error is not None):
                 answer = self._fault_answer(fault)
+            elif hook is not None:
+                answer = self._hook_answer(hook, args, unreadable)
             elif unreadable is not None:
                 answer = _Answer(200, {"ok": False, "error": unreadable})
             else:
@@ -438,6 +730,50 @@ class SlackDouble:
             return {"ok": True, **handler(args)}
         except _SlackError as refusal:
             return {"ok": False, "error": refusal.error, **refusal.extra}
+
+    def _hook_answer(self, token: str, body: dict[str, Any], unreadable: str | None) -> _Answer:
+        """What Slack answers a POST to a response_url, having done what it asks."""
+        hook = self._hooks.get(token)
+        expired = hook is None or self._clock() - hook.created > HOOK_LIFETIME
+        if expired or hook.uses >= HOOK_MAX_USES:
+            # Slack cannot tell a forgotten hook from a made-up one: both have expired.
+            return _Answer(404, {"ok": False, "error": "expired_url"})
+        if unreadable is not None:
+            return _Answer(400, {"ok": False, "error": unreadable})
+        try:
+            self._apply_hook(hook, body)
+        except _SlackError as refusal:
+            return _Answer(400, {"ok": False, "error": refusal.error, **refusal.extra})
+        hook.uses += 1
+        self._changed()
+        return _Answer(200, {"ok": True}, text="ok")
+
+    def _apply_hook(self, hook: _Hook, body: dict[str, Any]) -> None:
+        channel = self._place(hook.channel)
+        if channel is None:
+            raise _SlackError("channel_not_found")
+        if _flag(body.get("delete_original")):
+            self._messages[channel.id].remove(self._original(hook, channel))
+            return
+        message = self._new_message("response_url", channel, body)
+        if _flag(body.get("replace_original")):
+            # The whole message is replaced: a field left out is gone, as on Slack.
+            original = self._original(hook, channel)
+            original.text, original.blocks = message.text, message.blocks
+            original.attachments = message.attachments
+            original.edited = {"user": self.bot_user_id, "ts": self._next_ts()}
+            return
+        message.thread_ts = body.get("thread_ts") or None
+        if body.get("response_type") != "in_channel":
+            message.ephemeral_to = hook.user
+        self._messages.setdefault(channel.id, []).append(message)
+
+    def _original(self, hook: _Hook, channel: Channel) -> Message:
+        """The message a hook is about: a message everybody sees, or an ephemeral to its user."""
+        for message in self._messages.get(channel.id, []):
+            if message.ts == hook.message_ts and message.ephemeral_to in (None, hook.user):
+                return message
+        raise _SlackError("message_not_found")
 
     # ----- methods
 
@@ -556,6 +892,7 @@ class SlackDouble:
         message = self._new_message("chat.postMessage", channel, args)
         message.thread_ts = args.get("thread_ts") or None
         self._messages.setdefault(channel.id, []).append(message)
+        self._changed()
         return {"channel": channel.id, "ts": message.ts, "message": self._message_object(message)}
 
     def _chat_post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -567,6 +904,7 @@ class SlackDouble:
         message.ephemeral_to = user.id
         message.thread_ts = args.get("thread_ts") or None
         self._messages.setdefault(channel.id, []).append(message)
+        self._changed()
         return {"message_ts": message.ts}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -589,6 +927,7 @@ class SlackDouble:
         if "attachments" in args:
             message.attachments = args["attachments"] or None
         message.edited = {"user": self.bot_user_id, "ts": self._next_ts()}
+        self._changed()
         return {
             "channel": channel.id,
             "ts": message.ts,
@@ -605,9 +944,10 @@ class SlackDouble:
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         view = self._checked_view("views.open", args.get("view"), allowed_type="modal")
         user_id = self._take_trigger(args)
-        opened = self._store_view(view, user_id=user_id, previous_view_id=None)
+        opened = self._store_view(view, previous_view_id=None)
         if user_id is not None:
             self._view_stacks[user_id] = [opened["id"]]
+        self._changed()
         return {"view": opened}
 
     def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -616,11 +956,10 @@ class SlackDouble:
         stack = self._view_stacks.get(user_id, []) if user_id is not None else []
         if len(stack) >= VIEW_STACK_MAX:
             raise _SlackError("push_limit_reached")
-        pushed = self._store_view(
-            view, user_id=user_id, previous_view_id=stack[-1] if stack else None
-        )
+        pushed = self._store_view(view, previous_view_id=stack[-1] if stack else None)
         if user_id is not None:
             self._view_stacks[user_id] = [*stack, pushed["id"]]
+        self._changed()
         return {"view": pushed}
 
     def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -635,14 +974,7 @@ class SlackDouble:
         if args.get("hash") and args["hash"] != current["hash"]:
             raise _SlackError("hash_conflict")
         view = self._checked_view("views.update", args.get("view"), allowed_type=current["type"])
-        updated = self._view_object(
-            view,
-            view_id=current["id"],
-            root_view_id=current["root_view_id"],
-            previous_view_id=current["previous_view_id"],
-        )
-        self._views[current["id"]] = updated
-        return {"view": updated}
+        return {"view": self._replace_view(current, view)}
 
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self._users.get(_required(args, "user_id"))
@@ -658,6 +990,7 @@ class SlackDouble:
         )
         self._views[view_id] = published
         self._home_views[user.id] = view_id
+        self._changed()
         return {"view": published}
 
     # ----- the workspace, inside a call
@@ -671,6 +1004,12 @@ class SlackDouble:
                 id=channel_id, name=user_id, dm_user=user_id, created=int(self._clock())
             )
         return self._channels[channel_id]
+
+    def _place(self, channel_ref: str) -> Channel | None:
+        """Where a person or a hook posts: a channel or DM by id, or a user id for the bot's DM."""
+        if channel_ref[:1] in ("U", "W"):
+            return self._dm_channel(channel_ref) if channel_ref in self._users else None
+        return self._channels.get(channel_ref)
 
     def _visible_channel(self, channel_ref: str | None) -> Channel:
         """A channel the bot can see: by id, "#name" or name; private ones only as a member."""
@@ -726,7 +1065,7 @@ class SlackDouble:
             raise _SlackError("invalid_blocks_format")
         problems = validate_message_blocks(blocks)
         if problems:
-            self._violations += [f"{method}: {problem}" for problem in problems]
+            self._violate(method, problems)
             raise _SlackError(
                 "invalid_blocks",
                 errors=[problem.removeprefix("[ERROR] ") for problem in problems],
@@ -734,16 +1073,38 @@ class SlackDouble:
             )
         return _with_generated_ids(blocks)
 
-    def _checked_view(self, method: str, view: Any, *, allowed_type: str) -> dict:
+    def _checked_view(self, method: str, view: Any, allowed_type: str) -> dict:
         if view is None:
             raise _invalid_arguments("missing required field: view", "")
         problems = validate_view(view)
         if isinstance(view, dict) and view.get("type") != allowed_type:
             problems.append(slack_error(f"{method} takes a {allowed_type} view", "/view/type"))
         if problems:
-            self._violations += [f"{method}: {problem}" for problem in problems]
-            raise _SlackError("invalid_arguments", response_metadata={"messages": problems})
+            self._refuse(method, problems)
         return view
+
+    def _checked_errors(self, view_id: str, errors: Any) -> dict[str, str]:
+        """A response_action "errors": messages keyed by the block_id of an input of the view."""
+        inputs = {b["block_id"] for b in self._views[view_id]["blocks"] if b["type"] == "input"}
+        if not isinstance(errors, dict) or not errors:
+            self._refuse("response_action", [slack_error("must provide an object", "/errors")])
+        problems = [
+            slack_error("must be the block_id of an input block in the view", f"/errors/{key}")
+            for key, message in errors.items()
+            if key not in inputs or not isinstance(message, str)
+        ]
+        if problems:
+            self._refuse("response_action", problems)
+        return dict(errors)
+
+    def _violate(self, method: str, problems: list[str]) -> None:
+        self._violations += [f"{method}: {problem}" for problem in problems]
+        self._changed()
+
+    def _refuse(self, method: str, problems: list[str]) -> NoReturn:
+        """Record what Slack refuses in a view and answer as Slack does."""
+        self._violate(method, problems)
+        raise _SlackError("invalid_arguments", response_metadata={"messages": problems})
 
     def _take_trigger(self, args: dict[str, Any]) -> str | None:
         """Spend a trigger id (each opens one view); return the user it was issued for, if known."""
@@ -755,7 +1116,7 @@ class SlackDouble:
         self._used_triggers.add(trigger_id)
         return trigger_user(trigger_id)
 
-    def _store_view(self, view: dict, *, user_id: str | None, previous_view_id: str | None) -> dict:
+    def _store_view(self, view: dict, *, previous_view_id: str | None) -> dict:
         external_id = view.get("external_id")
         if external_id and external_id in self._view_ids_by_external_id:
             raise _SlackError("duplicate_external_id")
@@ -770,6 +1131,41 @@ class SlackDouble:
         if external_id:
             self._view_ids_by_external_id[external_id] = view_id
         return stored
+
+    def _replace_view(self, current: dict, view: dict) -> dict:
+        """New content in the place of `current`: same ids, a new hash, no errors.
+
+        What was typed stays in inputs whose block_id and action_id the new content keeps, as
+        Slack preserves it.
+        """
+        replaced = self._view_object(
+            view,
+            view_id=current["id"],
+            root_view_id=current["root_view_id"],
+            previous_view_id=current["previous_view_id"],
+        )
+        typed = current["state"]["values"]
+        replaced["state"]["values"] = {
+            block["block_id"]: {action_id: typed[block["block_id"]][action_id]}
+            for block in replaced["blocks"]
+            if block["type"] == "input"
+            and (action_id := block.get("element", {}).get("action_id"))
+            in typed.get(block["block_id"], {})
+        }
+        self._views[current["id"]] = replaced
+        self._view_errors.pop(current["id"], None)
+        self._changed()
+        return replaced
+
+    def _pop_view(self, user_id: str) -> None:
+        """Close `user_id`'s top view; what they typed and its errors go with it."""
+        stack = self._view_stacks[user_id]
+        view_id = stack.pop()
+        self._views[view_id]["state"] = {"values": {}}
+        self._view_errors.pop(view_id, None)
+        if not stack:
+            del self._view_stacks[user_id]
+        self._changed()
 
     # ----- Slack's objects
 
@@ -795,8 +1191,8 @@ class SlackDouble:
             "profile": {
                 "real_name": user.real_name,
                 "real_name_normalized": user.real_name,
-                "display_name": user.name,
-                "display_name_normalized": user.name,
+                "display_name": user.display_name or user.name,
+                "display_name_normalized": user.display_name or user.name,
                 "team": user.team_id,
             },
         }
@@ -837,10 +1233,10 @@ class SlackDouble:
             "text": message.text,
             "ts": message.ts,
             "team": self.team_id,
-            "bot_id": self.bot_id,
-            "app_id": self.app_id,
             "blocks": message.blocks,
         }
+        if message.user == self.bot_user_id:  # a person's own message carries no bot or app
+            body |= {"bot_id": self.bot_id, "app_id": self.app_id}
         optional = {
             "thread_ts": message.thread_ts,
             "attachments": message.attachments,
@@ -875,7 +1271,13 @@ class SlackDouble:
         }
 
     def _new_id(self, prefix: str) -> str:
-        return f"{prefix}{next(self._ids):08d}"
+        self._next_id += 1
+        return f"{prefix}{self._next_id - 1:08d}"
+
+    def _changed(self) -> None:
+        """Note a change a person could see and wake `wait_for_change`; hold the lock."""
+        self._version += 1
+        self._recorded.notify_all()
 
     def _next_ts(self) -> str:
         """A message ts: the clock in microseconds, strictly increasing like Slack's."""
@@ -933,22 +1335,32 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self, body: bytes) -> None:
         url = urlsplit(self.path)
-        if not url.path.startswith(API_PATH):
+        double = self.server.double
+        if url.path.startswith(HOOK_PATH) and self.command == "POST":
+            hook = url.path.removeprefix(HOOK_PATH)
+            try:
+                answer = double._serve("response_url", _decode_hook(body), None, None, hook)
+            except ValueError as error:
+                answer = double._serve("response_url", {}, None, str(error), hook)
+        elif url.path.startswith(API_PATH):
+            method = url.path.removeprefix(API_PATH)
+            try:
+                args, token = _decode_request(url.query, self.headers, body)
+                answer = double._serve(method, args, token, unreadable=None)
+            except ValueError as error:
+                answer = double._serve(method, {}, None, unreadable=str(error))
+        else:
             self.send_error(404)
             return
-        method = url.path.removeprefix(API_PATH)
-        double = self.server.double
-        try:
-            args, token = _decode_request(url.query, self.headers, body)
-            answer = double._serve(method, args, token, unreadable=None)
-        except ValueError as error:
-            answer = double._serve(method, {}, None, unreadable=str(error))
         if answer.delay and double._stopping.wait(answer.delay):
             return
-        payload = json.dumps(answer.body).encode()
+        if answer.text is not None:
+            payload, content_type = answer.text.encode(), "text/plain"
+        else:
+            payload, content_type = json.dumps(answer.body).encode(), "application/json"
         try:
             self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", f"{content_type}; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))
             for name, value in answer.headers.items():
                 self.send_header(name, value)
@@ -959,6 +1371,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the recorded calls say everything a test needs."""
+
+
+def _decode_hook(body: bytes) -> dict[str, Any]:
+    """A response_url message: a JSON object, as Bolt's `respond()` posts it."""
+    try:
+        decoded = json.loads(body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValueError("invalid_payload") from None
+    if not isinstance(decoded, dict):
+        raise ValueError("invalid_payload")
+    return decoded
 
 
 def _decode_request(query: str, headers: Any, body: bytes) -> tuple[dict[str, Any], str | None]:
