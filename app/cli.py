@@ -86,6 +86,38 @@ def serve(port: int | None, workers: int | None) -> None:
 
 
 @main.command()
+@click.option("--port", type=int, default=None, help="HTTP port (default: PORT or 3000).")
+@click.pass_context
+def run(ctx: click.Context, port: int | None) -> None:
+    """Serve Slack when its credentials are set; without any, the local sandbox workspace."""
+    settings = get_settings()
+    slack_credentials = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    if len(settings.missing(*slack_credentials)) < len(slack_credentials):
+        ctx.invoke(serve, port=port)  # half-configured Slack is named as such, not sandboxed
+        return
+    click.echo("No Slack credentials are set: starting the local sandbox workspace instead.")
+    click.echo("To run against Slack, see the README, section 'Create the Slack app'.")
+    ctx.invoke(sandbox, port=port)
+
+
+@main.command()
+@click.option("--port", type=int, default=None, help="HTTP port (default: PORT or 3000).")
+def sandbox(port: int | None) -> None:
+    """A local Slack-like workspace in the browser, with the app running for real behind it."""
+    from app.sandbox.runner import SandboxError, run_sandbox
+
+    settings = get_settings()
+    try:
+        migrate.upgrade(settings.sqlalchemy_url)
+    except Exception as error:  # shown to the person starting it, not a traceback
+        raise click.ClickException(f"Migration failed on DATABASE_URL: {error}") from None
+    try:
+        run_sandbox(settings, port or settings.port)
+    except (OSError, SandboxError) as error:
+        raise click.ClickException(f"Could not start the sandbox: {error}") from None
+
+
+@main.command()
 def socket() -> None:
     """Run over Socket Mode, for development without a public URL."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler

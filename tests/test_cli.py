@@ -222,3 +222,58 @@ def test_coach_worker_sweeps_at_once_and_stops_cleanly_on_sigterm(tmp_path) -> N
         assert worker.returncode == 0, output
         assert "1 sent" in output and "stopping the scheduler" in output
         assert "Traceback" not in output
+
+
+def test_run_with_half_the_slack_credentials_names_the_missing_one(tmp_path) -> None:
+    result = run_coach("run", env=clean_env(SLACK_BOT_TOKEN="xoxb-1"), cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SLACK_SIGNING_SECRET" in result.stderr and "sandbox" not in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def start_sandbox(tmp_path: Path, port: int) -> tuple[subprocess.Popen, str]:
+    """`coach run` without credentials, until it prints the sandbox's address."""
+    process = subprocess.Popen(
+        [*COACH, "run", "--port", str(port)],
+        env=clean_env(),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seen = []
+    for line in process.stdout:  # ends when the process does, so a failed start fails here
+        seen.append(line)
+        if line.startswith("Sandbox workspace: "):
+            return process, line.removeprefix("Sandbox workspace: ").strip()
+    raise AssertionError("the sandbox did not start:\n" + "".join(seen))
+
+
+def stop_sandbox(process: subprocess.Popen) -> str:
+    process.send_signal(signal.SIGTERM)
+    output = process.communicate(timeout=30)[0]
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    return output
+
+
+def test_run_without_credentials_starts_the_sandbox_and_a_restart_keeps_it(tmp_path) -> None:
+    port = free_port()
+    process, url = start_sandbox(tmp_path, port)
+    try:
+        assert url == f"http://localhost:{port}/"
+        assert http("GET", url + "sandbox/ready").status == 200
+        assert 'id="sb-composer"' in http("GET", url).body
+        command = '{"user": "U0SBANA", "channel": "C0SBSALES", "text": "Morning team!"}'
+        sent = http("POST", url + "sandbox/command", command, {"Content-Type": "application/json"})
+        assert sent.status == 200
+    finally:
+        stop_sandbox(process)
+    assert (tmp_path / "coach.db").exists() and (tmp_path / "coach-sandbox.json").exists()
+
+    process, url = start_sandbox(tmp_path, port)
+    try:
+        state = http("GET", url + "sandbox/state?user=U0SBANA&channel=C0SBSALES").json()
+        assert "Morning team!" in state["channel"]["html"]
+    finally:
+        stop_sandbox(process)

@@ -1,0 +1,236 @@
+"""Running the sandbox: the Slack double, the real app beside it, and the page, in one command.
+
+The app runs as `coach serve` in a child process with the double's address as SLACK_API_URL
+and credentials the sandbox made up, so it behaves exactly as it does against Slack. The
+workspace (people, channels, messages) is saved beside the database, so a restart keeps both.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from app.config import Settings
+from app.db import delete_all_rows, make_engine
+from app.models import Base
+from app.sandbox.dispatch import Dispatcher
+from app.sandbox.sample_workspace import seed
+from app.sandbox.server import SandboxControls, create_sandbox_app
+from app.sandbox.slack_double import SlackDouble
+
+logger = logging.getLogger(__name__)
+
+STATE_SUFFIX = "-sandbox.json"
+HOST = "127.0.0.1"
+APP_START_SECONDS = 60
+SCHEDULER_RUN_SECONDS = 120
+SAVE_WAIT_SECONDS = 5.0
+
+
+def state_path(settings: Settings) -> Path:
+    """Beside a SQLite database (coach.db -> coach-sandbox.json); else in the working directory."""
+    url = make_url(settings.sqlalchemy_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database)
+        return database.with_name(database.stem + STATE_SUFFIX)
+    return Path.cwd() / f"coach{STATE_SUFFIX}"
+
+
+class SandboxError(Exception):
+    """The sandbox could not start; the message says why."""
+
+
+class Sandbox:
+    """The double, the app process and the page server; `start()`, then `stop()`."""
+
+    def __init__(self, settings: Settings, *, port: int) -> None:
+        self.settings = settings
+        self.port = port
+        self.state_file = state_path(settings)
+        saved = _read_state(self.state_file)
+        self.signing_secret = saved.get("signing_secret") or secrets.token_hex(16)
+        self.slack = SlackDouble(bot_token=saved.get("bot_token"))
+        if saved.get("workspace"):
+            self.slack.restore(saved["workspace"])
+        else:
+            seed(self.slack)
+        self.app_port = _free_port()
+        self._app: subprocess.Popen | None = None
+        self._page = None
+        self._stopping = threading.Event()
+        self._saver = threading.Thread(target=self._save_changes, name="sandbox-saver", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}/"
+
+    def start(self) -> None:
+        self.slack.start()
+        self.save()
+        self._saver.start()
+        self._app = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(self.app_port)],
+            env=self._app_environment(),
+        )
+        dispatcher = Dispatcher(
+            self.slack, f"http://{HOST}:{self.app_port}/slack/events", self.signing_secret
+        )
+        controls = SandboxControls(
+            slack=self.slack,
+            dispatcher=dispatcher,
+            run_scheduler=self.run_scheduler,
+            reset=self.reset,
+            app_is_ready=self.app_is_ready,
+        )
+        self._page = make_server(HOST, self.port, create_sandbox_app(controls), threaded=True)
+
+    def wait_until_ready(self) -> None:
+        """Return once the app answers its health check; raise SandboxError if it never does."""
+        deadline = time.monotonic() + APP_START_SECONDS
+        while not self.app_is_ready():
+            if self._app.poll() is not None:
+                raise SandboxError(
+                    f"the app stopped (exit code {self._app.returncode}) before it was ready; "
+                    "its messages are above"
+                )
+            if time.monotonic() > deadline:
+                raise SandboxError(f"the app did not answer within {APP_START_SECONDS} s")
+            self._stopping.wait(0.2)
+
+    def serve_forever(self) -> None:
+        self._page.serve_forever()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._page is not None:
+            self._page.server_close()
+        if self._app is not None and self._app.poll() is None:
+            self._app.terminate()
+            try:
+                self._app.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._app.kill()
+        self.save()
+        self.slack.stop()
+
+    # ----- what the page asks for
+
+    def app_is_ready(self) -> bool:
+        if self._app is None or self._app.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{self.app_port}/healthz", timeout=2) as r:
+                return r.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def run_scheduler(self, run: str, as_of: datetime) -> tuple[bool, str]:
+        """`coach nudges` or `coach summaries` as of `as_of`, as an operator would run it."""
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "app.cli", run, "--now", as_of.isoformat()],
+                env=self._app_environment(),
+                capture_output=True,
+                text=True,
+                timeout=SCHEDULER_RUN_SECONDS,
+            )
+        except subprocess.TimeoutExpired:
+            return False, f"coach {run} did not finish within {SCHEDULER_RUN_SECONDS} s."
+        report = (done.stdout + done.stderr).strip()
+        return done.returncode == 0, report or "Nothing was due."
+
+    def reset(self) -> None:
+        """Start over: the app's data and the workspace's messages, back to the sample people."""
+        engine = make_engine(self.settings.sqlalchemy_url)
+        try:
+            with engine.begin() as connection:
+                delete_all_rows(connection, Base.metadata)
+        finally:
+            engine.dispose()
+        self.slack.clear()
+        seed(self.slack)
+        self.save()
+
+    # ----- the app process and the saved workspace
+
+    def _app_environment(self) -> dict[str, str]:
+        environment = dict(os.environ)
+        environment.setdefault("WEB_CONCURRENCY", "1")
+        # The double does not rate limit; nudges need no pacing here.
+        environment.setdefault("NUDGE_SENDS_PER_SECOND", "0")
+        return environment | {
+            "SLACK_BOT_TOKEN": self.slack.bot_token,
+            "SLACK_SIGNING_SECRET": self.signing_secret,
+            "SLACK_API_URL": self.slack.api_url,
+            "DATABASE_URL": self.settings.database_url,
+        }
+
+    def _save_changes(self) -> None:
+        seen = self.slack.version
+        while not self._stopping.is_set():
+            version = self.slack.wait_for_change(seen, SAVE_WAIT_SECONDS)
+            if version != seen:
+                self.save()
+                seen = version
+
+    def save(self) -> None:
+        """Write the workspace beside the database; a crash never leaves half a file."""
+        state = {
+            "signing_secret": self.signing_secret,
+            "bot_token": self.slack.bot_token,
+            "workspace": self.slack.snapshot(),
+        }
+        temporary = self.state_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(state))
+        temporary.replace(self.state_file)
+
+
+def run_sandbox(settings: Settings, port: int) -> None:
+    """Run until Ctrl+C or SIGTERM, then stop the app and save the workspace."""
+    sandbox = Sandbox(settings, port=port)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        sandbox.start()
+        sandbox.wait_until_ready()
+        print(f"Sandbox workspace: {sandbox.url}", flush=True)
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+
+
+def _interrupt(*_: object) -> None:
+    """SIGTERM stops the sandbox like Ctrl+C does, saving the workspace on the way out."""
+    raise KeyboardInterrupt
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+    except (OSError, json.JSONDecodeError) as error:
+        logger.warning("could not read %s (%s); starting a new sandbox workspace", path, error)
+        return {}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]

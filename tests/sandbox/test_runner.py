@@ -1,0 +1,72 @@
+"""The sandbox's process around the app: where it keeps the workspace, restarting, resetting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.config import Settings
+from app.domain.workspace import Workspace
+from app.models import Rep
+from app.sandbox.runner import Sandbox, state_path
+from app.sandbox.sample_workspace import SAMPLE_PEOPLE
+
+SALES = "C0SBSALES"
+
+
+def settings_for(database_url: str) -> Settings:
+    return Settings(database_url=database_url, _env_file=None)
+
+
+def test_the_workspace_is_kept_beside_a_sqlite_database(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert state_path(settings_for(f"sqlite:///{tmp_path}/data/coach.db")) == (
+        tmp_path / "data" / "coach-sandbox.json"
+    )
+    assert state_path(settings_for("postgresql://db/coach")) == Path(tmp_path) / (
+        "coach-sandbox.json"
+    )
+
+
+def test_a_restart_keeps_the_people_messages_and_credentials(tmp_path) -> None:
+    settings = settings_for(f"sqlite:///{tmp_path}/coach.db")
+    first = Sandbox(settings, port=0)
+    first.slack.post_as_user(SALES, "U0SBANA", "Morning team!")
+    first.save()
+
+    again = Sandbox(settings, port=0)
+
+    assert [m.text for m in again.slack.messages(SALES)] == ["Morning team!"]
+    assert again.slack.bot_token == first.slack.bot_token
+    assert again.signing_secret == first.signing_secret
+    assert [u.id for u in again.slack.users()] == [p.user_id for p in SAMPLE_PEOPLE]
+
+
+def test_an_unreadable_saved_workspace_starts_a_new_one(tmp_path) -> None:
+    settings = settings_for(f"sqlite:///{tmp_path}/coach.db")
+    state_path(settings).write_text("{not json")
+
+    sandbox = Sandbox(settings, port=0)
+
+    assert [u.id for u in sandbox.slack.users()] == [p.user_id for p in SAMPLE_PEOPLE]
+    assert sandbox.slack.messages(SALES) == []
+
+
+def test_reset_empties_the_apps_data_and_the_workspace(
+    tmp_path, monkeypatch, database_url, sessions
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a PostgreSQL run keeps the workspace in the working directory
+    with sessions.begin() as session:
+        session.add(Rep(**Workspace("T0001").columns, user_id="U0SBANA", tz="America/New_York"))
+    sandbox = Sandbox(settings_for(database_url), port=0)
+    sandbox.slack.post_as_user(SALES, "U0SBANA", "Morning team!")
+    sandbox.slack.add_user("U0EXTRA", name="extra")
+
+    sandbox.reset()
+
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Rep)) == 0
+    assert sandbox.slack.messages(SALES) == []
+    assert [u.id for u in sandbox.slack.users()] == [p.user_id for p in SAMPLE_PEOPLE]
+    assert Sandbox(settings_for(database_url), port=0).slack.messages(SALES) == []
