@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run socket test test-postgres lint format bench clean
+.PHONY: install run sandbox socket test test-postgres test-browser chromium lint format bench clean
 
 install: $(STAMP)
 
@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: install  ## migrate the database, then serve Slack's Request URL on PORT (default 3000)
+run: install  ## migrate, then serve Slack on PORT (default 3000); without Slack credentials, the sandbox
 	$(BIN)/coach migrate
-	$(BIN)/coach serve
+	$(BIN)/coach run
+
+sandbox: install  ## the local sandbox workspace on PORT, even when Slack credentials are set
+	$(BIN)/coach sandbox
 
 socket: install  ## migrate, then run over Socket Mode (development without a public URL)
 	$(BIN)/coach migrate
@@ -27,6 +30,25 @@ test: install  ## the whole test suite; on PostgreSQL too when TEST_DATABASE_URL
 
 test-postgres: install  ## the suite on the local PostgreSQL server
 	TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres $(BIN)/pytest
+
+CHROMIUM ?= /usr/bin/chromium
+
+chromium:  ## Debian's Chromium for the browser tests: installed with apt when missing (as root)
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "$(CHROMIUM) is missing: installing Debian's chromium"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || exit 1; \
+	fi; \
+	if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "The browser tests need Chromium at $(CHROMIUM), and it is not there." >&2; \
+		echo "Install Debian's package as root: apt-get update && apt-get install -y chromium" >&2; \
+		echo "(or run make test-browser CHROMIUM=/path/to/chromium)." >&2; \
+		exit 1; \
+	fi
+
+test-browser: install chromium  ## the sandbox driven in Chromium; failures keep screenshots in test-results/
+	COACH_CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser --screenshot=only-on-failure \
+		--tracing=retain-on-failure --output=test-results
 
 lint: install
 	$(BIN)/ruff check app tests bench migrations
@@ -44,4 +66,4 @@ bench: install  ## measure the figures recorded in docs/benchmarks.md
 	$(BIN)/python bench/summary.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-results

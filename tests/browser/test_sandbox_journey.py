@@ -1,0 +1,201 @@
+"""A rep's week and their manager's summary, clicked through the sandbox workspace in Chromium.
+
+Interactive steps happen at the real time (the sandbox runs the app on the real clock), so the
+dates are computed here from now in each person's zone; the scheduled passes run "as of" the
+time typed into the page's clock.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.workspace_page import WorkspacePage, short_pretty
+
+ANA, ANA_ZONE = "U0SBANA", "America/New_York"
+SAM, SAM_ZONE = "U0SBSAM", "America/Los_Angeles"
+MARIA, MARIA_ZONE = "U0SBMARIA", "America/Chicago"
+REPS = ["U0SBANA", "U0SBKENJI", "U0SBPRIYA"]
+SALES_TEAM = ("C0SBSALES", "sales-team")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEAK_OBJECTIVE = "Send them our deck"
+
+
+def field(label: str) -> re.Pattern[str]:
+    """A Block Kit input's label, exactly, marked "(optional)" or not."""
+    return re.compile(rf"^{re.escape(label)}(\s*\(optional\))?$")
+
+
+def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
+    page: Page, sandbox, step
+) -> None:
+    slack = WorkspacePage(page, sandbox.url)
+    ana_zone = ZoneInfo(ANA_ZONE)
+    now = datetime.now(ana_zone)
+    today = now.date()
+    run_day = today + timedelta(days=2)  # the day after tomorrow, for the scheduled passes
+    # "next Tuesday" is the Tuesday of next week (app/domain/when.py), even said on a Monday.
+    next_tuesday = today - timedelta(days=today.weekday()) + timedelta(weeks=1, days=1)
+    next_step_at = datetime.combine(next_tuesday, time(15), ana_zone)
+    # An interaction earlier today, on the hour (or late yesterday, just after midnight).
+    earlier = (now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    earlier_day = "today" if earlier.date() == today else "yesterday"
+    earlier_text = f"{earlier_day} {earlier.hour % 12 or 12}{earlier:%p}".lower()
+
+    with step("open the sandbox as Ana"):
+        slack.open()
+        slack.act_as(ANA, ANA_ZONE)
+
+    with step("Ana gets nudges every day with /coach settings"):
+        slack.send("/coach settings")
+        modal = slack.expect_modal("Nudge settings")
+        modal.get_by_label(field("Morning nudge at")).select_option("09:00")
+        for day in DAY_NAMES:
+            modal.get_by_role("checkbox", name=day, exact=True).check()
+        slack.submit_modal()
+
+    with step("plan Initech with /precall"):
+        slack.send("/precall Initech tomorrow 10am")
+        modal = slack.expect_modal("Plan an interaction")
+        # The form is completed with the rep's zone once it is open: type after that.
+        expect(modal.locator('.sb-block[data-block-id="precall_zone"]')).to_contain_text(ANA_ZONE)
+        expect(modal.get_by_label(field("Account or prospect"))).to_have_value("Initech")
+        expect(modal.get_by_label(field("When"))).to_have_value("tomorrow 10am")
+        modal.get_by_label(field("Stage of the sale")).select_option(label="Demo / evaluation")
+        modal.get_by_label(field("Commitment objective")).fill(WEAK_OBJECTIVE)
+        slack.submit_modal(then="Review your objective")
+
+    with step("the coach's review is pushed over the form"):
+        modal = slack.modal
+        expect(modal).to_contain_text(WEAK_OBJECTIVE)
+        expect(modal).to_contain_text("Coach's review")
+        expect(modal).to_contain_text("⚠️")
+        expect(modal.locator("button.sb-modal-back")).to_be_visible()
+        expect(slack.modal_button("close")).to_have_text("Back to edit")
+        expect(slack.modal_button("submit")).to_have_text("Save anyway")
+
+    with step("save anyway: the DM confirms the plan with the checklist"):
+        slack.submit_modal()
+        post = slack.app_post("Plan saved: Initech")
+        expect(post).to_contain_text(WEAK_OBJECTIVE)
+        expect(post).to_contain_text("Coach's review")
+        expect(post).to_contain_text(re.compile(r"(✅|⚠️) Customer action"))
+        expect(post).to_contain_text("Time-bound")
+        expect(post.locator(".sb-date").first).to_have_text("tomorrow at 10:00 AM")
+
+    with step("log an unplanned Globex meeting with /postcall"):
+        slack.send("/postcall")
+        modal = slack.expect_modal("Log an outcome")
+        which = modal.get_by_label(field("Which interaction"))
+        which.select_option(label="Not planned: log one without a /precall")
+        expect(which.locator("option:checked")).to_have_text(
+            "Not planned: log one without a /precall"
+        )
+        modal.get_by_label(field("Account or prospect")).fill("Globex")
+        modal.get_by_label(field("When did it happen")).fill(earlier_text)
+        modal.get_by_role("radio", name=re.compile(r"^Advanced")).check()
+        next_step = "Globex books a pricing review with their CFO"
+        modal.get_by_label(field("Next step: what the customer agreed to do")).fill(next_step)
+        modal.get_by_label(field("When")).fill("next Tuesday 3pm")
+        slack.submit_modal()
+
+    with step("the outcome DM shows the next step's date"):
+        post = slack.app_post("Outcome logged: Globex")
+        expect(post).to_contain_text("Advanced")
+        expect(post).to_contain_text(next_step)
+        date = post.locator(".sb-date").last
+        expect(date).to_have_text(short_pretty(next_step_at, today))
+        expect(date).to_contain_text("3:00 PM")
+        expect(date).to_have_attribute("title", re.compile(r"^Tue "))
+
+    with step("run the morning sweep the day after tomorrow at 09:30"):
+        report = slack.run_clock("#sb-run-nudges", datetime.combine(run_day, time(9, 30)), ANA_ZONE)
+        expect(report).not_to_contain_text("Traceback")
+
+    with step("the nudge DM lists Initech"):
+        nudge = slack.app_post("Good morning")
+        item = nudge.locator('.sb-block[data-block-id^="nudge_item."]', has_text="Initech")
+        expect(item).to_have_count(1)
+        expect(item).to_contain_text("No outcome logged yet")
+
+    with step("Log outcome from the nudge opens the form on Initech"):
+        key = item.get_attribute("data-block-id").split(".", 1)[1]
+        actions = nudge.locator(f'.sb-block[data-block-id="nudge_actions.{key}"]')
+        actions.get_by_role("button", name="Log outcome").click()
+        modal = slack.expect_modal("Log an outcome")
+        chosen = modal.get_by_label(field("Which interaction")).locator("option:checked")
+        expect(chosen).to_contain_text("Initech")
+        expect(modal).to_contain_text(WEAK_OBJECTIVE)
+
+    with step("log Initech as won"):
+        modal.get_by_role("radio", name=re.compile(r"^Won")).check()
+        slack.submit_modal()
+        post = slack.app_post("Outcome logged: Initech")
+        expect(post).to_contain_text("Won")
+        expect(post).to_contain_text("Deal closed")
+
+    with step("Sam, the admin, names Maria a manager"):
+        slack.act_as(SAM, SAM_ZONE)
+        slack.send("/coach managers")
+        modal = slack.expect_modal("Managers")
+        modal.get_by_label(field("Managers")).select_option([MARIA])
+        slack.submit_modal(then="Managers")
+        expect(slack.modal).to_contain_text("Managers now:")
+        expect(slack.modal).to_contain_text("Maria Lopez")
+        slack.close_modal()
+
+    with step("Maria sets up a weekly summary in #sales-team"):
+        slack.act_as(MARIA, MARIA_ZONE)
+        slack.send("/coach summary")
+        modal = slack.expect_modal("Channel summary")
+        # The user groups are read from Slack once the form is open: type after that.
+        expect(modal.get_by_label(field("User group"))).to_be_visible()
+        modal.get_by_label(field("Post in")).select_option(SALES_TEAM[0])
+        modal.get_by_label(field("Reps")).select_option(REPS)
+        modal.get_by_role("radio", name=re.compile(r"^Weekly")).check()
+        modal.get_by_label(field("Weekly, on")).select_option(str(run_day.weekday()))
+        modal.get_by_label(field("At")).fill("08:00")
+        slack.submit_modal(then="Summary saved")
+        expect(slack.modal).to_contain_text("sales-team")
+        expect(slack.modal).to_contain_text(
+            f"weekly on {DAY_NAMES[run_day.weekday()]} at 08:00 ({MARIA_ZONE})"
+        )
+        slack.close_modal()
+
+    with step("run summaries that day at 09:00, Maria's time"):
+        report = slack.run_clock(
+            "#sb-run-summaries", datetime.combine(run_day, time(9)), MARIA_ZONE
+        )
+        expect(report).not_to_contain_text("Traceback")
+
+    with step("the summary is posted in #sales-team"):
+        slack.open_channel(*SALES_TEAM)
+        summary = slack.app_post("Team summary")
+        expect(summary.locator("h3")).to_have_text("Team summary: last 7 days")
+        expect(summary).to_contain_text("3 reps")
+        expect(summary).to_contain_text("2 interactions logged")
+        expect(summary).to_contain_text("Ana Ortiz · 2 logged")
+        expect(summary).to_contain_text("Kenji Sato · nothing logged")
+        expect(summary).to_contain_text("Priya Shah · nothing logged")
+
+
+def test_postcall_reads_the_next_step_date_as_it_is_typed(page: Page, sandbox, step) -> None:
+    slack = WorkspacePage(page, sandbox.url)
+    today = datetime.now(ZoneInfo(ANA_ZONE)).date()
+    next_tuesday = today - timedelta(days=today.weekday()) + timedelta(weeks=1, days=1)
+
+    with step("open /postcall as Ana"):
+        slack.open()
+        slack.act_as(ANA, ANA_ZONE)
+        slack.send("/postcall")
+        modal = slack.expect_modal("Log an outcome")
+        expect(modal.get_by_label(field("Which interaction"))).to_be_visible()
+
+    with step("type the next step's date: the form says how it read it"):
+        modal.get_by_label(field("When")).fill("next Tuesday 3pm")
+        expect(modal.locator(".sb-hint", has_text="→")).to_contain_text(
+            f"Tue {next_tuesday.day} {next_tuesday:%b} {next_tuesday.year}, 3:00 PM"
+        )
