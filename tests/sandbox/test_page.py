@@ -303,3 +303,28 @@ class _answering_app:  # noqa: N801 (used as a context manager, like a function)
 
     def __exit__(self, *exc_info) -> None:
         self.server.shutdown()
+
+
+def test_thread_replies_fold_under_their_parent(page, running):
+    client = _client(running.slack)
+    parent = client.chat_postMessage(channel=SALES, text="Team summary")["ts"]
+    for rep in ("Ana", "Kenji"):
+        client.chat_postMessage(channel=SALES, thread_ts=parent, text=f"{rep}'s figures")
+
+    html = page.state(SALES)["channel"]["html"]
+
+    assert html.count('class="sb-post"') == 3
+    folded = html[html.index('<details class="sb-thread">') :]
+    assert folded.startswith('<details class="sb-thread"><summary>2 replies</summary>')
+    assert "Ana&#x27;s figures" in folded and "Kenji&#x27;s figures" in folded
+
+
+def test_messages_show_their_time_in_the_viewers_zone(page, running):
+    page.type("Morning team!", channel=SALES)
+    [message] = running.slack.messages(SALES)
+    posted = datetime.fromtimestamp(float(message.ts), ZoneInfo("America/Los_Angeles"))
+
+    page.user = SAM
+    html = page.state(SALES)["channel"]["html"]
+
+    assert f'datetime="{posted.isoformat()}"' in html
