@@ -181,6 +181,25 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         expect(summary).to_contain_text("Kenji Sato · nothing logged")
         expect(summary).to_contain_text("Priya Shah · nothing logged")
 
+    with step("Maria removes the summary from /coach summary list, after confirming"):
+        slack.send("/coach summary list")
+        listed = slack.post("weekly on")
+        expect(listed.locator(".sb-post-ephemeral")).to_have_text("Only visible to you")
+        listed.get_by_role("button", name="Remove").click()
+        dialog = page.locator("dialog#sb-confirm")
+        expect(dialog.locator("#sb-confirm-title")).to_have_text("Remove this summary?")
+        dialog.locator("#sb-confirm-ok").click()
+        slack.expect_modal("Summary removed")
+        expect(slack.modal).to_contain_text("will not be posted again")
+        slack.close_modal()
+
+    with step("reset the sandbox: the messages are gone, the people stay"):
+        page.locator("#sb-reset").click()
+        page.locator("dialog#sb-confirm #sb-confirm-ok").click()
+        expect(page.locator("#sb-messages")).to_have_text("No messages yet.")
+        slack.act_as(ANA, ANA_ZONE)
+        expect(page.locator("#sb-messages")).to_have_text("No messages yet.")
+
 
 def test_postcall_reads_the_next_step_date_as_it_is_typed(page: Page, sandbox, step) -> None:
     slack = WorkspacePage(page, sandbox.url)
