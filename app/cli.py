@@ -73,7 +73,8 @@ main.add_command(migrate_command, name="migrate")
 @main.command()
 @click.option("--port", type=int, default=None, help="HTTP port (default: PORT or 3000).")
 @click.option("--workers", type=int, default=None, help="Processes (default: WEB_CONCURRENCY).")
-def serve(port: int | None, workers: int | None) -> None:
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+def serve(port: int | None, workers: int | None, host: str) -> None:
     """Serve Slack's Request URL (/slack/events) and /healthz with gunicorn."""
     from app.server import serve_with_gunicorn
 
@@ -81,7 +82,10 @@ def serve(port: int | None, workers: int | None) -> None:
     require_credentials(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     check_bot_token(settings)
     serve_with_gunicorn(
-        settings, port=port or settings.port, workers=workers or settings.web_concurrency
+        settings,
+        port=port or settings.port,
+        workers=workers or settings.web_concurrency,
+        host=host,
     )
 
 

@@ -25,6 +25,10 @@ class CoachServer(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        # gunicorn 25.1+ opens a control socket at one path in $HOME, which every gunicorn of
+        # the user shares (two apps, or a sandbox beside a test run); signals are enough here.
+        if "control_socket_disable" in self.cfg.settings:
+            self.cfg.set("control_socket_disable", True)
 
     def load(self):
         from app.web import create_web_app
@@ -36,9 +40,11 @@ class CoachServer(BaseApplication):
         return web
 
 
-def gunicorn_options(settings: Settings, *, port: int, workers: int) -> dict[str, Any]:
+def gunicorn_options(
+    settings: Settings, *, port: int, workers: int, host: str = "0.0.0.0"
+) -> dict[str, Any]:
     return {
-        "bind": f"0.0.0.0:{port}",
+        "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
         "threads": THREADS_PER_WORKER,
@@ -49,5 +55,7 @@ def gunicorn_options(settings: Settings, *, port: int, workers: int) -> dict[str
     }
 
 
-def serve_with_gunicorn(settings: Settings, *, port: int, workers: int) -> None:
-    CoachServer(settings, gunicorn_options(settings, port=port, workers=workers)).run()
+def serve_with_gunicorn(
+    settings: Settings, *, port: int, workers: int, host: str = "0.0.0.0"
+) -> None:
+    CoachServer(settings, gunicorn_options(settings, port=port, workers=workers, host=host)).run()

@@ -64,11 +64,10 @@ class BareServer(server.CoachServer):
 
 def main() -> None:
     settings = Settings()
-    options = server.gunicorn_options(
-        settings, port=settings.port, workers=settings.web_concurrency
-    )
     # Loopback only: the benchmark's client is on this machine.
-    options["bind"] = f"127.0.0.1:{settings.port}"
+    options = server.gunicorn_options(
+        settings, port=settings.port, workers=settings.web_concurrency, host="127.0.0.1"
+    )
     BareServer(settings, options).run()
 
 

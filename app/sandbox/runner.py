@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 STATE_SUFFIX = "-sandbox.json"
 HOST = "127.0.0.1"
+COACH = (sys.executable, "-m", "app.cli")
 APP_START_SECONDS = 60
 SCHEDULER_RUN_SECONDS = 120
 SAVE_WAIT_SECONDS = 5.0
@@ -84,7 +85,8 @@ class Sandbox:
         self.save()
         self._saver.start()
         self._app = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(self.app_port)],
+            # Only the sandbox talks to the app: it listens on this machine alone.
+            [*COACH, "serve", "--host", HOST, "--port", str(self.app_port)],
             env=self._app_environment(),
         )
         dispatcher = Dispatcher(
@@ -143,7 +145,7 @@ class Sandbox:
         """`coach nudges` or `coach summaries` as of `as_of`, as an operator would run it."""
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "app.cli", run, "--now", as_of.isoformat()],
+                [*COACH, run, "--now", as_of.isoformat()],
                 env=self._app_environment(),
                 capture_output=True,
                 text=True,
@@ -217,6 +219,7 @@ def run_sandbox(settings: Settings, port: int) -> None:
 
 def _interrupt(*_: object) -> None:
     """SIGTERM stops the sandbox like Ctrl+C does, saving the workspace on the way out."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the saving short
     raise KeyboardInterrupt
 
 
