@@ -631,9 +631,11 @@ _DATE_LEAD = (
     r"|(?:end|beginning|start|middle) of|first week of|next|this"
 )
 _SPAN_UNITS = (
-    r"minutes?|mins?|hours?|hrs?|days?|business days?|working days?|weeks?|months?|fortnight"
-    r"|quarters?"
+    r"minutes?|mins?|hours?|hrs?|days?|business days?|working days?|weeks?|wks?|months?|mos?"
+    r"|fortnight|quarters?"
 )
+# "Sat" and "Sun" are words too: they count only after a word that leads to a day.
+_WEEKEND_DAY_LEAD = r"on|by|before|until|till|this|next|coming|from|after"
 _SPAN_COUNT = rf"{_COUNT}|a few|few|a couple(?: of)?|couple(?: of)?|several"
 _TIME_WORDS = re.compile(
     "|".join(
@@ -648,6 +650,10 @@ _TIME_WORDS = re.compile(
             r"\b(?:eod|eow|eom|eoq|eoy|cob|eob)\b",
             r"\b(?:this|next|coming)\s+(?:week|month|quarter|weekend|morning|afternoon|evening)\b",
             r"\b(?:by|before|over|on)\s+(?:the\s+)?weekend\b",
+            rf"\b(?:{_WEEKEND_DAY_LEAD})\s+(?:sat|sun)\b",
+            r"\b(?:day|week|month|quarter|year)[\s-]end\b",
+            r"\b(?:within|during|by|before|over)\s+(?:the|this|next)\s+"
+            r"(?:day|week|month|quarter|weekend)\b",
             r"\b(?:end|beginning|start|middle|close)\s+of\s+(?:the\s+|this\s+|next\s+)?"
             r"(?:day|business|play|week|month|quarter|year|q[1-4])\b",
             r"\b(?:fy)?q[1-4]\b",

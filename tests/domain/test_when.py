@@ -284,6 +284,12 @@ def test_find_when_phrase_looks_at_the_last_ten_words_only():
         "Second quarter roll-out approved",
         "Dana agrees to an intro call with IT on the 15th",
         "Intro to the CISO by the 3rd of May",
+        "Dana signs by month-end",
+        "PO raised before quarter end",
+        "Dana replies in 2 wks",
+        "Legal reviews within the week",
+        "Dana calls back on Sat",
+        "Pilot starts next Sun",
     ],
 )
 def test_mentions_time(text):
@@ -315,6 +321,7 @@ def test_mentions_time(text):
         "Sat down with Dana to agree a plan",
         "The 3rd stakeholder joins the call",
         "Dana agrees to a demo for 10 users",
+        "Sun Microsystems alumni join the call",
     ],
 )
 def test_does_not_mention_time(text):
