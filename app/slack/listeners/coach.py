@@ -13,7 +13,7 @@ from app.db import session_scope
 from app.domain.metrics import Metrics, metrics_by_rep
 from app.slack.listeners.settings import handle_settings_command
 from app.slack.listeners.summaries import handle_managers_command, handle_summary_command
-from app.slack.services import services_of, workspace_of
+from app.slack.services import requester
 from app.slack.views.figures import figures_message
 
 logger = logging.getLogger(__name__)
@@ -55,9 +55,7 @@ def handle_coach_command(ack: Ack, command: dict, client: WebClient, context: Bo
 
 def answer_with_figures(ack: Ack, command: dict, context: BoltContext) -> None:
     """Answer in the acknowledgement itself: two small aggregate queries, well within 3 s."""
-    services = services_of(context)
-    workspace = workspace_of(context, command)
-    user_id = command["user_id"]
+    services, workspace, user_id = requester(context, command)
     now = services.now()
     period = timedelta(days=FIGURES_DAYS)
     try:

@@ -20,7 +20,7 @@ from app.domain.workspace import Workspace
 from app.models import NudgeReason
 from app.slack.listeners.postcall import open_outcome_form
 from app.slack.listeners.precall import open_planning_form
-from app.slack.services import services_of, workspace_of
+from app.slack.services import requester
 from app.slack.views.formatting import escape, short_moment, slack_date
 from app.slack.views.nudge import NudgeIds, notice_modal, with_item_status
 from app.slack.views.postcall import loading_modal
@@ -45,7 +45,7 @@ def _item_or_refusal(
 ) -> tuple[nudges.DueItem, str] | None:
     """The item and the clicker's zone when the clicker may act on it; otherwise None, once a
     small modal (the button promised one) has said why."""
-    services, workspace, user_id = services_of(context), workspace_of(context, body), _clicker(body)
+    services, workspace, user_id = requester(context, body)
     key = ItemKey.parse(key_text)
     state, item, zone = ItemAction.HANDLED, None, reps.FALLBACK_ZONE
     try:
@@ -83,9 +83,7 @@ def handle_log_outcome_action(
     item, _ = checked
     open_outcome_form(
         client,
-        services_of(context),
-        workspace_of(context, body),
-        _clicker(body),
+        *requester(context, body),
         opened,
         interaction_id=item.key.interaction_id,
     )
@@ -100,7 +98,7 @@ def handle_plan_it_action(
     if checked is None:
         return
     item, zone = checked
-    services = services_of(context)
+    services, workspace, user_id = requester(context, body)
     # Planning the interaction itself when it is still ahead; otherwise the next one.
     ahead = item.key.reason is NudgeReason.UNPLANNED_TODAY and item.scheduled_at > services.now()
     prefill = plans.PlanPrefill(
@@ -111,8 +109,8 @@ def handle_plan_it_action(
     open_planning_form(
         client,
         services,
-        workspace_of(context, body),
-        _clicker(body),
+        workspace,
+        user_id,
         body["trigger_id"],
         prefill,
         PrecallMetadata(),
@@ -174,7 +172,7 @@ def _act_in_message(
 ) -> None:
     """Run `act` on the item and show its result in place of the item's buttons; a click on
     someone else's item gets a private refusal and changes nothing."""
-    services, workspace, user_id = services_of(context), workspace_of(context, body), _clicker(body)
+    services, workspace, user_id = requester(context, body)
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
     key = ItemKey.parse(key_text)
@@ -221,7 +219,3 @@ def _tell(client: WebClient, channel: str | None, user_id: str, text: str) -> No
         client.chat_postEphemeral(channel=channel, user=user_id, text=text)
     except SlackApiError as error:
         logger.info("could not answer a nudge button: %s", error.response.get("error"))
-
-
-def _clicker(body: dict) -> str:
-    return body["user"]["id"]

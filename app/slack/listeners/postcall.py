@@ -17,7 +17,7 @@ from app.domain.workspace import Workspace
 from app.models import Interaction
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
-from app.slack.services import Services, services_of, workspace_of
+from app.slack.services import Services, requester, services_of
 from app.slack.views.outcome_confirmation import outcome_confirmation
 from app.slack.views.postcall import (
     NOT_PLANNED,
@@ -67,9 +67,7 @@ def handle_postcall_command(
         return
     open_outcome_form(
         client,
-        services_of(context),
-        workspace_of(context, command),
-        command["user_id"],
+        *requester(context, command),
         opened,
         account_hint=(command.get("text") or "").strip(),
     )
@@ -129,9 +127,7 @@ def _rerender(
     metadata: PostcallMetadata,
     next_step_hint: str | None = None,
 ) -> None:
-    services = services_of(context)
-    workspace = workspace_of(context, body)
-    user_id = body["user"]["id"]
+    services, workspace, user_id = requester(context, body)
     try:
         with session_scope(services.sessions) as session:
             choices = outcomes.recent_interactions(
@@ -192,9 +188,7 @@ def handle_postcall_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     """Check the outcome; inline errors keep the modal open; a clean one is saved and confirmed."""
-    services = services_of(context)
-    workspace = workspace_of(context, body)
-    user_id = body["user"]["id"]
+    services, workspace, user_id = requester(context, body)
     metadata = PostcallMetadata.from_json(view.get("private_metadata"))
     if metadata is None:
         ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: SAVE_FAILED})

@@ -15,7 +15,7 @@ from app.domain import coaching, outcomes, plans
 from app.domain.workspace import Workspace
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
-from app.slack.services import Services, services_of, workspace_of
+from app.slack.services import Services, requester
 from app.slack.views.errors import failure_modal
 from app.slack.views.formatting import zone_label
 from app.slack.views.history import history_line
@@ -52,12 +52,12 @@ def handle_precall_command(
 ) -> None:
     """Open the planning modal at once; then show the rep's time zone in it."""
     ack()
-    services = services_of(context)
+    services, workspace, user_id = requester(context, command)
     opened = open_planning_form(
         client,
         services,
-        workspace_of(context, command),
-        command["user_id"],
+        workspace,
+        user_id,
         command["trigger_id"],
         plans.read_command_text(command.get("text") or "", services.now()),
         PrecallMetadata(channel_id=command.get("channel_id")),
@@ -99,9 +99,7 @@ def handle_account_entered(
     metadata = PrecallMetadata.from_json(body["view"].get("private_metadata"))
     refresh_modal(
         client,
-        services_of(context),
-        workspace_of(context, body),
-        body["user"]["id"],
+        *requester(context, body),
         body["view"],
         # Slack keeps what was typed in every input, so only new facts need to be passed.
         plans.PlanPrefill(account=account),
@@ -163,9 +161,7 @@ def handle_precall_submission(
 ) -> None:
     """Check the plan: inline errors keep the form open; a weak objective gets the coach's
     review pushed on top; a strong one is saved and confirmed at once."""
-    services = services_of(context)
-    workspace = workspace_of(context, body)
-    user_id = body["user"]["id"]
+    services, workspace, user_id = requester(context, body)
     metadata = PrecallMetadata.from_json(view.get("private_metadata"))
     form = read_plan_form(view.get("state", {}).get("values", {}))
     try:
@@ -200,9 +196,7 @@ def handle_save_anyway(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     """ "Save anyway" on the coach's review: save the form it carries and close every view."""
-    services = services_of(context)
-    workspace = workspace_of(context, body)
-    user_id = body["user"]["id"]
+    services, workspace, user_id = requester(context, body)
     metadata = ReviewMetadata.from_json(view.get("private_metadata"))
     check = plans.check_plan(metadata.form, metadata.zone, services.now()) if metadata else None
     if check is None or check.errors:

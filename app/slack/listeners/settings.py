@@ -14,7 +14,7 @@ from app.db import session_scope
 from app.domain import nudge_settings, reps
 from app.slack import profiles
 from app.slack.forms import submitted_choices, submitted_value
-from app.slack.services import services_of, workspace_of
+from app.slack.services import requester
 from app.slack.views.settings import BLOCK_FOR_FIELD, SettingsIds, settings_modal
 
 logger = logging.getLogger(__name__)
@@ -31,9 +31,7 @@ def handle_settings_command(
     ack: Ack, command: dict, client: WebClient, context: BoltContext
 ) -> None:
     """Open the settings modal with the rep's current settings (one small read, then the ack)."""
-    services = services_of(context)
-    workspace = workspace_of(context, command)
-    user_id = command["user_id"]
+    services, workspace, user_id = requester(context, command)
     now = services.now()
     try:
         with session_scope(services.sessions) as session:
@@ -67,9 +65,7 @@ def handle_settings_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     """Check the settings (a pause date is read in the rep's zone), save them, close the modal."""
-    services = services_of(context)
-    workspace = workspace_of(context, body)
-    user_id = body["user"]["id"]
+    services, workspace, user_id = requester(context, body)
     form = read_settings_form(view.get("state", {}).get("values", {}))
     now = services.now()
     try:

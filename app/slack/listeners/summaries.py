@@ -15,7 +15,7 @@ from app.domain.reps import usable_zone_name
 from app.domain.summaries import Person, Role, Subscription, SummaryForm
 from app.domain.workspace import Workspace
 from app.slack.forms import submitted_users, submitted_value
-from app.slack.services import Services, services_of, workspace_of
+from app.slack.services import Services, requester, services_of
 from app.slack.summary_posting import PostedSummary, app_name, post_now
 from app.slack.views.nudge import notice_modal
 from app.slack.views.summary_setup import (
@@ -105,9 +105,9 @@ def handle_managers_command(
     ack: Ack, command: dict, client: WebClient, context: BoltContext
 ) -> None:
     """Admins and owners: a modal to add or remove managers. Anyone else: a polite no."""
-    services, workspace = services_of(context), workspace_of(context, command)
+    services, workspace, user_id = requester(context, command)
     try:
-        _, role = role_for(client, services, workspace, command["user_id"])
+        _, role = role_for(client, services, workspace, user_id)
         if role is not Role.ADMIN:
             ack(text=ADMINS_ONLY, response_type="ephemeral")
             return
@@ -125,7 +125,7 @@ def handle_managers_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     """Make the chosen people the managers (checking again that an admin saves)."""
-    services, workspace, user_id = services_of(context), workspace_of(context, body), _user(body)
+    services, workspace, user_id = requester(context, body)
     chosen = submitted_users(view["state"]["values"], ManagerIds.USERS_BLOCK, ManagerIds.INPUT)
     try:
         _, role = role_for(client, services, workspace, user_id)
@@ -154,11 +154,7 @@ def handle_summary_command(
     ack: Ack, command: dict, client: WebClient, context: BoltContext, words: list[str]
 ) -> None:
     """`/coach summary` opens the modal; `list` shows the summaries; `now` posts one at once."""
-    services, workspace, user_id = (
-        services_of(context),
-        workspace_of(context, command),
-        (command["user_id"]),
-    )
+    services, workspace, user_id = requester(context, command)
     action = words[0].lower() if words else ""
     if action not in ("", "list", "now"):
         ack(text=SUMMARY_USAGE, response_type="ephemeral")
@@ -201,7 +197,7 @@ def handle_summary_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     """Check the form and the channel with Slack, then save; errors show at their fields."""
-    services, workspace, user_id = services_of(context), workspace_of(context, body), _user(body)
+    services, workspace, user_id = requester(context, body)
     metadata = SummaryMetadata.from_json(view.get("private_metadata"))
     values = view["state"]["values"]
     form = SummaryForm(
@@ -322,7 +318,7 @@ def _manageable(
     client: WebClient, body: dict, context: BoltContext, action: dict, title: str
 ) -> Subscription | None:
     """The summary a list button is for, if the clicker may manage it; else a modal saying why."""
-    services, workspace, user_id = services_of(context), workspace_of(context, body), _user(body)
+    services, workspace, user_id = requester(context, body)
     value = action.get("value") or ""
     try:
         _, role = role_for(client, services, workspace, user_id)
@@ -444,7 +440,3 @@ def _tell(client: WebClient, user_id: str, text: str) -> None:
         logger.info(
             "could not tell %s how a summary went: %s", user_id, error.response.get("error")
         )
-
-
-def _user(body: dict) -> str:
-    return body["user"]["id"]
