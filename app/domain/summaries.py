@@ -33,6 +33,8 @@ from app.models import (
     SummarySubscription,
 )
 
+# A post missed at its time (or failing) is still made this long after it; then it is stale.
+LATE_POST_GRACE = timedelta(days=1)
 SUMMARY = "summary"  # the deliveries' kind: one claim per (summary, period), or per "post now"
 MAX_WEAKEST = 3
 DAYS_IN_PERIOD = {SummaryCadence.DAILY: 1, SummaryCadence.WEEKLY: 7}
@@ -177,6 +179,18 @@ class Subscription(SummarySettings):
     def scheduled_at(self, local_date: date) -> datetime:
         hour, minute = divmod(self.minute, 60)
         return datetime.combine(local_date, time(hour, minute), ZoneInfo(self.zone))
+
+    def occurrence_due(self, now: datetime) -> date | None:
+        """The local day whose post is due at `now`: from its time for a day (LATE_POST_GRACE),
+        so a post missed while no pass ran, or failing, still goes out, unless another is due.
+        """
+        today = now.astimezone(ZoneInfo(self.zone)).date()
+        for local_date in (today, today - timedelta(days=1)):
+            scheduled = self.scheduled_at(local_date)
+            if self.posts_on(local_date) and scheduled <= now:
+                fresh = now < scheduled + LATE_POST_GRACE and self.created_at <= scheduled
+                return local_date if fresh else None
+        return None
 
     def latest_period(self, now: datetime) -> Period:
         """The last complete day or week, as of `now` in the summary's zone."""
@@ -415,22 +429,22 @@ class DueSummaries:
 
 
 def find_due(session: Session, now: datetime) -> DueSummaries:
-    """Every enabled summary whose time has come today in its zone and whose period is not
-    posted yet (or failed, and its retry time has come); two statements.
+    """Every enabled summary whose time has come in its zone, within the last day, and whose
+    period is not posted yet (or failed, and its retry time has come); two statements.
 
-    A summary set up after today's time waits for its next day, and a failed post is retried
-    only until the end of its local day: the day after is another period.
+    A summary set up after its time waits for its next one. A post missed at its time (no pass
+    ran: the worker was down) or failing is tried until a day after its time; later, it is
+    left to the next one.
     """
     candidates: dict[tuple[str, str], DueSummary] = {}
     rows = session.scalars(
         select(SummarySubscription).where(SummarySubscription.enabled.is_(True))
     ).all()
     for subscription in map(Subscription.of, rows):
-        today = now.astimezone(ZoneInfo(subscription.zone)).date()
-        scheduled = subscription.scheduled_at(today)
-        if not subscription.posts_on(today) or not subscription.created_at <= scheduled <= now:
+        occurrence = subscription.occurrence_due(now)
+        if occurrence is None:
             continue
-        period = period_before(subscription.cadence, subscription.zone, today)
+        period = period_before(subscription.cadence, subscription.zone, occurrence)
         key = scheduled_key(subscription.id, period)
         candidates[subscription.workspace.team_id, key] = DueSummary(subscription, period, key)
     found = DueSummaries()

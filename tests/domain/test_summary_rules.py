@@ -190,7 +190,6 @@ def test_a_summary_is_due_from_its_time_on_its_day_in_its_zone(session) -> None:
         f"{daily.id}:2026-11-03/2026-11-04",
         f"{weekly.id}:2026-10-28/2026-11-04",
     ]
-    assert due_keys(session, utc(11, 3, 23, 59)) == []  # 08:59 in Tokyo
     assert due_keys(session, utc(11, 3, 1)) == [f"{daily.id}:2026-11-02/2026-11-03"]
     assert due_keys(session, utc(11, 5, 13)) == [f"{daily.id}:2026-11-04/2026-11-05"]
     # Set up after this Wednesday's 08:00: the first one is next Wednesday's.
@@ -201,7 +200,26 @@ def test_a_summary_is_due_from_its_time_on_its_day_in_its_zone(session) -> None:
     assert f"{late.id}:2026-11-04/2026-11-11" not in due_keys(session, utc(11, 11, 13))
 
 
-def test_a_period_is_posted_once_and_a_failure_retried_that_day_only(session) -> None:
+def test_a_post_missed_at_its_time_is_due_for_a_day_then_left_to_the_next(session) -> None:
+    """No pass ran at 08:00 on Wednesday (the worker was down): the next pass posts it."""
+    weekly = summaries.save_subscription(session, WORKSPACE, "UMGR", settings(), utc(10, 1, 12))
+    key = f"{weekly.id}:2026-10-28/2026-11-04"
+    assert due_keys(session, utc(11, 5, 4, 59)) == [key]  # Wednesday 23:59 in New York
+    assert due_keys(session, utc(11, 5, 12, 59)) == [key]  # Thursday 07:59
+    assert due_keys(session, utc(11, 5, 13)) == []  # a day late: stale
+    daily = summaries.save_subscription(
+        session,
+        WORKSPACE,
+        "UMGR",
+        settings(cadence=SummaryCadence.DAILY, weekday=None, minute=9 * 60, zone="Asia/Tokyo"),
+        utc(10, 1, 12),
+    )
+    # 08:59 on the 4th in Tokyo: the 3rd's post (for the 2nd) is still due; at 09:00, the 4th's.
+    assert due_keys(session, utc(11, 3, 23, 59)) == [f"{daily.id}:2026-11-02/2026-11-03"]
+    assert due_keys(session, utc(11, 4, 0)) == [f"{daily.id}:2026-11-03/2026-11-04"]
+
+
+def test_a_period_is_posted_once_and_a_failure_retried_for_a_day(session) -> None:
     weekly = summaries.save_subscription(session, WORKSPACE, "UMGR", settings(), utc(10, 1, 12))
     key = f"{weekly.id}:2026-10-28/2026-11-04"
     claim = deliveries.claim(session, WORKSPACE, SUMMARY, key, "C0TEAM", utc(11, 4, 13))
@@ -211,7 +229,8 @@ def test_a_period_is_posted_once_and_a_failure_retried_that_day_only(session) ->
     )
     assert due_keys(session, utc(11, 4, 13, 5)) == []
     assert due_keys(session, utc(11, 4, 13, 10)) == [key]
-    assert due_keys(session, utc(11, 5, 13)) == []  # Thursday: no weekly summary
+    assert due_keys(session, utc(11, 5, 12, 59)) == [key]  # Thursday 07:59: still retried
+    assert due_keys(session, utc(11, 5, 13)) == []  # a day after its time: left to the next
     claim = deliveries.reclaim_failed(session, WORKSPACE, SUMMARY, key, utc(11, 4, 13, 10))
     deliveries.mark_sent(session, claim, "C0TEAM", "1.2", utc(11, 4, 13, 10))
     assert due_keys(session, utc(11, 4, 20)) == []

@@ -103,7 +103,12 @@ def set_up(coach: RunningCoach, user_id: str = MANAGER, **values) -> dict:
     return response.json()
 
 
-def add_summary(coach: RunningCoach, owner: str = MANAGER, **overrides) -> int:
+def add_summary(
+    coach: RunningCoach,
+    owner: str = MANAGER,
+    created_at: datetime = NOW - timedelta(days=30),
+    **overrides,
+) -> int:
     values = {
         "channel_id": TEAM,
         "rep_user_ids": (REP_NY, REP_TOKYO),
@@ -119,7 +124,7 @@ def add_summary(coach: RunningCoach, owner: str = MANAGER, **overrides) -> int:
             WORKSPACE,
             owner,
             SummarySettings(**(values | overrides)),
-            NOW - timedelta(days=30),
+            created_at,
         )
     return saved.id
 
@@ -358,7 +363,7 @@ def test_summary_now_with_several_summaries_asks_which(team: RunningCoach) -> No
 
 def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: RunningCoach) -> None:
     seed_calls(team)
-    add_summary(team)
+    add_summary(team, created_at=NOW - timedelta(hours=12))  # after yesterday's 09:00
     assert summary_pass(team, DUE - timedelta(hours=1, minutes=1)).sent == []  # 08:59
     team.slack.fail_next("chat.postMessage", status=500)
     report = summary_pass(team)
@@ -375,6 +380,18 @@ def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: Ru
     assert (claim.status, claim.attempts) == (DeliveryStatus.SENT, 2)
     # The next day is another period.
     assert len(summary_pass(team, TOMORROW).sent) == 1
+
+
+def test_a_post_missed_while_no_pass_ran_goes_out_late_then_the_days_own(
+    team: RunningCoach,
+) -> None:
+    add_summary(team)
+    # No pass ran yesterday at 09:00 (the worker was down); it is back at 08:59 today.
+    early = summary_pass(team, DUE - timedelta(hours=1, minutes=1))
+    assert [sent.key.split(":")[1] for sent in early.sent] == ["2026-11-24/2026-11-25"]
+    report = summary_pass(team, DUE)
+    assert [sent.key.split(":")[1] for sent in report.sent] == ["2026-11-25/2026-11-26"]
+    assert len(posts(team)) == 2
 
 
 def test_a_failure_not_fixed_that_day_is_not_retried_the_next(team: RunningCoach) -> None:
