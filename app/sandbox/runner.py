@@ -81,14 +81,7 @@ class Sandbox:
         return f"http://localhost:{self.port}/"
 
     def start(self) -> None:
-        self.slack.start()
-        self.save()
-        self._saver.start()
-        self._app = subprocess.Popen(
-            # Only the sandbox talks to the app: it listens on this machine alone.
-            [*COACH, "serve", "--host", HOST, "--port", str(self.app_port)],
-            env=self._app_environment(),
-        )
+        """The page's port first, so a port in use stops the sandbox before the app starts."""
         dispatcher = Dispatcher(
             self.slack, f"http://{HOST}:{self.app_port}/slack/events", self.signing_secret
         )
@@ -100,6 +93,14 @@ class Sandbox:
             app_is_ready=self.app_is_ready,
         )
         self._page = make_server(HOST, self.port, create_sandbox_app(controls), threaded=True)
+        self.slack.start()
+        self.save()
+        self._saver.start()
+        self._app = subprocess.Popen(
+            # Only the sandbox talks to the app: it listens on this machine alone.
+            [*COACH, "serve", "--host", HOST, "--port", str(self.app_port)],
+            env=self._app_environment(),
+        )
 
     def wait_until_ready(self) -> None:
         """Return once the app answers its health check; raise SandboxError if it never does."""
