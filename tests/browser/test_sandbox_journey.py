@@ -218,3 +218,48 @@ def test_postcall_reads_the_next_step_date_as_it_is_typed(page: Page, sandbox, s
         expect(modal.locator(".sb-hint", has_text="→")).to_contain_text(
             f"Tue {next_tuesday.day} {next_tuesday:%b} {next_tuesday.year}, 3:00 PM"
         )
+
+
+def test_a_nudges_snooze_select_and_mark_lost_update_the_message(page: Page, sandbox, step):
+    slack = WorkspacePage(page, sandbox.url)
+    run_day = datetime.now(ZoneInfo(ANA_ZONE)).date() + timedelta(days=2)
+
+    with step("Ana plans Initech and Hooli for tomorrow, nudged every day"):
+        slack.open()
+        slack.act_as(ANA, ANA_ZONE)
+        slack.send("/coach settings")
+        modal = slack.expect_modal("Nudge settings")
+        for day in DAY_NAMES:
+            modal.get_by_role("checkbox", name=day, exact=True).check()
+        slack.submit_modal()
+        for account in ("Initech", "Hooli"):
+            slack.send(f"/precall {account} tomorrow 10am")
+            modal = slack.expect_modal("Plan an interaction")
+            zone = modal.locator('.sb-block[data-block-id="precall_zone"]')
+            expect(zone).to_contain_text(ANA_ZONE)
+            modal.get_by_label(field("Stage of the sale")).select_option(label="Demo / evaluation")
+            modal.get_by_label(field("Commitment objective")).fill(
+                "Dana (CFO) agrees to a pricing review on Friday"
+            )
+            modal.get_by_label(field("Minimum acceptable commitment")).fill(
+                "Dana books a call with IT next week"
+            )
+            slack.submit_modal()
+            expect(slack.app_post(f"Plan saved: {account}")).to_be_visible()
+
+    with step("the morning sweep lists both"):
+        slack.run_clock("#sb-run-nudges", datetime.combine(run_day, time(9, 30)), ANA_ZONE)
+        nudge = slack.app_post("Good morning")
+        expect(nudge.locator("h3")).to_have_text("Good morning: 2 interactions need a next step")
+
+    with step("snoozing Initech from its select updates the message"):
+        initech = nudge.locator('.sb-block[data-block-id^="nudge_actions."]').first
+        initech.locator("select").select_option(label="Until tomorrow")
+        expect(nudge).to_contain_text("Snoozed until tomorrow")
+        expect(nudge.locator(".sb-post-edited")).to_be_visible()
+
+    with step("marking Hooli lost asks first, then updates the message"):
+        nudge.get_by_role("button", name="Mark lost").click()
+        expect(page.locator("#sb-confirm-title")).to_have_text("Mark it lost?")
+        page.locator("#sb-confirm-ok").click()
+        expect(nudge).to_contain_text("Marked lost: nothing more about Hooli will be chased.")
