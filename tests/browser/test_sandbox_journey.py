@@ -66,6 +66,14 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         expect(modal.get_by_label(field("When"))).to_have_value("tomorrow 10am")
         modal.get_by_label(field("Stage of the sale")).select_option(label="Demo / evaluation")
         modal.get_by_label(field("Commitment objective")).fill(WEAK_OBJECTIVE)
+
+    with step("a when the app cannot read is refused under its field, the rest kept"):
+        modal.get_by_label(field("When")).fill("whenever suits them")
+        slack.modal_button("submit").click()
+        when_block = modal.locator('.sb-block[data-block-id="precall_when"]')
+        expect(when_block.locator(".sb-error")).to_be_visible()
+        expect(modal.get_by_label(field("Commitment objective"))).to_have_value(WEAK_OBJECTIVE)
+        modal.get_by_label(field("When")).fill("tomorrow 10am")
         slack.submit_modal(then="Review your objective")
 
     with step("the coach's review is pushed over the form"):
