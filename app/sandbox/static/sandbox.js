@@ -75,7 +75,7 @@
     $("#sb-workspace").textContent = state.workspace;
     showPeople(state);
     showSidebar(state);
-    showChannel(state.channel);
+    showChannel(state.channel, state.me);
     showModal(state.modal);
     showViolations(state.violations);
     if (page.clockZone !== state.me.tz) {
@@ -123,10 +123,18 @@
     return entry ? entry.latest : "";
   }
 
-  function showChannel(channel) {
+  // What to try first, by the sample person's role.
+  const APP_HINTS = {
+    "Sales rep": "Plan with /precall, log with /postcall; /coach me shows your figures.",
+    "Sales manager":
+      "Once the admin names you a manager, /coach summary sets up your team's summary.",
+    "Workspace admin": "Name the managers with /coach managers.",
+  };
+
+  function showChannel(channel, me) {
     $("#sb-channel-title").textContent = channel.is_app ? channel.name : `# ${channel.name}`;
     $("#sb-channel-hint").textContent = channel.is_app
-      ? "Your DM with the app. Try /precall, /postcall, /coach me or /coach help."
+      ? `Your DM with the app. ${APP_HINTS[me.role] || "Try /coach help."}`
       : "Channel summaries are posted here. Managers set them up with /coach summary.";
     $("#sb-message-input").placeholder = channel.is_app
       ? "Message Commitment Coach, or type /precall, /postcall, /coach help"
