@@ -233,22 +233,35 @@ def _not_yet_nudged(reps, now: datetime) -> ColumnElement[bool]:
 # ----- the due rules, as SQL over any set of reps
 
 
-def _chain_open(interaction) -> ColumnElement[bool]:
-    """Won and Lost close the rep's chain with an account: nothing of it is chased any more.
-
-    Looked up from the rep's few closing outcomes (a partial index), not the account's chain.
-    """
+def _closed_chains() -> Select:
+    """(team, rep, account) of each chain a Won or Lost closed, from the closing outcomes (a
+    partial index) rather than from the accounts' chains."""
     closing, closed = aliased(Outcome), aliased(Interaction)
-    return ~exists(
-        select(closing.id)
+    return (
+        select(closing.team_id, closing.rep_user_id, closed.account_id)
         .join(closed, closed.id == closing.interaction_id)
-        .where(
-            closing.team_id == interaction.team_id,
-            closing.rep_user_id == interaction.rep_user_id,
-            text(CLOSES_CHAIN),  # unqualified, it names the closing outcome's column
+        .where(text(CLOSES_CHAIN))  # unqualified, it names the closing outcome's column
+    )
+
+
+def _chain_open(interaction) -> ColumnElement[bool]:
+    """Won and Lost close the rep's chain with an account: nothing of it is chased any more."""
+    chains = _closed_chains()
+    closed = chains.selected_columns
+    return ~exists(
+        chains.where(
+            closed.team_id == interaction.team_id,
+            closed.rep_user_id == interaction.rep_user_id,
             closed.account_id == interaction.account_id,
         )
     )
+
+
+def _of_reps(reps, team_id, user_id) -> ColumnElement[bool]:
+    """Rows of `reps`, as IN rather than a join: SQLite builds a Bloom filter for a join to
+    the reps, a scan of the whole index even for one rep, and the semi-join gives
+    PostgreSQL better row estimates than a join to a VALUES list."""
+    return tuple_(team_id, user_id).in_(select(reps.c.team_id, reps.c.user_id))
 
 
 def _no_outcome(interaction) -> ColumnElement[bool]:
@@ -292,8 +305,22 @@ def open_items_query(reps, now: datetime, rules: NudgeRules, *, heads_up: bool):
     one SELECT per rule, united, each row (team_id, rep_user_id, interaction_id, reason,
     scheduled_at). Every arm walks an index for the reps at hand, never a whole table."""
     i = Interaction
-    of_reps = and_(reps.c.team_id == i.team_id, reps.c.user_id == i.rep_user_id)
     recent = i.scheduled_at >= now - rules.lookback
+    # The reps' closed chains, found once for all their candidates (a CTE named in every arm,
+    # so both databases materialize it): looked up for each candidate, that was tens of
+    # closing outcomes a candidate, most of the statement's time for a large team.
+    chains = _closed_chains()
+    closed = chains.selected_columns
+    closed_chains = (
+        chains.where(_of_reps(reps, closed.team_id, closed.rep_user_id))
+        .distinct()
+        .cte("closed_chains")
+    )
+    chain_open = ~exists().where(
+        closed_chains.c.team_id == i.team_id,
+        closed_chains.c.rep_user_id == i.rep_user_id,
+        closed_chains.c.account_id == i.account_id,
+    )
 
     def arm(reason, *conditions) -> Select:
         return select(
@@ -302,35 +329,36 @@ def open_items_query(reps, now: datetime, rules: NudgeRules, *, heads_up: bool):
             i.id.label("interaction_id"),
             reason.label("reason"),
             i.scheduled_at,
-        ).where(*conditions, _chain_open(i))
+        ).where(*conditions, chain_open)
 
     no_outcome = arm(
         case(
             (i.origin == Origin.FOLLOW_UP, literal(NudgeReason.FOLLOW_UP_DUE.value)),
             else_=literal(NudgeReason.NO_OUTCOME.value),
         ),
+        _of_reps(reps, i.team_id, i.rep_user_id),
         recent,
         i.scheduled_at <= now - rules.outcome_grace,
         _no_outcome(i),
-    ).join(reps, of_reps)
+    )
     # From the few outcomes still wanting a next step (their partial index), not from every
     # interaction of the period.
     no_next_step = (
         arm(literal(NudgeReason.NO_NEXT_STEP.value), recent, _no_later_interaction(i))
         .select_from(Outcome)
-        .join(reps, and_(reps.c.team_id == Outcome.team_id, reps.c.user_id == Outcome.rep_user_id))
         .join(i, i.id == Outcome.interaction_id)
-        .where(_awaiting_next_step())
+        .where(_of_reps(reps, Outcome.team_id, Outcome.rep_user_id), _awaiting_next_step())
     )
     arms = [no_outcome, no_next_step]
     if heads_up:
+        # Joined: it needs the rep's day_end; today's few interactions are a short range.
         unplanned_today = arm(
             literal(NudgeReason.UNPLANNED_TODAY.value),
             i.scheduled_at > now,
             i.scheduled_at < reps.c.day_end,
             i.objective.is_(None),
             _no_outcome(i),
-        ).join(reps, of_reps)
+        ).join(reps, and_(reps.c.team_id == i.team_id, reps.c.user_id == i.rep_user_id))
         arms.append(unplanned_today)
     return union_all(*arms)
 

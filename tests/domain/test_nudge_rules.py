@@ -44,12 +44,19 @@ def add_rep(session, user_id=REP, zone=NY, **settings) -> Rep:
 
 
 def add_interaction(
-    session, at: datetime, *, user_id=REP, account="Acme", origin=Origin.PRECALL, planned=True
+    session,
+    at: datetime,
+    *,
+    user_id=REP,
+    account="Acme",
+    origin=Origin.PRECALL,
+    planned=True,
+    workspace=WORKSPACE,
 ) -> Interaction:
     row = Interaction(
-        **WORKSPACE.columns,
+        **workspace.columns,
         rep_user_id=user_id,
-        account_id=find_or_create_account(session, WORKSPACE, account).id,
+        account_id=find_or_create_account(session, workspace, account).id,
         kind=InteractionKind.CALL,
         scheduled_at=at,
         objective="Dana agrees to a pricing review on Tuesday" if planned else None,
@@ -203,6 +210,25 @@ def test_weekdays_pause_and_nudge_time_are_the_reps(session) -> None:
     rep.nudges_paused_until = date(2026, 11, 30)
     assert due_now(session, saturday_ten) == {}
     assert REP in due_now(session, local(date(2026, 11, 30), 9, 0, NY))
+
+
+def test_the_same_user_id_in_another_workspace_is_another_rep(session) -> None:
+    other = Workspace("T0002")
+    add_rep(session)
+    paused = date(2026, 11, 27)
+    session.add(
+        Rep(**other.columns, user_id=REP, tz=NY, tz_checked_at=NOW, nudges_paused_until=paused)
+    )
+    mine = add_interaction(session, NOW - timedelta(days=1))
+    add_interaction(session, NOW - timedelta(days=2), workspace=other)
+    oldest = add_interaction(session, NOW - timedelta(days=3), account="Globex", workspace=other)
+    assert due_now(session) == {REP: [(mine.id, NudgeReason.NO_OUTCOME)]}  # theirs is paused
+    assert summaries.open_items_by_rep(session, WORKSPACE, [REP], NOW) == {
+        REP: summaries.OpenItems(1, mine.scheduled_at)
+    }
+    assert summaries.open_items_by_rep(session, other, [REP], NOW) == {
+        REP: summaries.OpenItems(2, oldest.scheduled_at)
+    }
 
 
 def test_nothing_due_means_no_nudge_and_gone_reps_are_skipped(session) -> None:
