@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from app.config import Settings
 from app.sandbox.slack_double import SlackDouble
 from app.web import create_web_app
@@ -29,3 +31,13 @@ def test_unsigned_requests_are_refused(database_url: str) -> None:
     with SlackDouble() as slack:
         response = web_client(slack, database_url).post("/slack/events", data="command=/precall")
     assert response.status_code == 401
+
+
+def test_starting_logs_no_warning_about_the_bot_token(
+    database_url: str, monkeypatch, caplog
+) -> None:
+    """Bolt reads SLACK_BOT_TOKEN too; an admin must not read that their token goes unused."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-environment")
+    with SlackDouble() as slack, caplog.at_level(logging.WARNING):
+        web_client(slack, database_url)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("slack_bolt")] == []

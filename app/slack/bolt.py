@@ -7,6 +7,8 @@ import re
 from concurrent.futures import Executor
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.logger import get_bolt_logger
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from app.slack.listeners import (
@@ -25,6 +27,17 @@ logger = logging.getLogger(__name__)
 
 KNOWN_COMMANDS = (precall.COMMAND, postcall.COMMAND, coach.COMMAND)
 COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
+
+
+class _HideUnusedTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and, given `client` too, warns that the token goes
+    unused; the client carries that very token, so the warning would only mislead an admin."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+get_bolt_logger(App).addFilter(_HideUnusedTokenWarning())
 
 
 def build_app(
