@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-Directory = dict[str, list[tuple[str, str]]]  # {"users": [(id, name)], "channels": [...]}
+# {"users": [(id, name)], "channels": [(id, name)], "usergroups": [(id, handle)]}
+Directory = dict[str, list[tuple[str, str]]]
 
 _SAFE_URL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 # Placeholders stand in for already-rendered HTML while the rest of a text is escaped;
@@ -41,6 +42,7 @@ class _Context:
     now: datetime
     users: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
+    usergroups: dict[str, str] = field(default_factory=dict)
     state: dict = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -59,6 +61,7 @@ def _context(
         now=(now or datetime.now(zone)).astimezone(zone),
         users=dict(directory.get("users", [])),
         channels=dict(directory.get("channels", [])),
+        usergroups=dict(directory.get("usergroups", [])),
         state=state or {},
         errors=errors or {},
     )
@@ -558,7 +561,10 @@ def _entity(inner: str, ctx: _Context) -> str:
     if target.startswith("!date^"):
         return _date(inner, ctx)
     if target.startswith("!subteam^"):
-        return f'<span class="sb-mention">{_esc(_unslack(label or "@" + target[9:]))}</span>'
+        group_id = target.removeprefix("!subteam^")
+        handle = ctx.usergroups.get(group_id)
+        name = f"@{handle}" if handle else label or f"@{group_id}"
+        return f'<span class="sb-mention">{_esc(_unslack(name))}</span>'
     if target.startswith("!"):
         return f'<span class="sb-mention">@{_esc(_unslack(label or target[1:]))}</span>'
     url = _unslack(target)
@@ -582,10 +588,12 @@ def _date(inner: str, ctx: _Context) -> str:
         shown = _DATE_TOKEN_RE.sub(lambda m: _date_token(m[1], at, ctx.now), template)
     except (KeyError, ValueError, OverflowError, OSError):
         return _esc(fallback)  # Slack shows the fallback for anything it cannot format
+    # Hovering shows the full date and time, in the viewer's zone like the text.
+    full = f"{at:%A} {at.day} {at:%B %Y}, {at.hour % 12 or 12}:{at:%M %p} {at.tzname()}"
     shown = _esc(_unslack(shown))
     if link and _SAFE_URL.match(link):
         shown = f"<a{_attrs(href=link, target='_blank', rel='noopener noreferrer')}>{shown}</a>"
-    return f'<span class="sb-date"{_attrs(data_ts=stamp, title=fallback)}>{shown}</span>'
+    return f'<span class="sb-date"{_attrs(data_ts=stamp, title=full)}>{shown}</span>'
 
 
 def _date_token(token: str, at: datetime, now: datetime) -> str:

@@ -388,6 +388,9 @@ class SlackDouble:
                     for c in self._channels.values()
                     if not c.is_im and not c.is_archived
                 ],
+                "usergroups": [
+                    (group_id, handle) for group_id, (handle, _) in self._usergroups.items()
+                ],
             }
 
     # ----- persistence

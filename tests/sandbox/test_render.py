@@ -29,7 +29,11 @@ ZONE = "UTC"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 # 2026-12-01 20:00 UTC: 3:00 PM that Tuesday in New York, 5:00 AM the Wednesday in Tokyo.
 INSTANT = int(datetime(2026, 12, 1, 20, 0, tzinfo=UTC).timestamp())
-DIRECTORY = {"users": [("U1", "Ann"), ("U2", "Bo")], "channels": [("C1", "sales")]}
+DIRECTORY = {
+    "users": [("U1", "Ann"), ("U2", "Bo")],
+    "channels": [("C1", "sales")],
+    "usergroups": [("S1", "sales-reps")],
+}
 
 
 class _Tags(HTMLParser):
@@ -457,6 +461,10 @@ def test_user_text_is_escaped_everywhere() -> None:
             '<span class="sb-mention">#sales</span> <span class="sb-mention">#random</span>',
         ),
         ("<!here>", '<span class="sb-mention">@here</span>'),
+        (
+            "<!subteam^S1> <!subteam^S9|@gone>",
+            '<span class="sb-mention">@sales-reps</span> <span class="sb-mention">@gone</span>',
+        ),
     ],
 )
 def test_mrkdwn_subset(markup: str, expected: str) -> None:
@@ -486,7 +494,18 @@ def shown(html: str) -> str:
 def test_the_same_instant_reads_in_each_viewers_zone(zone: str, expected: str) -> None:
     html = text_of(date_token("{date_short_pretty} at {time}"), zone=zone)
     assert shown(html) == expected
-    assert f'data-ts="{INSTANT}"' in html and 'title="Tue 1 Dec 2026"' in html
+    assert f'data-ts="{INSTANT}"' in html
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("America/New_York", "Tuesday 1 December 2026, 3:00 PM EST"),
+        ("Asia/Tokyo", "Wednesday 2 December 2026, 5:00 AM JST"),
+    ],
+)
+def test_hovering_a_date_shows_it_whole_in_the_viewers_zone(zone: str, expected: str) -> None:
+    assert f'title="{expected}"' in text_of(date_token("{date_short}"), zone=zone)
 
 
 @pytest.mark.parametrize(

@@ -217,6 +217,7 @@ def test_clear_keeps_only_the_team_the_bot_and_its_token(double, client):
 def test_users_channels_and_the_directory_for_the_renderer(double):
     double.dm_channel_id(REP)
     double.add_user("U0OTHERBOT", name="other", is_bot=True)
+    double.add_usergroup("S0REPS", "sales-reps", [REP])
 
     assert [u.id for u in double.users()] == [REP, MANAGER, "U0GONE"]
     assert double.bot_user_id in [u.id for u in double.users(include_bots=True)]
@@ -226,6 +227,7 @@ def test_users_channels_and_the_directory_for_the_renderer(double):
     assert double.directory() == {
         "users": [(REP, "Dana Rep"), (MANAGER, "Max Manager")],
         "channels": [("C0SALES", "sales")],
+        "usergroups": [("S0REPS", "sales-reps")],
     }
     double.users()[0].real_name = "changed"
     assert double.user(REP).real_name == "Dana Rep"  # copies
