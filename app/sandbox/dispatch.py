@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from app.sandbox import inbound
 from app.sandbox.slack_double import Message, SlackDouble
+from app.slack.bolt import KNOWN_COMMANDS
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,11 @@ logger = logging.getLogger(__name__)
 SLACK_TIMEOUT_SECONDS = 3.0
 SUBMIT_FAILED = "We had some trouble connecting. Try again?"  # Slack's words in a modal
 NOT_OPEN = "This form is no longer open."
+NOT_A_COMMAND = (  # Slack's words for a command no installed app declares
+    '{command} is not a valid command. In Slack, all messages that start with the "/" character '
+    'are interpreted as commands. If you are trying to send a message that starts with "/", '
+    "try preceding it with a space."
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,9 @@ class Dispatcher:
 
     def slash_command(self, user_id: str, channel_id: str, command: str, text: str) -> None:
         """`/command text` typed in a channel; the ack's message (if any) appears to that person."""
+        if command not in KNOWN_COMMANDS:  # the manifest's commands; Slack keeps the rest
+            self.slack.post_notice(channel_id, user_id, NOT_A_COMMAND.format(command=command))
+            return
         channel_name = self._channel_name(channel_id)
         response_url = self.slack.response_url(channel=channel_id, user=user_id)
         body = inbound.slash_command_body(

@@ -190,6 +190,14 @@ def test_an_ephemeral_reply_is_shown_to_the_person_who_typed_the_command(page, r
     assert "Only visible to you" not in page.state(SALES)["channel"]["html"]
 
 
+def test_a_command_the_app_does_not_declare_is_answered_by_slack_not_sent(page, running):
+    before = len(running.slack.calls())
+    page.type("/invite @Commitment Coach", channel=SALES)
+
+    assert "/invite is not a valid command" in page.state(SALES)["channel"]["html"]
+    assert running.slack.calls()[before:] == []  # the app never heard of it
+
+
 def test_plain_text_is_posted_as_the_person(page, running):
     page.type("Morning team!", channel=SALES)
 
