@@ -17,7 +17,7 @@ def test_coach_me_shows_the_last_30_days_against_the_30_before(coach: RunningCoa
     assert response.status == 200
     body = response.json()
     assert body["response_type"] == "ephemeral"
-    assert "*1* interactions, *1* outcomes: 0 won · 1 advanced" in str(body["blocks"])
+    assert "*1* interaction, *1* outcome: 0 won · 1 advanced" in str(body["blocks"])
     figures = {
         field["text"].split("*")[1]: field["text"].split("\n")[1:]
         for block in body["blocks"]
@@ -38,3 +38,10 @@ def test_coach_me_with_nothing_logged_says_how_to_start(coach: RunningCoach) -> 
 def test_coach_without_a_subcommand_explains_itself(coach: RunningCoach) -> None:
     body = coach.slash("/coach", "", REP_NY).json()
     assert "/coach me" in body["text"] and "/precall" in body["text"]
+
+
+def test_an_unknown_subcommand_is_named_before_the_help(coach: RunningCoach) -> None:
+    body = coach.slash("/coach", "stats please", REP_NY).json()
+    assert body["text"].startswith("I don't know `/coach stats`.")
+    assert "/coach me" in body["text"]
+    assert "I don't know" not in coach.slash("/coach", "help", REP_NY).json()["text"]

@@ -38,7 +38,7 @@ def register(app: App) -> None:
 
 
 def handle_coach_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
-    """Dispatch on the first word; anything unknown gets the usage."""
+    """Dispatch on the first word; anything unknown gets the usage, saying so."""
     words = (command.get("text") or "").split()
     subcommand = words[0].lower() if words else "help"
     if subcommand == "me":
@@ -49,8 +49,11 @@ def handle_coach_command(ack: Ack, command: dict, client: WebClient, context: Bo
         handle_summary_command(ack, command, client, context, words[1:])
     elif subcommand == "managers":
         handle_managers_command(ack, command, client, context)
-    else:
+    elif subcommand == "help":
         ack(text=USAGE, response_type="ephemeral")
+    else:
+        unknown = f"I don't know `/coach {words[0]}`. Here is what I do know.\n\n"
+        ack(text=unknown + USAGE, response_type="ephemeral")
 
 
 def answer_with_figures(ack: Ack, command: dict, context: BoltContext) -> None:

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
 )
 
 from app.domain.metrics import Metrics, Ratio
+from app.slack.views.formatting import plural
 
 # (label, how to read it off the figures) for every line of the message.
 FIGURE_LINES = (
@@ -62,7 +63,8 @@ def figures_message(current: Metrics, previous: Metrics, days: int) -> tuple[str
     return text, [
         HeaderBlock(text=text),
         SectionBlock(
-            text=f"*{current.interactions}* interactions, *{current.outcomes}* outcomes: {outcomes}"
+            text=f"*{current.interactions}* {plural(current.interactions, 'interaction')}, "
+            f"*{current.outcomes}* {plural(current.outcomes, 'outcome')}: {outcomes}"
         ),
         SectionBlock(fields=fields[:6]),
         ContextBlock(

@@ -52,3 +52,8 @@ def escape(text: str) -> str:
 def quote(text: str, limit: int = SECTION_TEXT_MAX - 100) -> str:
     """User text as a mrkdwn block quote, cut to fit a section."""
     return "\n".join("> " + line for line in escape(truncate(text, limit)).splitlines() or [">"])
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`noun` as `count` of it reads: "1 outcome", "2 outcomes" (the count not included)."""
+    return noun if count == 1 else many or f"{noun}s"
