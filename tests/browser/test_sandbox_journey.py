@@ -258,7 +258,7 @@ def test_a_nudges_snooze_select_and_mark_lost_update_the_message(page: Page, san
     with step("the morning sweep lists both"):
         slack.run_clock("#sb-run-nudges", datetime.combine(run_day, time(9, 30)), ANA_ZONE)
         nudge = slack.app_post("Good morning")
-        expect(nudge.locator("h3")).to_have_text("Good morning: 2 interactions need a next step")
+        expect(nudge.locator("h3")).to_have_text("Good morning: 2 interactions need your attention")
 
     with step("snoozing Initech from its select updates the message"):
         initech = nudge.locator('.sb-block[data-block-id^="nudge_actions."]').first

@@ -41,7 +41,7 @@ def test_ten_long_items_stay_within_slacks_limits() -> None:
     assert validate_message_blocks(dicts(blocks)) == []
     assert "<@U0HACK>" not in str(dicts(blocks)) + text  # user text never becomes a mention
     assert "…and 7 more" in str(dicts(blocks))
-    assert text.startswith("17 interactions need a next step")
+    assert text.startswith("17 interactions need your attention")
 
 
 def test_each_reason_says_what_is_missing() -> None:
@@ -72,3 +72,11 @@ def test_the_partial_index_predicates_say_what_the_outcome_rules_say() -> None:
     assert all(f"'{result.value}'" in CLOSES_CHAIN for result in ENDS_CHAIN)
     assert all(f"'{result.value}'" in AWAITING_NEXT_STEP for result in NEEDS_NEXT_STEP)
     assert "'continuation'" in AWAITING_NEXT_STEP
+
+
+def test_mark_lost_asks_first_with_a_danger_confirmation() -> None:
+    _, blocks = nudge_message([item(1)], 0, "UTC")
+    buttons = [e for b in dicts(blocks) for e in b.get("elements", []) if "action_id" in e]
+    mark_lost = next(e for e in buttons if e["action_id"] == NudgeIds.MARK_LOST)
+    assert mark_lost["confirm"]["style"] == "danger"
+    assert mark_lost["confirm"]["confirm"]["text"] == "Mark lost"

@@ -113,8 +113,8 @@ def test_one_dm_lists_what_is_due_with_buttons_and_counts_the_appearance(
     (dm,) = dms(coach)
     assert dms(coach, REP_TOKYO) == []
     blocks = dm.args["blocks"]
-    assert blocks[0]["text"]["text"] == "Good morning: 2 interactions need a next step"
-    assert dm.args["text"] == "2 interactions need a next step: Acme Corp, Globex"
+    assert blocks[0]["text"]["text"] == "Good morning: 2 interactions need your attention"
+    assert dm.args["text"] == "2 interactions need your attention: Acme Corp, Globex"
     first = block(dm.args, item_block_id(NudgeIds.ITEM_BLOCK, f"{past}:no_outcome"))["text"]
     assert first["text"].startswith("*Acme Corp* · call <!date^")
     assert "No outcome logged yet" in first["text"]

@@ -42,8 +42,8 @@ class NudgeIds(enum.StrEnum):
 
 SNOOZE_LABELS = {SnoozeFor.TOMORROW: "Until tomorrow", SnoozeFor.NEXT_WEEK: "Until next week"}
 FOOTER = (
-    "One message a workday, in your morning. `/coach settings` changes the time and the days, "
-    "or pauses these."
+    "At most one message a day, in your morning, on the days you chose. `/coach settings` "
+    "changes the time and the days, or pauses these."
 )
 
 
@@ -105,6 +105,7 @@ def _item_blocks(item: DueItem, zone: str) -> list[Block]:
                         ),
                         confirm="Mark lost",
                         deny="Cancel",
+                        style="danger",
                     ),
                 ),
             ],
@@ -115,8 +116,9 @@ def _item_blocks(item: DueItem, zone: str) -> list[Block]:
 def nudge_message(items: list[DueItem], more: int, zone: str) -> tuple[str, list[Block]]:
     """Notification text and blocks for the rep's items, most overdue first, then "N more"."""
     total = len(items) + more
+    # Not "a next step" alone: a heads-up item needs a plan, a follow-up a fresh outcome.
     noun = "interaction needs" if total == 1 else "interactions need"
-    headline = f"{total} {noun} a next step"
+    headline = f"{total} {noun} your attention"
     names = ", ".join(escape(truncate(item.account_name, 40)) for item in items[:3])
     text = f"{headline}: {names}" + (f" and {total - 3} more" if total > 3 else "")
     blocks: list[Block] = [HeaderBlock(text=truncate(f"Good morning: {headline}", HEADER_MAX))]
