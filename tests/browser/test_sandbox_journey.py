@@ -55,7 +55,9 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         modal.get_by_label(field("Morning nudge at")).select_option("09:00")
         for day in DAY_NAMES:
             modal.get_by_role("checkbox", name=day, exact=True).check()
-        slack.submit_modal()
+        slack.submit_modal(then="Nudge settings")
+        expect(slack.modal).to_contain_text("Saved. Your morning nudge comes at 9:00 AM on Mon,")
+        slack.close_modal()
 
     with step("plan Initech with /precall"):
         slack.send("/precall Initech tomorrow 10am")
@@ -117,7 +119,8 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         date = post.locator(".sb-date").last
         expect(date).to_have_text(short_pretty(next_step_at, today))
         expect(date).to_contain_text("3:00 PM")
-        expect(date).to_have_attribute("title", re.compile(r"^Tue "))
+        whole = f"Tuesday {next_tuesday.day} {next_tuesday:%B %Y}, 3:00 PM"
+        expect(date).to_have_attribute("title", re.compile(f"^{whole} "))  # on hover
 
     with step("run the morning sweep the day after tomorrow at 09:30"):
         report = slack.run_clock("#sb-run-nudges", datetime.combine(run_day, time(9, 30)), ANA_ZONE)
@@ -239,7 +242,9 @@ def test_a_nudges_snooze_select_and_mark_lost_update_the_message(page: Page, san
         modal = slack.expect_modal("Nudge settings")
         for day in DAY_NAMES:
             modal.get_by_role("checkbox", name=day, exact=True).check()
-        slack.submit_modal()
+        slack.submit_modal(then="Nudge settings")
+        expect(slack.modal).to_contain_text("Saved. Your morning nudge comes at 9:00 AM on Mon,")
+        slack.close_modal()
         for account in ("Initech", "Hooli"):
             slack.send(f"/precall {account} tomorrow 10am")
             modal = slack.expect_modal("Plan an interaction")

@@ -401,8 +401,11 @@ def test_coach_settings_opens_the_current_settings_and_saves_new_ones(coach: Run
 
     errors = coach.submit(view, values("09:00", [], "2026-11-20"), REP_NY).json()["errors"]
     assert set(errors) == {"settings_weekdays", "settings_pause"}
-    response = coach.submit(view, values("07:30", ["5", "6"], "2026-12-05"), REP_NY)
-    assert response.body == ""
+    response = coach.submit(view, values("07:30", ["5", "6"], "2026-12-05"), REP_NY).json()
+    assert response["response_action"] == "update"
+    said = response["view"]["blocks"][0]["text"]["text"]
+    assert "*7:30 AM* on Sat, Sun, in America/New_York" in said
+    assert "nudges come again on Saturday 5 December" in said
     with coach.services.sessions() as session:
         rep = session.scalar(select(Rep))
         assert (rep.nudge_minute, rep.nudge_weekdays, rep.nudges_paused_until) == (

@@ -15,7 +15,12 @@ from app.domain import nudge_settings, reps
 from app.slack import profiles
 from app.slack.forms import submitted_choices, submitted_value
 from app.slack.services import requester
-from app.slack.views.settings import BLOCK_FOR_FIELD, SettingsIds, settings_modal
+from app.slack.views.settings import (
+    BLOCK_FOR_FIELD,
+    SettingsIds,
+    settings_modal,
+    settings_saved_view,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +69,14 @@ def read_settings_form(state_values: dict) -> nudge_settings.SettingsForm:
 def handle_settings_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
-    """Check the settings (a pause date is read in the rep's zone), save them, close the modal."""
+    """Check the settings (a pause date is read in the rep's zone), save them, say so."""
     services, workspace, user_id = requester(context, body)
     form = read_settings_form(view.get("state", {}).get("values", {}))
     now = services.now()
     try:
         zone = profiles.zone_for(client, services, workspace, user_id)
-        check = nudge_settings.check_settings(form, now.astimezone(ZoneInfo(zone)).date())
+        today = now.astimezone(ZoneInfo(zone)).date()
+        check = nudge_settings.check_settings(form, today)
         if check.errors:
             ack(
                 response_action="errors",
@@ -83,4 +89,4 @@ def handle_settings_submission(
         logger.error("could not save the settings of %s: %s", user_id, error)
         ack(response_action="errors", errors={SettingsIds.TIME_BLOCK: SAVE_FAILED})
         return
-    ack()
+    ack(response_action="update", view=settings_saved_view(check.settings, zone, today))

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
+    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -82,6 +83,7 @@ def settings_modal(
                 block_id=SettingsIds.WEEKDAYS_BLOCK,
                 label="On these days",
                 optional=True,  # so that "none" gets our explanation, not Slack's generic one
+                hint="Choose at least one day.",
                 element=CheckboxesElement(
                     action_id=SettingsIds.INPUT,
                     options=days,
@@ -104,4 +106,20 @@ def settings_modal(
                 elements=[MarkdownTextObject(text="\n".join(notes))],
             ),
         ],
+    )
+
+
+def settings_saved_view(settings: NudgeSettings, zone: str, today: date) -> View:
+    """What replaces the form once saved: the settings restated, so the rep knows they took."""
+    days = ", ".join(DAY_NAMES[day][:3] for day in sorted(settings.weekdays))
+    said = f"*Saved.* Your morning nudge comes at *{time_label(settings.minute)}* on {days}"
+    said += f", in {zone}."
+    if settings.is_paused_on(today):
+        said += f"\nPaused: nudges come again on {settings.paused_until:%A %-d %B}."
+    return View(
+        type="modal",
+        callback_id=SettingsIds.CALLBACK,
+        title="Nudge settings",
+        close="Done",
+        blocks=[SectionBlock(text=said)],
     )
