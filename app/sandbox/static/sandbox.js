@@ -18,6 +18,7 @@
     violationsSeen: null,
     clockZone: null,
     poll: null,
+    drafts: new Map(), // view id -> what was typed in it, kept while its person is switched away
   };
 
   // ---------------------------------------------------------------- talking to the server
@@ -164,8 +165,12 @@
     if (page.modalKey === modal.key) return; // keep what the person is typing
     page.modalKey = modal.key;
     const previous = $("form.sb-modal", layer);
-    // The app updated the view the person is typing in: keep what they typed and where.
-    const typed = previous && previous.dataset.viewId === modal.id ? typedIn(previous) : null;
+    // The app updated the view the person is typing in, or the person comes back to it:
+    // keep what they typed (and where, for an update).
+    const typed = previous && previous.dataset.viewId === modal.id
+      ? typedIn(previous)
+      : page.drafts.get(modal.id);
+    page.drafts.delete(modal.id);
     layer.innerHTML = modal.html;
     layer.hidden = false;
     const form = $("form.sb-modal", layer);
@@ -538,6 +543,8 @@
 
   function wireSidebar() {
     $("#sb-person").addEventListener("change", (event) => {
+      const open = $("#sb-modal-layer form.sb-modal");
+      if (open) page.drafts.set(open.dataset.viewId, { ...typedIn(open), focus: null });
       page.user = event.target.value;
       page.channel = null;
       page.messagesHtml = null;

@@ -1,7 +1,8 @@
-"""What the page shows when Slack (the double) refuses what the app sent, in Chromium.
+"""The page on its own, in Chromium: what it shows when Slack (the double) refuses what the app
+sent, and what it keeps for a person while another is being acted as.
 
-The page's server runs in-process against a seeded double, so the test can make the refusal
-happen directly, as an app sending a broken view would.
+The page's server runs in-process against a seeded double with no app behind it, so a test
+makes Slack's side happen directly, as an app sending a view would.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.sandbox.server import SandboxControls, create_sandbox_app
 from app.sandbox.slack_double import SlackDouble
 
 ANA = "U0SBANA"
+KENJI = "U0SBKENJI"
 # One problem: the title is over Slack's 24 characters.
 BROKEN_VIEW = {
     "type": "modal",
@@ -89,3 +91,37 @@ def test_an_app_that_does_not_answer_is_reported_where_the_command_was_typed(
         post = page.locator(".sb-post", has_text="/precall failed with the error")
         expect(post).to_contain_text('"dispatch_failed"')
         expect(post.locator(".sb-post-ephemeral")).to_have_text("Only visible to you")
+
+
+def test_switching_person_and_back_keeps_what_was_typed_in_a_modal(page: Page, workspace, step):
+    slack, url = workspace
+    form = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Plan an interaction"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "objective",
+                "label": {"type": "plain_text", "text": "Commitment objective"},
+                "element": {"type": "plain_text_input", "action_id": "value"},
+            }
+        ],
+    }
+    with step("Ana types in a modal"):
+        page.goto(url)
+        page.locator("#sb-person").select_option(ANA)
+        WebClient(token=slack.bot_token, base_url=slack.api_url).views_open(
+            trigger_id=new_trigger_id(ANA), view=form
+        )
+        objective = page.locator("#sb-modal-layer").get_by_label("Commitment objective")
+        objective.fill("Dana agrees to a pricing review on Friday")
+
+    with step("acting as Kenji shows no modal"):
+        page.locator("#sb-person").select_option(KENJI)
+        expect(page.locator("#sb-person-detail")).to_contain_text("Tokyo")
+        expect(page.locator("#sb-modal-layer")).to_be_hidden()
+
+    with step("back as Ana, the modal has what she typed"):
+        page.locator("#sb-person").select_option(ANA)
+        expect(objective).to_have_value("Dana agrees to a pricing review on Friday")
