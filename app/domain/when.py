@@ -16,6 +16,9 @@ from dateparser.date import DateDataParser
 MAX_LENGTH = 200
 # Further ahead than this, a date without a year can only be next year's: this year's passed.
 _ROLLED_OVER = timedelta(days=300)
+# A caller whose horizon is shorter records what already happened (the horizon only allows for
+# clocks and zones), so a moment beyond it is "in the future" rather than "too far ahead".
+_RECORDS_THE_PAST = timedelta(days=1)
 DAY_START = time(9)  # a day named without a time
 DAY_END = time(17)  # EOD, EOW, end of month, end of quarter
 NOON = time(12)
@@ -119,10 +122,17 @@ _CLOCK = (
 _TIME_ONLY = re.compile(_CLOCK)
 _DAY_THEN_TIME = re.compile(rf"(?P<day>.+?) {_CLOCK}")
 _TIME_THEN_DAY = re.compile(rf"{_CLOCK} (?P<day>.+)")
-_IN_CLOCK_TIME = re.compile(
-    rf"in (?:(?P<count>{_COUNT}) (?P<unit>hours?|hrs?|minutes?|mins?)|(?P<half>half an hour))"
+# "in 2 hours" or "2 hours ago", not "2 hours": the conditional asks for "ago" unless "in" led.
+_CLOCK_SPAN = re.compile(
+    rf"(?P<ahead>in )?(?:(?P<count>{_COUNT}) (?P<unit>hours?|hrs?|minutes?|mins?)"
+    r"|(?P<half>half an hour))(?(ahead)| ago)"
 )
-_NOW = re.compile(r"(?:right )?now")
+_NOW = re.compile(r"(?:right |just )?now")
+# A numeric date: "12/1" (month first), "15/12" (the first cannot be a month), "2026-12-01".
+_NUMERIC_DAY = re.compile(
+    r"(?<![\w/-])(?:(?P<first>\d{1,2})(?P<sep>[/-])(?P<second>\d{1,2})(?:(?P=sep)\d{2}(?:\d{2})?)?"
+    r"|\d{4}-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2}))(?![\w/-])"
+)
 
 
 class _Refused(Exception):
@@ -165,8 +175,9 @@ def read_when(
     if len(said) > MAX_LENGTH:
         return WhenReading(said, None, TOO_LONG)
     earliest = now.replace(second=0, microsecond=0) - allow_past
+    latest = now + horizon
     try:
-        reading = _read(said, rep_zone, now, earliest)
+        reading = _read(said, rep_zone, now, earliest, latest)
     except _Refused as refusal:
         return WhenReading(said, None, str(refusal))
     except (OverflowError, ValueError):  # arithmetic past year 9999 or before year 1
@@ -178,23 +189,33 @@ def read_when(
     if at < earliest:
         if not reading.timed and at.date() == local_now.date():
             return WhenReading(said, at, ADD_A_TIME)
-        label = _day_label(at, with_year=at.year != local_now.year, with_time=reading.timed)
+        label = describe(
+            at, with_year=at.year != local_now.year, with_time=reading.timed, with_zone=False
+        )
         return WhenReading(said, at, f"That is {label}, in the past")
-    if at > now + horizon:
-        label = _day_label(at, with_year=True, with_time=True)
+    if at > latest:
+        if horizon < _RECORDS_THE_PAST:
+            label = describe(
+                at, with_year=at.year != local_now.year, with_time=reading.timed, with_zone=False
+            )
+            return WhenReading(said, at, f"That is {label}, in the future: say when it happened")
+        label = describe(at, with_zone=False)
         return WhenReading(said, at, f"I read this as {label}: too far ahead")
     return WhenReading(said, at, None)
 
 
-def describe(at: datetime) -> str:
-    """Show a moment to the rep: 'Tue 1 Dec 2026, 3:00 PM EST'."""
-    hour = at.hour % 12 or 12
-    meridiem = "AM" if at.hour < 12 else "PM"
-    shown = (
-        f"{_WEEKDAY_NAMES[at.weekday()]} {at.day} {_MONTH_NAMES[at.month - 1][:3]} {at.year}, "
-        f"{hour}:{at.minute:02d} {meridiem} {at.tzname() or ''}"
-    )
-    return shown.rstrip()
+def describe(
+    at: datetime, *, with_year: bool = True, with_time: bool = True, with_zone: bool = True
+) -> str:
+    """Show a moment to the rep: 'Tue 1 Dec 2026, 3:00 PM EST', or fewer of its parts."""
+    shown = f"{_WEEKDAY_NAMES[at.weekday()]} {at.day} {_MONTH_NAMES[at.month - 1][:3]}"
+    if with_year:
+        shown += f" {at.year}"
+    if with_time:
+        shown += f", {at.hour % 12 or 12}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
+        if with_zone and at.tzname():
+            shown += f" {at.tzname()}"
+    return shown
 
 
 def find_when_phrase(text: str, zone: str | ZoneInfo, now: datetime) -> tuple[int, int] | None:
@@ -223,30 +244,38 @@ def _zone(zone: str | ZoneInfo) -> ZoneInfo:
     return zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
 
 
-def _read(said: str, rep_zone: ZoneInfo, now: datetime, earliest: datetime) -> _Reading | None:
+def _read(
+    said: str, rep_zone: ZoneInfo, now: datetime, earliest: datetime, latest: datetime
+) -> _Reading | None:
     phrase = _normalise(said)
     zone = rep_zone
     if found := _ZONE.search(phrase):
         zone = ZoneInfo(_ZONES[found[1]])
         phrase = " ".join((phrase[: found.start()] + phrase[found.end() :]).split())
-    if not phrase:
+    if not phrase or _names_no_real_day(phrase):
         return None
     if _NOW.fullmatch(phrase):
         return _Reading(now.replace(second=0, microsecond=0).astimezone(rep_zone), True)
-    if span := _IN_CLOCK_TIME.fullmatch(phrase):
-        # Elapsed time, so add in UTC: "in 2 hours" across a DST change is still 2 hours.
+    if span := _CLOCK_SPAN.fullmatch(phrase):
+        # Elapsed time, so count in UTC: "in 2 hours" across a DST change is still 2 hours.
         count = 30 if span["half"] else _count(span["count"])
         unit = "minutes" if span["half"] or span["unit"].startswith("m") else "hours"
-        at = now.astimezone(UTC).replace(second=0, microsecond=0) + timedelta(**{unit: count})
+        elapsed = timedelta(**{unit: count})
+        at = now.astimezone(UTC).replace(second=0, microsecond=0)
+        at = at + elapsed if span["ahead"] else at - elapsed
         return _Reading(at.astimezone(rep_zone), True)
     base = now.astimezone(zone).replace(second=0, microsecond=0)
     if clock := _TIME_ONLY.fullmatch(phrase):
-        # A time alone means the next time the clock shows it (unless the caller accepts it as
-        # recent past through allow_past): "9am" said at 10:00 is tomorrow 9:00.
+        # A time alone means the next time the clock shows it: "9am" said at 10:00 is tomorrow
+        # 9:00. A caller accepting the recent past keeps today's within allow_past, and takes
+        # yesterday's when today's lies beyond its horizon ("11pm" said at 10:00 is last night).
         wall = _clock_time(clock)
         at = _attach(datetime.combine(base.date(), wall), zone)
         if at < earliest:
             at = _attach(datetime.combine(base.date() + timedelta(days=1), wall), zone)
+        elif at > latest:
+            yesterday = _attach(datetime.combine(base.date() - timedelta(days=1), wall), zone)
+            at = yesterday if yesterday >= earliest else at
         return _Reading(at.astimezone(rep_zone), True)
     found_day = _read_day_and_time(phrase, base)
     if found_day is None:
@@ -277,6 +306,21 @@ def _normalise(said: str) -> str:
     phrase = re.sub(r"^within ", "in ", phrase)
     phrase = re.sub(r"^(.+) from now$", r"in \1", phrase)
     return _strip_lead_ins(phrase)
+
+
+def _names_no_real_day(phrase: str) -> bool:
+    """Whether a numeric date in the phrase is no month and day ('13/45', '2/30'): dateparser
+    would take one of its numbers for a year (13 Nov 2045)."""
+    for found in _NUMERIC_DAY.finditer(phrase):
+        if found["iso_month"]:
+            month, day = int(found["iso_month"]), int(found["iso_day"])
+        else:
+            first, second = int(found["first"]), int(found["second"])
+            month, day = (first, second) if first <= 12 else (second, first)
+        # A leap year, so that 2/29 without a year is a day (the next 29 February).
+        if not (1 <= month <= 12 and 1 <= day <= _last_day(2028, month).day):
+            return True
+    return False
 
 
 def _strip_lead_ins(phrase: str) -> str:
@@ -336,13 +380,13 @@ def _read_day(phrase: str, base: datetime) -> tuple[date, time | None] | None:
 
 
 def _dateparser_day(phrase: str, base: datetime) -> tuple[date, time | None] | None:
-    # A naive base at midnight: an aware one breaks time-only phrases (dateparser #1213), and
-    # with the current time "Dec 3" said on 3 Dec at 10:00 would move to next year.
+    # A naive base (an aware one breaks time-only phrases, dateparser #1213) at the current
+    # wall-clock time, so that "90 minutes ago" counts back from now, not from midnight.
     parser = DateDataParser(
         languages=["en"],
         settings={
             "PREFER_DATES_FROM": "future",
-            "RELATIVE_BASE": datetime.combine(base.date(), time()),
+            "RELATIVE_BASE": base.replace(tzinfo=None),
             "TIMEZONE": str(base.tzinfo),
             "RETURN_AS_TIMEZONE_AWARE": False,
             "DATE_ORDER": "MDY",
@@ -375,15 +419,6 @@ def _month_only(month: int) -> str:
 
 def _year_only(year: int) -> str:
     return f"{year} is a year, not a day: try '1/15/{year}' or 'Q1 {year}'"
-
-
-def _day_label(at: datetime, *, with_year: bool, with_time: bool) -> str:
-    label = f"{_WEEKDAY_NAMES[at.weekday()]} {at.day} {_MONTH_NAMES[at.month - 1][:3]}"
-    if with_year:
-        label += f" {at.year}"
-    if with_time:
-        label += f", {at.hour}:{at.minute:02d}"
-    return label
 
 
 # The product's own rules, for phrases dateparser reads wrongly or not at all.

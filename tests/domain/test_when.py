@@ -8,6 +8,7 @@ from when_cases import NY, SCENES
 
 from app.domain.when import (
     ADD_A_TIME,
+    EXAMPLES,
     SAY_WHEN,
     TOO_LONG,
     WHICH_DAY_THIS_WEEK,
@@ -89,7 +90,7 @@ def test_past_date_is_read_and_refused():
 def test_past_moment_with_a_time_shows_the_time():
     reading = read_when("today 9am", NY, THURSDAY)
 
-    assert reading.problem == "That is Thu 26 Nov, 9:00, in the past"
+    assert reading.problem == "That is Thu 26 Nov, 9:00 AM, in the past"
 
 
 def test_past_in_another_year_shows_the_year():
@@ -110,6 +111,75 @@ def test_time_alone_within_allow_past_is_not_rolled_forward():
     assert reading.at == datetime(2026, 11, 26, 9, tzinfo=NY_ZONE)
 
 
+# As a screen recording what already happened asks: far back, and only a little ahead.
+RECORDED = {"allow_past": timedelta(days=90), "horizon": timedelta(hours=12)}
+TOKYO = "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    ("zone", "said_at", "text", "local"),
+    [
+        (NY, datetime(2026, 11, 26, 22, 1), "an hour ago", "2026-11-26 21:01"),
+        (NY, datetime(2026, 11, 26, 22, 1), "10 minutes ago", "2026-11-26 21:51"),
+        (NY, datetime(2026, 11, 26, 22, 1), "just now", "2026-11-26 22:01"),
+        (NY, datetime(2026, 11, 26, 22, 1), "2 hours ago", "2026-11-26 20:01"),
+        (NY, datetime(2026, 11, 26, 22, 1), "half an hour ago", "2026-11-26 21:31"),
+        (NY, datetime(2026, 11, 26, 22, 1), "1 hour 30 minutes ago", "2026-11-26 20:31"),
+        (NY, datetime(2026, 11, 26, 22, 1), "yesterday 3pm", "2026-11-25 15:00"),
+        (NY, datetime(2026, 11, 26, 10, 0), "11pm", "2026-11-25 23:00"),
+        (TOKYO, datetime(2026, 11, 26, 12, 1), "an hour ago", "2026-11-26 11:01"),
+        (TOKYO, datetime(2026, 11, 26, 0, 1), "an hour ago", "2026-11-25 23:01"),
+        (TOKYO, datetime(2026, 11, 26, 0, 1), "10 minutes ago", "2026-11-25 23:51"),
+        (TOKYO, datetime(2026, 11, 26, 0, 1), "just now", "2026-11-26 00:01"),
+        (TOKYO, datetime(2026, 11, 26, 0, 1), "2 hours ago", "2026-11-25 22:01"),
+        (TOKYO, datetime(2026, 11, 26, 0, 1), "yesterday 3pm", "2026-11-25 15:00"),
+        (TOKYO, datetime(2026, 11, 26, 0, 1), "3pm", "2026-11-25 15:00"),
+        ("Asia/Kolkata", datetime(2026, 7, 15, 0, 10), "an hour ago", "2026-07-14 23:10"),
+        ("Europe/Berlin", datetime(2026, 10, 23, 23, 45), "in 30 minutes", "2026-10-24 00:15"),
+    ],
+)
+def test_recent_past_counts_back_from_now(zone, said_at, text, local):
+    reading = read_when(text, zone, said_at.replace(tzinfo=ZoneInfo(zone)), **RECORDED)
+
+    assert reading.ok, reading.problem
+    assert reading.at.strftime("%Y-%m-%d %H:%M") == local
+
+
+def test_hours_ago_count_real_elapsed_time_across_a_daylight_saving_change():
+    # 03:00 EST on 1 Nov 2026, an hour after the clocks went back: two hours earlier the wall
+    # clock showed 01:00 EST, the second 1:00 of the night.
+    said_at = datetime(2026, 11, 1, 3, tzinfo=NY_ZONE)
+
+    reading = read_when("2 hours ago", NY, said_at, **RECORDED)
+
+    assert reading.at.astimezone(UTC) == datetime(2026, 11, 1, 6, tzinfo=UTC)
+
+
+def test_a_future_moment_where_the_past_is_recorded_says_it_is_in_the_future():
+    evening = THURSDAY.replace(hour=22, minute=1)
+
+    reading = read_when("tomorrow 3pm", NY, evening, **RECORDED)
+
+    assert reading.at == datetime(2026, 11, 27, 15, tzinfo=NY_ZONE)
+    assert reading.problem == "That is Fri 27 Nov, 3:00 PM, in the future: say when it happened"
+    assert read_when("Saturday", NY, evening, **RECORDED).problem == (
+        "That is Sat 28 Nov, in the future: say when it happened"
+    )
+    assert read_when("1/5/2027", NY, evening, **RECORDED).problem == (
+        "That is Tue 5 Jan 2027, in the future: say when it happened"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["13/45 3pm", "13/45", "45/13", "2/30", "12/32", "13-45", "2026-13-01", "by 0/5"]
+)
+def test_numbers_that_are_no_month_and_day_are_not_read(text):
+    reading = read_when(text, NY, THURSDAY)
+
+    assert reading.at is None
+    assert reading.problem == f"I could not read a date in '{text}': try {EXAMPLES}"
+
+
 @pytest.mark.parametrize("text", ["today", "this Thursday", "the 26th"])
 def test_today_without_a_time_after_nine_asks_for_a_time(text):
     reading = read_when(text, NY, THURSDAY)
@@ -128,13 +198,13 @@ def test_too_far_ahead():
     reading = read_when("1/3/2028 10am", NY, THURSDAY, horizon=timedelta(days=365))
 
     assert reading.at == datetime(2028, 1, 3, 10, tzinfo=NY_ZONE)
-    assert reading.problem == "I read this as Mon 3 Jan 2028, 10:00: too far ahead"
+    assert reading.problem == "I read this as Mon 3 Jan 2028, 10:00 AM: too far ahead"
 
 
 def test_default_horizon_is_about_two_years():
     assert read_when("11/1/2028", NY, THURSDAY).ok
     assert read_when("in 3 years", NY, THURSDAY).problem == (
-        "I read this as Mon 26 Nov 2029, 9:00: too far ahead"
+        "I read this as Mon 26 Nov 2029, 9:00 AM: too far ahead"
     )
 
 
@@ -195,6 +265,14 @@ def test_naive_now_is_a_programming_error():
 )
 def test_describe(at, shown):
     assert describe(at) == shown
+
+
+def test_describe_leaves_out_what_is_not_wanted():
+    at = datetime(2026, 12, 1, 15, tzinfo=NY_ZONE)
+
+    assert describe(at, with_zone=False) == "Tue 1 Dec 2026, 3:00 PM"
+    assert describe(at, with_year=False, with_zone=False) == "Tue 1 Dec, 3:00 PM"
+    assert describe(at, with_time=False) == "Tue 1 Dec 2026"
 
 
 # find_when_phrase

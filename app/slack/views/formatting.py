@@ -21,15 +21,13 @@ def slack_day(day: date, zone: str, token: str = "{date_short_pretty}") -> str:
     """A Slack date token for a calendar day in `zone`: pinned at its noon, so that readers
     up to 12 hours away still see that same date."""
     noon = datetime.combine(day, time(12), ZoneInfo(zone))
-    fallback = f"{noon:%a} {noon.day} {noon:%b} {noon.year}"
+    fallback = when.describe(noon, with_time=False)
     return f"<!date^{int(noon.timestamp())}^{token}|{fallback}>"
 
 
 def short_moment(at: datetime, zone: str) -> str:
     """ "Fri 27 Nov, 2:00 PM": for plain text where a date token cannot go (option labels)."""
-    local = at.astimezone(ZoneInfo(zone))
-    hour = local.hour % 12 or 12
-    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {local:%p}"
+    return when.describe(at.astimezone(ZoneInfo(zone)), with_year=False, with_zone=False)
 
 
 def zone_label(zone: str, at: datetime) -> str:
