@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, case, column, delete, func, or_, select, values
+from sqlalchemy import String, case, column, delete, func, or_, select, update, values
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
-from app.domain import nudges
+from app.domain import deliveries, nudges
 from app.domain.coaching import Criterion
 from app.domain.metrics import Metrics, metrics_by_rep, team_total
 from app.domain.reps import usable_zone_name
@@ -35,7 +35,10 @@ from app.models import (
 
 # A post missed at its time (or failing) is still made this long after it; then it is stale.
 LATE_POST_GRACE = timedelta(days=1)
-SUMMARY = "summary"  # the deliveries' kind: one claim per (summary, period), or per "post now"
+SUMMARY = "summary"  # the deliveries' kind: one claim per (summary, period), one for "post now"
+# "Post now" again within this long of the summary's last one is the same request (a double
+# click): it posts nothing more. A deliberate click after it posts again.
+POST_NOW_REPEAT = timedelta(seconds=10)
 MAX_WEAKEST = 3
 DAYS_IN_PERIOD = {SummaryCadence.DAILY: 1, SummaryCadence.WEEKLY: 7}
 DEFAULT_MINUTE = 8 * 60
@@ -397,9 +400,45 @@ def scheduled_key(subscription_id: int, period: Period) -> str:
     return f"{subscription_id}:{period.start.date().isoformat()}/{period.end.date().isoformat()}"
 
 
-def on_demand_key(subscription_id: int, request_id: str) -> str:
-    """The claim of one "post now" request: outside the schedule, once per request."""
-    return f"{subscription_id}:now:{request_id}"
+def on_demand_key(subscription_id: int) -> str:
+    """The claim of a summary's posts on request, outside the schedule: one row per summary,
+    claimed again by each request that comes POST_NOW_REPEAT after the one before."""
+    return f"{subscription_id}:now"
+
+
+def claim_post_now(
+    session: Session, subscription: Subscription, now: datetime
+) -> deliveries.Claim | None:
+    """The right to post `subscription` at once; None when a post on request of it was claimed
+    less than POST_NOW_REPEAT ago. Of processes racing, exactly one gets it: the first insert
+    wins, and claiming the row again is an update whose condition the winner's own update (or
+    insert) has already made false for the others."""
+    key = on_demand_key(subscription.id)
+    workspace, channel = subscription.workspace, subscription.channel_id
+    claim = deliveries.claim(session, workspace, SUMMARY, key, channel, now)
+    if claim is not None:
+        return claim
+    delivery_id = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.team_id == workspace.team_id,
+            Delivery.kind == SUMMARY,
+            Delivery.key == key,
+            Delivery.created_at <= now - POST_NOW_REPEAT,
+        )
+        .values(  # a new claim: created (claimed) now, as `deliveries.claim` records one
+            status=DeliveryStatus.SENDING,
+            recipient=channel,
+            attempts=Delivery.attempts + 1,
+            error=None,
+            not_before=None,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return deliveries.Claim(delivery_id, channel) if delivery_id is not None else None
 
 
 # ----- the pass's question

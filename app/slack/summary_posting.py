@@ -16,6 +16,7 @@ from app.domain import deliveries, nudges, summaries
 from app.domain.summaries import SUMMARY, Period, StuckSummary, Subscription
 from app.slack import delivery
 from app.slack.services import Services
+from app.slack.views.formatting import plural
 from app.slack.views.summary import SUMMARY_EVENT, summary_post
 from app.slack.views.summary_setup import stopped_message
 
@@ -51,24 +52,24 @@ class PostedSummary:
         return self.error is None
 
 
+def claim_post_now(services: Services, subscription: Subscription) -> deliveries.Claim | None:
+    """The right to post the summary at once (see `summaries.claim_post_now`); None for a
+    repeat of a request made moments ago, such as the second click of a double click."""
+    with session_scope(services.sessions) as session:
+        return summaries.claim_post_now(session, subscription, services.now())
+
+
 def post_now(
     client: WebClient,
     services: Services,
     subscription: Subscription,
-    request_id: str,
+    claim: deliveries.Claim,
     rules: nudges.NudgeRules = nudges.DEFAULT_RULES,
-) -> PostedSummary | None:
+) -> PostedSummary:
     """Post the summary's latest period at once, outside its schedule (and not counted as the
-    period's post); None if this very request was already served (a retried delivery)."""
-    now = services.now()
-    key = summaries.on_demand_key(subscription.id, request_id)
-    with session_scope(services.sessions) as session:
-        claim = deliveries.claim(
-            session, subscription.workspace, SUMMARY, key, subscription.channel_id, now
-        )
-    if claim is None:
-        return None
-    period = subscription.latest_period(now)
+    period's post), under a claim of `claim_post_now`."""
+    period = subscription.latest_period(services.now())
+    key = summaries.on_demand_key(subscription.id)
     return _post(client, services, subscription, period, key, claim, delivery.Pacer(0), rules)
 
 
@@ -265,11 +266,15 @@ class SummaryPassReport:
         lines = [self.summary()]
         for sent in self.sent:
             how = " (found posted after a timeout)" if sent.verified else ""
-            replies = f", {sent.replies} thread replies" if sent.replies else ""
-            failed = f", {sent.failed_replies} replies failed" if sent.failed_replies else ""
+            parts = [f"{sent.reps} {plural(sent.reps, 'rep')}"]
+            if sent.replies:
+                parts.append(f"{sent.replies} thread {plural(sent.replies, 'reply', 'replies')}")
+            if sent.failed_replies:
+                unsent = sent.failed_replies
+                parts.append(f"{unsent} {plural(unsent, 'reply', 'replies')} failed")
             lines.append(
-                f"sent summary {sent.key} to {sent.channel_id}: {sent.reps} reps{replies}"
-                f"{failed}, ts {sent.ts}{how}"
+                f"sent summary {sent.key} to {sent.channel_id}: {', '.join(parts)}, "
+                f"ts {sent.ts}{how}"
             )
         for failed in self.failed:
             then = "will retry" if failed.will_retry else "given up"

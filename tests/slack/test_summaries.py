@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -39,13 +41,13 @@ from app.slack.views.summary_setup import (
 from tests.domain.test_summary_rules import Seeder
 from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
 from tests.slack.test_precall import block
-from tests.support.coach import RunningCoach
+from tests.support.coach import RunningCoach, http
 from tests.test_cli import clean_env, run_coach
 
 WORKSPACE = Workspace("T0001")
 ADMIN, OWNER, MANAGER, OTHER_MANAGER = "U0ADMIN", "U0OWNER", "U0MGR", "U0MGR2"
 STRANGER = "U0STRANGER"  # an admin of another workspace, in a shared channel
-TEAM, OUTSIDE, OLD = "C0TEAM", "C0OUTSIDE", "C0OLD"
+TEAM, OUTSIDE, OLD, GENERAL = "C0TEAM", "C0OUTSIDE", "C0OLD", "C0GENERAL"
 INPUT = SummaryIds.INPUT
 # NOW is Thursday 26 November, 10:00 in New York; the summaries below post at 09:00 there.
 DUE = NOW
@@ -63,6 +65,7 @@ def team(coach: RunningCoach) -> RunningCoach:
     slack.add_channel(TEAM, "sales-team")
     slack.add_channel(OUTSIDE, "sales-outside", is_member=False)
     slack.add_channel(OLD, "sales-2019", is_archived=True)
+    slack.add_channel(GENERAL, "general")
     slack.add_usergroup("S0EAST", "sales-east", [REP_NY, REP_TOKYO])
     with coach.services.sessions.begin() as session:
         summaries.set_managers(session, WORKSPACE, [MANAGER, OTHER_MANAGER], ADMIN, NOW)
@@ -161,8 +164,16 @@ def posts(coach: RunningCoach, channel: str = TEAM) -> list:
     return [m for m in coach.slack.messages(channel) if m.thread_ts is None]
 
 
-def click(coach: RunningCoach, action_id: str, subscription_id: int, user_id: str):
-    """Click a button of the ephemeral `/coach summary list` message."""
+def click(
+    coach: RunningCoach,
+    action_id: str,
+    subscription_id: int,
+    user_id: str,
+    list_ts: str = "1764169200.000100",
+    *,
+    settle: bool = True,
+):
+    """Click a button of the ephemeral `/coach summary list` message `list_ts` in #general."""
     payload = inbound.block_actions_payload(
         user_id=user_id,
         team_id=coach.team_id,
@@ -173,12 +184,30 @@ def click(coach: RunningCoach, action_id: str, subscription_id: int, user_id: st
                 value=str(subscription_id),
             )
         ],
-        channel_id="C0GENERAL",
-        ephemeral_message_ts="1764169200.000100",
+        channel_id=GENERAL,
+        ephemeral_message_ts=list_ts,
+    )
+    payload["response_url"] = coach.slack.response_url(
+        channel=GENERAL, user=user_id, message_ts=list_ts
     )
     response = coach.post_signed(inbound.interaction_body(payload))
     assert response.status == 200
-    coach.settle()
+    if settle:
+        coach.settle()
+
+
+def show_list(coach: RunningCoach, user_id: str) -> str:
+    """`/coach summary list` in #general, shown as Slack shows the command's answer; its ts."""
+    answer = coach.slash("/coach", "summary list", user_id, channel_id=GENERAL).json()
+    hook = coach.slack.response_url(channel=GENERAL, user=user_id)
+    shown = http("POST", hook, json.dumps(answer), {"Content-Type": "application/json"})
+    assert shown.status == 200
+    return list_message(coach, user_id).ts
+
+
+def list_message(coach: RunningCoach, user_id: str):
+    (message,) = [m for m in coach.slack.messages(GENERAL) if m.ephemeral_to == user_id]
+    return message
 
 
 def last_modal_text(coach: RunningCoach) -> str:
@@ -246,6 +275,8 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: RunningCoa
     groups = block(view, SummaryIds.GROUP_BLOCK)["element"]["options"]
     assert [(o["value"], o["text"]["text"]) for o in groups] == [("S0EAST", "@sales-east")]
     assert block(view, SummaryIds.TIME_BLOCK)["element"]["type"] == "timepicker"
+    # The day of the week is always in the form (a modal shows every block): it says for what.
+    assert block(view, SummaryIds.WEEKDAY_BLOCK)["label"]["text"] == "Day of the week (weekly only)"
     assert "America/New_York (EST)" in block(view, SummaryIds.NOTE_BLOCK)["elements"][0]["text"]
 
     values = summary_values(
@@ -281,7 +312,8 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: RunningCoa
     assert f"<#{TEAM}>" in item and "weekly on Friday at 08:30" in item
     buttons = block(listed, item_block_id(SummaryListIds.ACTIONS_BLOCK, row.id))["elements"]
     assert [b["text"]["text"] for b in buttons] == ["Post now", "Edit", "Remove"]
-    assert "confirm" in buttons[2]
+    # Removing is destructive: its confirmation's button is red, not the default green.
+    assert buttons[2]["confirm"]["style"] == "danger"
     # The admin sees every summary; another manager sees only their own (none).
     assert f"summary_item.{row.id}" in str(team.slash("/coach", "summary list", ADMIN).json())
     other = team.slash("/coach", "summary list", OTHER_MANAGER).json()
@@ -338,18 +370,77 @@ def test_post_now_posts_at_once_and_is_not_the_periods_post(team: RunningCoach) 
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
     (post,) = posts(team)
     assert post.metadata["event_type"] == SUMMARY_EVENT
-    assert post.blocks[0]["text"]["text"] == "Team summary: yesterday"
-    assert "*Dana Rep* · 1 logged · 1/1 planned · 1/1 strong · 1 won" in str(post.blocks)
+    assert post.blocks[0]["text"]["text"] == "Team summary: Wed 25 Nov"
+    assert "*Dana Rep* · 1 interaction · 1/1 planned · 1/1 strong · 1 won" in str(post.blocks)
     assert f"<@{REP_TOKYO}> · nothing logged" in str(post.blocks)
     assert f"Posted in <#{TEAM}>." in last_modal_text(team)
 
     # The scheduled pass still posts the period, once; /coach summary now posts again.
     assert len(summary_pass(team).sent) == 1
     assert summary_pass(team, DUE + timedelta(minutes=5)).sent == []
+    team.set_now(NOW + timedelta(minutes=1))
     body = team.slash("/coach", "summary now", MANAGER).json()
     assert body["text"] == f"Posting the summary in <#{TEAM}> now…"
     team.settle()
     assert len(posts(team)) == 3
+
+
+def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: RunningCoach) -> None:
+    subscription_id = add_summary(team)
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    team.set_now(NOW + timedelta(milliseconds=300))  # the second click of a double click
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    assert len(posts(team)) == 1
+    assert len(team.slack.calls("views.open")) == 1  # the first click's modal says how it went
+    assert f"Posted in <#{TEAM}>." in last_modal_text(team)
+    body = team.slash("/coach", "summary now", MANAGER).json()
+    assert "was asked for moments ago and is posted once" in body["text"]
+    team.settle()
+    assert len(posts(team)) == 1
+
+    team.set_now(NOW + timedelta(minutes=1))  # a deliberate click, later
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    assert len(posts(team)) == 2
+
+
+def test_post_now_clicks_handled_at_the_same_time_post_once(team: RunningCoach) -> None:
+    subscription_id = add_summary(team)
+    clicks = [
+        threading.Thread(
+            target=click,
+            args=(team, SummaryListIds.POST_NOW, subscription_id, MANAGER),
+            kwargs={"settle": False},
+        )
+        for _ in range(3)
+    ]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    team.settle()
+    assert len(posts(team)) == 1
+
+
+def test_the_list_shows_an_edit_or_a_removal_made_from_it(team: RunningCoach) -> None:
+    kept, removed = add_summary(team), add_summary(team, channel_id=OUTSIDE)
+    list_ts = show_list(team, MANAGER)
+
+    def listed(subscription_id: int) -> str | None:
+        blocks = {b.get("block_id"): b for b in list_message(team, MANAGER).blocks}
+        item = blocks.get(item_block_id(SummaryListIds.ITEM_BLOCK, subscription_id))
+        return item and item["text"]["text"]
+
+    assert "daily at 09:00" in listed(kept)
+    click(team, SummaryListIds.EDIT, kept, MANAGER, list_ts)
+    view = team.slack.calls("views.update")[-1].response["view"]
+    values = summary_values(cadence="weekly", weekday="4", at="08:30")
+    assert team.submit(view, values, MANAGER).json()["response_action"] == "update"
+    team.settle()
+    assert "weekly on Friday at 08:30" in listed(kept)
+
+    click(team, SummaryListIds.REMOVE, removed, MANAGER, list_ts)
+    assert "will not be posted again" in last_modal_text(team)
+    assert listed(removed) is None and "weekly on Friday at 08:30" in listed(kept)
 
 
 def test_summary_now_with_several_summaries_asks_which(team: RunningCoach) -> None:

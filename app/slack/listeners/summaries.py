@@ -7,6 +7,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import session_scope
@@ -16,7 +17,8 @@ from app.domain.summaries import Person, Role, Subscription, SummaryForm
 from app.domain.workspace import Workspace
 from app.slack.forms import submitted_users, submitted_value
 from app.slack.services import Services, requester, services_of
-from app.slack.summary_posting import PostedSummary, app_name, post_now
+from app.slack.summary_posting import PostedSummary, app_name, claim_post_now, post_now
+from app.slack.views.formatting import plural
 from app.slack.views.nudge import notice_modal
 from app.slack.views.summary_setup import (
     BLOCK_FOR_FIELD,
@@ -45,6 +47,7 @@ GONE = "This summary no longer exists: it was removed."
 UNAVAILABLE = (
     "I could not check that with Slack just now, and nothing changed. Try again in a minute."
 )
+LIST_REFRESH_TIMEOUT = 10  # seconds; the list only catches up with a change already made
 SUMMARY_USAGE = (
     "`/coach summary` sets up a channel summary, `/coach summary list` shows the ones you "
     "manage and `/coach summary now` posts yours at once."
@@ -171,7 +174,7 @@ def handle_summary_command(
         ack(text=UNAVAILABLE, response_type="ephemeral")
         return
     if action == "list":
-        text, blocks = summary_list(mine, "The channel summaries you manage:")
+        text, blocks = summary_list(mine)
         ack(text=text, blocks=blocks, response_type="ephemeral")
     elif action == "now" and len(mine) != 1:
         heading = "Which one? *Post now* posts it at once, outside its schedule."
@@ -179,12 +182,16 @@ def handle_summary_command(
         ack(text=text, blocks=blocks, response_type="ephemeral")
     elif action == "now":
         (subscription,) = mine
+        claim = claim_post_now(services, subscription)
+        if claim is None:
+            ack(text=_just_posted(subscription), response_type="ephemeral")
+            return
         ack(
             text=f"Posting the summary in <#{subscription.channel_id}> now…",
             response_type="ephemeral",
         )
-        posted = post_now(client, services, subscription, command["trigger_id"])
-        if posted is not None and not posted.sent:
+        posted = post_now(client, services, subscription, claim)
+        if not posted.sent:
             _tell(client, user_id, _post_now_result(subscription, posted))
     else:
         ack()
@@ -257,6 +264,8 @@ def handle_summary_submission(
         refuse(GONE)
         return
     ack(response_action="update", view=notice_modal("Summary saved", saved_text(settings)))
+    if metadata.list_url:
+        _refresh_list(metadata.list_url, services, workspace, role, user_id)
 
 
 def channel_problem(client: WebClient, channel_id: str, bot_user_id: str | None) -> str | None:
@@ -316,8 +325,9 @@ def _load_usergroups(
 
 def _manageable(
     client: WebClient, body: dict, context: BoltContext, action: dict, title: str
-) -> Subscription | None:
-    """The summary a list button is for, if the clicker may manage it; else a modal saying why."""
+) -> tuple[Subscription, Role] | None:
+    """The summary a list button is for and the clicker's role, if they may manage it; else a
+    modal saying why."""
     services, workspace, user_id = requester(context, body)
     value = action.get("value") or ""
     try:
@@ -340,24 +350,31 @@ def _manageable(
     if refusal:
         _open(client, body["trigger_id"], notice_modal(title, refusal))
         return None
-    return subscription
+    return subscription, role
 
 
 def handle_post_now_action(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
-    """Post the summary at once (a modal says it is on its way, then how it went)."""
+    """Post the summary at once (a modal says it is on its way, then how it went); the second
+    click of a double click does nothing, its first click's modal tells how the post went."""
     ack()
-    subscription = _manageable(client, body, context, action, "Post now")
-    if subscription is None:
+    manageable = _manageable(client, body, context, action, "Post now")
+    if manageable is None:
+        return
+    subscription, _ = manageable
+    services = services_of(context)
+    claim = claim_post_now(services, subscription)
+    if claim is None:
+        logger.info("summary %s: a repeated post now, not posted again", subscription.id)
         return
     opened = _open(
         client,
         body["trigger_id"],
         notice_modal("Post now", f"Posting the summary in <#{subscription.channel_id}>…"),
     )
-    posted = post_now(client, services_of(context), subscription, body["trigger_id"])
-    if opened is None or posted is None:
+    posted = post_now(client, services, subscription, claim)
+    if opened is None:
         return
     try:
         client.views_update(
@@ -368,10 +385,18 @@ def handle_post_now_action(
         logger.info("could not show how a post went: %s", error.response.get("error"))
 
 
+def _just_posted(subscription: Subscription) -> str:
+    return (
+        f"The summary in <#{subscription.channel_id}> was asked for moments ago and is posted "
+        "once. To post it again, ask again in a few seconds."
+    )
+
+
 def _post_now_result(subscription: Subscription, posted: PostedSummary) -> str:
     channel = f"<#{subscription.channel_id}>"
     if posted.sent:
-        replies = f", with {posted.replies} thread replies" if posted.replies else ""
+        count = posted.replies
+        replies = f", with {count} thread {plural(count, 'reply', 'replies')}" if count else ""
         return f"Posted in {channel}{replies}."
     if posted.stopped:
         return (
@@ -389,12 +414,17 @@ def handle_edit_action(
 ) -> None:
     """Open the summary modal filled with the summary's settings."""
     ack()
-    subscription = _manageable(client, body, context, action, "Edit summary")
-    if subscription is None:
+    manageable = _manageable(client, body, context, action, "Edit summary")
+    if manageable is None:
         return
+    subscription, _ = manageable
     services = services_of(context)
     current = subscription.settings
-    metadata = SummaryMetadata(subscription_id=subscription.id, zone=subscription.zone)
+    metadata = SummaryMetadata(
+        subscription_id=subscription.id,
+        zone=subscription.zone,
+        list_url=body.get("response_url"),  # the list shows the edit once it is saved
+    )
     opened = _open(client, body["trigger_id"], summary_modal(current, metadata, services.now()))
     _load_usergroups(client, services, opened, current, metadata)
 
@@ -402,15 +432,17 @@ def handle_edit_action(
 def handle_remove_action(
     ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
 ) -> None:
-    """Remove the summary (the button asked for confirmation); a modal says it is done."""
+    """Remove the summary (the button asked for confirmation); a modal says it is done, and
+    the list no longer shows it."""
     ack()
-    subscription = _manageable(client, body, context, action, "Remove summary")
-    if subscription is None:
+    manageable = _manageable(client, body, context, action, "Remove summary")
+    if manageable is None:
         return
-    services = services_of(context)
+    subscription, role = manageable
+    services, workspace, user_id = requester(context, body)
     try:
         with session_scope(services.sessions) as session:
-            summaries.remove_subscription(session, subscription.workspace, subscription.id)
+            summaries.remove_subscription(session, workspace, subscription.id)
     except SQLAlchemyError as error:
         logger.warning("could not remove summary %s: %s", subscription.id, error)
         _open(client, body["trigger_id"], notice_modal("Remove summary", UNAVAILABLE))
@@ -423,6 +455,27 @@ def handle_remove_action(
             f"The summary in <#{subscription.channel_id}> will not be posted again.",
         ),
     )
+    if body.get("response_url"):
+        _refresh_list(body["response_url"], services, workspace, role, user_id)
+
+
+def _refresh_list(
+    response_url: str, services: Services, workspace: Workspace, role: Role, user_id: str
+) -> None:
+    """Show the `/coach summary list` message an edit or a removal started from as the
+    summaries are now (through its response_url: the list is ephemeral)."""
+    try:
+        with session_scope(services.sessions) as session:
+            mine = summaries.manageable_subscriptions(session, workspace, role, user_id)
+        text, blocks = summary_list(mine)
+        response = WebhookClient(response_url, timeout=LIST_REFRESH_TIMEOUT).send(
+            text=text, blocks=blocks, replace_original=True
+        )
+    except (SQLAlchemyError, OSError) as error:
+        logger.info("could not refresh a summary list: %s", error)
+        return
+    if response.status_code != 200:  # expired (30 minutes, 5 uses): the list is only stale
+        logger.info("could not refresh a summary list: %s %s", response.status_code, response.body)
 
 
 def _open(client: WebClient, trigger_id: str, view) -> dict | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from app.domain import when
@@ -15,14 +15,6 @@ def slack_date(at: datetime, zone: str, token: str = "{date_short_pretty} at {ti
     """A Slack date token: shown in each reader's own zone; the fallback is in `zone`."""
     fallback = when.describe(at.astimezone(ZoneInfo(zone)))
     return f"<!date^{int(at.timestamp())}^{token}|{fallback}>"
-
-
-def slack_day(day: date, zone: str, token: str = "{date_short_pretty}") -> str:
-    """A Slack date token for a calendar day in `zone`: pinned at its noon, so that readers
-    up to 12 hours away still see that same date."""
-    noon = datetime.combine(day, time(12), ZoneInfo(zone))
-    fallback = when.describe(noon, with_time=False)
-    return f"<!date^{int(noon.timestamp())}^{token}|{fallback}>"
 
 
 def short_moment(at: datetime, zone: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from slack_sdk.models.blocks import (
     Block,
@@ -15,16 +15,17 @@ from slack_sdk.models.blocks import (
 
 from app.domain.coaching import CRITERION_NAMES
 from app.domain.metrics import Metrics
-from app.domain.summaries import CoachingMoment, RepFigures, TeamSummary
+from app.domain.summaries import CoachingMoment, Period, RepFigures, TeamSummary
 from app.models import Result, SummaryCadence
 from app.slack.views.figures import figure_field, outcome_counts, trend
 from app.slack.views.formatting import (
     SECTION_TEXT_MAX,
     escape,
+    plural,
     quote,
     slack_date,
-    slack_day,
     truncate,
+    zone_label,
 )
 from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
 
@@ -43,7 +44,10 @@ NAME_MAX = 80
 ACCOUNT_MAX = 80
 OBJECTIVE_MAX = 280
 
-PERIOD_NAMES = {SummaryCadence.DAILY: "yesterday", SummaryCadence.WEEKLY: "last 7 days"}
+# Instants (an interaction, the oldest open item) are date tokens, in each reader's zone; never
+# the relative ones ("yesterday"), which would contradict the period's plain dates below.
+INSTANT_TOKEN = "{date_short} at {time}"
+DAY_TOKEN = "{date_short}"
 BEFORE_NAMES = {SummaryCadence.DAILY: "the day before", SummaryCadence.WEEKLY: "the 7 days before"}
 # (label, the share) of the team's figures, each with its trend against the period before.
 TEAM_FIGURES = (
@@ -69,12 +73,12 @@ def summary_post(
     """The summary of `summary.period` as posts; `notes` are shown under the header (a user
     group that could not be read, a post made on request...)."""
     period = summary.period
-    name = PERIOD_NAMES[period.cadence]
+    name = period_name(period)
     header = HeaderBlock(text=truncate(f"Team summary: {name}", HEADER_MAX))
     reps = len(summary.reps)
     context = [
-        f"{_period_span(summary)} · {reps} rep{'s' if reps != 1 else ''} · "
-        f"compared with {BEFORE_NAMES[period.cadence]}",
+        f"Days in {zone_label(period.zone, period.end)}, midnight to midnight · "
+        f"{_count(reps, 'rep')} · compared with {BEFORE_NAMES[period.cadence]}",
         *(notes or []),
     ]
     blocks: list[Block] = [header, _context("\n".join(context))]
@@ -83,19 +87,20 @@ def summary_post(
         blocks.append(SectionBlock(text="No reps in this summary: choose some with Edit."))
         return SummaryPost(text, blocks)
     if summary.empty:
-        blocks.append(SectionBlock(text=f"Nothing logged {_during(summary)}."))
+        during = "on" if period.cadence is SummaryCadence.DAILY else "during"
+        blocks.append(SectionBlock(text=f"Nothing logged {during} {name}."))
         blocks += _open_and_escalated(summary, now)
         return SummaryPost(f"Team summary, {name}: nothing logged", blocks)
 
     current = summary.current
     text = (
-        f"Team summary, {name}: {current.interactions} interactions, "
+        f"Team summary, {name}: {_count(current.interactions, 'interaction')}, "
         f"commitment hit rate {current.hit_rate}"
     )
     blocks.append(
         SectionBlock(
-            text=f"*{current.interactions}* interactions logged, *{current.outcomes}* outcomes: "
-            f"{outcome_counts(current)}"
+            text=f"*{current.interactions}* {plural(current.interactions, 'interaction')}, "
+            f"*{current.outcomes}* with an outcome logged: {outcome_counts(current)}"
         )
     )
     blocks.append(
@@ -116,7 +121,7 @@ def summary_post(
         sections[start : start + SECTIONS_PER_REPLY]
         for start in range(0, len(sections), SECTIONS_PER_REPLY)
     ]
-    blocks.append(_context(f"One line per rep in the thread ({reps} reps)."))
+    blocks.append(_context(f"One line per rep in the thread ({_count(reps, 'rep')})."))
     return SummaryPost(
         text,
         blocks,
@@ -127,23 +132,27 @@ def summary_post(
     )
 
 
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 2000))])
-
-
-def _period_span(summary: TeamSummary) -> str:
-    period = summary.period
+def period_name(period: Period) -> str:
+    """The period's days in its zone, in plain words that read the same for everyone, wherever
+    and whenever they read them: "Wed 25 Nov", "Mon 23 – Sun 29 Nov", "Mon 30 Nov – Sun 6 Dec",
+    "Mon 29 Dec 2025 – Sun 4 Jan 2026"."""
     first = period.start.date()
     last = period.end.date() - timedelta(days=1)
     if first == last:
-        return slack_day(first, period.zone, "{date_long_pretty}")
-    return f"{slack_day(first, period.zone, '{date_short}')} to {slack_day(last, period.zone)}"
+        return _day(first)
+    if first.year != last.year:
+        return f"{_day(first, with_year=True)} – {_day(last, with_year=True)}"
+    if first.month != last.month:
+        return f"{_day(first)} – {_day(last)}"
+    return f"{first:%a} {first.day} – {_day(last)}"
 
 
-def _during(summary: TeamSummary) -> str:
-    return {SummaryCadence.DAILY: "yesterday", SummaryCadence.WEEKLY: "in the last 7 days"}[
-        summary.period.cadence
-    ]
+def _day(day: date, with_year: bool = False) -> str:
+    return f"{day:%a} {day.day} {day:%b}" + (f" {day.year}" if with_year else "")
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 2000))])
 
 
 def _age(oldest: datetime | None, now: datetime) -> str:
@@ -156,7 +165,7 @@ def _open_and_escalated(summary: TeamSummary, now: datetime) -> list[Block]:
     lines = []
     if summary.open.count:
         still_open = summary.open
-        since = slack_date(still_open.oldest, summary.period.zone, "{date_short_pretty}")
+        since = slack_date(still_open.oldest, summary.period.zone, DAY_TOKEN)
         lines.append(
             f"*Without a next step:* {_count(still_open.count, 'interaction')}, the oldest "
             f"{_age(still_open.oldest, now)} old (since {since})"
@@ -167,15 +176,16 @@ def _open_and_escalated(summary: TeamSummary, now: datetime) -> list[Block]:
             "act on after two reminders, or could not be reminded of"
         )
     if summary.stuck_nudges:
+        stuck = summary.stuck_nudges
         lines.append(
-            f"_{summary.stuck_nudges} morning nudge(s) to these reps stopped while sending and "
-            "were not sent again._"
+            f"_{_count(stuck, 'morning nudge')} to these reps stopped while sending and "
+            f"{plural(stuck, 'was', 'were')} not sent again._"
         )
     return [SectionBlock(text="\n".join(lines))] if lines else []
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
+    return f"{number} {plural(number, noun)}"
 
 
 def _rep_name(user_id: str, name: str | None) -> str:
@@ -186,7 +196,7 @@ def _rep_name(user_id: str, name: str | None) -> str:
 def _moment_line(moment: CoachingMoment, zone: str) -> str:
     account = escape(truncate(moment.account, ACCOUNT_MAX))
     kind = KIND_LABELS[moment.kind].lower()
-    when = slack_date(moment.scheduled_at, zone, "{date_short_pretty}")
+    when = slack_date(moment.scheduled_at, zone, INSTANT_TOKEN)
     who = _rep_name(moment.rep_user_id, moment.rep_name)
     if moment.strong and not moment.gaps:
         verdict = "meets every criterion"
@@ -225,15 +235,19 @@ def _rep_line(rep: RepFigures, now: datetime) -> str:
         parts = [name, "nothing logged"]
     else:
         current = rep.current
-        hit_trend = trend(current.hit_rate, rep.previous.hit_rate)
-        parts = [
-            name,
-            f"{current.interactions} logged",
-            f"{current.planned_before}/{current.interactions} planned",
-            f"{current.strong}/{current.planned} strong",
-            _outcomes_short(current),
-            f"hit rate {current.hit_rate} {hit_trend}".rstrip(),
-        ]
+        parts = [name]
+        if current.interactions:
+            parts += [
+                _count(current.interactions, "interaction"),
+                f"{current.planned_before}/{current.interactions} planned",
+                f"{current.strong}/{current.planned} strong" if current.planned else "no plans",
+            ]
+        else:
+            parts.append("no interactions")
+        parts.append(_outcomes_short(current))
+        if current.outcomes:
+            hit_trend = trend(current.hit_rate, rep.previous.hit_rate)
+            parts.append(f"hit rate {current.hit_rate} {hit_trend}".rstrip())
         if current.next_steps_due:
             parts.append(f"follow-through {current.follow_through}")
         if rep.open.count:

@@ -82,10 +82,12 @@ CADENCE_LABELS = {
 
 @dataclass(frozen=True)
 class SummaryMetadata:
-    """What the submission needs to know: the summary being edited, and the zone shown."""
+    """What the submission needs to know: the summary being edited, the zone shown, and the
+    response_url of the `/coach summary list` message the edit started from (to refresh it)."""
 
     subscription_id: int | None = None
     zone: str | None = None
+    list_url: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -98,6 +100,7 @@ class SummaryMetadata:
             return cls(
                 subscription_id=number if isinstance(number, int) else None,
                 zone=data.get("zone") if isinstance(data.get("zone"), str) else None,
+                list_url=data.get("list_url") if isinstance(data.get("list_url"), str) else None,
             )
         except (ValueError, AttributeError):
             return cls()
@@ -164,7 +167,8 @@ def summary_modal(
         ),
         InputBlock(
             block_id=SummaryIds.WEEKDAY_BLOCK,
-            label="Weekly, on",
+            label="Day of the week (weekly only)",
+            hint="The day a weekly summary is posted. A daily one is posted every day.",
             element=StaticSelectElement(
                 action_id=SummaryIds.INPUT,
                 options=weekdays,
@@ -278,7 +282,12 @@ def saved_text(settings: SummarySettings) -> str:
     )
 
 
-def summary_list(subscriptions: list[Subscription], heading: str) -> tuple[str, list[Block]]:
+LIST_HEADING = "The channel summaries you manage:"
+
+
+def summary_list(
+    subscriptions: list[Subscription], heading: str = LIST_HEADING
+) -> tuple[str, list[Block]]:
     """An ephemeral message: each summary with Post now, Edit and Remove."""
     if not subscriptions:
         text = "No channel summaries yet. `/coach summary` sets one up."
@@ -328,6 +337,7 @@ def _listed(subscription: Subscription) -> list[Block]:
                         text="It will not be posted again. Past posts stay in the channel.",
                         confirm="Remove",
                         deny="Cancel",
+                        style="danger",
                     ),
                 ),
             ],
