@@ -20,6 +20,7 @@ from app.slack import delivery, profiles
 from app.slack.client import make_slack_client
 from app.slack.services import Services
 from app.slack.summary_posting import run_summary_pass
+from app.slack.views.formatting import plural
 from app.slack.views.nudge import NUDGE_EVENT, nudge_message
 
 logger = logging.getLogger(__name__)
@@ -66,8 +67,9 @@ class SweepReport:
             f"nudge sweep at {self.now.isoformat()}: {len(self.sent)} sent, "
             f"{len(self.failed)} failed, {len(self.unreachable)} unreachable, "
             f"{len(self.stuck)} stuck, {self.claimed_elsewhere} claimed elsewhere, "
-            f"{self.deferred} deferred, {self.escalated} items escalated, "
-            f"{self.profiles_refreshed} profiles refreshed"
+            f"{self.deferred} deferred, {self.escalated} {plural(self.escalated, 'item')} "
+            f"escalated, {self.profiles_refreshed} "
+            f"{plural(self.profiles_refreshed, 'profile')} refreshed"
         )
 
     def lines(self) -> list[str]:
