@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
+from app.domain.summaries import period_before
+from app.models import SummaryCadence
+from app.slack.views.summary import period_name
 from tests.browser.workspace_page import WorkspacePage, short_pretty
 
 ANA, ANA_ZONE = "U0SBANA", "America/New_York"
@@ -167,7 +170,9 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         modal.get_by_label(field("Post in")).select_option(SALES_TEAM[0])
         modal.get_by_label(field("Reps")).select_option(REPS)
         modal.get_by_role("radio", name=re.compile(r"^Weekly")).check()
-        modal.get_by_label(field("Weekly, on")).select_option(str(run_day.weekday()))
+        modal.get_by_label(field("Day of the week (weekly only)")).select_option(
+            str(run_day.weekday())
+        )
         modal.get_by_label(field("At")).fill("08:00")
         slack.submit_modal(then="Summary saved")
         expect(slack.modal).to_contain_text("sales-team")
@@ -185,10 +190,11 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
     with step("the summary is posted in #sales-team"):
         slack.open_channel(*SALES_TEAM)
         summary = slack.app_post("Team summary")
-        expect(summary.locator("h3")).to_have_text("Team summary: last 7 days")
+        week = period_before(SummaryCadence.WEEKLY, MARIA_ZONE, run_day)
+        expect(summary.locator("h3")).to_have_text(f"Team summary: {period_name(week)}")
         expect(summary).to_contain_text("3 reps")
-        expect(summary).to_contain_text("2 interactions logged")
-        expect(summary).to_contain_text("Ana Ortiz · 2 logged")
+        expect(summary).to_contain_text("2 interactions, 2 with an outcome logged")
+        expect(summary).to_contain_text("Ana Ortiz · 2 interactions")
         expect(summary).to_contain_text("Kenji Sato · nothing logged")
         expect(summary).to_contain_text("Priya Shah · nothing logged")
 
@@ -203,6 +209,9 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         slack.expect_modal("Summary removed")
         expect(slack.modal).to_contain_text("will not be posted again")
         slack.close_modal()
+        # The list itself follows: the same message now says there is none.
+        expect(page.locator("#sb-messages .sb-post", has_text="weekly on")).to_have_count(0)
+        expect(slack.post("No channel summaries yet")).to_contain_text("Only visible to you")
 
     with step("reset the sandbox: the messages are gone, the people stay"):
         page.locator("#sb-reset").click()
