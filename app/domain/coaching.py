@@ -40,9 +40,12 @@ REQUIRED: tuple[Criterion, ...] = (
     Criterion.TIME_BOUND,
 )
 
+_CUSTOMER_ACTION_EXAMPLE = "e.g. 'Dana agrees to review the proposal with her CFO by Friday'"
 CUSTOMER_ACTION_TIP = (
-    "Write what the customer will do, not what you will do: "
-    "e.g. 'Dana agrees to review the proposal with her CFO by Friday'"
+    f"Write what the customer will do, not what you will do: {_CUSTOMER_ACTION_EXAMPLE}"
+)
+DENIED_ACTION_TIP = (
+    f"Write what the customer will do, not what they won't: {_CUSTOMER_ACTION_EXAMPLE}"
 )
 SPECIFIC_TIP = (
     "Name an observable action: schedule, book, attend, sign, approve, introduce, start a pilot…"
@@ -108,9 +111,18 @@ _RULES = tomllib.loads(
     resources.files("app.domain").joinpath("coaching_rules.toml").read_text(encoding="utf-8")
 )
 
-_CUSTOMER, _JOINT, _REP, _REQUEST, _ACQUIRE, _AGREEMENT, _CAUSATIVE = (
+_CUSTOMER, _JOINT, _REP, _REQUEST, _ACQUIRE, _AGREEMENT, _REFUSAL, _CAUSATIVE = (
     f"acts.{name}"
-    for name in ("customer", "joint", "rep", "request", "acquire", "agreement", "causative")
+    for name in (
+        "customer",
+        "joint",
+        "rep",
+        "request",
+        "acquire",
+        "agreement",
+        "refusal",
+        "causative",
+    )
 )
 _VAGUE, _HEDGE, _INQUIRY, _STATE = (
     f"acts.{name}" for name in ("vague", "hedge", "inquiry", "state")
@@ -122,11 +134,12 @@ _ROLE, _DEPARTMENT, _GROUP, _GENERIC, _REP_PARTY, _COMPANY = (
     f"parties.{name}"
     for name in ("roles", "departments", "groups", "generic", "rep", "company_suffixes")
 )
-_MODAL, _BE, _ADVERB, _QUESTION, _CONJUNCTION, _DETERMINER, _PREPOSITION = (
+_MODAL, _BE, _NEGATION, _ADVERB, _QUESTION, _CONJUNCTION, _DETERMINER, _PREPOSITION = (
     f"grammar.{name}"
     for name in (
         "modals",
         "be",
+        "negations",
         "adverbs",
         "questions",
         "conjunctions",
@@ -141,16 +154,30 @@ _NO_TAGS: frozenset[str] = frozenset()
 _PUNCT_TAGS, _POSSESSIVE_TAGS = frozenset((_PUNCT,)), frozenset((_POSSESSIVE,))
 _DEPARTMENT_TAGS = frozenset((_DEPARTMENT,))
 # Words a reused phrase does not end on.
-_DANGLING = frozenset((_PUNCT, _CONJUNCTION, _PREPOSITION, _MODAL, _DETERMINER, _POSSESSIVE))
+_DANGLING = frozenset(
+    (_PUNCT, _CONJUNCTION, _PREPOSITION, _MODAL, _NEGATION, _DETERMINER, _POSSESSIVE)
+)
 
 _ACTS = frozenset(
-    (_CUSTOMER, _JOINT, _REP, _REQUEST, _ACQUIRE, _AGREEMENT, _VAGUE, _HEDGE, _INQUIRY, _STATE)
+    (
+        _CUSTOMER,
+        _JOINT,
+        _REP,
+        _REQUEST,
+        _ACQUIRE,
+        _AGREEMENT,
+        _REFUSAL,
+        _VAGUE,
+        _HEDGE,
+        _INQUIRY,
+        _STATE,
+    )
 )
 _OBSERVABLE_ACTS = frozenset((_CUSTOMER, _JOINT, _REP))
 _NOT_ACTS = frozenset((_HEDGE, _INQUIRY, _STATE))
 _THINGS = frozenset((_EVENTS, _DELIVERABLES, _VAGUE_THINGS, _HEDGE_THINGS))
 _HEADS = frozenset((_ROLE, _GROUP, _GENERIC, _REP_PARTY, _COMPANY))
-_SKIPPED = frozenset((_MODAL, _BE, _ADVERB))
+_SKIPPED = frozenset((_MODAL, _BE, _NEGATION, _ADVERB))
 # Lists that only make words known (never names or typos), without a tag of their own.
 _UNTAGGED = {"common", "department_nouns", "capitalised_departments"}
 
@@ -392,6 +419,19 @@ class _Clause:
     subject: _Chunk | None
     actor: str  # "customer", "rep" or "none" (a state of mind)
     requested: bool  # "ask Dana to sign": the act is asked for, not agreed
+    # Items first to last that say the act will not happen ("does not sign", "refuses to meet",
+    # "agrees not to buy"); None when nothing denies it.
+    denial: tuple[int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """Where an act stands: who does it, whether it is only asked for, and from which item on
+    the words before it deny it ("does not sign", "refuses to meet")."""
+
+    subject: _Chunk | None
+    requested: bool
+    denied_from: int | None
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -529,7 +569,7 @@ class _Reading:
         after = items[index + 1]
         if after.low in ("(", "'s"):
             return True
-        if after.tags & {_MODAL, _BE}:
+        if after.tags & {_MODAL, _BE, _NEGATION}:
             return not (strict and after.low == "to")
         if after.tags & (_ACTS | {_CAUSATIVE}) and after.inflected:
             return True
@@ -591,6 +631,8 @@ class _Reading:
                 item = items[cursor]
                 follows_head = last_head == cursor - 1
                 if heads[cursor]:
+                    if cursor > index and self._starts_rep_party(cursor):
+                        break  # two parties side by side: "send them our deck"
                     last_head = cursor
                 elif item.low == "(" and follows_head:
                     ahead = range(cursor + 1, min(cursor + _LONGEST_PARTY, len(items)))
@@ -610,6 +652,15 @@ class _Reading:
             chunks.append(_Chunk(index, last_head, self._chunk_kind(index, last_head)))
             index = last_head + 1
         return chunks
+
+    def _starts_rep_party(self, index: int) -> bool:
+        """ "our" in "send them our deck", "send her our deck", but not "Dana and our CEO"."""
+        before = self.items[index - 1]
+        return (
+            _REP_PARTY in self.items[index].tags
+            and _REP_PARTY not in before.tags
+            and before.low not in ("and", "of")
+        )
 
     def _chunk_kind(self, first: int, last: int) -> str:
         members = self.items[first : last + 1]
@@ -636,10 +687,10 @@ class _Reading:
             position = self._subject_of(index, depth=0)
             if position is None:
                 continue
-            subject, requested = position
-            clauses.append(
-                _Clause(index, subject, self._actor(index, subject, requested), requested)
-            )
+            subject, requested = position.subject, position.requested
+            actor = self._actor(index, subject, requested)
+            denial = self._denial(index, position.denied_from)
+            clauses.append(_Clause(index, subject, actor, requested, denial))
         return clauses
 
     def _is_causative(self, index: int) -> bool:
@@ -650,36 +701,58 @@ class _Reading:
         if chunk is None or chunk.first != index + 1:
             return False
         after = self.items[chunk.last + 1] if chunk.last + 1 < len(self.items) else None
-        return after is not None and bool(after.tags & (_ACTS | {_MODAL}))
+        return after is not None and bool(after.tags & (_ACTS | {_MODAL, _NEGATION}))
 
-    def _subject_of(self, index: int, depth: int) -> tuple[_Chunk | None, bool] | None:
-        """Who does the act at `index`, and whether it was only asked for; None when the word is
-        not a verb here ("a pricing review") or only the content of a question ("who signs")."""
+    def _subject_of(self, index: int, depth: int) -> _Position | None:
+        """Where the act at `index` stands; None when the word is not a verb here ("a pricing
+        review") or only the content of a question ("who signs")."""
         items = self.items
-        cursor, skipped = index - 1, False
+        cursor, skipped, denied = index - 1, False, False
         while cursor >= 0 and _skippable(items[cursor]) and cursor not in self.chunk_ending:
-            skipped = skipped or bool(items[cursor].tags & {_MODAL, _BE})
+            skipped = skipped or bool(items[cursor].tags & {_MODAL, _BE, _NEGATION})
+            denied = denied or _NEGATION in items[cursor].tags
             cursor -= 1
             if index - cursor > _LONGEST_GAP:
                 return None
+        gap_denial = cursor + 1 if denied else None  # "does not sign": from "does"
         if cursor < 0:
-            return None, False
+            return _Position(None, False, gap_denial)
         before = items[cursor]
         if cursor in self.chunk_ending:
             chunk = self.chunk_ending[cursor]
             asker = items[chunk.first - 1] if chunk.first else None
             requested = asker is not None and _REQUEST in asker.tags
-            return chunk, requested
+            return _Position(chunk, requested, gap_denial)
         if _QUESTION in before.tags:
             return None
         if before.boundary:
-            return None, False
+            return _Position(None, False, gap_denial)
         if skipped and before.tags & _ACTS and depth < 3:
-            # "agrees to book", "wants to sign": the governing act's subject does this too.
-            governing = self._subject_of(cursor, depth + 1)
-            return governing if governing is not None else (None, False)
+            # "agrees to book", "wants to sign": the governing act's subject does this too, and it
+            # is denied with it: "doesn't agree to sign", "refuses to meet", "agrees not to buy".
+            governing = self._subject_of(cursor, depth + 1) or _Position(None, False, None)
+            if governing.denied_from is None and (denied or _REFUSAL in before.tags):
+                governing = _Position(governing.subject, governing.requested, cursor)
+            return governing
         if skipped:
-            return None, False  # "a call to discuss", "the kickoff is booked"
+            return _Position(None, False, gap_denial)  # "a call to discuss", "it is booked"
+        return None
+
+    def _denial(self, index: int, denied_from: int | None) -> tuple[int, int] | None:
+        """The items that say the act at `index` will not happen, for quoting back."""
+        if denied_from is not None:
+            return denied_from, index  # "does not sign", "refuses to meet"
+        tags = self.items[index].tags
+        if _REFUSAL in tags:
+            return index, index  # "Dana declines"
+        if _AGREEMENT in tags:
+            # "agrees not to buy", "promises never to cancel": agreeing to not doing something.
+            cursor, denied = index + 1, False
+            while cursor < len(self.items) and _skippable(self.items[cursor]):
+                denied = denied or _NEGATION in self.items[cursor].tags
+                cursor += 1
+            if denied:
+                return index, min(cursor, len(self.items) - 1)
         return None
 
     def _actor(self, index: int, subject: _Chunk | None, requested: bool) -> str:
@@ -691,6 +764,8 @@ class _Reading:
         if tags & {_STATE, _INQUIRY} and not tags & _OBSERVABLE_ACTS:
             # A state of mind is nobody's act; finding out is the rep's.
             return "none" if customer_subject or _STATE in tags else "rep"
+        if not customer_subject and _CUSTOMER in tags and self._gives_to_customer(index):
+            return "rep"  # the rep gives: "give them a demo", "grant Dana a trial licence"
         if customer_subject or tags & {_CUSTOMER, _JOINT, _AGREEMENT}:
             return "customer"
         if _ACQUIRE in tags:
@@ -702,6 +777,27 @@ class _Reading:
         ):
             return "customer"  # "send us their data", "introduce us to the CFO"
         return "rep"
+
+    def _is_recipient(self, index: int) -> bool:
+        """Whether the word at `index` is the customer receiving an act: "them", "the client",
+        "Dana", and "her" where no noun follows ("send her the deck", "walk her through it")."""
+        chunk = self.chunk_of.get(index)
+        if chunk is not None:
+            return chunk.kind != "rep"
+        if self.items[index].low != "her":  # a determiner too: "send her deck" is her own deck
+            return False
+        after = self.items[index + 1] if index + 1 < len(self.items) else None
+        return after is None or bool(
+            after.boundary or after.tags & {_DETERMINER, _PREPOSITION, _REP_PARTY}
+        )
+
+    def _gives_to_customer(self, index: int) -> bool:
+        """ "give them a demo", "give Dana our pricing": the act at `index` goes to the customer."""
+        if index + 1 >= len(self.items) or not self._is_recipient(index + 1):
+            return False
+        chunk = self.chunk_of.get(index + 1)
+        after = chunk.last + 1 if chunk else index + 2
+        return after < len(self.items) and bool(self.items[after].tags & {_DETERMINER, _REP_PARTY})
 
     def _gets_from_customer(self, index: int) -> bool:
         """ "get a meeting with the CFO", "secure approval": something only the customer gives."""
@@ -715,11 +811,21 @@ class _Reading:
     # The criteria.
 
     def customer_action(self) -> str | None:
-        if any(clause.actor == "customer" for clause in self.clauses):
+        customer_acts = [clause for clause in self.clauses if clause.actor == "customer"]
+        if any(clause.denial is None for clause in customer_acts):
             return None
         live = [item for item in self.items if not item.context]
         if not self.clauses and any(item.tags & {_EVENTS, _DELIVERABLES} for item in live):
             return None  # a bare event: "Priya's team -> pilot kickoff -> next Wed"
+        if customer_acts:  # each one denied: "Dana does not sign", "Dana refuses to meet"
+            # Quote the denied observable act ("refuses to meet") over the refusal ("refuses").
+            denied_act = min(
+                customer_acts,
+                key=lambda clause: not self.items[clause.verb].tags & _OBSERVABLE_ACTS,
+            )
+            first, last = denied_act.denial
+            denied = self.text[self.items[first].start : self.items[last].end]
+            return f"{_quote(denied)} is not a commitment. {DENIED_ACTION_TIP}"
         rep_act = next((self.items[c.verb] for c in self.clauses if c.actor == "rep"), None)
         if rep_act is None:
             return CUSTOMER_ACTION_TIP
@@ -728,7 +834,7 @@ class _Reading:
     def specific(self) -> str | None:
         # A hedge ("think about a pilot") hides everything after it in its clause; a vague act
         # ("follow up about the proposal") hides the deliverables but not the events. A new clause
-        # ("... and books a demo") or a new sentence starts afresh.
+        # ("... and books a demo", "...: she will book a demo") or a new sentence starts afresh.
         veto: str | None = None
         vague: _Item | None = None
         fresh = True
@@ -742,7 +848,8 @@ class _Reading:
             tags, is_verb = item.tags, index in self.clause_at
             if is_verb and fresh:
                 veto = None
-            fresh = False
+            # A subject and modals keep a clause fresh until its act: "and she will book".
+            fresh = fresh and not is_verb and (index in self.chunk_of or _skippable(item))
             if _HEDGE_THINGS in tags or (is_verb and tags & _NOT_ACTS):
                 veto, vague = "hard", vague or item
             elif is_verb and tags & _OBSERVABLE_ACTS or _EVENTS in tags:
@@ -837,6 +944,7 @@ class _Reading:
             self.clauses,
             key=lambda clause: (
                 clause.actor != "customer" and not clause.requested,
+                clause.denial is not None,
                 not self.items[clause.verb].tags & _OBSERVABLE_ACTS,
                 clause.verb,
             ),
@@ -856,6 +964,8 @@ class _Reading:
                 (item for item in self.items if item.tags & {_EVENTS, _DELIVERABLES}), None
             )
             return f"the {thing.key}" if thing else None
+        if clause.denial is not None:
+            return None  # the opposite of a refusal may not be the ask: offer the next step
         verb = self.items[clause.verb]
         rest = self._rest_of_sentence(clause.verb, time_span)
         if clause.actor == "customer" or clause.requested:
@@ -903,13 +1013,11 @@ class _Reading:
         kept: list[int] = []
         for index in rest:
             item = self.items[index]
-            chunk = self.chunk_of.get(index)
             if not kept and (
-                (chunk is not None and chunk.kind != "rep")
-                or item.low in ("to", "about", "through", "over")
+                self._is_recipient(index) or item.low in ("to", "about", "through", "over")
             ):
                 continue  # who receives it, or the word that introduces it
-            if item.boundary or item.tags & {_PREPOSITION, _MODAL}:
+            if item.boundary or item.tags & {_PREPOSITION, _MODAL, _NEGATION}:
                 break
             kept.append(index)
         return kept

@@ -13,6 +13,7 @@ from app.domain.coaching import (
     CRITERION_NAMES,
     CUSTOMER_ACTION_TIP,
     DECISION_MAKER_TIP,
+    DENIED_ACTION_TIP,
     FALLBACK_TIP,
     MAX_SCAN,
     NAME_PLACEHOLDER,
@@ -140,6 +141,7 @@ def test_names_and_required_criteria():
         "Get the CFO to agree to a demo by Friday",
         "Customer commits to a demo by Friday",
         "Send us their usage data by Friday",
+        "Give us access to the sandbox by Friday",
     ],
 )
 def test_the_customer_doing_or_agreeing_is_a_customer_action(objective):
@@ -155,6 +157,8 @@ def test_the_customer_doing_or_agreeing_is_a_customer_action(objective):
         ("Build rapport with Dana", "'Build rapport'"),
         ("Learn about their needs", "'Learn about'"),
         ("Ask Dana to sign by Friday", "'Ask'"),
+        ("Give them a demo by Friday", "'Give'"),
+        ("Give Dana our pricing on Monday", "'Give'"),
     ],
 )
 def test_the_reps_own_action_is_quoted_back(objective, quoted):
@@ -163,6 +167,60 @@ def test_the_reps_own_action_is_quoted_back(objective, quoted):
     assert not result.passed
     assert quoted in result.suggestion
     assert result.suggestion.endswith(CUSTOMER_ACTION_TIP)
+
+
+@pytest.mark.parametrize(
+    ("objective", "quoted"),
+    [
+        ("Sarah (CFO) does not sign the contract by Friday", "'does not sign'"),
+        ("Dana (CFO) agrees not to buy by Friday", "'agrees not to buy'"),
+        ("Dana agrees to not wait for Q1", "'agrees to not wait'"),
+        ("Dana won't sign the renewal by Friday", "'won't sign'"),
+        ("Dana can't sign the order form before Q1", "'can't sign'"),
+        ("Dana refuses to meet next week", "'refuses to meet'"),
+        ("Raj declines to join the pilot review on Tuesday", "'declines to join'"),
+        ("Dana rejects the proposal by Friday", "'rejects'"),
+        ("Dana never books a demo by Friday", "'never books'"),
+        ("Procurement no longer issues the PO by Friday", "'no longer issues'"),
+        ("Dana doesn't agree to a pricing review by Friday", "'doesn't agree'"),
+        ("Dana is unlikely to sign by Friday", "'is unlikely to sign'"),
+    ],
+)
+def test_what_the_customer_will_not_do_is_not_a_commitment(objective, quoted):
+    review = review_objective(objective, Stage.CLOSING, MINIMUM)
+    result = review.result(Criterion.CUSTOMER_ACTION)
+
+    assert not review.strong
+    assert result.suggestion == f"{quoted} is not a commitment. {DENIED_ACTION_TIP}"
+
+
+def test_a_denied_objective_gets_the_stages_next_step_not_its_opposite():
+    review = review_objective(
+        "Sarah (CFO) does not sign the contract by Friday",
+        Stage.CLOSING,
+        "Sarah refuses to meet next week",
+    )
+
+    assert review.rewrite == "Sarah (CFO) agrees to [sign the order form] by Friday"
+
+
+@pytest.mark.parametrize(
+    "objective",
+    [
+        "Dana agrees to a call on Tuesday, no slides needed",
+        "Dana confirms no further legal review is needed and signs by Friday",
+        "Dana agrees to not wait for Q1 and signs by Friday",
+        "Dana signs the order form by Friday, not next quarter",
+        "Dana can't wait to start the pilot on Monday",
+        "If legal doesn't object, Dana signs the MSA by Friday",
+        "Dana rejects the other bids and signs with us by Friday",
+        "Dana won't need a second demo: she books the pilot kickoff for Monday",
+        "Dana will not only sign the MSA but also issue the PO by Friday",
+        "Dana will not hesitate to sign the renewal by the 30th",
+    ],
+)
+def test_a_negative_word_beside_a_commitment_leaves_it_standing(objective):
+    assert review_objective(objective, Stage.CLOSING).strong
 
 
 @pytest.mark.parametrize(
@@ -180,6 +238,12 @@ def test_a_vague_objective_is_not_specific_and_the_vague_words_are_quoted(object
     assert not result.passed
     assert quoted in result.suggestion
     assert result.suggestion.endswith(SPECIFIC_TIP)
+
+
+def test_a_new_clause_with_its_own_subject_is_judged_afresh():
+    review = review_objective("Dana will think it over and she will book a demo on Friday", None)
+
+    assert review.result(Criterion.SPECIFIC).passed
 
 
 def test_common_typos_in_verbs_are_read_as_the_verb():
@@ -289,6 +353,43 @@ def test_rewrite_turns_the_reps_action_into_the_customers():
     review = review_objective("Present our deck to Dana's team on Thursday", Stage.DEMO)
 
     assert review.rewrite == "Dana's team agrees to review our deck with you on Thursday"
+
+
+@pytest.mark.parametrize(
+    ("objective", "rewrite"),
+    [
+        ("Send them our deck", "[Name (role)] agrees to review our deck with you"),
+        ("Send him the proposal", "[Name (role)] agrees to review the proposal with you"),
+        ("Send her the proposal", "[Name (role)] agrees to review the proposal with you"),
+        ("Send her our deck", "[Name (role)] agrees to review our deck with you"),
+        (
+            "Email the client our case studies",
+            "[Name (role)] agrees to review our case studies with you",
+        ),
+        (
+            "Send the customer over the pricing sheet",
+            "[Name (role)] agrees to review the pricing sheet with you",
+        ),
+        (
+            "Show the customer our roadmap",
+            "[Name (role)] agrees to attend a walkthrough of our roadmap",
+        ),
+        (
+            "Walk her through the ROI model",
+            "[Name (role)] agrees to attend a walkthrough of the ROI model",
+        ),
+        ("Present the CFO our deck", "The CFO agrees to review our deck with you"),
+        ("Forward her deck to the CFO", "The CFO agrees to review her deck with you"),
+        (
+            "Give them our deck",
+            "[Name (role)] agrees to [walk through the proposal with whoever signs]",
+        ),
+    ],
+)
+def test_rewrite_of_the_reps_action_leaves_out_who_receives_it(objective, rewrite):
+    review = review_objective(objective, Stage.PROPOSAL)
+
+    assert review.rewrite == f"{rewrite} {WHEN_PLACEHOLDER}"
 
 
 def test_rewrite_of_a_vague_objective_offers_a_next_step_for_the_stage():
