@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -43,6 +44,10 @@ UNPLANNED_HORIZON = timedelta(hours=12)
 RECENT_WINDOW = timedelta(days=60)
 UPCOMING_WINDOW = timedelta(hours=12)
 RECENT_LIMIT = 50
+# For an account the command names, its open interactions up to this far ahead are offered too:
+# an outcome logged for tomorrow's plan must not become a second, unplanned interaction.
+NAMED_ACCOUNT_AHEAD = timedelta(days=7)
+NAMED_ACCOUNT_LIMIT = 10
 
 
 class OutcomeField(enum.StrEnum):
@@ -123,12 +128,15 @@ def check_outcome(form: OutcomeForm, zone: str, now: datetime) -> OutcomeCheck:
     if result is None:
         errors[OutcomeField.RESULT] = "Choose what the customer agreed to."
     next_step_at = None
-    wants_date = result in NEEDS_NEXT_STEP or bool(next_when and result in ENDS_CHAIN)
+    # A won deal may note what comes next (the kickoff); it is kept, never chased.
+    wants_date = result in NEEDS_NEXT_STEP or bool(next_when and result is Result.WON)
     if result in NEEDS_NEXT_STEP and not next_step:
         errors.setdefault(
             OutcomeField.NEXT_STEP,
             "Say what the customer agreed to do next, e.g. 'Dana books the security review'.",
         )
+    if result is Result.LOST:
+        _refuse_next_step_of_lost(next_step, next_when, errors)
     if wants_date and OutcomeField.NEXT_STEP_WHEN not in errors:
         reading = read_next_step_when(next_when, zone, now)
         if reading.ok:
@@ -150,6 +158,26 @@ def check_outcome(form: OutcomeForm, zone: str, now: datetime) -> OutcomeCheck:
             notes=notes or None,
         )
     )
+
+
+def _refuse_next_step_of_lost(
+    next_step: str, next_when: str, errors: dict[OutcomeField, str]
+) -> None:
+    """Lost closes the chain: a next step there would promise a follow-up nobody chases."""
+    if next_step:
+        errors.setdefault(
+            OutcomeField.NEXT_STEP,
+            "A lost deal has no next step to chase. If they agreed to one, choose Minimum "
+            "(or Continuation for “let's talk again sometime”); if not, clear it.",
+        )
+    if next_when:
+        errors.setdefault(
+            OutcomeField.NEXT_STEP_WHEN,
+            "Clear this date too: a lost deal has nothing to chase."
+            if next_step
+            else "A lost deal has no next step to chase: clear this date, or choose the "
+            "outcome they agreed to.",
+        )
 
 
 def _check_unplanned(
@@ -207,10 +235,13 @@ def recent_interactions(
     now: datetime,
     *,
     named_id: int | None = None,
+    named_account: str | None = None,
 ) -> list[Interaction]:
     """What a /postcall may be about: open interactions first, then logged ones; newest first.
 
-    `named_id` (the interaction a nudge's Log outcome names) is offered whatever its date.
+    Besides the recent ones, what the rep names is offered: `named_id` (the interaction a nudge's
+    Log outcome names) whatever its date, and the open interactions with `named_account` (the
+    account `/postcall Initech` names, by the start of its name) up to NAMED_ACCOUNT_AHEAD.
     """
     own = (
         select(Interaction)
@@ -228,12 +259,69 @@ def recent_interactions(
         .order_by(Interaction.scheduled_at.desc())
         .limit(RECENT_LIMIT * 2)
     ).all()
-    choices = sorted(rows, key=lambda interaction: interaction.outcome is not None)[:RECENT_LIMIT]
-    if named_id is not None and all(choice.id != named_id for choice in choices):
-        named = session.scalars(own.where(Interaction.id == named_id)).one_or_none()
-        if named is not None:
-            choices.insert(0, named)
+    choices = _open_first(rows)[:RECENT_LIMIT]
+    named: list[Interaction] = []
+    if named_id is not None:
+        named += session.scalars(own.where(Interaction.id == named_id)).all()
+    key = account_key(named_account or "")
+    if key:
+        named += session.scalars(
+            own.where(
+                Interaction.account_id.in_(
+                    select(Account.id).where(
+                        Account.team_id == workspace.team_id,
+                        Account.name_key.startswith(key, autoescape=True),
+                    )
+                ),
+                Interaction.scheduled_at >= now - RECENT_WINDOW,
+                Interaction.scheduled_at <= now + NAMED_ACCOUNT_AHEAD,
+                ~Interaction.outcome.has(),
+            )
+            .order_by(Interaction.scheduled_at.desc())
+            .limit(NAMED_ACCOUNT_LIMIT)
+        ).all()
+    extra = [interaction for interaction in dict.fromkeys(named) if interaction not in choices]
+    if extra:
+        latest_first = sorted(choices + extra, key=_time, reverse=True)
+        choices = _open_first(latest_first)
     return choices
+
+
+def _time(interaction: Interaction) -> datetime:
+    return interaction.scheduled_at
+
+
+def _open_first(interactions: Sequence[Interaction]) -> list[Interaction]:
+    """Open interactions before logged ones, each in the order given."""
+    return sorted(interactions, key=lambda interaction: interaction.outcome is not None)
+
+
+def _names_account(interaction: Interaction, named_account: str | None) -> bool:
+    """Whether `/postcall <named_account>` names this interaction's account (by its start)."""
+    key = account_key(named_account or "")
+    return bool(key) and interaction.account.name_key.startswith(key)
+
+
+def likely_interaction(
+    choices: list[Interaction], now: datetime, named_account: str | None = None
+) -> Interaction | None:
+    """The interaction a /postcall is most likely about, chosen in its form (None: not planned).
+
+    Among the open ones (with the named account, if any): the latest whose time has come, as the
+    rep logs what happened, else the soonest ahead (a call that came early). With nothing open,
+    a named account's latest logged one, to edit it.
+    """
+    if named_account:
+        choices = [i for i in choices if _names_account(i, named_account)]
+    still_open = [i for i in choices if i.outcome is None]
+    happened = [i for i in still_open if i.scheduled_at <= now]
+    if happened:
+        return max(happened, key=_time)
+    if still_open:
+        return min(still_open, key=_time)
+    if named_account and choices:
+        return max(choices, key=_time)
+    return None
 
 
 @dataclass(frozen=True)

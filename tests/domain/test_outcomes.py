@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -36,7 +37,14 @@ def outcome_form(result="advanced", next_step="Dana books the review", when="nex
         ),
         (outcome_form(result="continuation", next_step="", when=""), set()),
         (outcome_form(result="lost", next_step="", when=""), set()),
+        (outcome_form(result="lost", when=""), {outcomes.OutcomeField.NEXT_STEP}),
+        (outcome_form(result="lost", next_step=""), {outcomes.OutcomeField.NEXT_STEP_WHEN}),
+        (
+            outcome_form(result="lost"),
+            {outcomes.OutcomeField.NEXT_STEP, outcomes.OutcomeField.NEXT_STEP_WHEN},
+        ),
         (outcome_form(result="won", next_step="Kickoff", when=""), set()),
+        (outcome_form(result="won", next_step="Kickoff"), set()),
     ],
 )
 def test_outcome_rules(form, fields) -> None:
@@ -48,8 +56,14 @@ def test_continuation_keeps_no_next_step_even_if_one_was_typed() -> None:
     assert (draft.next_step, draft.next_step_at) == (None, None)
 
 
-def planned_interaction(session) -> Interaction:
-    form = plans.PlanForm("Acme", "call", "today 9am", "demo", "Dana agrees to X on Tuesday")
+def test_a_won_deal_keeps_its_dated_next_step_without_a_follow_up(session) -> None:
+    saved = save(session, planned_interaction(session).id, result="won", next_step="Kickoff")
+    assert saved.outcome.next_step == "Kickoff" and saved.outcome.next_step_at is not None
+    assert saved.follow_up is None and follow_ups(session) == []
+
+
+def planned_interaction(session, account="Acme", when="today 9am") -> Interaction:
+    form = plans.PlanForm(account, "call", when, "demo", "Dana agrees to X on Tuesday")
     draft = plans.check_plan(form, ZONE, NOW).draft
     return plans.save_plan(session, WORKSPACE, REP, draft, NOW).interaction
 
@@ -91,3 +105,54 @@ def test_another_reps_interaction_is_refused(session) -> None:
     with pytest.raises(outcomes.NotYourInteraction):
         outcomes.save_outcome(session, Workspace("T0002"), REP, draft, NOW)
     assert save(session, interaction.id).outcome.result is Result.ADVANCED
+
+
+def test_a_named_accounts_open_interactions_are_offered_up_to_a_week_ahead(session) -> None:
+    today = planned_interaction(session, "Globex")
+    tomorrow = planned_interaction(session, "Initech", "tomorrow 10am")
+    labs = planned_interaction(session, "Initech Labs", "tomorrow 11am")
+    in_six_days = planned_interaction(session, "Initech", "in 6 days 10am")
+    planned_interaction(session, "Initech", "in 8 days 10am")  # beyond the week
+    logged = planned_interaction(session, "Initech", "in 2 days 10am")
+    save(session, logged.id, result="lost", next_step="", when="")
+    planned_interaction(session, "Hooli", "tomorrow 10am")  # not named
+
+    def offered(named_account: str | None) -> list[int]:
+        choices = outcomes.recent_interactions(
+            session, WORKSPACE, REP, NOW, named_account=named_account
+        )
+        return [choice.id for choice in choices]
+
+    assert offered(None) == [today.id]
+    assert offered("initech.") == [in_six_days.id, labs.id, tomorrow.id, today.id]
+    assert offered("Initech_") == offered(None)  # LIKE wildcards in a name match themselves
+
+
+def interaction_at(account: str, hours_from_now: float, logged: bool = False):
+    return SimpleNamespace(
+        account=SimpleNamespace(name_key=plans.account_key(account)),
+        scheduled_at=NOW + timedelta(hours=hours_from_now),
+        outcome=object() if logged else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("choices", "named_account", "expected"),
+    [
+        # None has happened yet: the soonest ahead, not "not planned".
+        ([("Hooli", 6), ("Acme", 2), ("Globex", 4)], None, 1),
+        # One that happened (the latest of them) comes before those ahead, however near.
+        ([("Acme", 0.25), ("Globex", -1), ("Hooli", -26)], None, 1),
+        # Logged ones are not preselected, unless a named account has nothing open.
+        ([("Acme", -1, True)], None, None),
+        ([("Acme", -1, True), ("Acme", -30, True)], "acme", 0),
+        ([("Acme", -1, True), ("Acme", 20)], "acme", 1),
+        # A named account: its own interactions only.
+        ([("Globex", -1), ("Acme Corp", 14), ("Acme Corp", 40)], "acme", 1),
+        ([("Globex", -1)], "acme", None),
+    ],
+)
+def test_the_interaction_most_likely_meant_is_preselected(choices, named_account, expected):
+    interactions = [interaction_at(*choice) for choice in choices]
+    chosen = outcomes.likely_interaction(interactions, NOW, named_account)
+    assert chosen is (None if expected is None else interactions[expected])

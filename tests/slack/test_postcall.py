@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.models import Delivery, Interaction, Origin, Outcome, Result
 from app.sandbox import inbound
-from app.slack.views.postcall import NOT_PLANNED, PostcallIds
+from app.slack.views.postcall import NOT_PLANNED, PostcallIds, PostcallMetadata, keyed
 from tests.slack.conftest import REP_NY, REP_TOKYO
 from tests.slack.test_precall import block, open_precall, plan_values
 from tests.support.coach import RunningCoach
@@ -20,11 +20,13 @@ OBJECTIVE = "Dana (CFO) agrees to a 30-minute pricing review on Tuesday"
 NEXT_TUESDAY_3PM = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 
 
-def plan_interaction(coach: RunningCoach, user_id: str = REP_NY, account="Acme Corp") -> int:
-    """A plan for this morning (9:00, an hour before the tests' now), saved through /precall."""
+def plan_interaction(
+    coach: RunningCoach, user_id: str = REP_NY, account="Acme Corp", when="today 9am"
+) -> int:
+    """A plan (by default for 9:00 this morning, an hour before the tests' now), via /precall."""
     view = open_precall(coach, user_id)
     response = coach.submit(
-        view, plan_values(account=account, when="today 9am", objective=OBJECTIVE), user_id
+        view, plan_values(account=account, when=when, objective=OBJECTIVE), user_id
     )
     assert response.body == "", response.body
     coach.settle()
@@ -36,6 +38,37 @@ def selected_key(view: dict) -> str:
     return block(view, PostcallIds.INTERACTION_BLOCK)["element"]["initial_option"]["value"]
 
 
+def inputs_of(view: dict) -> str:
+    """The key the form's input block ids carry (as in `postcall_result.<key>`)."""
+    prefix = f"{PostcallIds.RESULT_BLOCK}."
+    return next(b["block_id"] for b in view["blocks"] if b["block_id"].startswith(prefix))[
+        len(prefix) :
+    ]
+
+
+def offered(view: dict) -> list[str]:
+    """The values of the "Which interaction" options, in their order."""
+    return [o["value"] for o in block(view, PostcallIds.INTERACTION_BLOCK)["element"]["options"]]
+
+
+def choose(coach: RunningCoach, view: dict, value: str, typed: dict | None = None) -> dict:
+    """Choose another interaction in the form, `typed` in its inputs; the form Slack shows then."""
+    if typed:
+        coach.slack.set_view_state(view["id"], typed)
+    chosen = inbound.block_action(
+        PostcallIds.CHOOSE_INTERACTION,
+        PostcallIds.INTERACTION_BLOCK,
+        type="static_select",
+        selected_option={"text": {"type": "plain_text", "text": value}, "value": value},
+    )
+    payload = inbound.block_actions_payload(
+        user_id=REP_NY, team_id=coach.team_id, actions=[chosen], view=view, values=typed
+    )
+    updates = len(coach.slack.calls("views.update"))
+    assert coach.post_signed(inbound.interaction_body(payload)).status == 200
+    return coach.slack.wait_for("views.update", count=updates + 1)[-1].response["view"]
+
+
 def outcome_values(
     view: dict,
     result: str,
@@ -44,7 +77,7 @@ def outcome_values(
     notes: str | None = None,
     **unplanned: str,
 ) -> dict:
-    key = selected_key(view)
+    key = inputs_of(view)
     values = {
         f"{PostcallIds.RESULT_BLOCK}.{key}": {INPUT: inbound.radio_value(result)},
         f"{PostcallIds.NEXT_STEP_BLOCK}.{key}": {INPUT: inbound.plain_text_value(next_step)},
@@ -87,8 +120,11 @@ def test_postcall_preselects_the_named_account_and_shows_the_plan(coach: Running
     assert [o["value"] for o in options][-1] == NOT_PLANNED
     assert len(options) == 3  # both plans, most recent first, then "not planned"
     assert f"You planned:*\n> {OBJECTIVE}" in block(view, PostcallIds.PLAN_BLOCK)["text"]["text"]
-    results = block(view, f"{PostcallIds.RESULT_BLOCK}.{acme}")["element"]["options"]
+    results = block(view, f"{PostcallIds.RESULT_BLOCK}.{inputs_of(view)}")["element"]["options"]
     assert [o["value"] for o in results] == [r.value for r in Result]
+    next_step = block(view, f"{PostcallIds.NEXT_STEP_BLOCK}.{inputs_of(view)}")
+    assert next_step["optional"] is True  # Slack cannot require it for some outcomes only
+    assert next_step["hint"]["text"].startswith("Required for Advanced and Minimum.")
 
 
 def test_advanced_stores_the_outcome_creates_the_follow_up_and_confirms(
@@ -130,7 +166,7 @@ def test_every_outcome_is_stored_with_the_right_next_step(coach: RunningCoach) -
         interaction_id = plan_interaction(coach, account=f"Account {result}")
         view = coach.open_modal("/postcall", f"Account {result}", REP_NY)
         assert selected_key(view) == str(interaction_id)
-        next_step = None if result == "won" else "They send the signed NDA"
+        next_step = None if result in ("won", "lost") else "They send the signed NDA"
         when = None if result in ("won", "lost") else "next Tuesday 3pm"
         response = coach.submit(view, outcome_values(view, result, next_step, when), REP_NY)
         assert response.body == "", (result, response.body)
@@ -147,7 +183,7 @@ def test_every_outcome_is_stored_with_the_right_next_step(coach: RunningCoach) -
 def test_outcome_errors_are_inline_and_nothing_is_saved(coach: RunningCoach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
-    key = selected_key(view)
+    key = inputs_of(view)
     cases = [
         (outcome_values(view, "advanced", next_step=""), PostcallIds.NEXT_STEP_BLOCK, "next"),
         (
@@ -182,7 +218,7 @@ def test_outcome_errors_are_inline_and_nothing_is_saved(coach: RunningCoach) -> 
 def test_the_date_is_read_back_while_the_rep_types(coach: RunningCoach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
-    key = selected_key(view)
+    key = inputs_of(view)
     # Without it, Slack never sends what the rep types.
     assert block(view, f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}")["dispatch_action"] is True
     updates = len(coach.slack.calls("views.update"))
@@ -205,15 +241,18 @@ def test_the_date_is_read_back_while_the_rep_types(coach: RunningCoach) -> None:
 
 
 def test_editing_an_outcome_moves_its_follow_up(coach: RunningCoach) -> None:
-    plan_interaction(coach)
+    acme = plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     coach.submit(view, outcome_values(view, "advanced"), REP_NY)
     follow_up_id = outcomes_of(coach)[0].follow_up_id
 
     again = coach.open_modal("/postcall", "acme", REP_NY)
-    key = selected_key(again)
-    result = block(again, f"{PostcallIds.RESULT_BLOCK}.{key}")["element"]["initial_option"]
-    assert result["value"] == "advanced"  # shown as logged, ready to edit
+    assert selected_key(again) == str(follow_up_id)  # Acme's open interaction comes first
+    # Typed for the follow-up, then the logged one chosen: its outcome shows, ready to edit.
+    again = choose(coach, again, str(acme), typed=outcome_values(again, "lost", None, None))
+    assert again["state"]["values"] == {}
+    result = block(again, f"{PostcallIds.RESULT_BLOCK}.{inputs_of(again)}")["element"]
+    assert result["initial_option"]["value"] == "advanced"
     response = coach.submit(again, outcome_values(again, "advanced", when="Wed 10am"), REP_NY)
     assert response.body == ""
     coach.settle()
@@ -225,6 +264,93 @@ def test_editing_an_outcome_moves_its_follow_up(coach: RunningCoach) -> None:
         (follow_up_id, datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
     ]
     assert "Outcome updated" in coach.slack.calls("chat.postMessage")[-1].args["text"]
+
+
+def test_choosing_another_open_interaction_keeps_what_was_typed(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    globex = plan_interaction(coach, account="Globex", when="today 8am")
+    view = coach.open_modal("/postcall", "", REP_NY)
+    typed = outcome_values(view, "advanced", notes="Dana was keen")
+    switched = choose(coach, view, str(globex), typed)
+    assert selected_key(switched) == str(globex)
+    assert switched["state"]["values"] == typed  # the same block ids, so Slack keeps them
+    when_block = block(switched, f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{inputs_of(switched)}")
+    assert when_block["hint"]["text"] == "→ Tue 1 Dec 2026, 3:00 PM EST"  # the kept date, read
+
+    assert coach.submit(switched, typed, REP_NY).body == ""
+    (outcome,) = outcomes_of(coach)
+    assert outcome.interaction_id == globex and outcome.notes == "Dana was keen"
+
+
+def test_a_form_opened_before_input_keys_existed_is_read_as_it_was_keyed() -> None:
+    metadata = PostcallMetadata.from_json('{"zone":"UTC","selected":"12"}')
+    assert keyed(PostcallIds.RESULT_BLOCK, metadata) == f"{PostcallIds.RESULT_BLOCK}.12"
+
+
+def test_naming_an_account_offers_its_open_plan_for_tomorrow(coach: RunningCoach) -> None:
+    coach.set_now(datetime(2026, 11, 27, 2, 47, tzinfo=UTC))  # 21:47 in New York
+    initech = plan_interaction(coach, account="Initech", when="tomorrow 10am")
+    plan_interaction(coach, account="Initech", when="in 3 days 10am")
+    plan_interaction(coach, account="Initech", when="in 8 days 10am")
+    # 12 hours 13 minutes ahead: too far for the recent interactions a plain /postcall lists.
+    assert offered(coach.open_modal("/postcall", "", REP_NY)) == [NOT_PLANNED]
+
+    view = coach.open_modal("/postcall", "initech", REP_NY)
+    assert selected_key(view) == str(initech)  # the nearest of Initech's open plans
+    assert len(offered(view)) == 3  # both within the week, then "not planned"
+    unplanned = choose(coach, view, NOT_PLANNED)
+    assert offered(unplanned) == offered(view)
+    account = block(unplanned, f"{PostcallIds.ACCOUNT_BLOCK}.{inputs_of(unplanned)}")
+    assert account["element"]["initial_value"] == "initech"
+
+    assert coach.submit(view, outcome_values(view, "advanced"), REP_NY).body == ""
+    (outcome,) = outcomes_of(coach)
+    assert outcome.interaction_id == initech
+    assert [i.origin for i in interactions_of(coach)].count(Origin.UNPLANNED) == 0
+
+
+def test_postcall_preselects_the_interaction_most_likely_meant(coach: RunningCoach) -> None:
+    plan_interaction(coach, account="Globex", when="today 4pm")
+    acme = plan_interaction(coach, when="today 2pm")
+    plan_interaction(coach, account="Hooli", when="today 6pm")
+    view = coach.open_modal("/postcall", "", REP_NY)
+    assert selected_key(view) == str(acme)  # none has happened yet: the soonest
+    assert offered(view)[-1] == NOT_PLANNED
+
+    earlier = plan_interaction(coach, account="Initech", when="today 8am")
+    view = coach.open_modal("/postcall", "", REP_NY)
+    assert selected_key(view) == str(earlier)  # one that happened comes before those ahead
+
+
+def test_a_lost_outcome_takes_no_next_step(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    key = inputs_of(view)
+    errors = coach.submit(view, outcome_values(view, "lost"), REP_NY).json()["errors"]
+    assert errors[f"{PostcallIds.NEXT_STEP_BLOCK}.{key}"].startswith(
+        "A lost deal has no next step to chase. If they agreed to one, choose Minimum"
+    )
+    assert "Clear this date too" in errors[f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}"]
+    assert outcomes_of(coach) == []
+
+    assert coach.submit(view, outcome_values(view, "lost", None, None), REP_NY).body == ""
+    coach.settle()
+    dm = str(coach.slack.calls("chat.postMessage")[-1].args["blocks"])
+    assert "chain ends here" in dm and "Next step" not in dm
+
+
+def test_a_won_deal_notes_its_kickoff_without_chasing_it(coach: RunningCoach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    values = outcome_values(view, "won", "Kickoff with their IT team")
+    assert coach.submit(view, values, REP_NY).body == ""
+    coach.settle()
+    (outcome,) = outcomes_of(coach)
+    assert outcome.next_step_at == NEXT_TUESDAY_3PM and outcome.follow_up_id is None
+    assert len(interactions_of(coach)) == 1
+    dm = str(coach.slack.calls("chat.postMessage")[-1].args["blocks"])
+    assert "Kickoff with their IT team" in dm
+    assert "The next step is noted here; nothing is chased after a win." in dm
 
 
 def test_a_double_submitted_outcome_is_stored_and_confirmed_once(coach: RunningCoach) -> None:
@@ -247,7 +373,7 @@ def test_a_double_submitted_outcome_is_stored_and_confirmed_once(coach: RunningC
 def test_an_unplanned_interaction_is_logged_with_its_outcome(coach: RunningCoach) -> None:
     view = coach.open_modal("/postcall", "Initech", REP_NY)
     assert selected_key(view) == NOT_PLANNED
-    account_block = block(view, f"{PostcallIds.ACCOUNT_BLOCK}.{NOT_PLANNED}")
+    account_block = block(view, f"{PostcallIds.ACCOUNT_BLOCK}.{inputs_of(view)}")
     assert account_block["element"]["initial_value"] == "Initech"
     values = outcome_values(view, "advanced", account="Initech", happened="today 8am")
     assert coach.submit(view, values, REP_NY).body == ""
@@ -260,20 +386,9 @@ def test_an_unplanned_interaction_is_logged_with_its_outcome(coach: RunningCoach
 def test_choosing_not_planned_shows_the_account_and_time_fields(coach: RunningCoach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
-    updates = len(coach.slack.calls("views.update"))
-    chosen = inbound.block_action(
-        PostcallIds.CHOOSE_INTERACTION,
-        PostcallIds.INTERACTION_BLOCK,
-        type="static_select",
-        selected_option={
-            "text": {"type": "plain_text", "text": "Not planned"},
-            "value": NOT_PLANNED,
-        },
-    )
-    coach.act_in_view(view, chosen, REP_NY)
-    refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    refreshed = choose(coach, view, NOT_PLANNED)
     ids = {b.get("block_id") for b in refreshed["blocks"]}
-    assert f"{PostcallIds.ACCOUNT_BLOCK}.{NOT_PLANNED}" in ids
+    assert f"{PostcallIds.ACCOUNT_BLOCK}.{inputs_of(refreshed)}" in ids
     assert PostcallIds.PLAN_BLOCK not in ids
 
 

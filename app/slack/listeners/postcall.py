@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.domain import outcomes
-from app.domain.plans import account_key
+from app.domain.plans import clean
 from app.domain.workspace import Workspace
-from app.models import Interaction
+from app.models import ACCOUNT_NAME_MAX, Interaction
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
-from app.slack.services import Services, requester, services_of
+from app.slack.services import Services, requester
 from app.slack.views.outcome_confirmation import outcome_confirmation
 from app.slack.views.postcall import (
     NOT_PLANNED,
     PostcallIds,
     PostcallMetadata,
+    inputs_key,
+    interaction_id_of,
     keyed,
     loading_modal,
     postcall_modal,
@@ -83,34 +85,43 @@ def open_outcome_form(
     account_hint: str = "",
     interaction_id: int | None = None,
 ) -> None:
-    """Fill an opened modal: the interaction named by id or account (else the latest open one)."""
+    """Fill an opened modal: the interaction named by id, else the likeliest one (of the
+    account named, if any)."""
     try:
         zone = profiles.zone_for(client, services, workspace, user_id)
+        metadata = PostcallMetadata(zone=zone, named_account=account_hint[:ACCOUNT_NAME_MAX])
         with session_scope(services.sessions) as session:
-            choices = outcomes.recent_interactions(
-                session, workspace, user_id, services.now(), named_id=interaction_id
-            )
-            selected = _preselect(choices, account_hint, interaction_id, services)
-            metadata = PostcallMetadata(
-                zone=zone, selected=str(selected.id) if selected else NOT_PLANNED
-            )
-            modal = postcall_modal(choices, selected, metadata, unplanned_account=account_hint)
+            choices = _choices(session, services, workspace, user_id, metadata, interaction_id)
+            if interaction_id is not None:
+                selected = next((i for i in choices if i.id == interaction_id), None)
+            else:
+                selected = outcomes.likely_interaction(
+                    choices, services.now(), metadata.named_account
+                )
+            modal = postcall_modal(choices, selected, metadata)
     except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
         logger.warning("could not fill the /postcall modal for %s: %s", user_id, error)
         modal = loading_modal(NO_PROFILE)
     _update(client, view, modal)
 
 
-def _preselect(
-    choices: list[Interaction], account_hint: str, interaction_id: int | None, services: Services
-) -> Interaction | None:
-    if interaction_id is not None:
-        return next((i for i in choices if i.id == interaction_id), None)
-    if account_hint:
-        key = account_key(account_hint)
-        return next((i for i in choices if i.account.name_key.startswith(key)), None)
-    now = services.now()
-    return next((i for i in choices if i.outcome is None and i.scheduled_at <= now), None)
+def _choices(
+    session: Session,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    metadata: PostcallMetadata,
+    interaction_id: int | None,
+) -> list[Interaction]:
+    """What the form offers; every redraw offers the named account's interactions again."""
+    return outcomes.recent_interactions(
+        session,
+        workspace,
+        user_id,
+        services.now(),
+        named_id=interaction_id,
+        named_account=metadata.named_account,
+    )
 
 
 def _update(client: WebClient, view: dict, modal) -> None:
@@ -125,18 +136,22 @@ def _rerender(
     context: BoltContext,
     body: dict,
     metadata: PostcallMetadata,
-    next_step_hint: str | None = None,
+    chosen_id: int | None,
+    next_step_when: str | None,
 ) -> None:
+    """The form again, about `chosen_id`, with the reading of the next step's date if kept."""
     services, workspace, user_id = requester(context, body)
     try:
         with session_scope(services.sessions) as session:
-            choices = outcomes.recent_interactions(
-                session, workspace, user_id, services.now(), named_id=metadata.interaction_id
-            )
-            selected = next((i for i in choices if i.id == metadata.interaction_id), None)
-            if selected is None:
-                metadata = replace(metadata, selected=NOT_PLANNED)
-            modal = postcall_modal(choices, selected, metadata, next_step_hint=next_step_hint)
+            choices = _choices(session, services, workspace, user_id, metadata, chosen_id)
+            selected = next((i for i in choices if i.id == chosen_id), None)
+            hint = None
+            if clean(next_step_when) and inputs_key(selected) == metadata.inputs:
+                reading = outcomes.read_next_step_when(
+                    next_step_when, metadata.zone, services.now()
+                )
+                hint = reading_hint(reading)
+            modal = postcall_modal(choices, selected, metadata, next_step_hint=hint)
     except SQLAlchemyError as error:
         logger.warning("could not refresh the /postcall modal: %s", error)
         return
@@ -149,9 +164,11 @@ def handle_interaction_chosen(
     """Show the chosen interaction's plan (or the fields of an unplanned one)."""
     ack()
     metadata = PostcallMetadata.from_json(body["view"].get("private_metadata"))
+    if metadata is None:
+        return
     chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
-    if metadata is not None:
-        _rerender(client, context, body, replace(metadata, selected=chosen))
+    typed = read_outcome_form(body["view"].get("state", {}).get("values", {}), metadata)
+    _rerender(client, context, body, metadata, interaction_id_of(chosen), typed.next_step_when)
 
 
 def handle_next_step_when_typed(
@@ -160,12 +177,8 @@ def handle_next_step_when_typed(
     """Show, under the field, the moment the product read from what the rep is typing."""
     ack()
     metadata = PostcallMetadata.from_json(body["view"].get("private_metadata"))
-    if metadata is None:
-        return
-    reading = outcomes.read_next_step_when(
-        action.get("value"), metadata.zone, services_of(context).now()
-    )
-    _rerender(client, context, body, metadata, next_step_hint=reading_hint(reading))
+    if metadata is not None:
+        _rerender(client, context, body, metadata, metadata.interaction_id, action.get("value"))
 
 
 def read_outcome_form(state_values: dict, metadata: PostcallMetadata) -> outcomes.OutcomeForm:

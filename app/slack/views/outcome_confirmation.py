@@ -20,6 +20,10 @@ CLOSING_NOTES = {
     Result.LOST: "This account's chain ends here; nothing more will be chased.",
     Result.CONTINUATION: ("No dated commitment yet: the morning nudge will remind you to get one."),
 }
+# A won deal's next step (the kickoff, say) is noted, but the chain is closed.
+WON_NEXT_STEP_NOTE = (
+    "Deal closed. Well done. The next step is noted here; nothing is chased after a win."
+)
 
 
 def outcome_confirmation(
@@ -48,8 +52,11 @@ def outcome_confirmation(
         blocks.append(SectionBlock(text=next_step))
     if outcome.notes:
         blocks.append(SectionBlock(text=f"*Notes:*\n{quote(outcome.notes, 2000)}"))
-    if outcome.result in CLOSING_NOTES:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=CLOSING_NOTES[outcome.result])])
-        )
+    closing_note = (
+        WON_NEXT_STEP_NOTE
+        if outcome.result is Result.WON and outcome.next_step
+        else CLOSING_NOTES.get(outcome.result)
+    )
+    if closing_note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=closing_note)]))
     return text, blocks

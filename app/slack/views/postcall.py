@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from slack_sdk.models.blocks import (
     Block,
@@ -48,12 +48,32 @@ class PostcallIds(enum.StrEnum):
     READ_NEXT_STEP_WHEN = "postcall_read_when"
 
 
+# The key of the inputs of an interaction with nothing logged yet, and of "Not planned".
+FRESH_INPUTS = "new"
+
+
+def inputs_key(selected: Interaction | None) -> str:
+    """The key the form's input block ids carry for `selected`.
+
+    Slack keeps what was typed in an input whose block_id and action_id survive a views.update
+    (and then ignores its new initial value). Interactions with nothing logged share one key, so
+    choosing another of them keeps what the rep typed; a logged outcome's inputs have a key of
+    their own, so its saved values show, not what was typed for another interaction.
+    """
+    if selected is not None and selected.outcome is not None:
+        return str(selected.id)
+    return FRESH_INPUTS
+
+
 @dataclass(frozen=True)
 class PostcallMetadata:
-    """Carried in the modal: the rep's zone and which interaction the form is about."""
+    """Carried in the modal: the rep's zone, the account the command named, which interaction
+    the form is about and the key of its inputs."""
 
     zone: str
+    named_account: str = ""  # offered with its open interactions, prefilled when not planned
     selected: str = NOT_PLANNED  # an interaction id, or NOT_PLANNED
+    inputs: str = FRESH_INPUTS
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -62,19 +82,37 @@ class PostcallMetadata:
     def from_json(cls, raw: str | None) -> PostcallMetadata | None:
         try:
             data = json.loads(raw or "")
-            return cls(zone=str(data["zone"]), selected=str(data["selected"]))
+            return cls(
+                zone=str(data["zone"]),
+                named_account=str(data.get("named_account", "")),
+                selected=str(data["selected"]),
+                # A form opened before input keys existed keyed its inputs by the interaction.
+                inputs=str(data.get("inputs", data["selected"])),
+            )
         except (ValueError, KeyError, TypeError):
             return None
 
+    def about(self, selected: Interaction | None) -> PostcallMetadata:
+        """The same form, about `selected` (None: an interaction that was not planned)."""
+        return replace(
+            self,
+            selected=str(selected.id) if selected else NOT_PLANNED,
+            inputs=inputs_key(selected),
+        )
+
     @property
     def interaction_id(self) -> int | None:
-        return int(self.selected) if self.selected.isdigit() else None
+        return interaction_id_of(self.selected)
+
+
+def interaction_id_of(choice: str) -> int | None:
+    """The interaction a "Which interaction" option names (None: not planned)."""
+    return int(choice) if choice.isdigit() else None
 
 
 def keyed(block_id: PostcallIds, metadata: PostcallMetadata) -> str:
-    """Input block ids carry the chosen interaction, so choosing another one resets the inputs
-    (Slack keeps what was typed in a block whose id does not change)."""
-    return f"{block_id}.{metadata.selected}"
+    """An input's block id, with the key of the inputs the form shows (see inputs_key)."""
+    return f"{block_id}.{metadata.inputs}"
 
 
 def choice_label(interaction: Interaction, zone: str) -> str:
@@ -155,13 +193,13 @@ def _plan_blocks(interaction: Interaction) -> list[Block]:
     return [SectionBlock(block_id=PostcallIds.PLAN_BLOCK, text=text)]
 
 
-def _unplanned_blocks(metadata: PostcallMetadata, account: str | None) -> list[Block]:
+def _unplanned_blocks(metadata: PostcallMetadata) -> list[Block]:
     return [
         _text_input(
             keyed(PostcallIds.ACCOUNT_BLOCK, metadata),
             "Account or prospect",
             limit=FIELD_LIMITS[PlanField.ACCOUNT],
-            initial=account,
+            initial=metadata.named_account,
             placeholder="e.g. Acme Corp",
         ),
         _text_input(
@@ -196,12 +234,12 @@ def postcall_modal(
     metadata: PostcallMetadata,
     *,
     next_step_hint: str | None = None,
-    unplanned_account: str | None = None,
 ) -> View:
     """The outcome form for `selected` (None: an interaction that was not planned)."""
+    metadata = metadata.about(selected)
     outcome = selected.outcome if selected else None
     blocks: list[Block] = [_interaction_choice(choices, metadata)]
-    blocks += _plan_blocks(selected) if selected else _unplanned_blocks(metadata, unplanned_account)
+    blocks += _plan_blocks(selected) if selected else _unplanned_blocks(metadata)
     if outcome:
         label = RESULT_LABELS[outcome.result][0]
         blocks.append(
@@ -234,7 +272,9 @@ def postcall_modal(
             optional=True,
             multiline=True,
             placeholder="e.g. Dana books the security review with their IT lead",
-            hint="Needed for Advanced and Minimum.",
+            # Slack marks it "(optional)" and cannot require it for some outcomes only.
+            hint="Required for Advanced and Minimum. Won may note one (e.g. the kickoff); "
+            "Continuation and Lost have none.",
         ),
         _text_input(
             keyed(PostcallIds.NEXT_STEP_WHEN_BLOCK, metadata),
@@ -244,7 +284,8 @@ def postcall_modal(
             optional=True,
             action_id=PostcallIds.READ_NEXT_STEP_WHEN,
             placeholder="e.g. next Tuesday 3pm, 12/15, EOW",
-            hint=next_step_hint or f"In your time zone, {metadata.zone}.",
+            hint=next_step_hint
+            or f"Required for Advanced and Minimum. In your time zone, {metadata.zone}.",
             dispatch_action_config=DispatchActionConfig(
                 trigger_actions_on=["on_enter_pressed", "on_character_entered"]
             ),
