@@ -21,7 +21,7 @@ from app.slack.listeners import (
     users,
 )
 from app.slack.services import SERVICES_KEY, Services
-from app.slack.views.errors import failure_modal
+from app.slack.views.notices import failure_modal
 
 logger = logging.getLogger(__name__)
 

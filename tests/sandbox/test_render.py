@@ -15,9 +15,8 @@ from app.domain.nudge_settings import NudgeSettings
 from app.domain.plans import PlanPrefill
 from app.sandbox.render import render_blocks, render_message, render_view
 from app.slack.views import (
-    errors,
     figures,
-    nudge,
+    notices,
     postcall,
     precall,
     review,
@@ -360,7 +359,7 @@ def test_view_has_title_blocks_and_buttons() -> None:
 
 
 def test_view_without_submit_has_only_close() -> None:
-    html = render_view(errors.failure_modal().to_dict(), viewer_zone=ZONE)
+    html = render_view(notices.failure_modal().to_dict(), viewer_zone=ZONE)
     assert [b["data-view-action"] for b in tags(html, "button")] == ["close"]
     assert ">Back</button>" in html
 
@@ -559,13 +558,13 @@ def _app_views() -> list[dict]:
             postcall.loading_modal(),
             postcall.postcall_modal([], None, postcall.PostcallMetadata(zone="UTC")),
             review.review_modal(objective, plan_review, "{}"),
-            errors.failure_modal(),
+            notices.failure_modal(),
             settings.settings_modal(NudgeSettings(), "UTC", date(2026, 12, 1)),
             summary_setup.summary_modal(
                 None, summary_setup.SummaryMetadata(zone="UTC"), NOW, usergroups=[("S1", "ae")]
             ),
             summary_setup.managers_modal(["U1"]),
-            nudge.notice_modal("Handled", "Someone else did it."),
+            notices.notice_modal("Handled", "Someone else did it."),
         )
     ]
 

@@ -22,7 +22,8 @@ from app.slack.listeners.postcall import open_outcome_form
 from app.slack.listeners.precall import open_planning_form
 from app.slack.services import requester
 from app.slack.views.formatting import escape, short_moment, slack_date
-from app.slack.views.nudge import NudgeIds, notice_modal, with_item_status
+from app.slack.views.notices import notice_modal
+from app.slack.views.nudge import NudgeIds, with_item_status
 from app.slack.views.postcall import loading_modal
 from app.slack.views.precall import PrecallMetadata
 

@@ -16,9 +16,9 @@ from app.domain.workspace import Workspace
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
 from app.slack.services import Services, requester
-from app.slack.views.errors import failure_modal
 from app.slack.views.formatting import zone_label
 from app.slack.views.history import history_line
+from app.slack.views.notices import failure_modal
 from app.slack.views.plan_confirmation import plan_confirmation
 from app.slack.views.precall import (
     BLOCK_FOR_FIELD,

@@ -19,7 +19,7 @@ from app.slack.forms import submitted_users, submitted_value
 from app.slack.services import Services, requester, services_of
 from app.slack.summary_posting import PostedSummary, app_name, claim_post_now, post_now
 from app.slack.views.formatting import plural
-from app.slack.views.nudge import notice_modal
+from app.slack.views.notices import notice_modal
 from app.slack.views.summary_setup import (
     BLOCK_FOR_FIELD,
     ManagerIds,

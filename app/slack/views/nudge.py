@@ -17,7 +17,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from app.domain.nudges import DueItem, SnoozeFor
 from app.models import NudgeReason
@@ -143,8 +142,3 @@ def with_item_status(blocks: list[dict], key: str, status: str) -> list[dict]:
         status_block if block.get("block_id") == target else copy.deepcopy(block)
         for block in blocks
     ]
-
-
-def notice_modal(title: str, message: str) -> View:
-    """A one-message modal, for a button that cannot do what it says (handled, not yours)."""
-    return View(type="modal", title=title, close="Close", blocks=[SectionBlock(text=message)])

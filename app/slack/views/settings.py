@@ -12,12 +12,12 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from app.domain.nudge_settings import NUDGE_MINUTES, WEEK, NudgeSettings, SettingsField
+from app.slack.views.notices import notice_modal
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -116,10 +116,4 @@ def settings_saved_view(settings: NudgeSettings, zone: str, today: date) -> View
     said += f", in {zone}."
     if settings.is_paused_on(today):
         said += f"\nPaused: nudges come again on {settings.paused_until:%A %-d %B}."
-    return View(
-        type="modal",
-        callback_id=SettingsIds.CALLBACK,
-        title="Nudge settings",
-        close="Done",
-        blocks=[SectionBlock(text=said)],
-    )
+    return notice_modal("Nudge settings", said)

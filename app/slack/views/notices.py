@@ -1,4 +1,5 @@
-"""What a user sees when something fails on our side."""
+"""One-message modals: a notice where a form or a button leads, and what a user sees when
+something fails on our side."""
 
 from __future__ import annotations
 
@@ -19,3 +20,8 @@ def failure_modal(message: str = SOMETHING_WENT_WRONG) -> View:
         close="Back",
         blocks=[SectionBlock(text=message)],
     )
+
+
+def notice_modal(title: str, message: str) -> View:
+    """A one-message modal: what a button or a saved form did, or why it could not."""
+    return View(type="modal", title=title, close="Close", blocks=[SectionBlock(text=message)])
