@@ -151,6 +151,11 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         expect(post).to_contain_text("Won")
         expect(post).to_contain_text("Deal closed")
 
+    with step("the nudge's Initech item now says so in place of its buttons"):
+        status = nudge.locator(f'.sb-block[data-block-id="nudge_status.{key}"]')
+        expect(status).to_contain_text("✓ Outcome logged: Won.")
+        expect(actions).to_have_count(0)
+
     with step("Sam, the admin, names Maria a manager"):
         slack.act_as(SAM, SAM_ZONE)
         slack.send("/coach managers")

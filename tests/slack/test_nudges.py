@@ -28,8 +28,8 @@ from app.slack.views.postcall import PostcallIds
 from app.slack.views.precall import PrecallIds
 from tests.domain.test_nudge_rules import add_interaction, add_outcome, add_rep, local
 from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
-from tests.slack.test_postcall import outcome_values, selected_key
-from tests.slack.test_precall import block
+from tests.slack.test_postcall import choose, outcome_values, selected_key
+from tests.slack.test_precall import block, plan_values
 from tests.support.coach import RunningCoach
 
 NY = "America/New_York"
@@ -72,7 +72,11 @@ def delivery_of(coach: RunningCoach, user_id: str = REP_NY, day: date = TODAY) -
 
 
 def the_dm(coach: RunningCoach) -> tuple[str, dict]:
-    response = dms(coach)[-1].response
+    """The latest nudge, as posted (a confirmation DM may have come since)."""
+    nudges_posted = [
+        c for c in dms(coach) if c.args.get("metadata", {}).get("event_type") == NUDGE_EVENT
+    ]
+    response = nudges_posted[-1].response
     return response["channel"], response["message"]
 
 
@@ -87,6 +91,19 @@ def click(coach: RunningCoach, action_id: str, key: str, user_id: str = REP_NY, 
     response = coach.act_in_message(channel, message, action, user_id)
     assert response.status == 200
     coach.settle()
+
+
+def item_status(coach: RunningCoach, key: str) -> str | None:
+    """The item's status in the DM as it reads now; None while its buttons are still there."""
+    channel, message = the_dm(coach)
+    (shown,) = [m for m in coach.slack.messages(channel) if m.ts == message["ts"]]
+    status_id = item_block_id(NudgeIds.STATUS_BLOCK, key)
+    status = next((b for b in shown.blocks if b.get("block_id") == status_id), None)
+    buttons = any(
+        b.get("block_id") == item_block_id(NudgeIds.ACTIONS_BLOCK, key) for b in shown.blocks
+    )
+    assert (status is None) == buttons
+    return status["elements"][0]["text"] if status else None
 
 
 def snooze_choice(key: str, choice: str) -> dict:
@@ -290,6 +307,7 @@ def test_log_outcome_opens_the_prefilled_modal_and_then_the_item_is_handled(
     response = coach.submit(view, outcome_values(view, "won", None, None), REP_NY)
     assert response.body == ""
     coach.settle()
+    assert item_status(coach, key) == "✓ Outcome logged: Won."
     click(coach, NudgeIds.LOG_OUTCOME, key)
     notice = coach.slack.wait_for("views.open", count=2)[-1].args["view"]
     assert "Already handled" in str(notice["blocks"])
@@ -310,6 +328,70 @@ def test_log_outcome_offers_the_interaction_even_when_it_is_still_ahead(
     assert selected_key(view) == str(interaction)
 
 
+def test_a_logged_outcome_shows_in_the_item_with_its_next_step_even_when_submitted_twice(
+    coach: RunningCoach,
+) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    click(coach, NudgeIds.LOG_OUTCOME, key)
+    view = coach.slack.wait_for("views.update")[0].response["view"]
+
+    for _ in range(2):  # a double-clicked submit, or Slack delivering it again
+        assert coach.submit(view, outcome_values(view, "advanced"), REP_NY).body == ""
+        coach.settle()
+    status = item_status(coach, key)
+    assert status.startswith("✓ Outcome logged: Advanced, next step <!date^")
+    assert status.endswith("^{date_short_pretty}|Tue 1 Dec 2026, 3:00 PM EST>.")
+    assert len(coach.slack.calls("chat.update")) == 1  # the second found it already shown
+    assert coach.slack.violations_since(0) == []
+
+
+def test_a_nudge_slack_will_not_return_still_gets_the_outcome_saved_and_confirmed(
+    coach: RunningCoach,
+) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    click(coach, NudgeIds.LOG_OUTCOME, key)
+    view = coach.slack.wait_for("views.update")[0].response["view"]
+
+    coach.slack.fail_next("conversations.history", error="channel_not_found")
+    assert coach.submit(view, outcome_values(view, "won", None, None), REP_NY).body == ""
+    coach.settle()
+    assert any(c.args["text"].startswith("Outcome logged for Acme Corp") for c in dms(coach))
+    assert item_status(coach, key) is None
+
+
+def test_an_outcome_for_another_interaction_leaves_the_item_alone(coach: RunningCoach) -> None:
+    nudged, other = seed(coach, (-26, "Acme Corp", True), (-50, "Globex", True))
+    sweep(coach)
+    key = f"{nudged}:no_outcome"
+    click(coach, NudgeIds.LOG_OUTCOME, key)
+    view = coach.slack.wait_for("views.update")[0].response["view"]
+    view = choose(coach, view, str(other))
+
+    assert coach.submit(view, outcome_values(view, "won", None, None), REP_NY).body == ""
+    coach.settle()
+    with coach.services.sessions() as session:
+        assert session.scalar(select(Outcome.interaction_id)) == other
+    assert item_status(coach, key) is None
+    assert coach.slack.calls("chat.update") == []
+
+
+def test_postcall_typed_directly_touches_no_nudge_message(coach: RunningCoach) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    view = coach.open_modal("/postcall", "Acme Corp", REP_NY)
+    assert selected_key(view) == str(interaction)
+
+    assert coach.submit(view, outcome_values(view, "won", None, None), REP_NY).body == ""
+    coach.settle()
+    assert coach.slack.calls("conversations.history") == []
+    assert coach.slack.calls("chat.update") == []
+    assert item_status(coach, f"{interaction}:no_outcome") is None
+
+
 def test_plan_it_opens_precall_for_the_account_and_time(coach: RunningCoach) -> None:
     (interaction,) = seed(coach, (4, "Globex", False))
     sweep(coach)
@@ -321,6 +403,56 @@ def test_plan_it_opens_precall_for_the_account_and_time(coach: RunningCoach) -> 
         "Thu 26 Nov, 2:00 PM"
     )
     coach.slack.wait_for("views.update")  # the zone (and last time) filled in
+
+
+def plan_it(coach: RunningCoach, key: str) -> dict:
+    """Click Plan it on the item; the form once the app has shown the rep's zone in it."""
+    click(coach, NudgeIds.PLAN_IT, key)
+    return coach.slack.wait_for("views.update")[0].response["view"]
+
+
+def test_a_saved_plan_shows_in_the_item(coach: RunningCoach) -> None:
+    (interaction,) = seed(coach, (4, "Globex", False))
+    sweep(coach)
+    key = f"{interaction}:unplanned_today"
+    form = plan_it(coach, key)
+
+    values = plan_values(account="Globex", kind="call", when="Thu 26 Nov, 2:00 PM")
+    assert coach.submit(form, values, REP_NY).body == ""
+    coach.settle()
+    assert item_status(coach, key) == (
+        f"✓ Planned for <!date^{int((NOW + timedelta(hours=4)).timestamp())}"
+        "^{date_short_pretty} at {time}|Thu 26 Nov 2026, 2:00 PM EST>."
+    )
+
+
+def test_a_plan_saved_anyway_after_the_review_shows_in_the_item(coach: RunningCoach) -> None:
+    (interaction,) = seed(coach, (4, "Globex", False))
+    sweep(coach)
+    key = f"{interaction}:unplanned_today"
+    form = plan_it(coach, key)
+
+    values = plan_values(
+        account="Globex", kind="call", when="Thu 26 Nov, 2:00 PM", objective="send the proposal"
+    )
+    review = coach.submit(form, values, REP_NY).json()["view"]
+    assert coach.submit(review, {}, REP_NY).json() == {"response_action": "clear"}
+    coach.settle()
+    assert item_status(coach, key).startswith("✓ Planned for ")
+
+
+def test_a_plan_that_leaves_the_item_due_leaves_it_alone(coach: RunningCoach) -> None:
+    (interaction,) = seed(coach, (4, "Globex", False))
+    sweep(coach)
+    key = f"{interaction}:unplanned_today"
+    form = plan_it(coach, key)
+
+    # Another account: the heads-up's interaction still has no plan.
+    values = plan_values(account="Initech", kind="call", when="Thu 26 Nov, 2:00 PM")
+    assert coach.submit(form, values, REP_NY).body == ""
+    coach.settle()
+    assert item_status(coach, key) is None
+    assert coach.slack.calls("chat.update") == []
 
 
 def test_snooze_hides_the_item_until_tomorrow_and_says_so(coach: RunningCoach) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 
-from app.models import Interaction
+from app.models import Interaction, NudgeReason
 from app.sandbox.limits import validate_view
+from app.slack.views.nudge import NudgeItemRef
+from app.slack.views.precall import PrecallMetadata, ReviewMetadata
 from app.slack.views.review import ReviewIds
 from tests.slack.conftest import REP_NY
 from tests.slack.test_precall import block, open_precall, plan_values
@@ -74,9 +78,16 @@ def test_back_to_edit_keeps_the_form_and_a_strong_rewrite_saves_directly(
 
 def test_the_largest_plan_still_fits_in_the_reviews_metadata(coach: RunningCoach) -> None:
     form = open_precall(coach, REP_NY)
+    # Opened by a nudge's Plan it: the review carries the nudge item's reference too.
+    longest_ref = NudgeItemRef(
+        "D" + "X" * 12, "1795750482.395322", f"{10**15}:{NudgeReason.UNPLANNED_TODAY}"
+    )
+    metadata = PrecallMetadata.from_json(form["private_metadata"])
+    form["private_metadata"] = replace(metadata, nudge=longest_ref).to_json()
     worst = plan_values(
         account='"' * 150, when="tomorrow 2pm", objective='\\"' * 250, minimum="a\n" * 250
     )
     body = coach.submit(form, worst, REP_NY).json()
     assert body["response_action"] == "push"
     assert validate_view(body["view"]) == []  # private_metadata within 3,000 characters
+    assert ReviewMetadata.from_json(body["view"]["private_metadata"]).nudge == longest_ref

@@ -20,10 +20,11 @@ from app.domain.workspace import Workspace
 from app.models import NudgeReason
 from app.slack.listeners.postcall import open_outcome_form
 from app.slack.listeners.precall import open_planning_form
+from app.slack.nudge_status import show_item_status
 from app.slack.services import requester
 from app.slack.views.formatting import escape, short_moment, slack_date
 from app.slack.views.notices import notice_modal
-from app.slack.views.nudge import NudgeIds, with_item_status
+from app.slack.views.nudge import NudgeIds, NudgeItemRef
 from app.slack.views.postcall import loading_modal
 from app.slack.views.precall import PrecallMetadata
 
@@ -87,6 +88,7 @@ def handle_log_outcome_action(
         *requester(context, body),
         opened,
         interaction_id=item.key.interaction_id,
+        nudge=NudgeItemRef.from_action(body, action.get("value")),
     )
 
 
@@ -114,7 +116,7 @@ def handle_plan_it_action(
         user_id,
         body["trigger_id"],
         prefill,
-        PrecallMetadata(),
+        PrecallMetadata(nudge=NudgeItemRef.from_action(body, action.get("value"))),
     )
 
 
@@ -174,40 +176,27 @@ def _act_in_message(
     """Run `act` on the item and show its result in place of the item's buttons; a click on
     someone else's item gets a private refusal and changes nothing."""
     services, workspace, user_id = requester(context, body)
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    key = ItemKey.parse(key_text)
-    state, status = ItemAction.HANDLED, ALREADY_HANDLED
+    ref = NudgeItemRef.from_action(body, key_text)
+    key = ref.item_key if ref else None
+    if ref is None or key is None:  # not one of the DM's items: no item to act on or update
+        logger.info("nudge action on an unknown item %r", key_text)
+        return
     try:
-        if key is not None:
-            with session_scope(services.sessions) as session:
-                scope = ItemScope(
-                    workspace,
-                    user_id,
-                    key,
-                    _cached_zone(session, workspace, user_id),
-                    services.now(),
-                )
-                state, status = act(session, scope)
+        with session_scope(services.sessions) as session:
+            scope = ItemScope(
+                workspace, user_id, key, _cached_zone(session, workspace, user_id), services.now()
+            )
+            state, status = act(session, scope)
     except SQLAlchemyError as error:
         logger.error("could not act on nudge item %s: %s", key_text, error)
-        _tell(client, channel, user_id, FAILED)
+        _tell(client, ref.channel, user_id, FAILED)
         return
     if state is ItemAction.NOT_YOURS:
-        _tell(client, channel, user_id, NOT_YOURS)
+        _tell(client, ref.channel, user_id, NOT_YOURS)
         return
     if state is ItemAction.HANDLED:
         status = ALREADY_HANDLED
-    message = body.get("message") or {}
-    try:
-        client.chat_update(
-            channel=channel,
-            ts=message.get("ts") or container.get("message_ts"),
-            text=message.get("text") or status,
-            blocks=with_item_status(message.get("blocks") or [], key_text or "", status),
-        )
-    except SlackApiError as error:
-        logger.info("could not update a nudge message: %s", error.response.get("error"))
+    show_item_status(client, ref, status, body.get("message"))
 
 
 def _cached_zone(session: Session, workspace: Workspace, user_id: str) -> str:

@@ -17,7 +17,9 @@ from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
+from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.services import Services, requester
+from app.slack.views.nudge import NudgeItemRef, outcome_logged_status
 from app.slack.views.outcome_confirmation import outcome_confirmation
 from app.slack.views.postcall import (
     NOT_PLANNED,
@@ -84,12 +86,15 @@ def open_outcome_form(
     *,
     account_hint: str = "",
     interaction_id: int | None = None,
+    nudge: NudgeItemRef | None = None,
 ) -> None:
     """Fill an opened modal: the interaction named by id, else the likeliest one (of the
-    account named, if any)."""
+    account named, if any). `nudge`: the nudge item it was opened from, updated once saved."""
     try:
         zone = profiles.zone_for(client, services, workspace, user_id)
-        metadata = PostcallMetadata(zone=zone, named_account=account_hint[:ACCOUNT_NAME_MAX])
+        metadata = PostcallMetadata(
+            zone=zone, named_account=account_hint[:ACCOUNT_NAME_MAX], nudge=nudge
+        )
         with session_scope(services.sessions) as session:
             choices = _choices(session, services, workspace, user_id, metadata, interaction_id)
             if interaction_id is not None:
@@ -222,6 +227,8 @@ def handle_postcall_submission(
                 saved.interaction, saved.outcome, metadata.zone, updated=saved.outcome.revision > 1
             )
             key = f"{saved.outcome.id}:{saved.outcome.revision}"
+            logged_id = saved.interaction.id
+            nudge_status = outcome_logged_status(saved.outcome, metadata.zone)
     except outcomes.NotYourInteraction:
         ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: NOT_YOURS})
         return
@@ -240,4 +247,9 @@ def handle_postcall_submission(
             channel=user_id,
             text=text,
             blocks=blocks,
+        )
+    # An outcome for another interaction (chosen in the form) leaves the nudge item as it is.
+    if metadata.nudge is not None and metadata.nudge.interaction_id == logged_id:
+        show_status_if_item_handled(
+            client, services, workspace, user_id, metadata.nudge, nudge_status
         )

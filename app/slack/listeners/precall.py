@@ -15,10 +15,12 @@ from app.domain import coaching, outcomes, plans
 from app.domain.workspace import Workspace
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
+from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.services import Services, requester
 from app.slack.views.formatting import zone_label
 from app.slack.views.history import history_line
 from app.slack.views.notices import failure_modal
+from app.slack.views.nudge import NudgeItemRef, planned_status
 from app.slack.views.plan_confirmation import plan_confirmation
 from app.slack.views.precall import (
     BLOCK_FOR_FIELD,
@@ -178,7 +180,7 @@ def handle_precall_submission(
         )
         return
     if not check.draft.review.strong:
-        review_metadata = ReviewMetadata(zone, metadata.channel_id, form)
+        review_metadata = ReviewMetadata(zone, metadata.channel_id, form, metadata.nudge)
         ack(
             response_action="push",
             view=review_modal(check.draft.objective, check.draft.review, review_metadata.to_json()),
@@ -190,6 +192,7 @@ def handle_precall_submission(
         return
     ack()
     confirm_plan(client, services, workspace, user_id, saved, zone)
+    show_plan_in_nudge(client, services, workspace, user_id, saved, zone, metadata.nudge)
 
 
 def handle_save_anyway(
@@ -210,6 +213,7 @@ def handle_save_anyway(
         return
     ack(response_action="clear")
     confirm_plan(client, services, workspace, user_id, saved, metadata.zone)
+    show_plan_in_nudge(client, services, workspace, user_id, saved, metadata.zone, metadata.nudge)
 
 
 def save_plan(
@@ -250,3 +254,19 @@ def confirm_plan(
         text=text,
         blocks=blocks,
     )
+
+
+def show_plan_in_nudge(
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    saved: plans.SavedPlan,
+    zone: str,
+    nudge: NudgeItemRef | None,
+) -> None:
+    """Say "Planned" in the nudge item the form was opened from, if the plan resolved it."""
+    if nudge is not None:
+        show_status_if_item_handled(
+            client, services, workspace, user_id, nudge, planned_status(saved.interaction, zone)
+        )

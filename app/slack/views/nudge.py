@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import enum
+from typing import NamedTuple
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -18,10 +19,10 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from app.domain.nudges import DueItem, SnoozeFor
-from app.models import NudgeReason
+from app.domain.nudges import DueItem, ItemKey, SnoozeFor
+from app.models import Interaction, NudgeReason, Outcome
 from app.slack.views.formatting import escape, slack_date, truncate
-from app.slack.views.labels import KIND_LABELS
+from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
 
 HEADER_MAX = 150
 ACCOUNT_MAX = 120
@@ -48,6 +49,43 @@ FOOTER = (
 
 def item_block_id(prefix: NudgeIds, key: str) -> str:
     return f"{prefix}.{key}"
+
+
+class NudgeItemRef(NamedTuple):
+    """One item of one nudge DM: carried in the private metadata of a form opened from the
+    item's button, so that saving the form can show what was done in place of the buttons.
+
+    A tuple, so the metadata's JSON holds it as a short list (the review view's 3,000
+    characters are mostly the plan's text).
+    """
+
+    channel: str
+    ts: str
+    key: str
+
+    @classmethod
+    def from_action(cls, body: dict, key: str | None) -> NudgeItemRef | None:
+        """The item whose button sent `body` (a block_actions payload)."""
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        ts = (body.get("message") or {}).get("ts") or container.get("message_ts")
+        return cls(channel, ts, key) if channel and ts and key else None
+
+    @classmethod
+    def from_json(cls, value: object) -> NudgeItemRef | None:
+        """The reference as read back from metadata JSON; None when absent or malformed."""
+        if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
+            return cls(*value)
+        return None
+
+    @property
+    def item_key(self) -> ItemKey | None:
+        return ItemKey.parse(self.key)
+
+    @property
+    def interaction_id(self) -> int | None:
+        key = self.item_key
+        return key.interaction_id if key else None
 
 
 def _what(item: DueItem, zone: str) -> tuple[str, str]:
@@ -129,6 +167,19 @@ def nudge_message(items: list[DueItem], more: int, zone: str) -> tuple[str, list
         )
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=FOOTER)]))
     return text, blocks
+
+
+def outcome_logged_status(outcome: Outcome, zone: str) -> str:
+    """ "✓ Outcome logged: Advanced, next step Tue 1 Dec.": for the item Log outcome came from."""
+    status = f"✓ Outcome logged: {RESULT_LABELS[outcome.result][0]}"
+    if outcome.next_step_at:
+        status += f", next step {slack_date(outcome.next_step_at, zone, '{date_short_pretty}')}"
+    return status + "."
+
+
+def planned_status(interaction: Interaction, zone: str) -> str:
+    """ "✓ Planned for Thu 26 Nov at 2:00 PM.": for the item Plan it came from."""
+    return f"✓ Planned for {slack_date(interaction.scheduled_at, zone)}."
 
 
 def with_item_status(blocks: list[dict], key: str, status: str) -> list[dict]:

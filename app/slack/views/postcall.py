@@ -27,6 +27,7 @@ from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
 from app.models import WHEN_TEXT_MAX, Interaction
 from app.slack.views.formatting import quote, short_moment, truncate
 from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
+from app.slack.views.nudge import NudgeItemRef
 
 NOT_PLANNED = "not_planned"
 OPTION_TEXT_MAX = 75
@@ -74,6 +75,7 @@ class PostcallMetadata:
     named_account: str = ""  # offered with its open interactions, prefilled when not planned
     selected: str = NOT_PLANNED  # an interaction id, or NOT_PLANNED
     inputs: str = FRESH_INPUTS
+    nudge: NudgeItemRef | None = None  # opened by a nudge item's Log outcome
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -88,6 +90,7 @@ class PostcallMetadata:
                 selected=str(data["selected"]),
                 # A form opened before input keys existed keyed its inputs by the interaction.
                 inputs=str(data.get("inputs", data["selected"])),
+                nudge=NudgeItemRef.from_json(data.get("nudge")),
             )
         except (ValueError, KeyError, TypeError):
             return None

@@ -22,6 +22,7 @@ from slack_sdk.models.views import View
 from app.domain.plans import FIELD_LIMITS, PlanField, PlanForm, PlanPrefill
 from app.models import InteractionKind
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
+from app.slack.views.nudge import NudgeItemRef
 
 
 class PrecallIds(enum.StrEnum):
@@ -59,6 +60,7 @@ class PrecallMetadata:
 
     zone: str | None = None
     channel_id: str | None = None
+    nudge: NudgeItemRef | None = None  # opened by a nudge item's Plan it
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -67,7 +69,11 @@ class PrecallMetadata:
     def from_json(cls, raw: str | None) -> PrecallMetadata:
         try:
             data = json.loads(raw or "{}")
-            return cls(zone=data.get("zone"), channel_id=data.get("channel_id"))
+            return cls(
+                zone=data.get("zone"),
+                channel_id=data.get("channel_id"),
+                nudge=NudgeItemRef.from_json(data.get("nudge")),
+            )
         except (ValueError, AttributeError):
             return cls()
 
@@ -79,6 +85,7 @@ class ReviewMetadata:
     zone: str
     channel_id: str | None
     form: PlanForm
+    nudge: NudgeItemRef | None = None
 
     def to_json(self) -> str:
         # Unescaped text keeps the largest plan within private_metadata's 3,000 characters.
@@ -88,7 +95,12 @@ class ReviewMetadata:
     def from_json(cls, raw: str | None) -> ReviewMetadata | None:
         try:
             data = json.loads(raw or "")
-            return cls(data["zone"], data.get("channel_id"), PlanForm(**data["form"]))
+            return cls(
+                data["zone"],
+                data.get("channel_id"),
+                PlanForm(**data["form"]),
+                NudgeItemRef.from_json(data.get("nudge")),
+            )
         except (ValueError, KeyError, TypeError):
             return None
 
