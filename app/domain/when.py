@@ -139,6 +139,12 @@ class _Refused(Exception):
     """A phrase that reads as something, but not as a moment (a month without a day)."""
 
 
+class _Past(NamedTuple):
+    """A day wanted in the past (a screen recording what happened), and the time said with it."""
+
+    at: time | None
+
+
 class _Reading(NamedTuple):
     at: datetime  # aware, in the rep's zone
     timed: bool  # the rep said (or the phrase implies) a time of day
@@ -176,8 +182,9 @@ def read_when(
         return WhenReading(said, None, TOO_LONG)
     earliest = now.replace(second=0, microsecond=0) - allow_past
     latest = now + horizon
+    records_the_past = horizon < _RECORDS_THE_PAST
     try:
-        reading = _read(said, rep_zone, now, earliest, latest)
+        reading = _read(said, rep_zone, now, earliest, latest, records_the_past)
     except _Refused as refusal:
         return WhenReading(said, None, str(refusal))
     except (OverflowError, ValueError):  # arithmetic past year 9999 or before year 1
@@ -194,7 +201,7 @@ def read_when(
         )
         return WhenReading(said, at, f"That is {label}, in the past")
     if at > latest:
-        if horizon < _RECORDS_THE_PAST:
+        if records_the_past:
             label = describe(
                 at, with_year=at.year != local_now.year, with_time=reading.timed, with_zone=False
             )
@@ -245,7 +252,12 @@ def _zone(zone: str | ZoneInfo) -> ZoneInfo:
 
 
 def _read(
-    said: str, rep_zone: ZoneInfo, now: datetime, earliest: datetime, latest: datetime
+    said: str,
+    rep_zone: ZoneInfo,
+    now: datetime,
+    earliest: datetime,
+    latest: datetime,
+    records_the_past: bool,
 ) -> _Reading | None:
     phrase = _normalise(said)
     zone = rep_zone
@@ -277,7 +289,7 @@ def _read(
             yesterday = _attach(datetime.combine(base.date() - timedelta(days=1), wall), zone)
             at = yesterday if yesterday >= earliest else at
         return _Reading(at.astimezone(rep_zone), True)
-    found_day = _read_day_and_time(phrase, base)
+    found_day = _read_day_and_time(phrase, base, records_the_past)
     if found_day is None:
         return None
     day, at_time = found_day
@@ -358,15 +370,23 @@ def _working_hour(hour: int) -> int:
     return hour + 12 if 1 <= hour <= 6 else hour
 
 
-def _read_day_and_time(phrase: str, base: datetime) -> tuple[date, time | None] | None:
+def _read_day_and_time(
+    phrase: str, base: datetime, records_the_past: bool
+) -> tuple[date, time | None] | None:
     for split in (_DAY_THEN_TIME, _TIME_THEN_DAY):
-        if (parts := split.fullmatch(phrase)) and (found := _read_day(parts["day"], base)):
-            return found[0], _clock_time(parts)
-    return _read_day(phrase, base)
+        if parts := split.fullmatch(phrase):
+            at = _clock_time(parts)
+            if found := _read_day(parts["day"], base, _Past(at) if records_the_past else None):
+                return found[0], at
+    return _read_day(phrase, base, _Past(None) if records_the_past else None)
 
 
-def _read_day(phrase: str, base: datetime) -> tuple[date, time | None] | None:
-    """The day a phrase names, with the time it implies (None: the rep gave none)."""
+def _read_day(
+    phrase: str, base: datetime, past: _Past | None = None
+) -> tuple[date, time | None] | None:
+    """The day a phrase names, with the time it implies (None: the rep gave none). With `past`
+    (a screen recording what happened), a weekday alone or a month and day without a year is the
+    most recent one rather than the coming one."""
     phrase = _strip_lead_ins(phrase)
     if re.fullmatch(r"[0-9]+", phrase):
         # A number alone is not a date; four digits read as a year.
@@ -375,17 +395,19 @@ def _read_day(phrase: str, base: datetime) -> tuple[date, time | None] | None:
         return None
     for pattern, rule in _RULES:
         if found := pattern.fullmatch(phrase):
-            return rule(found, base)
-    return _dateparser_day(phrase, base)
+            return rule(found, base, past)
+    return _dateparser_day(phrase, base, past is not None)
 
 
-def _dateparser_day(phrase: str, base: datetime) -> tuple[date, time | None] | None:
+def _dateparser_day(
+    phrase: str, base: datetime, records_the_past: bool
+) -> tuple[date, time | None] | None:
     # A naive base (an aware one breaks time-only phrases, dateparser #1213) at the current
     # wall-clock time, so that "90 minutes ago" counts back from now, not from midnight.
     parser = DateDataParser(
         languages=["en"],
         settings={
-            "PREFER_DATES_FROM": "future",
+            "PREFER_DATES_FROM": "past" if records_the_past else "future",
             "RELATIVE_BASE": base.replace(tzinfo=None),
             "TIMEZONE": str(base.tzinfo),
             "RETURN_AS_TIMEZONE_AWARE": False,
@@ -408,7 +430,9 @@ def _dateparser_day(phrase: str, base: datetime) -> tuple[date, time | None] | N
     today = base.date()
     day = found.date()
     if "year" not in data.parts and (day.month, day.day) == (today.month, today.day):
-        day = today  # dateparser moves a month and day that fall today to next year
+        # dateparser moves a month and day that fall today to next year (or, preferring the past,
+        # to last year when its time is still to come): today's is meant.
+        day = today
     return day, found.time() if "time" in data.parts else None
 
 
@@ -456,15 +480,22 @@ def _passed(day: date, at: time | None, base: datetime) -> bool:
     return (day, at) <= (base.date(), base.time())
 
 
-def _weekday(found: re.Match[str], base: datetime) -> tuple[date, None]:
+def _weekday(found: re.Match[str], base: datetime, past: _Past | None) -> tuple[date, None]:
     # "next Friday" is the Friday of next week (Monday to Sunday), even when said on Thursday;
-    # "Friday" is the next Friday after today; "this Friday" may also be today.
+    # "Friday" is the next Friday after today; "this Friday" may also be today. Where the past
+    # is recorded, "Friday" is the most recent Friday: today's once the time said (if any) has
+    # passed, otherwise the one before.
     today = base.date()
     target = _WEEKDAYS.index(found["weekday"])
     if "next" in (found["modifier"], found["week"]):
         return _monday(today) + timedelta(weeks=1, days=target), None
     if found["week"] == "this":
         return _monday(today) + timedelta(days=target), None
+    if past is not None and found["modifier"] is None:
+        back = (today.weekday() - target) % 7
+        if back == 0 and past.at is not None and not _passed(today, past.at, base):
+            back = 7
+        return today - timedelta(days=back), None
     ahead = (target - today.weekday()) % 7
     if ahead == 0 and found["modifier"] != "this":
         ahead = 7
@@ -475,26 +506,30 @@ def _weekday(found: re.Match[str], base: datetime) -> tuple[date, None]:
 _NEXT_WEEK_OFFSETS = {"mid": 2, "middle of": 2, "late": 3, "later": 3, "end of": 4}
 
 
-def _next_week(found: re.Match[str], base: datetime) -> tuple[date, time | None]:
+def _next_week(
+    found: re.Match[str], base: datetime, past: _Past | None
+) -> tuple[date, time | None]:
     offset = _NEXT_WEEK_OFFSETS.get(found["part"], 0)
     day = _monday(base.date()) + timedelta(weeks=1, days=offset)
     return day, DAY_END if found["part"] == "end of" else None
 
 
-def _end_of_week(found: re.Match[str], base: datetime) -> tuple[date, time]:
+def _end_of_week(found: re.Match[str], base: datetime, past: _Past | None) -> tuple[date, time]:
     friday = _monday(base.date()) + timedelta(days=4)
     if _passed(friday, DAY_END, base):
         friday += timedelta(weeks=1)
     return friday, DAY_END
 
 
-def _this_week(found: re.Match[str], base: datetime) -> NoReturn:
+def _this_week(found: re.Match[str], base: datetime, past: _Past | None) -> NoReturn:
     raise _Refused(WHICH_DAY_THIS_WEEK)
 
 
-def _end_of_day(found: re.Match[str], base: datetime) -> tuple[date, time] | None:
+def _end_of_day(
+    found: re.Match[str], base: datetime, past: _Past | None
+) -> tuple[date, time] | None:
     if found["day"]:
-        named = _read_day(found["day"], base)
+        named = _read_day(found["day"], base, None if past is None else _Past(DAY_END))
         return (named[0], DAY_END) if named else None
     today = base.date()
     if today.weekday() < 5 and not _passed(today, DAY_END, base):
@@ -512,7 +547,9 @@ def _month_anchor(part: str, year: int, month: int) -> tuple[date, time | None]:
     return _workday_on_or_after(date(year, month, 1)), None
 
 
-def _part_of_month(found: re.Match[str], base: datetime) -> tuple[date, time | None]:
+def _part_of_month(
+    found: re.Match[str], base: datetime, past: _Past | None
+) -> tuple[date, time | None]:
     # A named month that is over this year means next year's; "the month" that is over means
     # next month's; an explicit year or "next month" is taken as said.
     today = base.date()
@@ -550,7 +587,7 @@ def _quarter_index(found: re.Match[str], today: date) -> tuple[int, int, bool]:
     return int(found["year"] or today.year), quarter, not found["year"]
 
 
-def _quarter_start(found: re.Match[str], base: datetime) -> tuple[date, None]:
+def _quarter_start(found: re.Match[str], base: datetime, past: _Past | None) -> tuple[date, None]:
     year, quarter, rolls = _quarter_index(found, base.date())
     start = _workday_on_or_after(date(year, quarter * 3 + 1, 1))
     if rolls and _passed(start, None, base):
@@ -558,7 +595,7 @@ def _quarter_start(found: re.Match[str], base: datetime) -> tuple[date, None]:
     return start, None
 
 
-def _quarter_end(found: re.Match[str], base: datetime) -> tuple[date, time]:
+def _quarter_end(found: re.Match[str], base: datetime, past: _Past | None) -> tuple[date, time]:
     # "end of quarter" that is over means next quarter's; "end of Q1" that is over, next year's.
     year, quarter, rolls = _quarter_index(found, base.date())
     end = _workday_on_or_before(_last_day(year, quarter * 3 + 3))
@@ -569,7 +606,7 @@ def _quarter_end(found: re.Match[str], base: datetime) -> tuple[date, time]:
     return end, DAY_END
 
 
-def _end_of_year(found: re.Match[str], base: datetime) -> tuple[date, time]:
+def _end_of_year(found: re.Match[str], base: datetime, past: _Past | None) -> tuple[date, time]:
     year = base.date().year + (1 if found["next"] else 0)
     end = _workday_on_or_before(date(year, 12, 31))
     if not found["next"] and _passed(end, DAY_END, base):
@@ -577,7 +614,9 @@ def _end_of_year(found: re.Match[str], base: datetime) -> tuple[date, time]:
     return end, DAY_END
 
 
-def _day_of_month(found: re.Match[str], base: datetime) -> tuple[date, None] | None:
+def _day_of_month(
+    found: re.Match[str], base: datetime, past: _Past | None
+) -> tuple[date, None] | None:
     # "the 15th" is the next 15th, today included, skipping months too short for it.
     today = base.date()
     wanted = int(found["day"])
@@ -591,7 +630,9 @@ def _day_of_month(found: re.Match[str], base: datetime) -> tuple[date, None] | N
     return date(year, month, wanted), None
 
 
-def _weeks_from(found: re.Match[str], base: datetime) -> tuple[date, None] | None:
+def _weeks_from(
+    found: re.Match[str], base: datetime, past: _Past | None
+) -> tuple[date, None] | None:
     named = _read_day(found["day"], base)
     if named is None:
         return None
@@ -600,7 +641,8 @@ def _weeks_from(found: re.Match[str], base: datetime) -> tuple[date, None] | Non
 
 _QUARTER = r"q(?P<q>[1-4])|(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th) quarter"
 _END_OF_DAY = r"end of (?:the )?(?:business )?day"
-_Rule = Callable[[re.Match[str], datetime], tuple[date, time | None] | None]
+# A rule reads a matched phrase from `base`; `past` is given where the past is recorded.
+_Rule = Callable[[re.Match[str], datetime, _Past | None], tuple[date, time | None] | None]
 _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (
         re.compile(

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from when_cases import NY, SCENES
+from when_cases import NY, RECORDED_SCENES, SCENES
 
 from app.domain.when import (
     ADD_A_TIME,
@@ -162,12 +162,88 @@ def test_a_future_moment_where_the_past_is_recorded_says_it_is_in_the_future():
 
     assert reading.at == datetime(2026, 11, 27, 15, tzinfo=NY_ZONE)
     assert reading.problem == "That is Fri 27 Nov, 3:00 PM, in the future: say when it happened"
-    assert read_when("Saturday", NY, evening, **RECORDED).problem == (
+    assert read_when("this Saturday", NY, evening, **RECORDED).problem == (
         "That is Sat 28 Nov, in the future: say when it happened"
     )
     assert read_when("1/5/2027", NY, evening, **RECORDED).problem == (
         "That is Tue 5 Jan 2027, in the future: say when it happened"
     )
+
+
+RECORDED_TABLE = [
+    pytest.param(scene, case, id=f"{name}:{case.phrase}")
+    for name, scene in RECORDED_SCENES.items()
+    for case in scene.cases
+]
+
+
+@pytest.mark.parametrize(("scene", "case"), RECORDED_TABLE)
+def test_where_the_past_is_recorded_a_day_is_the_most_recent_one(scene, case):
+    reading = read_when(case.phrase, scene.zone, scene.now, **RECORDED)
+
+    assert reading.problem is None
+    assert reading.at.strftime("%Y-%m-%d %H:%M") == case.local
+    if case.utc is not None:
+        assert reading.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") == case.utc
+
+
+def test_recorded_scenes_cover_four_zones():
+    assert {scene.zone for scene in RECORDED_SCENES.values()} >= {
+        "America/New_York",
+        "Europe/Berlin",
+        "Asia/Kolkata",
+        "Asia/Tokyo",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        ("Nov 20", "2026-11-20 09:00"),
+        ("11/20 3pm", "2026-11-20 15:00"),
+        ("Nov 26 3pm", "2026-11-26 15:00"),
+        ("mid November", "2026-11-15 09:00"),
+        ("yesterday 3pm", "2026-11-25 15:00"),
+        ("last Tuesday", "2026-11-24 09:00"),
+        ("Tuesday this week", "2026-11-24 09:00"),
+    ],
+)
+def test_where_the_past_is_recorded_other_recent_dates_are_kept(text, local):
+    reading = read_when(text, NY, THURSDAY.replace(hour=22, minute=1), **RECORDED)
+
+    assert reading.ok, reading.problem
+    assert reading.at.strftime("%Y-%m-%d %H:%M") == local
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("next Tuesday", "That is Tue 1 Dec, in the future: say when it happened"),
+        ("this Friday", "That is Fri 27 Nov, in the future: say when it happened"),
+        ("tomorrow", "That is Fri 27 Nov, in the future: say when it happened"),
+        ("Friday next week", "That is Fri 4 Dec, in the future: say when it happened"),
+    ],
+)
+def test_where_the_past_is_recorded_days_said_to_be_ahead_stay_ahead(text, problem):
+    assert read_when(text, NY, THURSDAY, **RECORDED).problem == problem
+
+
+@pytest.mark.parametrize(
+    ("text", "allow_past", "problem"),
+    [
+        ("Aug 1", timedelta(days=90), "That is Sat 1 Aug, in the past"),
+        ("8/1 3pm", timedelta(days=90), "That is Sat 1 Aug, 3:00 PM, in the past"),
+        ("Nov 30", timedelta(days=90), "That is Sun 30 Nov 2025, in the past"),
+        ("Friday", timedelta(days=2), "That is Fri 20 Nov, in the past"),
+        ("Tuesday 3pm", timedelta(days=2), "That is Tue 24 Nov, 3:00 PM, in the past"),
+    ],
+)
+def test_where_the_past_is_recorded_a_day_too_far_back_is_refused(text, allow_past, problem):
+    evening = THURSDAY.replace(hour=22, minute=1)
+
+    reading = read_when(text, NY, evening, allow_past=allow_past, horizon=timedelta(hours=12))
+
+    assert reading.problem == problem
 
 
 @pytest.mark.parametrize(

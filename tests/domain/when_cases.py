@@ -247,3 +247,114 @@ SCENES = {
 }
 
 PHRASES = tuple(dict.fromkeys(case.phrase for scene in SCENES.values() for case in scene.cases))
+
+# Where a screen records what already happened (`read_when(..., allow_past=90 days,
+# horizon=12 hours)`, as /postcall's "When did it happen"): a weekday alone or a month and day
+# without a year is the most recent one. Phrases read differently for planning, so these scenes
+# stay out of PHRASES.
+RECORDED_SCENES = {
+    # Thursday 26 Nov 2026, 22:01 EST.
+    "ny_thursday_evening": Scene(
+        NY,
+        _at(NY, 2026, 11, 26, 22, 1),
+        (
+            Case("Friday", "2026-11-20 09:00"),
+            Case("Tuesday", "2026-11-24 09:00"),
+            Case("Tues", "2026-11-24 09:00"),
+            Case("Tuesday 3pm", "2026-11-24 15:00", "2026-11-24 20:00"),
+            Case("Tue at 3", "2026-11-24 15:00"),
+            Case("3pm Tuesday", "2026-11-24 15:00"),
+            Case("Tuesday 3pm PT", "2026-11-24 18:00", "2026-11-24 23:00"),
+            Case("Mon", "2026-11-23 09:00"),
+            Case("on Friday at 10", "2026-11-20 10:00"),
+            Case("Saturday", "2026-11-21 09:00"),
+            Case("Sunday 4pm", "2026-11-22 16:00"),
+            Case("Thursday", "2026-11-26 09:00"),
+            Case("Thursday 3pm", "2026-11-26 15:00"),
+            Case("Thursday 10pm", "2026-11-26 22:00"),
+            Case("Thursday 10:30pm", "2026-11-19 22:30"),
+            Case("Friday EOD", "2026-11-20 17:00"),
+            Case("EOD Thursday", "2026-11-26 17:00"),
+        ),
+    ),
+    # Thursday 26 Nov 2026, 10:00 EST: today's 3pm is still to come, so "Thursday 3pm" is last
+    # week's.
+    "ny_thursday_morning": Scene(
+        NY,
+        _at(NY, 2026, 11, 26, 10, 0),
+        (
+            Case("Thursday 3pm", "2026-11-19 15:00"),
+            Case("Thursday 9:30am", "2026-11-26 09:30"),
+            Case("thu", "2026-11-26 09:00"),
+            Case("EOD Thursday", "2026-11-19 17:00"),
+            Case("Wednesday 4pm", "2026-11-25 16:00"),
+        ),
+    ),
+    # Monday 1 Feb 2027, 10:00 EST: 20 November is 73 days back.
+    "ny_february": Scene(
+        NY,
+        _at(NY, 2027, 2, 1, 10, 0),
+        (
+            Case("Nov 20", "2026-11-20 09:00"),
+            Case("11/20 3pm", "2026-11-20 15:00", "2026-11-20 20:00"),
+            Case("Friday", "2027-01-29 09:00"),
+            Case("Mon 11am", "2027-01-25 11:00"),
+        ),
+    ),
+    # Monday 26 Oct 2026, 08:00 CET: clocks went back on Sunday.
+    "berlin_after_fall_back": Scene(
+        BERLIN,
+        _at(BERLIN, 2026, 10, 26, 8, 0),
+        (
+            Case("Sunday 2:30am", "2026-10-25 02:30", "2026-10-25 00:30"),
+            Case("Saturday", "2026-10-24 09:00", "2026-10-24 07:00"),
+            Case("Fri 4pm", "2026-10-23 16:00", "2026-10-23 14:00"),
+            Case("Monday 9am", "2026-10-19 09:00", "2026-10-19 07:00"),
+            Case("Monday 7:30am", "2026-10-26 07:30", "2026-10-26 06:30"),
+        ),
+    ),
+    # Wednesday 15 Jul 2026, 16:30 IST: 20 April is 86 days back.
+    "kolkata": Scene(
+        KOLKATA,
+        _at(KOLKATA, 2026, 7, 15, 16, 30),
+        (
+            Case("Wednesday 4pm", "2026-07-15 16:00", "2026-07-15 10:30"),
+            Case("Wednesday 5pm", "2026-07-08 17:00"),
+            Case("Friday", "2026-07-10 09:00"),
+            Case("Apr 20", "2026-04-20 09:00"),
+        ),
+    ),
+    # Thursday 26 Nov 2026, 00:30 JST, just after midnight.
+    "tokyo_after_midnight": Scene(
+        TOKYO,
+        _at(TOKYO, 2026, 11, 26, 0, 30),
+        (
+            Case("Wednesday", "2026-11-25 09:00", "2026-11-25 00:00"),
+            Case("Wed 11pm", "2026-11-25 23:00", "2026-11-25 14:00"),
+            Case("Thursday 12:15am", "2026-11-26 00:15", "2026-11-25 15:15"),
+            Case("Thursday 3pm", "2026-11-19 15:00"),
+            Case("Friday", "2026-11-20 09:00"),
+        ),
+    ),
+    # Wednesday 25 Nov 2026, 23:50 JST, just before midnight: "Thursday" is not tomorrow.
+    "tokyo_before_midnight": Scene(
+        TOKYO,
+        _at(TOKYO, 2026, 11, 25, 23, 50),
+        (
+            Case("Thursday", "2026-11-19 09:00"),
+            Case("Wednesday 11pm", "2026-11-25 23:00"),
+            Case("Wed 11:55pm", "2026-11-18 23:55"),
+        ),
+    ),
+    # Friday 1 Jan 2027, 00:10 JST: the year has just turned.
+    "tokyo_new_year": Scene(
+        TOKYO,
+        _at(TOKYO, 2027, 1, 1, 0, 10),
+        (
+            Case("Thursday", "2026-12-31 09:00"),
+            Case("Thu 11:30pm", "2026-12-31 23:30", "2026-12-31 14:30"),
+            Case("Friday 9am", "2026-12-25 09:00"),
+            Case("Oct 20", "2026-10-20 09:00"),
+        ),
+    ),
+}
