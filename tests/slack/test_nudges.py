@@ -405,20 +405,25 @@ def test_plan_it_opens_precall_for_the_account_and_time(coach: RunningCoach) -> 
     coach.slack.wait_for("views.update")  # the zone (and last time) filled in
 
 
-def plan_it(coach: RunningCoach, key: str) -> dict:
-    """Click Plan it on the item; the form once the app has shown the rep's zone in it."""
-    click(coach, NudgeIds.PLAN_IT, key)
-    return coach.slack.wait_for("views.update")[0].response["view"]
-
-
-def test_a_saved_plan_shows_in_the_item(coach: RunningCoach) -> None:
+def plan_todays_heads_up(coach: RunningCoach) -> tuple[str, dict]:
+    """A heads-up for Globex at 14:00 today, and the form its Plan it opens, once the app
+    has shown the rep's zone in it."""
     (interaction,) = seed(coach, (4, "Globex", False))
     sweep(coach)
     key = f"{interaction}:unplanned_today"
-    form = plan_it(coach, key)
+    click(coach, NudgeIds.PLAN_IT, key)
+    return key, coach.slack.wait_for("views.update")[0].response["view"]
 
-    values = plan_values(account="Globex", kind="call", when="Thu 26 Nov, 2:00 PM")
-    assert coach.submit(form, values, REP_NY).body == ""
+
+def save_plan(coach: RunningCoach, form: dict, account: str, objective: str | None = None):
+    extra = {"objective": objective} if objective else {}
+    values = plan_values(account=account, kind="call", when="Thu 26 Nov, 2:00 PM", **extra)
+    return coach.submit(form, values, REP_NY)
+
+
+def test_a_saved_plan_shows_in_the_item(coach: RunningCoach) -> None:
+    key, form = plan_todays_heads_up(coach)
+    assert save_plan(coach, form, "Globex").body == ""
     coach.settle()
     assert item_status(coach, key) == (
         f"✓ Planned for <!date^{int((NOW + timedelta(hours=4)).timestamp())}"
@@ -427,29 +432,17 @@ def test_a_saved_plan_shows_in_the_item(coach: RunningCoach) -> None:
 
 
 def test_a_plan_saved_anyway_after_the_review_shows_in_the_item(coach: RunningCoach) -> None:
-    (interaction,) = seed(coach, (4, "Globex", False))
-    sweep(coach)
-    key = f"{interaction}:unplanned_today"
-    form = plan_it(coach, key)
-
-    values = plan_values(
-        account="Globex", kind="call", when="Thu 26 Nov, 2:00 PM", objective="send the proposal"
-    )
-    review = coach.submit(form, values, REP_NY).json()["view"]
+    key, form = plan_todays_heads_up(coach)
+    review = save_plan(coach, form, "Globex", objective="send the proposal").json()["view"]
     assert coach.submit(review, {}, REP_NY).json() == {"response_action": "clear"}
     coach.settle()
     assert item_status(coach, key).startswith("✓ Planned for ")
 
 
 def test_a_plan_that_leaves_the_item_due_leaves_it_alone(coach: RunningCoach) -> None:
-    (interaction,) = seed(coach, (4, "Globex", False))
-    sweep(coach)
-    key = f"{interaction}:unplanned_today"
-    form = plan_it(coach, key)
-
+    key, form = plan_todays_heads_up(coach)
     # Another account: the heads-up's interaction still has no plan.
-    values = plan_values(account="Initech", kind="call", when="Thu 26 Nov, 2:00 PM")
-    assert coach.submit(form, values, REP_NY).body == ""
+    assert save_plan(coach, form, "Initech").body == ""
     coach.settle()
     assert item_status(coach, key) is None
     assert coach.slack.calls("chat.update") == []
