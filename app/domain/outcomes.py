@@ -344,6 +344,10 @@ def save_outcome(
         if draft.unplanned
         else find_own_interaction(session, workspace, rep_user_id, draft.interaction_id, lock=True)
     )
+    if interaction.scheduled_at > now:
+        # An outcome means it happened: logged before its time, it was held earlier, and the
+        # figures (which count what happened up to now) must see it.
+        interaction.scheduled_at = now
     values = {
         "result": draft.result,
         "next_step": draft.next_step,

@@ -62,6 +62,17 @@ def test_a_won_deal_keeps_its_dated_next_step_without_a_follow_up(session) -> No
     assert saved.follow_up is None and follow_ups(session) == []
 
 
+def test_an_outcome_logged_before_its_time_moves_the_interaction_to_when_it_was_logged(
+    session,
+) -> None:
+    tomorrow = planned_interaction(session, when="tomorrow 10am")
+    kept = planned_interaction(session, account="Globex", when="today 9am")
+    save(session, tomorrow.id)
+    save(session, kept.id)
+    assert tomorrow.scheduled_at == NOW  # it happened already
+    assert kept.scheduled_at == datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # 9:00 in New York
+
+
 def planned_interaction(session, account="Acme", when="today 9am") -> Interaction:
     form = plans.PlanForm(account, "call", when, "demo", "Dana agrees to X on Tuesday")
     draft = plans.check_plan(form, ZONE, NOW).draft
@@ -114,7 +125,7 @@ def test_a_named_accounts_open_interactions_are_offered_up_to_a_week_ahead(sessi
     in_six_days = planned_interaction(session, "Initech", "in 6 days 10am")
     planned_interaction(session, "Initech", "in 8 days 10am")  # beyond the week
     logged = planned_interaction(session, "Initech", "in 2 days 10am")
-    save(session, logged.id, result="lost", next_step="", when="")
+    save(session, logged.id, result="lost", next_step="", when="")  # so it happened now
     planned_interaction(session, "Hooli", "tomorrow 10am")  # not named
 
     def offered(named_account: str | None) -> list[int]:
@@ -123,8 +134,8 @@ def test_a_named_accounts_open_interactions_are_offered_up_to_a_week_ahead(sessi
         )
         return [choice.id for choice in choices]
 
-    assert offered(None) == [today.id]
-    assert offered("initech.") == [in_six_days.id, labs.id, tomorrow.id, today.id]
+    assert offered(None) == [today.id, logged.id]
+    assert offered("initech.") == [in_six_days.id, labs.id, tomorrow.id, today.id, logged.id]
     assert offered("Initech_") == offered(None)  # LIKE wildcards in a name match themselves
 
 
