@@ -84,10 +84,11 @@ def read_command_text(text: str, now: datetime) -> PlanPrefill:
     Runs before the modal opens, so before the rep's zone is known: UTC is good enough
     to tell whether the trailing words are a date; the modal reads them again later.
     """
-    text = " ".join(text.split())[: ACCOUNT_NAME_MAX + WHEN_TEXT_MAX]
+    text = " ".join(text.split())
     if not text:
         return PlanPrefill()
     when_text = None
+    # The "when" ends the text (only its last words are read), whatever the account's length.
     span = when.find_when_phrase(text, "UTC", now)
     if span:
         when_text = text[span[0] : span[1]].strip()
@@ -104,7 +105,8 @@ def read_command_text(text: str, now: datetime) -> PlanPrefill:
         else:
             break
         words.pop()
-    account = " ".join(words).strip(" ,;:-") or None
+    # Within the field's limit, so that the form opens with what fits; the rep can shorten it.
+    account = " ".join(words)[:ACCOUNT_NAME_MAX].strip(" ,;:-") or None
     return PlanPrefill(account=account, when_text=when_text, kind=kind, stage=stage)
 
 

@@ -37,6 +37,14 @@ def test_command_text_prefills_the_modal(text, account, when_text, kind, stage) 
     assert plans.read_command_text(text, NOW) == plans.PlanPrefill(account, when_text, kind, stage)
 
 
+def test_a_long_account_name_is_cut_to_the_field_and_keeps_the_when() -> None:
+    name = "Very Long Holdings " * 20  # 380 characters
+    prefill = plans.read_command_text(f"{name} demo tomorrow 2pm", NOW)
+    assert prefill.when_text == "tomorrow 2pm" and prefill.stage is Stage.DEMO
+    assert len(prefill.account) <= plans.ACCOUNT_NAME_MAX
+    assert name.startswith(prefill.account)
+
+
 def form(**overrides) -> plans.PlanForm:
     values = {
         "account": "Acme Corp",
