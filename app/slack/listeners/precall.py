@@ -191,8 +191,7 @@ def handle_precall_submission(
         ack(response_action="errors", errors={PrecallIds.ACCOUNT_BLOCK: SAVE_FAILED})
         return
     ack()
-    confirm_plan(client, services, workspace, user_id, saved, zone)
-    show_plan_in_nudge(client, services, workspace, user_id, saved, zone, metadata.nudge)
+    confirm_plan(client, services, workspace, user_id, saved, zone, metadata.nudge)
 
 
 def handle_save_anyway(
@@ -212,8 +211,7 @@ def handle_save_anyway(
         ack(response_action="update", view=failure_modal(SAVE_FAILED))
         return
     ack(response_action="clear")
-    confirm_plan(client, services, workspace, user_id, saved, metadata.zone)
-    show_plan_in_nudge(client, services, workspace, user_id, saved, metadata.zone, metadata.nudge)
+    confirm_plan(client, services, workspace, user_id, saved, metadata.zone, metadata.nudge)
 
 
 def save_plan(
@@ -235,37 +233,26 @@ def confirm_plan(
     user_id: str,
     saved: plans.SavedPlan,
     zone: str,
-) -> None:
-    """DM the plan and the coach's checklist, once per revision of the plan."""
-    if not saved.changed:
-        return
-    interaction = saved.interaction
-    review = coaching.review_objective(
-        interaction.objective or "", interaction.stage, interaction.minimum_commitment
-    )
-    text, blocks = plan_confirmation(interaction, review, zone, updated=not saved.created)
-    delivery.send_once(
-        client,
-        services,
-        workspace,
-        kind=PLAN_CONFIRMATION,
-        key=f"{interaction.id}:{interaction.revision}",
-        channel=user_id,
-        text=text,
-        blocks=blocks,
-    )
-
-
-def show_plan_in_nudge(
-    client: WebClient,
-    services: Services,
-    workspace: Workspace,
-    user_id: str,
-    saved: plans.SavedPlan,
-    zone: str,
     nudge: NudgeItemRef | None,
 ) -> None:
-    """Say "Planned" in the nudge item the form was opened from, if the plan resolved it."""
+    """DM the plan and the coach's checklist, once per revision of the plan; then say "Planned"
+    in the nudge item the form was opened from (`nudge`), if the plan resolved it."""
+    if saved.changed:
+        interaction = saved.interaction
+        review = coaching.review_objective(
+            interaction.objective or "", interaction.stage, interaction.minimum_commitment
+        )
+        text, blocks = plan_confirmation(interaction, review, zone, updated=not saved.created)
+        delivery.send_once(
+            client,
+            services,
+            workspace,
+            kind=PLAN_CONFIRMATION,
+            key=f"{interaction.id}:{interaction.revision}",
+            channel=user_id,
+            text=text,
+            blocks=blocks,
+        )
     if nudge is not None:
         show_status_if_item_handled(
             client, services, workspace, user_id, nudge, planned_status(saved.interaction, zone)
