@@ -292,16 +292,22 @@ def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: Running
 # ----- buttons
 
 
-def test_log_outcome_opens_the_prefilled_modal_and_then_the_item_is_handled(
-    coach: RunningCoach,
-) -> None:
+def log_acmes_outcome_from_the_nudge(coach: RunningCoach) -> tuple[int, str, dict]:
+    """Acme's call two days ago nudged for its outcome, and the form its Log outcome opens,
+    once filled: (the interaction, the item's key, the form)."""
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
     sweep(coach)
     key = f"{interaction}:no_outcome"
     click(coach, NudgeIds.LOG_OUTCOME, key)
+    return interaction, key, coach.slack.wait_for("views.update")[0].response["view"]
+
+
+def test_log_outcome_opens_the_prefilled_modal_and_then_the_item_is_handled(
+    coach: RunningCoach,
+) -> None:
+    interaction, key, view = log_acmes_outcome_from_the_nudge(coach)
     loading = coach.slack.wait_for("views.open")[0].args["view"]
     assert loading["callback_id"] == PostcallIds.CALLBACK
-    view = coach.slack.wait_for("views.update")[0].response["view"]
     assert selected_key(view) == str(interaction)
 
     response = coach.submit(view, outcome_values(view, "won", None, None), REP_NY)
@@ -331,12 +337,7 @@ def test_log_outcome_offers_the_interaction_even_when_it_is_still_ahead(
 def test_a_logged_outcome_shows_in_the_item_with_its_next_step_even_when_submitted_twice(
     coach: RunningCoach,
 ) -> None:
-    (interaction,) = seed(coach, (-26, "Acme Corp", True))
-    sweep(coach)
-    key = f"{interaction}:no_outcome"
-    click(coach, NudgeIds.LOG_OUTCOME, key)
-    view = coach.slack.wait_for("views.update")[0].response["view"]
-
+    _, key, view = log_acmes_outcome_from_the_nudge(coach)
     for _ in range(2):  # a double-clicked submit, or Slack delivering it again
         assert coach.submit(view, outcome_values(view, "advanced"), REP_NY).body == ""
         coach.settle()
@@ -350,12 +351,7 @@ def test_a_logged_outcome_shows_in_the_item_with_its_next_step_even_when_submitt
 def test_a_nudge_slack_will_not_return_still_gets_the_outcome_saved_and_confirmed(
     coach: RunningCoach,
 ) -> None:
-    (interaction,) = seed(coach, (-26, "Acme Corp", True))
-    sweep(coach)
-    key = f"{interaction}:no_outcome"
-    click(coach, NudgeIds.LOG_OUTCOME, key)
-    view = coach.slack.wait_for("views.update")[0].response["view"]
-
+    _, key, view = log_acmes_outcome_from_the_nudge(coach)
     coach.slack.fail_next("conversations.history", error="channel_not_found")
     assert coach.submit(view, outcome_values(view, "won", None, None), REP_NY).body == ""
     coach.settle()
