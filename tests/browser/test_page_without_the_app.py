@@ -21,6 +21,7 @@ from app.sandbox.inbound import new_trigger_id
 from app.sandbox.sample_workspace import seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
 from app.sandbox.slack_double import SlackDouble
+from tests.sandbox.test_slack_double import MODAL  # a form with one text input
 
 ANA = "U0SBANA"
 KENJI = "U0SBKENJI"
@@ -95,24 +96,11 @@ def test_an_app_that_does_not_answer_is_reported_where_the_command_was_typed(
 
 def test_switching_person_and_back_keeps_what_was_typed_in_a_modal(page: Page, workspace, step):
     slack, url = workspace
-    form = {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Plan an interaction"},
-        "submit": {"type": "plain_text", "text": "Save"},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "objective",
-                "label": {"type": "plain_text", "text": "Commitment objective"},
-                "element": {"type": "plain_text_input", "action_id": "value"},
-            }
-        ],
-    }
     with step("Ana types in a modal"):
         page.goto(url)
         page.locator("#sb-person").select_option(ANA)
         WebClient(token=slack.bot_token, base_url=slack.api_url).views_open(
-            trigger_id=new_trigger_id(ANA), view=form
+            trigger_id=new_trigger_id(ANA), view=MODAL
         )
         objective = page.locator("#sb-modal-layer").get_by_label("Commitment objective")
         objective.fill("Dana agrees to a pricing review on Friday")
