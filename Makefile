@@ -51,12 +51,12 @@ test-browser: install chromium  ## the sandbox driven in Chromium; failures keep
 		--tracing=retain-on-failure --output=test-results
 
 lint: install
-	$(BIN)/ruff check app tests bench migrations
-	$(BIN)/ruff format --check app tests bench migrations
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 
 format: install
-	$(BIN)/ruff format app tests bench migrations
-	$(BIN)/ruff check --fix app tests bench migrations
+	$(BIN)/ruff format app tests bench
+	$(BIN)/ruff check --fix app tests bench
 
 bench: install  ## measure the figures recorded in docs/benchmarks.md
 	$(BIN)/python bench/parse_dates.py

@@ -7,12 +7,14 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Shipped inside the package, so an installed wheel migrates without the repository's files.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    # No alembic.ini: it is the developers' entry point (`alembic revision`), not the app's.
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
     # ConfigParser interpolation would choke on '%' in passwords.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -231,8 +232,12 @@ def test_run_with_half_the_slack_credentials_names_the_missing_one(tmp_path) -> 
     assert "Traceback" not in result.stderr
 
 
+OPEN_THE_PAGE = re.compile(r"^Open (http://\S+) in your browser")
+
+
 def start_sandbox(tmp_path: Path, port: int) -> tuple[subprocess.Popen, str]:
-    """`coach run` without credentials, until it prints the sandbox's address."""
+    """`coach run` without credentials, until it prints the page's address; before it, no other
+    address (the app's own, gunicorn's "Listening at") that someone could take for the page."""
     process = subprocess.Popen(
         [*COACH, "run", "--port", str(port)],
         env=clean_env(),
@@ -244,12 +249,14 @@ def start_sandbox(tmp_path: Path, port: int) -> tuple[subprocess.Popen, str]:
     seen = []
     for line in process.stdout:  # ends when the process does, so a failed start fails here
         seen.append(line)
-        if line.startswith("Sandbox workspace: "):
-            return process, line.removeprefix("Sandbox workspace: ").strip()
+        if opened := OPEN_THE_PAGE.match(line):
+            assert not [s for s in seen[:-1] if "http" in s or "Listening" in s], seen
+            return process, opened.group(1)
     raise AssertionError("the sandbox did not start:\n" + "".join(seen))
 
 
 def stop_sandbox(process: subprocess.Popen) -> str:
+    """What it printed after the page's address, up to its exit."""
     process.send_signal(signal.SIGTERM)
     output = process.communicate(timeout=30)[0]
     assert process.returncode == 0, output
@@ -268,7 +275,11 @@ def test_run_without_credentials_starts_the_sandbox_and_a_restart_keeps_it(tmp_p
         sent = http("POST", url + "sandbox/command", command, {"Content-Type": "application/json"})
         assert sent.status == 200
     finally:
-        stop_sandbox(process)
+        after = stop_sandbox(process)
+    # The app's own lines come labelled, and never with its address or the health checks.
+    app_lines = [line for line in after.splitlines() if line.startswith("app: ")]
+    assert any("Shutting down" in line for line in app_lines), after
+    assert "Listening at" not in after and "/healthz" not in after
     assert (tmp_path / "coach.db").exists() and (tmp_path / "coach-sandbox.json").exists()
 
     process, url = start_sandbox(tmp_path, port)

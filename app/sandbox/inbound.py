@@ -43,6 +43,7 @@ def signed_headers(signing_secret: str, body: str, timestamp: int | None = None)
     signature = SignatureVerifier(signing_secret).generate_signature(
         timestamp=timestamp_text, body=body
     )
+    assert signature is not None, "slack_sdk signs whenever it has a timestamp and a body"
     return {
         "Content-Type": "application/x-www-form-urlencoded",
         "X-Slack-Request-Timestamp": timestamp_text,
@@ -295,13 +296,15 @@ def timepicker_value(time_of_day: str | None, timezone: str | None = None) -> di
 
 
 def _option(value: str | None, text: str | None) -> dict | None:
-    if value is None:
-        return None
+    return None if value is None else _choice(value, text)
+
+
+def _choice(value: str, text: str | None) -> dict:
     return {"text": {"type": "plain_text", "text": text or value, "emoji": True}, "value": value}
 
 
 def _options(values: Iterable[str]) -> list[dict]:
-    return [_option(value, None) for value in values]
+    return [_choice(value, None) for value in values]
 
 
 def _origin(

@@ -72,7 +72,8 @@ def _view_header_problems(view: dict) -> list[str]:
     header = {key: value for key, value in view.items() if key != "blocks"}
     try:
         parsed = View(**header)
-        parsed.blocks = None  # View counts None as "not given"; the caller counts the blocks
+        # View counts None as "not given"; the caller counts the blocks. Its type says list.
+        parsed.blocks = None  # type: ignore[assignment]
         parsed.validate_json()
     except _MODEL_ERRORS as error:
         problems.append(slack_error(str(error), "/view"))
@@ -160,7 +161,7 @@ def _element_problems(element: Any, pointer: str) -> list[str]:
         problems += _plain_text_problems(element.get("text"), f"{pointer}/text")
     if "options" in element or "option_groups" in element:
         problems += _initial_option_problems(element, pointer)
-    options_max = CHOICE_ELEMENTS_MAX_OPTIONS.get(element_type)
+    options_max = CHOICE_ELEMENTS_MAX_OPTIONS.get(str(element_type))
     if options_max is not None and len(element.get("options") or []) > options_max:
         problems.append(
             slack_error(f"must be less than {options_max + 1} items", f"{pointer}/options")

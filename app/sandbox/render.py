@@ -23,8 +23,9 @@ _SAFE_URL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 _HOLE = "\x00{}\x00"
 _HOLE_RE = re.compile(r"\x00(\d+)\x00")
 _PRE_RE = re.compile(r"```(.+?)```", re.DOTALL)
-_CODE_RE = re.compile(r"`([^`\n]+)`")
-_ENTITY_RE = re.compile(r"<([^<>\n]+)>")
+# Neither spans a placeholder: holes are filled in one pass, so one inside another would leak.
+_CODE_RE = re.compile(r"`([^`\n\x00]+)`")
+_ENTITY_RE = re.compile(r"<([^<>\n\x00]+)>")
 _DATE_RE = re.compile(r"^!date\^(\d+)\^([^^|]*)(?:\^([^|]*))?(?:\|(.*))?$", re.DOTALL)
 _DATE_TOKEN_RE = re.compile(r"\{(\w+)\}")
 # Slack formats only when the marker hugs non-space text and is not inside a word.
@@ -354,6 +355,7 @@ def _directory_select(element: dict, common: dict, ctx: _Context) -> str:
         initial = element.get(many.replace("selected_", "initial_")) or []
         chosen = set(_state_value(ctx, bid, aid, many, initial) or [])
     else:
+        assert one is not None, "a select of one names its selected_ field"
         picked = _state_value(ctx, bid, aid, one, element.get(one.replace("selected_", "initial_")))
         chosen = {picked} if picked else set()
     names = ctx.users if source == "users" else ctx.channels

@@ -21,9 +21,10 @@ import urllib.error
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy.engine import make_url
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.config import Settings
 from app.db import delete_all_rows, make_engine
@@ -71,8 +72,9 @@ class Sandbox:
         else:
             seed(self.slack)
         self.app_port = _free_port()
-        self._app: subprocess.Popen | None = None
-        self._page = None
+        self._app: subprocess.Popen[str] | None = None
+        self._app_output: AppOutput | None = None
+        self._page: BaseWSGIServer | None = None
         self._stopping = threading.Event()
         self._saver = threading.Thread(target=self._save_changes, name="sandbox-saver", daemon=True)
 
@@ -100,22 +102,30 @@ class Sandbox:
             # Only the sandbox talks to the app: it listens on this machine alone.
             [*COACH, "serve", "--host", HOST, "--port", str(self.app_port)],
             env=self._app_environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
+        self._app_output = AppOutput(self._app)
 
     def wait_until_ready(self) -> None:
         """Return once the app answers its health check; raise SandboxError if it never does."""
+        assert self._app is not None and self._app_output is not None, "start() first"
         deadline = time.monotonic() + APP_START_SECONDS
         while not self.app_is_ready():
             if self._app.poll() is not None:
+                self._app_output.show_start_up()
                 raise SandboxError(
                     f"the app stopped (exit code {self._app.returncode}) before it was ready; "
                     "its messages are above"
                 )
             if time.monotonic() > deadline:
+                self._app_output.show_start_up()
                 raise SandboxError(f"the app did not answer within {APP_START_SECONDS} s")
             self._stopping.wait(0.2)
 
     def serve_forever(self) -> None:
+        assert self._page is not None, "start() first"
         self._page.serve_forever()
 
     def stop(self) -> None:
@@ -128,6 +138,8 @@ class Sandbox:
                 self._app.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self._app.kill()
+        if self._app_output is not None:
+            self._app_output.wait_for_end(timeout=5)  # its last words before the sandbox's
         self.save()
         self.slack.stop()
 
@@ -210,12 +222,57 @@ def run_sandbox(settings: Settings, port: int) -> None:
     try:
         sandbox.start()
         sandbox.wait_until_ready()
-        print(f"Sandbox workspace: {sandbox.url}", flush=True)
+        print(f"Open {sandbox.url} in your browser (Ctrl+C stops the sandbox).", flush=True)
         sandbox.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         sandbox.stop()
+
+
+class AppOutput:
+    """The app process's output, read on a thread and passed on labelled as the app's.
+
+    Its start-up lines name the app's own port, which is not the page's: they are held back
+    until the app has answered the sandbox's first health check (gunicorn logs that request
+    after every start-up line), then dropped, or shown if the app fails to start."""
+
+    LABEL = "app: "
+    HEALTH_CHECK = '"GET /healthz '  # gunicorn's access-log line for the sandbox's probes
+    ANSWERED = '"GET /healthz HTTP/1.1" 200 '
+
+    def __init__(self, process: subprocess.Popen[str], sink: TextIO | None = None) -> None:
+        assert process.stdout is not None, "the app's output must be a pipe"
+        self._stream = process.stdout
+        self._sink = sink or sys.stderr
+        self._lock = threading.Lock()
+        self._start_up: list[str] | None = []  # None once the app has answered
+        self._reader = threading.Thread(target=self._read, name="sandbox-app-output", daemon=True)
+        self._reader.start()
+
+    def show_start_up(self) -> None:
+        """The app failed to start: everything it said, to explain why."""
+        self.wait_for_end(timeout=5)  # it has exited, or it hangs and we stop waiting
+        with self._lock:
+            self._sink.writelines(self._start_up or [])
+            self._sink.flush()
+            self._start_up = []
+
+    def wait_for_end(self, timeout: float) -> None:
+        """Until the app's output ends (it has exited) and all of it is passed on."""
+        self._reader.join(timeout)
+
+    def _read(self) -> None:
+        for line in self._stream:
+            with self._lock:
+                if self._start_up is not None:
+                    if self.ANSWERED in line:
+                        self._start_up = None
+                    else:
+                        self._start_up.append(line)
+                elif self.HEALTH_CHECK not in line:
+                    self._sink.write(self.LABEL + line)
+                    self._sink.flush()
 
 
 def _interrupt(*_: object) -> None:

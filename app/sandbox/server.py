@@ -21,7 +21,7 @@ from flask import Flask, abort, jsonify, request, send_from_directory
 from app.sandbox.dispatch import Dispatcher
 from app.sandbox.render import render_message, render_view
 from app.sandbox.sample_workspace import APP_NAME, ROLES, WORKSPACE_NAME
-from app.sandbox.slack_double import Message, SlackDouble
+from app.sandbox.slack_double import Message, SlackDouble, User
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
     @web.post("/sandbox/command")
     def command():
         data = _json()
-        user_id = _person(slack, data.get("user"))
+        user_id = _person(slack, data.get("user")).id
         channel_id = _channel(slack, user_id, data.get("channel"))
         text = (data.get("text") or "").strip()
         if not text:
@@ -86,20 +86,20 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
     @web.post("/sandbox/views/submit")
     def submit_view():
         data = _json()
-        user_id = _person(slack, data.get("user"))
+        user_id = _person(slack, data.get("user")).id
         problem = dispatcher.submit_view(user_id, data.get("view_id", ""), data.get("values", {}))
         return jsonify(ok=problem is None, error=problem)
 
     @web.post("/sandbox/views/close")
     def close_view():
         data = _json()
-        dispatcher.close_view(_person(slack, data.get("user")), data.get("view_id", ""))
+        dispatcher.close_view(_person(slack, data.get("user")).id, data.get("view_id", ""))
         return jsonify(ok=True)
 
     @web.post("/sandbox/actions")
     def act():
         data = _json()
-        user_id = _person(slack, data.get("user"))
+        user_id = _person(slack, data.get("user")).id
         action, values = data.get("action") or {}, data.get("values") or {}
         if not action.get("action_id") or "block_id" not in action:
             abort(400)
@@ -115,7 +115,7 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
     @web.post("/sandbox/clock")
     def clock():
         data = _json()
-        user = slack.user(_person(slack, data.get("user")))
+        user = _person(slack, data.get("user"))
         run = data.get("run")
         if run not in SCHEDULER_RUNS:
             abort(400)
@@ -139,6 +139,8 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
     """Everything the page shows to `user_id`, with `channel_id` (default: the app's DM) open."""
     version = slack.version  # read first: a change while rendering makes the next poll return
     me = slack.user(user_id)
+    if me is None:
+        raise ValueError(f"no user {user_id}")
     directory = slack.directory()
     app_dm = slack.dm_channel_id(user_id)
     channels = slack.channels()
@@ -278,12 +280,12 @@ def _json() -> dict:
     return data
 
 
-def _person(slack: SlackDouble, user_id: str | None) -> str:
+def _person(slack: SlackDouble, user_id: str | None) -> User:
     """A person of the workspace (not the bot); 404 for anyone else."""
     user = slack.user(user_id or "")
     if user is None or user.is_bot:
         abort(404)
-    return user.id
+    return user
 
 
 def _viewer(slack: SlackDouble, user_id: str | None) -> str:

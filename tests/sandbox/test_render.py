@@ -612,3 +612,9 @@ def test_any_section_text_renders_escaped(text: str) -> None:
     assert "<script" not in html.lower()
     # The renderer's own placeholders never leak, whatever the text holds.
     assert "\x00" not in render_message({"text": text}, viewer_zone=ZONE, now=NOW)
+
+
+@pytest.mark.parametrize("text", ["`<script>`````````", "<`code`>", "`a ```b``` c`"])
+def test_code_and_links_around_other_code_leave_no_placeholder(text: str) -> None:
+    """A code span or <...> that would wrap an already-rendered piece stops short of it."""
+    assert "\x00" not in render_message({"text": text}, viewer_zone=ZONE, now=NOW)

@@ -1,7 +1,11 @@
-"""The sandbox's process around the app: where it keeps the workspace, restarting, resetting."""
+"""The sandbox's process around the app: where it keeps the workspace, restarting, resetting,
+what it shows of the app's output."""
 
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -9,7 +13,7 @@ from sqlalchemy import func, select
 from app.config import Settings
 from app.domain.workspace import Workspace
 from app.models import Rep
-from app.sandbox.runner import Sandbox, state_path
+from app.sandbox.runner import AppOutput, Sandbox, state_path
 from app.sandbox.sample_workspace import SAMPLE_PEOPLE
 
 SALES = "C0SBSALES"
@@ -70,3 +74,31 @@ def test_reset_empties_the_apps_data_and_the_workspace(
     assert sandbox.slack.messages(SALES) == []
     assert [u.id for u in sandbox.slack.users()] == [p.user_id for p in SAMPLE_PEOPLE]
     assert Sandbox(settings_for(database_url), port=0).slack.messages(SALES) == []
+
+
+def app_process(*lines: str, exit_code: int = 0) -> subprocess.Popen[str]:
+    """A stand-in for `coach serve` that prints these lines and exits."""
+    script = f"import sys; print(*{list(lines)!r}, sep='\\n'); sys.exit({exit_code})"
+    return subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+GUNICORN_START = "[INFO] Listening at: http://127.0.0.1:50123 (77)"
+HEALTH_CHECK = '127.0.0.1 - - [02/Dec/2026:09:35:39 +0000] "GET /healthz HTTP/1.1" 200 16 "-"'
+
+
+def test_the_apps_start_up_lines_are_dropped_and_later_ones_labelled() -> None:
+    sink = io.StringIO()
+    output = AppOutput(app_process(GUNICORN_START, HEALTH_CHECK, "[INFO] Shutting down"), sink)
+    output.wait_for_end(timeout=10)
+    assert sink.getvalue() == "app: [INFO] Shutting down\n"
+
+
+def test_an_app_that_fails_to_start_has_its_lines_shown() -> None:
+    sink = io.StringIO()
+    process = app_process(GUNICORN_START, "Error: the database is locked", exit_code=3)
+    output = AppOutput(process, sink)
+    process.wait(timeout=10)
+    output.show_start_up()
+    assert sink.getvalue() == f"{GUNICORN_START}\nError: the database is locked\n"
