@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 
 from app import migrate
 from app.db import make_engine, make_session_factory
-from app.domain.plans import find_or_create_account
+from app.domain.accounts import find_or_create_account
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event, select
 
 from app.domain import deliveries, nudge_settings, nudges, summaries
+from app.domain.accounts import find_or_create_account
 from app.domain.nudges import ItemAction, ItemKey
-from app.domain.plans import find_or_create_account
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import event
 
 from app.domain import deliveries, summaries
+from app.domain.accounts import find_or_create_account
 from app.domain.coaching import Criterion
 from app.domain.metrics import Metrics, Ratio
-from app.domain.plans import find_or_create_account
 from app.domain.summaries import (
     SUMMARY,
     OpenItems,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.domain import outcomes
-from app.domain.plans import clean
+from app.domain.text import clean
 from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
 from app.slack import delivery, profiles
