@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db import make_engine, make_session_factory, session_scope
 from app.domain import deliveries, nudges, reps
 from app.domain.nudges import DueRep, ItemKey, NudgeRules
+from app.models import DeliveryKind
 from app.slack import delivery, profiles
 from app.slack.client import make_slack_client
 from app.slack.services import Services
@@ -164,8 +165,10 @@ def _nudge(
     pacer.wait()
     with session_scope(services.sessions) as session:
         claim = deliveries.claim(
-            session, rep.workspace, nudges.NUDGE, rep.delivery_key, rep.user_id, now
-        ) or deliveries.reclaim_failed(session, rep.workspace, nudges.NUDGE, rep.delivery_key, now)
+            session, rep.workspace, DeliveryKind.NUDGE, rep.delivery_key, rep.user_id, now
+        ) or deliveries.reclaim_failed(
+            session, rep.workspace, DeliveryKind.NUDGE, rep.delivery_key, now
+        )
     if claim is None:
         report.claimed_elsewhere += 1
         return

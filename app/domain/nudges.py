@@ -45,6 +45,7 @@ from app.models import (
     CLOSES_CHAIN,
     Account,
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Interaction,
     InteractionKind,
@@ -57,7 +58,6 @@ from app.models import (
     UTCDateTime,
 )
 
-NUDGE = "nudge"  # the deliveries' kind: one claim per (team, rep, local date)
 NOON_MINUTE = 12 * 60  # no nudge, first try or retry, from the rep's local noon on
 MAX_ITEMS_SHOWN = 10
 MAX_APPEARANCES = 2  # nudge fatigue: after two DMs an item goes to the manager instead
@@ -223,7 +223,7 @@ def _not_yet_nudged(reps, now: datetime) -> ColumnElement[bool]:
     return ~exists(
         select(Delivery.id).where(
             Delivery.team_id == reps.c.team_id,
-            Delivery.kind == NUDGE,
+            Delivery.kind == DeliveryKind.NUDGE,
             Delivery.key == reps.c.delivery_key,
             or_(Delivery.status != DeliveryStatus.FAILED, Delivery.not_before > now),
         )
@@ -515,7 +515,7 @@ def _candidates(
             Delivery,
             and_(
                 Delivery.team_id == c.team_id,
-                Delivery.kind == NUDGE,
+                Delivery.kind == DeliveryKind.NUDGE,
                 Delivery.key == c.delivery_key,
             ),
         )

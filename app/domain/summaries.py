@@ -21,6 +21,7 @@ from app.domain.workspace import Workspace
 from app.models import (
     Account,
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Interaction,
     InteractionKind,
@@ -35,7 +36,6 @@ from app.models import (
 
 # A post missed at its time (or failing) is still made this long after it; then it is stale.
 LATE_POST_GRACE = timedelta(days=1)
-SUMMARY = "summary"  # the deliveries' kind: one claim per (summary, period), one for "post now"
 # "Post now" again within this long of the summary's last one is the same request (a double
 # click): it posts nothing more. A deliberate click after it posts again.
 POST_NOW_REPEAT = timedelta(seconds=10)
@@ -415,14 +415,14 @@ def claim_post_now(
     insert) has already made false for the others."""
     key = on_demand_key(subscription.id)
     workspace, channel = subscription.workspace, subscription.channel_id
-    claim = deliveries.claim(session, workspace, SUMMARY, key, channel, now)
+    claim = deliveries.claim(session, workspace, DeliveryKind.SUMMARY, key, channel, now)
     if claim is not None:
         return claim
     delivery_id = session.execute(
         update(Delivery)
         .where(
             Delivery.team_id == workspace.team_id,
-            Delivery.kind == SUMMARY,
+            Delivery.kind == DeliveryKind.SUMMARY,
             Delivery.key == key,
             Delivery.created_at <= now - POST_NOW_REPEAT,
         )
@@ -500,7 +500,7 @@ def find_due(session: Session, now: datetime) -> DueSummaries:
                 Delivery.created_at,
                 Delivery.updated_at,
             ).where(
-                Delivery.kind == SUMMARY,
+                Delivery.kind == DeliveryKind.SUMMARY,
                 Delivery.key.in_([key for _, key in candidates]),
             )
         )
@@ -697,7 +697,7 @@ def _stuck_nudges(
     return session.scalar(
         select(func.count()).where(
             Delivery.team_id == workspace.team_id,
-            Delivery.kind == nudges.NUDGE,
+            Delivery.kind == DeliveryKind.NUDGE,
             Delivery.key >= nudges.delivery_key(since, ""),
             Delivery.recipient.in_(reps),
             Delivery.status == DeliveryStatus.SENDING,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.db import session_scope
 from app.domain import deliveries
 from app.domain.workspace import Workspace
+from app.models import DeliveryKind
 from app.slack.services import Services
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def send_once(
     services: Services,
     workspace: Workspace,
     *,
-    kind: str,
+    kind: DeliveryKind,
     key: str,
     channel: str,
     text: str,

@@ -13,7 +13,8 @@ from slack_sdk.errors import SlackApiError
 
 from app.db import session_scope
 from app.domain import deliveries, nudges, summaries
-from app.domain.summaries import SUMMARY, Period, StuckSummary, Subscription
+from app.domain.summaries import Period, StuckSummary, Subscription
+from app.models import DeliveryKind
 from app.slack import delivery
 from app.slack.services import Services
 from app.slack.views.formatting import plural
@@ -26,7 +27,6 @@ logger = logging.getLogger(__name__)
 CHANNEL_LOST_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
 # A user group Slack no longer knows: the summary goes on with the reps chosen by name.
 GROUP_GONE_ERRORS = frozenset({"no_such_subteam", "subteam_not_found"})
-STOPPED = "summary_stopped"  # the deliveries' kind of the DM telling an owner their summary stopped
 DEFAULT_APP_NAME = "Commitment Coach"
 REPLY_RETRY_AFTER_MAX = 30  # seconds a thread reply may wait for a 429 before giving up
 
@@ -214,7 +214,7 @@ def _stop(
         client,
         services,
         subscription.workspace,
-        kind=STOPPED,
+        kind=DeliveryKind.SUMMARY_STOPPED,
         key=key,
         channel=subscription.owner_user_id,
         text=text,
@@ -326,8 +326,15 @@ def run_summary_pass(
         subscription = item.subscription
         with session_scope(services.sessions) as session:
             claim = deliveries.claim(
-                session, subscription.workspace, SUMMARY, item.key, subscription.channel_id, now
-            ) or deliveries.reclaim_failed(session, subscription.workspace, SUMMARY, item.key, now)
+                session,
+                subscription.workspace,
+                DeliveryKind.SUMMARY,
+                item.key,
+                subscription.channel_id,
+                now,
+            ) or deliveries.reclaim_failed(
+                session, subscription.workspace, DeliveryKind.SUMMARY, item.key, now
+            )
         if claim is None:
             report.claimed_elsewhere += 1
             continue

@@ -13,6 +13,7 @@ from app.domain import deliveries, nudges, summaries
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     NudgeItem,
     NudgeReason,
@@ -278,7 +279,7 @@ def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: Running
         deliveries.claim(
             session,
             nudges.Workspace(coach.team_id),
-            nudges.NUDGE,
+            DeliveryKind.NUDGE,
             nudges.delivery_key(TODAY, REP_NY),
             REP_NY,
             NOW - timedelta(minutes=30),

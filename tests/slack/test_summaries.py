@@ -13,10 +13,11 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import insert, select
 
 from app.domain import summaries
-from app.domain.summaries import SUMMARY, SummarySettings
+from app.domain.summaries import SummarySettings
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Interaction,
     InteractionKind,
@@ -467,7 +468,7 @@ def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: Ru
         assert summary_pass(team, DUE + timedelta(minutes=later)).sent == []
     assert len(posts(team)) == 1
     with team.services.sessions() as session:
-        (claim,) = session.scalars(select(Delivery).where(Delivery.kind == SUMMARY))
+        (claim,) = session.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.SUMMARY))
     assert (claim.status, claim.attempts) == (DeliveryStatus.SENT, 2)
     # The next day is another period.
     assert len(summary_pass(team, TOMORROW).sent) == 1
