@@ -83,7 +83,11 @@ def run_rounds(tmp_path, processes: int, reps: int) -> None:
         try:
             users = seed_reps(sessions, slack, reps)
             with concurrent_passes(
-                "app.scheduler:run_nudge_sweep", processes, url, slack.api_url, slack.bot_token
+                "app.slack.passes.nudges:run_nudge_sweep",
+                processes,
+                url,
+                slack.api_url,
+                slack.bot_token,
             ) as sweep_at:
                 for day in ROUNDS:
                     seed_yesterdays_calls(sessions, users, day)

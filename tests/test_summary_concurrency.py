@@ -20,7 +20,7 @@ WORKSPACE = Workspace("T0001")
 # 16:00 UTC: past 09:00 in each of these zones, on three days in a row.
 ZONES = ("America/New_York", "Europe/London", "Europe/Berlin", "America/Chicago")
 ROUNDS = tuple(datetime(2026, 12, day, 16, tzinfo=UTC) for day in (1, 2, 3))
-PASS = "app.slack.summary_posting:run_summary_pass"
+PASS = "app.slack.passes.summaries:run_summary_pass"
 
 
 def seed_summaries(sessions, slack: SlackDouble, count: int) -> None:

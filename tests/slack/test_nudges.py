@@ -23,7 +23,7 @@ from app.models import (
     Result,
 )
 from app.sandbox import inbound
-from app.scheduler import SweepReport, run_nudge_sweep
+from app.slack.passes.nudges import SweepReport, run_nudge_sweep
 from app.slack.views.nudge import NUDGE_EVENT, NudgeIds, item_block_id
 from app.slack.views.postcall import PostcallIds
 from app.slack.views.precall import PrecallIds

@@ -28,10 +28,10 @@ from app.models import (
     SummarySubscription,
 )
 from app.sandbox import inbound
-from app.slack import summary_posting
 from app.slack.delivery import Pacer
 from app.slack.listeners.summaries import ADMINS_ONLY, NOT_ALLOWED, NOT_YOURS
-from app.slack.summary_posting import SummaryPassReport, run_summary_pass
+from app.slack.passes import summaries as summary_posting
+from app.slack.passes.summaries import SummaryPassReport, run_summary_pass
 from app.slack.views.summary import SUMMARY_EVENT
 from app.slack.views.summary_setup import (
     ManagerIds,
