@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from sqlalchemy import (
     Select,
@@ -148,7 +148,8 @@ def _no_later_interaction(interaction) -> ColumnElement[bool]:
 def _awaiting_next_step() -> ColumnElement[bool]:
     """Continuation, or advanced/minimum without a date: the partial index's predicate,
     word for word (on the unaliased outcomes table), so that both databases use the index."""
-    return text(f"({AWAITING_NEXT_STEP})")
+    # A TextClause is no ColumnElement to the type checker, but SQL takes it where one goes.
+    return cast("ColumnElement[bool]", text(f"({AWAITING_NEXT_STEP})"))
 
 
 def unresolved(key: ItemKey) -> list[ColumnElement[bool]]:

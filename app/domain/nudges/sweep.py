@@ -81,9 +81,13 @@ def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES)
     window with their claim for the day; the items of every rep due, with how often each was
     shown; and the escalations, when there are any.
     """
-    zones = session.scalars(
-        select(Rep.tz).where(Rep.tz.is_not(None), Rep.is_active.is_(True)).distinct()
-    ).all()
+    zones = [
+        zone
+        for zone in session.scalars(
+            select(Rep.tz).where(Rep.tz.is_not(None), Rep.is_active.is_(True)).distinct()
+        )
+        if zone is not None  # the query leaves none out; this tells the type checker
+    ]
     windows = nudge_windows(zones, now)
     if windows is None:
         return DueNow()

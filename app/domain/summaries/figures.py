@@ -197,7 +197,7 @@ def _stuck_nudges(
 ) -> int:
     """Morning nudges to these reps, for local dates from `since`, that a process left in
     "sending" (they are never sent again: the manager should know)."""
-    return session.scalar(
+    stuck = session.scalar(
         select(func.count()).where(
             Delivery.team_id == workspace.team_id,
             Delivery.kind == DeliveryKind.NUDGE,
@@ -207,6 +207,7 @@ def _stuck_nudges(
             Delivery.updated_at < now - due_rules.STUCK_AFTER,
         )
     )
+    return stuck or 0
 
 
 def _gap_count(gaps):

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
@@ -135,13 +136,13 @@ def check_summary_form(
     cadence = SummaryCadence(form.cadence) if form.cadence in set(SummaryCadence) else None
     if cadence is None:
         errors[SummaryField.CADENCE] = "Choose daily or weekly."
-    weekday = int(form.weekday) if (form.weekday or "").isdigit() else None
+    weekday = int(form.weekday) if form.weekday and form.weekday.isdigit() else None
     if cadence is SummaryCadence.WEEKLY and (weekday is None or not 0 <= weekday <= 6):
         errors[SummaryField.WEEKDAY] = "Choose the day of the week to post on."
     match = _TIME.match(form.time or "")
     if not match:
         errors[SummaryField.TIME] = "Choose the time of day to post at."
-    if errors:
+    if errors or match is None or cadence is None or form.channel_id is None:
         return None, errors
     return (
         SummarySettings(
@@ -203,6 +204,7 @@ def save_subscription(
                     SummarySubscription.source_view_id == source_view_id,
                 )
             )
+            assert row is not None  # the insert found it there
             return Subscription.of(row)
         return find_subscription(session, workspace, subscription_id)
     row = _row(session, workspace, subscription_id)
@@ -246,7 +248,7 @@ def manageable_subscriptions(
 
 
 def remove_subscription(session: Session, workspace: Workspace, subscription_id: int) -> bool:
-    removed = session.execute(
+    removed: CursorResult = session.execute(  # type: ignore[assignment]  # a DELETE's result
         delete(SummarySubscription).where(
             SummarySubscription.id == subscription_id,
             SummarySubscription.team_id == workspace.team_id,
