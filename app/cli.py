@@ -162,7 +162,7 @@ def parse_now(text: str | None) -> datetime | None:
 )
 def nudges_command(now_text: str | None) -> None:
     """Run one nudge sweep (each rep due gets their morning DM, once) and print what was sent."""
-    from app.scheduler import run_nudge_sweep
+    from app.slack.passes.nudges import run_nudge_sweep
 
     run_once(run_nudge_sweep, now_text)
 
@@ -193,7 +193,7 @@ def run_once(run, now_text: str | None) -> None:
 )
 def summaries_command(now_text: str | None) -> None:
     """Run one summary pass (each summary due is posted, once) and print what was sent."""
-    from app.slack.summary_posting import run_summary_pass
+    from app.slack.passes.summaries import run_summary_pass
 
     run_once(run_summary_pass, now_text)
 

@@ -127,6 +127,16 @@ class DeliveryStatus(enum.StrEnum):
     ABANDONED = "abandoned"  # will not be retried (user gone, channel archived, ...)
 
 
+class DeliveryKind(enum.StrEnum):
+    """What a delivery is; with its key, the message it claims (stored as these strings)."""
+
+    NUDGE = "nudge"  # one per (rep, local date)
+    SUMMARY = "summary"  # one per (summary, period), one for "post now"
+    SUMMARY_STOPPED = "summary_stopped"  # the DM telling an owner their summary stopped
+    PLAN_CONFIRMATION = "plan_confirmation"  # one per plan revision
+    OUTCOME_CONFIRMATION = "outcome_confirmation"
+
+
 class NudgeReason(enum.StrEnum):
     """Why an interaction appears in a rep's morning nudge (see docs/nudges.md)."""
 

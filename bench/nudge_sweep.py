@@ -11,8 +11,9 @@ advanced or minimum with a dated follow-up, continuation, lost), some without. F
 due (`app.domain.nudges.find_due`) is timed over several sweeps, each in a fresh session and
 transaction, and its statements are counted with SQLAlchemy's before_cursor_execute event, once
 with every rep and once with a tenth of them, to show the count does not grow. Sending is
-measured with the real sweep (`app.scheduler.run_nudge_sweep`) against the Slack double in this
-process, unpaced and paced. Figures are printed; the exit status is 0 unless the run failed.
+measured with the real sweep (`app.slack.passes.nudges.run_nudge_sweep`) against the Slack
+double in this process, unpaced and paced. Figures are printed; the exit status is 0 unless the
+run failed.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ from app.models import (  # noqa: E402
     Result,
 )
 from app.sandbox.slack_double import SlackDouble  # noqa: E402
-from app.scheduler import run_nudge_sweep  # noqa: E402
 from app.slack.delivery import Pacer  # noqa: E402
+from app.slack.passes.nudges import run_nudge_sweep  # noqa: E402
 from app.slack.services import Services  # noqa: E402
 
 WORKSPACE = Workspace("T0BENCH")

@@ -53,11 +53,9 @@ from app.config import Settings, normalize_database_url  # noqa: E402
 from app.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from app.domain.plans import PlanForm, check_plan, save_plan  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
-from app.models import Delivery, Interaction, Origin, Outcome  # noqa: E402
+from app.models import Delivery, DeliveryKind, Interaction, Origin, Outcome  # noqa: E402
 from app.sandbox import inbound  # noqa: E402
 from app.sandbox.slack_double import SlackDouble  # noqa: E402
-from app.slack.listeners.postcall import OUTCOME_CONFIRMATION  # noqa: E402
-from app.slack.listeners.precall import PLAN_CONFIRMATION  # noqa: E402
 from app.slack.views.postcall import PostcallIds  # noqa: E402
 from app.web import EVENTS_PATH  # noqa: E402
 from tests.slack.test_postcall import OBJECTIVE, outcome_values, selected_key  # noqa: E402
@@ -846,7 +844,10 @@ def check_saved(saved: Saved, client: Client) -> None:
         )
     if saved.follow_ups != saved.outcomes:
         raise BenchFailure(f"{saved.outcomes} outcomes created {saved.follow_ups} follow-ups")
-    expected = {PLAN_CONFIRMATION: client.submissions, OUTCOME_CONFIRMATION: saved.outcomes}
+    expected = {
+        DeliveryKind.PLAN_CONFIRMATION: client.submissions,
+        DeliveryKind.OUTCOME_CONFIRMATION: saved.outcomes,
+    }
     claimed = {kind: saved.deliveries.get(kind, 0) for kind in expected}
     if claimed != expected:
         raise BenchFailure(f"confirmation DMs claimed {claimed}, expected {expected}")
@@ -938,12 +939,13 @@ def report(results: Results) -> None:
     print(
         f"{results.submissions} clean plan submissions and {saved.plans - results.submissions} "
         f"calls planned for /postcall: {saved.plans} plans saved, "
-        f"{saved.deliveries.get(PLAN_CONFIRMATION, 0)} plan confirmations claimed."
+        f"{saved.deliveries.get(DeliveryKind.PLAN_CONFIRMATION, 0)} plan confirmations claimed."
     )
     print(
         f"{results.outcome_submissions} outcome submissions: {saved.outcomes} outcomes saved, "
         f"one per interaction, {saved.follow_ups} follow-ups created, "
-        f"{saved.deliveries.get(OUTCOME_CONFIRMATION, 0)} outcome confirmations claimed."
+        f"{saved.deliveries.get(DeliveryKind.OUTCOME_CONFIRMATION, 0)} outcome confirmations "
+        "claimed."
     )
     print(f"Run took {results.seconds:.0f} s.")
 

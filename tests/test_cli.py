@@ -139,7 +139,7 @@ def test_serve_runs_under_gunicorn_and_answers_slack(tmp_path) -> None:
 
 def seed_one_rep_due(url: str, zone: str, called_at: datetime) -> None:
     """A rep in `zone`, nudged from 06:00, with a call yesterday and no outcome."""
-    from app.domain.plans import find_or_create_account
+    from app.domain.accounts import find_or_create_account
     from app.domain.workspace import Workspace
     from app.models import Interaction, InteractionKind, Origin, Rep
 

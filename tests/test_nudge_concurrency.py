@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 
 from app import migrate
 from app.db import make_engine, make_session_factory
-from app.domain.plans import find_or_create_account
+from app.domain.accounts import find_or_create_account
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
@@ -83,7 +83,11 @@ def run_rounds(tmp_path, processes: int, reps: int) -> None:
         try:
             users = seed_reps(sessions, slack, reps)
             with concurrent_passes(
-                "app.scheduler:run_nudge_sweep", processes, url, slack.api_url, slack.bot_token
+                "app.slack.passes.nudges:run_nudge_sweep",
+                processes,
+                url,
+                slack.api_url,
+                slack.bot_token,
             ) as sweep_at:
                 for day in ROUNDS:
                     seed_yesterdays_calls(sessions, users, day)

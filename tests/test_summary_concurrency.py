@@ -10,9 +10,8 @@ from sqlalchemy import func, insert, select
 
 from app import migrate
 from app.db import make_engine, make_session_factory
-from app.domain.summaries import SUMMARY
 from app.domain.workspace import Workspace
-from app.models import Delivery, DeliveryStatus, SummaryCadence, SummarySubscription
+from app.models import Delivery, DeliveryKind, DeliveryStatus, SummaryCadence, SummarySubscription
 from app.sandbox.slack_double import SlackDouble
 from tests.support.databases import POSTGRES_URL, temporary_database
 from tests.support.passes import concurrent_passes
@@ -21,7 +20,7 @@ WORKSPACE = Workspace("T0001")
 # 16:00 UTC: past 09:00 in each of these zones, on three days in a row.
 ZONES = ("America/New_York", "Europe/London", "Europe/Berlin", "America/Chicago")
 ROUNDS = tuple(datetime(2026, 12, day, 16, tzinfo=UTC) for day in (1, 2, 3))
-PASS = "app.slack.summary_posting:run_summary_pass"
+PASS = "app.slack.passes.summaries:run_summary_pass"
 
 
 def seed_summaries(sessions, slack: SlackDouble, count: int) -> None:
@@ -69,7 +68,7 @@ def run_rounds(tmp_path, processes: int, count: int) -> None:
             with sessions() as session:
                 statuses = session.execute(
                     select(Delivery.status, func.count())
-                    .where(Delivery.kind == SUMMARY)
+                    .where(Delivery.kind == DeliveryKind.SUMMARY)
                     .group_by(Delivery.status)
                 ).all()
                 assert statuses == [(DeliveryStatus.SENT, count * len(ROUNDS))]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
 from app.domain.workspace import Workspace
-from app.models import Delivery, DeliveryStatus
+from app.models import Delivery, DeliveryKind, DeliveryStatus
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,12 @@ class Claim:
 
 
 def claim(
-    session: Session, workspace: Workspace, kind: str, key: str, recipient: str, now: datetime
+    session: Session,
+    workspace: Workspace,
+    kind: DeliveryKind,
+    key: str,
+    recipient: str,
+    now: datetime,
 ) -> Claim | None:
     """The right to send message `kind`/`key`, or None when another process already has it."""
     delivery_id = insert_unless_exists(
@@ -43,7 +48,7 @@ def claim(
 
 
 def reclaim_failed(
-    session: Session, workspace: Workspace, kind: str, key: str, now: datetime
+    session: Session, workspace: Workspace, kind: DeliveryKind, key: str, now: datetime
 ) -> Claim | None:
     """The right to retry a failed message whose `not_before` has passed; of any number of
     racing processes exactly one gets it (the row moves from failed to sending)."""

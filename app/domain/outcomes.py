@@ -12,15 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import insert_unless_exists
 from app.domain import when
-from app.domain.plans import (
-    FIELD_LIMITS,
-    OBJECTIVE_MAX,
-    PlanField,
-    account_key,
-    clean,
-    find_or_create_account,
-    member,
-)
+from app.domain.accounts import account_key, find_or_create_account
+from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
+from app.domain.text import clean, member
 from app.domain.workspace import Workspace
 from app.models import (
     WHEN_TEXT_MAX,

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
 from app.domain import coaching, when
+from app.domain.accounts import find_or_create_account
+from app.domain.text import clean, member
 from app.domain.workspace import Workspace
 from app.models import (
     ACCOUNT_NAME_MAX,
     WHEN_TEXT_MAX,
-    Account,
     Interaction,
     InteractionKind,
     Origin,
@@ -27,7 +26,6 @@ from app.models import (
 # A commitment objective is a sentence or two. The cap also keeps a whole plan inside the
 # 3,000 characters of a Slack view's private_metadata, where the coach's review carries it.
 OBJECTIVE_MAX = 500
-E = TypeVar("E", bound=enum.StrEnum)
 # A plan may be written just after the interaction (a call that came in early), not days later.
 PLAN_ALLOW_PAST = timedelta(days=1)
 
@@ -143,10 +141,6 @@ class PlanCheck:
     reading: when.WhenReading | None = None
 
 
-def clean(text: str | None) -> str:
-    return (text or "").strip()
-
-
 def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
     """Every problem with the plan, each under its field; a draft only when there is none."""
     errors: dict[PlanField, str] = {}
@@ -192,33 +186,6 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
         review=coaching.review_objective(values[PlanField.OBJECTIVE], stage, minimum),
     )
     return PlanCheck(draft=draft, reading=reading)
-
-
-def member(enum_class: type[E], value: str | None) -> E | None:
-    try:
-        return enum_class(value) if value else None
-    except ValueError:
-        return None
-
-
-def account_key(name: str) -> str:
-    """Names that differ only in case, spacing or trailing punctuation are one account."""
-    return re.sub(r"\s+", " ", name).strip(" .,;").casefold()
-
-
-def find_or_create_account(session: Session, workspace: Workspace, name: str) -> Account:
-    key = account_key(name)
-    insert_unless_exists(
-        session,
-        Account,
-        {**workspace.columns, "name": name, "name_key": key},
-        ("team_id", "name_key"),
-    )
-    account = session.scalar(
-        select(Account).where(Account.team_id == workspace.team_id, Account.name_key == key)
-    )
-    assert account is not None
-    return account
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.db import session_scope
 from app.domain import deliveries
 from app.domain.workspace import Workspace
+from app.models import DeliveryKind
 from app.slack.services import Services
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def send_once(
     services: Services,
     workspace: Workspace,
     *,
-    kind: str,
+    kind: DeliveryKind,
     key: str,
     channel: str,
     text: str,
@@ -90,10 +91,10 @@ def post_claimed(
 ) -> Posted:
     """Post the claimed message to its recipient and record the result; `on_sent` runs in the
     transaction that marks it sent."""
-    extra = {"metadata": metadata} if metadata else {}
     try:
+        # No metadata is sent as none (the argument left out), not as an empty one.
         response = client.chat_postMessage(
-            channel=claim.recipient, text=text, blocks=blocks, **extra
+            channel=claim.recipient, text=text, blocks=blocks, metadata=metadata or None
         )
     except SlackApiError as error:
         code = str(error.response.get("error") or error.response.status_code)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 
+from app.domain.accounts import find_or_create_account
 from app.domain.metrics import Metrics, Ratio, metrics_by_rep, team_total
-from app.domain.plans import find_or_create_account
 from app.domain.workspace import Workspace
 from app.models import Interaction, InteractionKind, Origin, Outcome, Result
 

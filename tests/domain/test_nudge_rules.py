@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import event, select
 
 from app.domain import deliveries, nudge_settings, nudges, summaries
+from app.domain.accounts import find_or_create_account
 from app.domain.nudges import ItemAction, ItemKey
-from app.domain.plans import find_or_create_account
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Interaction,
     InteractionKind,
@@ -249,7 +250,9 @@ def test_nothing_due_means_no_nudge_and_gone_reps_are_skipped(session) -> None:
 
 def claim_today(session, status: DeliveryStatus, **columns) -> None:
     key = nudges.delivery_key(date(2026, 11, 26), REP)
-    claim = deliveries.claim(session, WORKSPACE, nudges.NUDGE, key, REP, NOW - timedelta(hours=1))
+    claim = deliveries.claim(
+        session, WORKSPACE, DeliveryKind.NUDGE, key, REP, NOW - timedelta(hours=1)
+    )
     row = session.get(Delivery, claim.delivery_id)
     row.status = status
     for name, value in columns.items():

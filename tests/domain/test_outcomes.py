@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from app.domain import outcomes, plans
+from app.domain import accounts, outcomes, plans
 from app.domain.workspace import Workspace
 from app.models import Interaction, Origin, Result
 
@@ -141,7 +141,7 @@ def test_a_named_accounts_open_interactions_are_offered_up_to_a_week_ahead(sessi
 
 def interaction_at(account: str, hours_from_now: float, logged: bool = False):
     return SimpleNamespace(
-        account=SimpleNamespace(name_key=plans.account_key(account)),
+        account=SimpleNamespace(name_key=accounts.account_key(account)),
         scheduled_at=NOW + timedelta(hours=hours_from_now),
         outcome=object() if logged else None,
     )

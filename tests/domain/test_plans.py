@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.domain import plans
+from app.domain import accounts, plans
 from app.domain.workspace import Workspace
 from app.models import InteractionKind, Stage
 
@@ -84,9 +84,9 @@ def test_each_problem_is_reported_under_its_field(overrides, field) -> None:
 
 
 def test_account_names_differing_in_case_and_spacing_are_one_account(session) -> None:
-    first = plans.find_or_create_account(session, WORKSPACE, "Acme  Corp")
-    second = plans.find_or_create_account(session, WORKSPACE, "acme corp.")
-    other_workspace = plans.find_or_create_account(session, Workspace("T0002"), "Acme Corp")
+    first = accounts.find_or_create_account(session, WORKSPACE, "Acme  Corp")
+    second = accounts.find_or_create_account(session, WORKSPACE, "acme corp.")
+    other_workspace = accounts.find_or_create_account(session, Workspace("T0002"), "Acme Corp")
     assert first.id == second.id != other_workspace.id
     assert first.enterprise_id == "E0001"
 

@@ -8,11 +8,10 @@ import pytest
 from sqlalchemy import event
 
 from app.domain import deliveries, summaries
+from app.domain.accounts import find_or_create_account
 from app.domain.coaching import Criterion
 from app.domain.metrics import Metrics, Ratio
-from app.domain.plans import find_or_create_account
 from app.domain.summaries import (
-    SUMMARY,
     OpenItems,
     Person,
     Role,
@@ -23,6 +22,7 @@ from app.domain.summaries import (
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Interaction,
     InteractionKind,
@@ -222,7 +222,9 @@ def test_a_post_missed_at_its_time_is_due_for_a_day_then_left_to_the_next(sessio
 def test_a_period_is_posted_once_and_a_failure_retried_for_a_day(session) -> None:
     weekly = summaries.save_subscription(session, WORKSPACE, "UMGR", settings(), utc(10, 1, 12))
     key = f"{weekly.id}:2026-10-28/2026-11-04"
-    claim = deliveries.claim(session, WORKSPACE, SUMMARY, key, "C0TEAM", utc(11, 4, 13))
+    claim = deliveries.claim(
+        session, WORKSPACE, DeliveryKind.SUMMARY, key, "C0TEAM", utc(11, 4, 13)
+    )
     assert due_keys(session, utc(11, 4, 13, 5)) == []  # being sent
     deliveries.mark_failed(
         session, claim, "ratelimited", utc(11, 4, 13), retry_not_before=utc(11, 4, 13, 10)
@@ -231,7 +233,9 @@ def test_a_period_is_posted_once_and_a_failure_retried_for_a_day(session) -> Non
     assert due_keys(session, utc(11, 4, 13, 10)) == [key]
     assert due_keys(session, utc(11, 5, 12, 59)) == [key]  # Thursday 07:59: still retried
     assert due_keys(session, utc(11, 5, 13)) == []  # a day after its time: left to the next
-    claim = deliveries.reclaim_failed(session, WORKSPACE, SUMMARY, key, utc(11, 4, 13, 10))
+    claim = deliveries.reclaim_failed(
+        session, WORKSPACE, DeliveryKind.SUMMARY, key, utc(11, 4, 13, 10)
+    )
     deliveries.mark_sent(session, claim, "C0TEAM", "1.2", utc(11, 4, 13, 10))
     assert due_keys(session, utc(11, 4, 20)) == []
     # An on-demand post is another claim: it does not count as the period's.
@@ -263,7 +267,7 @@ def test_post_now_repeated_within_seconds_is_claimed_once_and_later_again(sessio
 def test_a_claim_left_sending_is_reported_stuck_and_not_due(session) -> None:
     weekly = summaries.save_subscription(session, WORKSPACE, "UMGR", settings(), utc(10, 1, 12))
     key = f"{weekly.id}:2026-10-28/2026-11-04"
-    deliveries.claim(session, WORKSPACE, SUMMARY, key, "C0TEAM", utc(11, 4, 13))
+    deliveries.claim(session, WORKSPACE, DeliveryKind.SUMMARY, key, "C0TEAM", utc(11, 4, 13))
     assert summaries.find_due(session, utc(11, 4, 13, 9)).stuck == []
     found = summaries.find_due(session, utc(11, 4, 13, 11))
     assert found.due == [] and [stuck.key for stuck in found.stuck] == [key]

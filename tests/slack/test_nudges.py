@@ -13,7 +13,9 @@ from app.domain import deliveries, nudges, summaries
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
+    Interaction,
     NudgeItem,
     NudgeReason,
     Origin,
@@ -22,7 +24,7 @@ from app.models import (
     Result,
 )
 from app.sandbox import inbound
-from app.scheduler import SweepReport, run_nudge_sweep
+from app.slack.passes.nudges import SweepReport, run_nudge_sweep
 from app.slack.views.nudge import NUDGE_EVENT, NudgeIds, item_block_id
 from app.slack.views.postcall import PostcallIds
 from app.slack.views.precall import PrecallIds
@@ -277,8 +279,8 @@ def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: Running
     with coach.services.sessions.begin() as session:
         deliveries.claim(
             session,
-            nudges.Workspace(coach.team_id),
-            nudges.NUDGE,
+            Workspace(coach.team_id),
+            DeliveryKind.NUDGE,
             nudges.delivery_key(TODAY, REP_NY),
             REP_NY,
             NOW - timedelta(minutes=30),
@@ -569,7 +571,7 @@ def test_escalated_items_leave_the_dm(coach: RunningCoach) -> None:
 def test_an_outcome_logged_before_the_sweep_is_not_nudged(coach: RunningCoach) -> None:
     first, follow_up = seed(coach, (-50, "Acme Corp", True), (-2, "Acme Corp", True))
     with coach.services.sessions.begin() as session:
-        interactions = {i.id: i for i in session.scalars(select(nudges.Interaction))}
+        interactions = {i.id: i for i in session.scalars(select(Interaction))}
         interactions[follow_up].origin = Origin.FOLLOW_UP
         add_outcome(
             session, interactions[first], Result.ADVANCED, interactions[follow_up].scheduled_at

@@ -13,10 +13,11 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import insert, select
 
 from app.domain import summaries
-from app.domain.summaries import SUMMARY, SummarySettings
+from app.domain.summaries import SummarySettings
 from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Interaction,
     InteractionKind,
@@ -27,10 +28,10 @@ from app.models import (
     SummarySubscription,
 )
 from app.sandbox import inbound
-from app.slack import summary_posting
 from app.slack.delivery import Pacer
 from app.slack.listeners.summaries import ADMINS_ONLY, NOT_ALLOWED, NOT_YOURS
-from app.slack.summary_posting import SummaryPassReport, run_summary_pass
+from app.slack.passes import summaries as summary_posting
+from app.slack.passes.summaries import SummaryPassReport, run_summary_pass
 from app.slack.views.summary import SUMMARY_EVENT
 from app.slack.views.summary_setup import (
     ManagerIds,
@@ -467,7 +468,7 @@ def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: Ru
         assert summary_pass(team, DUE + timedelta(minutes=later)).sent == []
     assert len(posts(team)) == 1
     with team.services.sessions() as session:
-        (claim,) = session.scalars(select(Delivery).where(Delivery.kind == SUMMARY))
+        (claim,) = session.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.SUMMARY))
     assert (claim.status, claim.attempts) == (DeliveryStatus.SENT, 2)
     # The next day is another period.
     assert len(summary_pass(team, TOMORROW).sent) == 1

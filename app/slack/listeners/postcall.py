@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.domain import outcomes
-from app.domain.plans import clean
+from app.domain.text import clean
 from app.domain.workspace import Workspace
-from app.models import ACCOUNT_NAME_MAX, Interaction
+from app.models import ACCOUNT_NAME_MAX, DeliveryKind, Interaction
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
 from app.slack.nudge_status import show_status_if_item_handled
@@ -36,7 +36,6 @@ from app.slack.views.postcall import (
 logger = logging.getLogger(__name__)
 
 COMMAND = "/postcall"
-OUTCOME_CONFIRMATION = "outcome_confirmation"
 SAVE_FAILED = "Your outcome could not be saved just now, and nothing was stored. Try again soon."
 NOT_YOURS = "That interaction is not one of yours, so its outcome cannot be logged here."
 NO_PROFILE = "I could not read your Slack time zone just now. Close this and try again in a minute."
@@ -242,7 +241,7 @@ def handle_postcall_submission(
             client,
             services,
             workspace,
-            kind=OUTCOME_CONFIRMATION,
+            kind=DeliveryKind.OUTCOME_CONFIRMATION,
             key=key,
             channel=user_id,
             text=text,

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.db import session_scope
 from app.domain import coaching, outcomes, plans
 from app.domain.workspace import Workspace
+from app.models import DeliveryKind
 from app.slack import delivery, profiles
 from app.slack.forms import submitted_value
 from app.slack.nudge_status import show_status_if_item_handled
@@ -37,7 +38,6 @@ COMMAND = "/precall"
 SAVE_FAILED = (
     "Your plan could not be saved just now, and nothing was stored. Try again in a minute."
 )
-PLAN_CONFIRMATION = "plan_confirmation"
 
 
 def register(app: App) -> None:
@@ -247,7 +247,7 @@ def confirm_plan(
             client,
             services,
             workspace,
-            kind=PLAN_CONFIRMATION,
+            kind=DeliveryKind.PLAN_CONFIRMATION,
             key=f"{interaction.id}:{interaction.revision}",
             channel=user_id,
             text=text,

@@ -16,8 +16,8 @@ from app.domain.reps import usable_zone_name
 from app.domain.summaries import Person, Role, Subscription, SummaryForm
 from app.domain.workspace import Workspace
 from app.slack.forms import submitted_users, submitted_value
+from app.slack.passes.summaries import PostedSummary, app_name, claim_post_now, post_now
 from app.slack.services import Services, requester, services_of
-from app.slack.summary_posting import PostedSummary, app_name, claim_post_now, post_now
 from app.slack.views.formatting import plural
 from app.slack.views.notices import notice_modal
 from app.slack.views.summary_setup import (

@@ -1,10 +1,10 @@
-"""Posting channel summaries once: the scheduled pass, "post now", and stopping a dead summary."""
+"""Channel summaries, each posted once: the scheduled pass, "post now", the thread replies,
+and stopping a summary whose channel is gone."""
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -13,8 +13,10 @@ from slack_sdk.errors import SlackApiError
 
 from app.db import session_scope
 from app.domain import deliveries, nudges, summaries
-from app.domain.summaries import SUMMARY, Period, StuckSummary, Subscription
+from app.domain.summaries import Period, StuckSummary, Subscription
+from app.models import DeliveryKind
 from app.slack import delivery
+from app.slack.passes import claimed_pass
 from app.slack.services import Services
 from app.slack.views.formatting import plural
 from app.slack.views.summary import SUMMARY_EVENT, summary_post
@@ -26,7 +28,6 @@ logger = logging.getLogger(__name__)
 CHANNEL_LOST_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
 # A user group Slack no longer knows: the summary goes on with the reps chosen by name.
 GROUP_GONE_ERRORS = frozenset({"no_such_subteam", "subteam_not_found"})
-STOPPED = "summary_stopped"  # the deliveries' kind of the DM telling an owner their summary stopped
 DEFAULT_APP_NAME = "Commitment Coach"
 REPLY_RETRY_AFTER_MAX = 30  # seconds a thread reply may wait for a 429 before giving up
 
@@ -86,7 +87,7 @@ def _post(
     """Post the claimed summary, then its thread replies; record what happened."""
     result = PostedSummary(subscription.id, subscription.channel_id, key)
     found = None
-    if (claim.previous_error or "").startswith(delivery.UNCERTAIN):
+    if claimed_pass.was_uncertain(claim):
         found = _found_posted(client, services, claim, result)
         if found is not None and not found.sent:
             return found
@@ -113,10 +114,11 @@ def _post(
             found, reps=len(reps), replies=len(post.replies) - failed, failed_replies=failed
         )
     pacer.wait()
-    posted = delivery.post_claimed(
+    posted = claimed_pass.post(
         client,
         services,
         claim,
+        pacer,
         text=post.text,
         blocks=post.blocks,
         label=f"summary {key}",
@@ -124,10 +126,8 @@ def _post(
     )
     result = replace(result, reps=len(reps))
     if not posted.sent:
-        if posted.retry_after:
-            pacer.hold(posted.retry_after)
         stopped = posted.error in CHANNEL_LOST_ERRORS
-        if stopped:
+        if stopped and posted.error:
             _stop(client, services, subscription, posted.error, key)
         return replace(result, error=posted.error, will_retry=not posted.permanent, stopped=stopped)
     failed = post_thread_replies(client, subscription.channel_id, posted.ts, post.replies, pacer)
@@ -189,16 +189,17 @@ def _found_posted(
 ) -> PostedSummary | None:
     """After a post that timed out, look for it in the channel before posting again: the
     result if it is there (now recorded as sent) or if Slack cannot tell (failed again)."""
-    try:
-        message = delivery.find_posted_message(client, result.channel_id, SUMMARY_EVENT, result.key)
-    except (SlackApiError, OSError) as error:
-        logger.warning("could not check whether summary %s arrived: %s", result.key, error)
-        delivery.record_failed(services, claim, delivery.Posted(error=claim.previous_error))
-        return replace(result, error="unverified", will_retry=True)
-    if message is None:
+    found = claimed_pass.found_delivered(
+        services,
+        claim,
+        f"summary {result.key}",
+        lambda: delivery.find_posted_message(client, result.channel_id, SUMMARY_EVENT, result.key),
+    )
+    if found is None:
         return None
-    delivery.record_sent(services, claim, result.channel_id, message.get("ts"))
-    return replace(result, ts=message.get("ts"), verified=True)
+    if found.message is None:
+        return replace(result, error=claimed_pass.UNVERIFIED, will_retry=True)
+    return replace(result, ts=found.ts, verified=True)
 
 
 def _stop(
@@ -214,7 +215,7 @@ def _stop(
         client,
         services,
         subscription.workspace,
-        kind=STOPPED,
+        kind=DeliveryKind.SUMMARY_STOPPED,
         key=key,
         channel=subscription.owner_user_id,
         text=text,
@@ -245,15 +246,12 @@ def _error_code(error: Exception) -> str:
 
 
 @dataclass
-class SummaryPassReport:
+class SummaryPassReport(claimed_pass.PassReport):
     """What one pass did, for `coach summaries` to print and `coach worker` to log."""
 
-    now: datetime
     sent: list[PostedSummary] = field(default_factory=list)
     failed: list[PostedSummary] = field(default_factory=list)
     stuck: list[StuckSummary] = field(default_factory=list)
-    claimed_elsewhere: int = 0
-    deferred: int = 0
 
     def summary(self) -> str:
         return (
@@ -303,11 +301,7 @@ def run_summary_pass(
 ) -> SummaryPassReport:
     """One pass: post every summary whose time has come, once per (summary, period) however
     many passes run at the same time. With `now`, as if the clock read `now`."""
-    if now is None:
-        now = services.now()
-    else:
-        services = replace(services, clock=lambda: now)
-    pacer = pacer or delivery.Pacer(0)
+    services, now, pacer = claimed_pass.on_clock(services, now, pacer)
     report = SummaryPassReport(now)
     with session_scope(services.sessions) as session:
         due = summaries.find_due(session, now)
@@ -318,18 +312,18 @@ def run_summary_pass(
             stuck.claimed_at.isoformat(),
         )
     report.stuck = due.stuck
-    deadline = time.monotonic() + budget_seconds
-    for item in due.due:
-        if (stop and stop.is_set()) or time.monotonic() + pacer.delay() > deadline:
-            report.deferred += 1
-            continue
+    for item in claimed_pass.within_budget(due.due, report, pacer, budget_seconds, stop):
         subscription = item.subscription
-        with session_scope(services.sessions) as session:
-            claim = deliveries.claim(
-                session, subscription.workspace, SUMMARY, item.key, subscription.channel_id, now
-            ) or deliveries.reclaim_failed(session, subscription.workspace, SUMMARY, item.key, now)
+        claim = claimed_pass.claim(
+            services,
+            report,
+            subscription.workspace,
+            DeliveryKind.SUMMARY,
+            item.key,
+            subscription.channel_id,
+            now,
+        )
         if claim is None:
-            report.claimed_elsewhere += 1
             continue
         posted = _post(client, services, subscription, item.period, item.key, claim, pacer, rules)
         (report.sent if posted.sent else report.failed).append(posted)

@@ -1,0 +1,54 @@
+"""What is due for whom: the morning nudge's rules, in a few statements for all reps at once."""
+
+# The package's modules follow its sections: rules (the due rules, also the summaries'),
+# window and sweep (the sweep's question), shown (after a DM), buttons (the DM's buttons).
+from __future__ import annotations
+
+from app.domain.nudges.buttons import (
+    ItemAction,
+    SnoozeFor,
+    item_state,
+    mark_lost,
+    open_item,
+    snooze,
+    snooze_end,
+)
+from app.domain.nudges.rules import (
+    DEFAULT_RULES,
+    MAX_APPEARANCES,
+    MAX_ITEMS_SHOWN,
+    STUCK_AFTER,
+    DueItem,
+    ItemKey,
+    NudgeRules,
+    delivery_key,
+    item_record_join,
+    open_items_query,
+)
+from app.domain.nudges.shown import record_shown
+from app.domain.nudges.sweep import DueNow, DueRep, StuckNudge, find_due
+
+__all__ = [
+    "MAX_ITEMS_SHOWN",
+    "MAX_APPEARANCES",
+    "STUCK_AFTER",
+    "NudgeRules",
+    "DEFAULT_RULES",
+    "ItemKey",
+    "DueItem",
+    "delivery_key",
+    "open_items_query",
+    "item_record_join",
+    "DueRep",
+    "StuckNudge",
+    "DueNow",
+    "find_due",
+    "record_shown",
+    "ItemAction",
+    "open_item",
+    "item_state",
+    "SnoozeFor",
+    "snooze_end",
+    "snooze",
+    "mark_lost",
+]

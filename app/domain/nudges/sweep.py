@@ -1,0 +1,211 @@
+"""The sweep's question: every rep to nudge now, each with the items of their DM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+from sqlalchemy import (
+    and_,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from app.domain.nudges.rules import (
+    DEFAULT_RULES,
+    STUCK_AFTER,
+    DueItem,
+    NudgeRules,
+    delivery_key,
+    described,
+    due_item,
+    item_record_join,
+    open_items_query,
+)
+from app.domain.nudges.window import not_yet_nudged, nudge_windows, reps_in_window
+from app.domain.workspace import Workspace
+from app.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    NudgeItem,
+    Rep,
+)
+
+
+@dataclass(frozen=True)
+class DueRep:
+    """A rep to nudge now, with the items of the DM, most overdue first."""
+
+    workspace: Workspace
+    user_id: str
+    zone: str
+    local_date: date
+    profile_checked_at: datetime | None
+    items: list[DueItem]
+    total: int  # items that could be shown; those beyond `items` are "N more"
+
+    @property
+    def delivery_key(self) -> str:
+        return delivery_key(self.local_date, self.user_id)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass(frozen=True)
+class StuckNudge:
+    """A claim left in "sending" by a process that stopped mid-send: reported, never re-sent."""
+
+    workspace: Workspace
+    user_id: str
+    key: str
+    claimed_at: datetime
+
+
+@dataclass
+class DueNow:
+    reps: list[DueRep] = field(default_factory=list)
+    stuck: list[StuckNudge] = field(default_factory=list)
+    escalated: int = 0  # items that left a DM for the manager summary in this pass
+
+
+def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES) -> DueNow:
+    """Every rep to nudge now, each with the items of their DM.
+
+    Four statements at most, however many reps: the zones in use; the reps in their nudge
+    window with their claim for the day; the items of every rep due, with how often each was
+    shown; and the escalations, when there are any.
+    """
+    zones = [
+        zone
+        for zone in session.scalars(
+            select(Rep.tz).where(Rep.tz.is_not(None), Rep.is_active.is_(True)).distinct()
+        )
+        if zone is not None  # the query leaves none out; this tells the type checker
+    ]
+    windows = nudge_windows(zones, now)
+    if windows is None:
+        return DueNow()
+    in_window = reps_in_window(windows).subquery("in_window")
+    due = DueNow()
+    candidates = _candidates(session, in_window, now, due)
+    if not candidates:
+        return due
+
+    due_reps = select(in_window).where(not_yet_nudged(in_window, now)).subquery("due_reps")
+    items = open_items_query(due_reps, now, rules, heads_up=True).subquery("items")
+    # Plain Core rows, ranked here rather than by SQL: sorting tens of thousands of rows
+    # in the database cost more than sorting each rep's handful in Python.
+    rows = (
+        session.connection()
+        .execute(
+            described(items)
+            .add_columns(
+                NudgeItem.id.label("item_id"), NudgeItem.times_shown, NudgeItem.escalated_at
+            )
+            .outerjoin(NudgeItem, item_record_join(items))
+            .where(or_(NudgeItem.snoozed_until.is_(None), NudgeItem.snoozed_until <= now))
+        )
+        .all()
+    )
+    by_rep: dict[tuple[str, str], list] = {}
+    for row in rows:
+        by_rep.setdefault((row.team_id, row.rep_user_id), []).append(row)
+
+    to_escalate = []
+    for (team_id, user_id), rep_rows in by_rep.items():
+        shown = []
+        for row in rep_rows:
+            if (row.times_shown or 0) < rules.max_appearances:
+                shown.append(row)
+            elif row.escalated_at is None:
+                to_escalate.append(row.item_id)
+        if not shown:
+            continue  # all that is left is escalated: no DM
+        shown.sort(key=lambda row: (row.scheduled_at, row.interaction_id))
+        candidate = candidates[team_id, user_id]
+        due.reps.append(
+            DueRep(
+                workspace=candidate.workspace,
+                user_id=user_id,
+                zone=candidate.zone,
+                local_date=candidate.local_date,
+                profile_checked_at=candidate.profile_checked_at,
+                items=[due_item(row, row.times_shown or 0) for row in shown[: rules.max_items]],
+                total=len(shown),
+            )
+        )
+    if to_escalate:
+        session.execute(
+            update(NudgeItem)
+            .where(NudgeItem.id.in_(to_escalate), NudgeItem.escalated_at.is_(None))
+            .values(escalated_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        due.escalated = len(to_escalate)
+    # Longest past their nudge time first: catching up after downtime comes before the rest.
+    due.reps.sort(
+        key=lambda rep: (
+            -candidates[rep.workspace.team_id, rep.user_id].waited,
+            rep.workspace.team_id,
+            rep.user_id,
+        )
+    )
+    return due
+
+
+class _Candidate(NamedTuple):
+    workspace: Workspace
+    zone: str
+    local_date: date
+    profile_checked_at: datetime | None
+    waited: int  # minutes since the rep's nudge time
+
+
+def _candidates(
+    session: Session, in_window, now: datetime, due: DueNow
+) -> dict[tuple[str, str], _Candidate]:
+    """The reps in their nudge window not nudged yet today (or due a retry), by (team, user);
+    claims left stuck in "sending" go to `due.stuck`, never to be sent again."""
+    c = in_window.c
+    rows = session.execute(
+        select(
+            c.team_id,
+            c.enterprise_id,
+            c.user_id,
+            c.tz,
+            c.tz_checked_at,
+            c.local_date,
+            c.waited,
+            c.delivery_key,
+            Delivery.status,
+            Delivery.not_before,
+            Delivery.updated_at,
+            Delivery.created_at,
+        ).outerjoin(
+            Delivery,
+            and_(
+                Delivery.team_id == c.team_id,
+                Delivery.kind == DeliveryKind.NUDGE,
+                Delivery.key == c.delivery_key,
+            ),
+        )
+    ).all()
+    candidates = {}
+    for row in rows:
+        workspace = Workspace(row.team_id, row.enterprise_id)
+        retry = row.status is DeliveryStatus.FAILED and (
+            row.not_before is None or row.not_before <= now
+        )
+        if row.status is None or retry:
+            candidates[row.team_id, row.user_id] = _Candidate(
+                workspace, row.tz, row.local_date, row.tz_checked_at, row.waited
+            )
+        elif row.status is DeliveryStatus.SENDING and row.updated_at < now - STUCK_AFTER:
+            due.stuck.append(StuckNudge(workspace, row.user_id, row.delivery_key, row.created_at))
+    return candidates

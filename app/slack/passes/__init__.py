@@ -1,0 +1,1 @@
+"""The scheduled passes: the morning nudge sweep and the channel summaries, on one skeleton."""
