@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
 from app.domain import deliveries, nudges
+from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.coaching import Criterion
 from app.domain.metrics import Metrics, metrics_by_rep, team_total
 from app.domain.reps import usable_zone_name
@@ -223,38 +224,42 @@ class SummaryForm:
 REPS_NEEDED = "Choose the reps of this summary, a user group, or both."
 
 
-def check_summary_form(
-    form: SummaryForm, zone: str
-) -> tuple[SummarySettings | None, dict[SummaryField, str]]:
+def check_summary_form(form: SummaryForm, zone: str) -> SummarySettings | FieldErrors[SummaryField]:
     """The settings, or what to fix, field by field (the channel is checked with Slack)."""
-    errors: dict[SummaryField, str] = {}
+    errors: FieldErrors[SummaryField] = FieldErrors()
+    # Slack's choices send ids, but a forged payload's text must not reach the database.
+    refuse_unsavable(
+        errors,
+        {
+            SummaryField.CHANNEL: form.channel_id,
+            SummaryField.REPS: " ".join((*form.rep_user_ids, form.usergroup_id or "")),
+        },
+    )
     if not form.channel_id:
-        errors[SummaryField.CHANNEL] = "Choose the channel to post the summary in."
+        errors.setdefault(SummaryField.CHANNEL, "Choose the channel to post the summary in.")
     reps = tuple(dict.fromkeys(user_id for user_id in form.rep_user_ids if user_id))
     if not reps and not form.usergroup_id:
-        errors[SummaryField.REPS] = REPS_NEEDED
+        errors.setdefault(SummaryField.REPS, REPS_NEEDED)
     cadence = SummaryCadence(form.cadence) if form.cadence in set(SummaryCadence) else None
     if cadence is None:
         errors[SummaryField.CADENCE] = "Choose daily or weekly."
-    weekday = int(form.weekday) if (form.weekday or "").isdigit() else None
+    weekday = int(form.weekday) if form.weekday and form.weekday.isdigit() else None
     if cadence is SummaryCadence.WEEKLY and (weekday is None or not 0 <= weekday <= 6):
         errors[SummaryField.WEEKDAY] = "Choose the day of the week to post on."
     match = _TIME.match(form.time or "")
     if not match:
         errors[SummaryField.TIME] = "Choose the time of day to post at."
     if errors:
-        return None, errors
-    return (
-        SummarySettings(
-            channel_id=form.channel_id,
-            rep_user_ids=reps,
-            usergroup_id=form.usergroup_id or None,
-            cadence=cadence,
-            weekday=weekday if cadence is SummaryCadence.WEEKLY else None,
-            minute=int(match[1]) * 60 + int(match[2]),
-            zone=usable_zone_name(zone),
-        ),
-        {},
+        return errors
+    assert form.channel_id and cadence and match
+    return SummarySettings(
+        channel_id=form.channel_id,
+        rep_user_ids=reps,
+        usergroup_id=form.usergroup_id or None,
+        cadence=cadence,
+        weekday=weekday if cadence is SummaryCadence.WEEKLY else None,
+        minute=int(match[1]) * 60 + int(match[2]),
+        zone=usable_zone_name(zone),
     )
 
 
