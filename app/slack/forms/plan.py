@@ -14,6 +14,7 @@ from app.models import InteractionKind
 from app.slack.forms.fields import INPUT, block_errors, options, radio, select, text_input
 from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_value
+from app.slack.views.formatting import escape
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
 from app.slack.views.nudge import NudgeItemRef
 
@@ -64,7 +65,7 @@ def precall_modal(
     """The planning form, pre-filled from the command text; `zone_text` once the zone is known,
     and `history` (the last outcome with this account, as mrkdwn) once the account is."""
     zone_note = (
-        f"Times are read in your Slack time zone, *{zone_text}*."
+        f"Times are read in your Slack time zone, *{escape(zone_text)}*."
         if zone_text
         else "Times are read in your Slack time zone."
     )

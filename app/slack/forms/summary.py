@@ -30,7 +30,7 @@ from app.slack.forms.fields import (
 )
 from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_users, submitted_value
-from app.slack.views.formatting import truncate, zone_label
+from app.slack.views.formatting import escape, truncate, zone_label
 from app.slack.views.settings import DAY_NAMES, time_value
 
 MAX_GROUP_OPTIONS = 100  # Slack's limit for a static select
@@ -124,8 +124,8 @@ def summary_modal(
             block_id=SummaryIds.NOTE_BLOCK,
             elements=[
                 MarkdownTextObject(
-                    text=f"The time is in *{zone_label(zone, now)}*. Each summary compares its "
-                    "period with the one before."
+                    text=f"The time is in *{escape(zone_label(zone, now))}*. Each summary "
+                    "compares its period with the one before."
                 )
             ],
         ),

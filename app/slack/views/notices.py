@@ -6,6 +6,8 @@ from __future__ import annotations
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
+from app.slack.views.formatting import escape
+
 STALE_FORM = "This form changed since it was opened: open it again."
 SOMETHING_WENT_WRONG = (
     "Something went wrong on our side and nothing was saved. "
@@ -19,7 +21,8 @@ def failure_modal(message: str = SOMETHING_WENT_WRONG) -> View:
         type="modal",
         title="Something went wrong",
         close="Back",
-        blocks=[SectionBlock(text=message)],
+        # The message may quote the rep (a date that could not be read): never as mrkdwn.
+        blocks=[SectionBlock(text=escape(message))],
     )
 
 
