@@ -1,4 +1,4 @@
-"""Input blocks every form builds the same way: text, choices, people and channels."""
+"""What every form builds the same way: its modal, and inputs of text, choices, people, channels."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from slack_sdk.models.blocks import (
+    Block,
     CheckboxesElement,
     ConversationFilter,
     ConversationSelectElement,
@@ -19,9 +20,33 @@ from slack_sdk.models.blocks import (
     UserMultiSelectElement,
 )
 from slack_sdk.models.blocks.basic_components import DispatchActionConfig
+from slack_sdk.models.views import View
+
+from app.slack.forms.metadata import FormMetadata
 
 F = TypeVar("F", bound=enum.StrEnum)
 INPUT = "value"  # the action id of an input block's one element, unless it dispatches actions
+
+
+def form_modal(
+    callback_id: str,
+    title: str,
+    blocks: list[Block],
+    *,
+    submit: str | None = "Save",
+    close: str = "Cancel",
+    metadata: FormMetadata | None = None,
+) -> View:
+    """A form's modal: submitted to `callback_id`'s listener with `metadata` (if any)."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close=close,
+        private_metadata=metadata.to_metadata() if metadata else None,
+        blocks=blocks,
+    )
 
 
 def options(labels: Mapping[Any, str]) -> list[Option]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk.models.views import View
 
-from app.slack.forms.fields import INPUT, users_select
+from app.slack.forms.fields import INPUT, form_modal, users_select
 from app.slack.forms.state import submitted_users
 
 
@@ -18,12 +18,9 @@ class ManagerIds(enum.StrEnum):
 
 
 def managers_modal(manager_ids: list[str]) -> View:
-    return View(
-        type="modal",
-        callback_id=ManagerIds.CALLBACK,
-        title="Managers",
-        submit="Save",
-        close="Cancel",
+    return form_modal(
+        ManagerIds.CALLBACK,
+        "Managers",
         blocks=[
             users_select(
                 ManagerIds.USERS_BLOCK,

@@ -20,7 +20,7 @@ from app.domain import when
 from app.domain.outcomes import NOTES_MAX, OutcomeField, OutcomeForm
 from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
 from app.models import WHEN_TEXT_MAX, Interaction, InteractionKind
-from app.slack.forms.fields import INPUT, options, radio, select, text_input
+from app.slack.forms.fields import INPUT, form_modal, options, radio, select, text_input
 from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import quote, short_moment, truncate
@@ -115,11 +115,10 @@ def choice_label(interaction: Interaction, zone: str) -> str:
 
 def loading_modal(message: str = "Looking up your recent interactions…") -> View:
     """Opened at once, while the rep's interactions are looked up (or when that failed)."""
-    return View(
-        type="modal",
-        callback_id=PostcallIds.CALLBACK,
-        title="Log an outcome",
-        close="Cancel",
+    return form_modal(
+        PostcallIds.CALLBACK,
+        "Log an outcome",
+        submit=None,
         blocks=[SectionBlock(text=message)],
     )
 
@@ -251,13 +250,11 @@ def postcall_modal(
             multiline=True,
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=PostcallIds.CALLBACK,
-        title="Log an outcome",
+    return form_modal(
+        PostcallIds.CALLBACK,
+        "Log an outcome",
         submit="Save outcome",
-        close="Cancel",
-        private_metadata=metadata.to_metadata(),
+        metadata=metadata,
         blocks=blocks,
     )
 

@@ -11,7 +11,15 @@ from slack_sdk.models.views import View
 
 from app.domain.plans import FIELD_LIMITS, PlanField, PlanForm, PlanPrefill
 from app.models import InteractionKind
-from app.slack.forms.fields import INPUT, block_errors, options, radio, select, text_input
+from app.slack.forms.fields import (
+    INPUT,
+    block_errors,
+    form_modal,
+    options,
+    radio,
+    select,
+    text_input,
+)
 from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape
@@ -126,13 +134,11 @@ def precall_modal(
             optional=True,
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=PrecallIds.CALLBACK,
-        title="Plan an interaction",
+    return form_modal(
+        PrecallIds.CALLBACK,
+        "Plan an interaction",
         submit="Save plan",
-        close="Cancel",
-        private_metadata=metadata.to_metadata(),
+        metadata=metadata,
         blocks=blocks,
     )
 

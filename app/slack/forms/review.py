@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import asdict, fields
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from app.domain.coaching import Review
 from app.domain.plans import PlanForm
+from app.slack.forms.fields import form_modal
 from app.slack.forms.metadata import FormMetadata
 from app.slack.views.formatting import quote
 from app.slack.views.nudge import NudgeItemRef
@@ -17,6 +19,9 @@ from app.slack.views.review import checklist_blocks
 
 class ReviewIds(enum.StrEnum):
     CALLBACK = "precall_review"
+
+
+PLAN_FIELDS = {field.name for field in fields(PlanForm)}
 
 
 class ReviewMetadata(FormMetadata):
@@ -36,39 +41,21 @@ class ReviewMetadata(FormMetadata):
     def of(
         cls, zone: str, channel_id: str | None, form: PlanForm, nudge: NudgeItemRef | None
     ) -> ReviewMetadata:
-        return cls(
-            zone=zone,
-            channel_id=channel_id,
-            nudge=nudge,
-            account=form.account,
-            kind=form.kind,
-            when_text=form.when_text,
-            stage=form.stage,
-            objective=form.objective,
-            minimum_commitment=form.minimum_commitment,
-        )
+        return cls(zone=zone, channel_id=channel_id, nudge=nudge, **asdict(form))
 
     @property
     def form(self) -> PlanForm:
-        return PlanForm(
-            account=self.account,
-            kind=self.kind,
-            when_text=self.when_text,
-            stage=self.stage,
-            objective=self.objective,
-            minimum_commitment=self.minimum_commitment,
-        )
+        return PlanForm(**self.model_dump(include=PLAN_FIELDS))
 
 
 def review_modal(objective: str, review: Review, metadata: ReviewMetadata) -> View:
     """Pushed over the /precall form: closing it returns to the form with everything kept."""
-    return View(
-        type="modal",
-        callback_id=ReviewIds.CALLBACK,
-        title="Review your objective",
+    return form_modal(
+        ReviewIds.CALLBACK,
+        "Review your objective",
         submit="Save anyway",
         close="Back to edit",
-        private_metadata=metadata.to_metadata(),
+        metadata=metadata,
         blocks=[
             SectionBlock(text=f"*Your commitment objective*\n{quote(objective, 1500)}"),
             *checklist_blocks(review),

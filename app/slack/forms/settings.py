@@ -17,7 +17,7 @@ from app.domain.nudge_settings import (
     SettingsField,
     SettingsForm,
 )
-from app.slack.forms.fields import INPUT, block_errors, checkboxes, options, select
+from app.slack.forms.fields import INPUT, block_errors, checkboxes, form_modal, options, select
 from app.slack.forms.state import submitted_choices, submitted_value
 from app.slack.views.formatting import escape
 from app.slack.views.settings import DAY_NAMES, time_label, time_value
@@ -52,12 +52,9 @@ def settings_modal(
             "saving these settings tries again."
         )
     paused = settings.paused_until if settings.is_paused_on(today) else None
-    return View(
-        type="modal",
-        callback_id=SettingsIds.CALLBACK,
-        title="Nudge settings",
-        submit="Save",
-        close="Cancel",
+    return form_modal(
+        SettingsIds.CALLBACK,
+        "Nudge settings",
         blocks=[
             select(
                 SettingsIds.TIME_BLOCK,

@@ -23,6 +23,7 @@ from app.slack.forms.fields import (
     INPUT,
     block_errors,
     channel_select,
+    form_modal,
     options,
     radio,
     select,
@@ -130,13 +131,10 @@ def summary_modal(
             ],
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=SummaryIds.CALLBACK,
-        title="Edit summary" if metadata.subscription_id else "Channel summary",
-        submit="Save",
-        close="Cancel",
-        private_metadata=metadata.to_metadata(),
+    return form_modal(
+        SummaryIds.CALLBACK,
+        "Edit summary" if metadata.subscription_id else "Channel summary",
+        metadata=metadata,
         blocks=blocks,
     )
 
