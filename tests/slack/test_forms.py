@@ -218,6 +218,14 @@ def test_text_the_database_cannot_store_is_refused_under_its_field(text: str) ->
     assert outcomes.check_outcome(notes, "UTC", NOW) == {outcomes.OutcomeField.NOTES: UNSAVABLE}
 
 
+def test_ids_a_forged_summary_form_sends_are_refused_when_they_cannot_be_stored() -> None:
+    form = summaries.SummaryForm("C1\x00", ("U1", "U2\ud800"), None, "daily", None, "09:00")
+    assert summaries.check_summary_form(form, "UTC") == {
+        summaries.SummaryField.CHANNEL: UNSAVABLE,
+        summaries.SummaryField.REPS: UNSAVABLE,
+    }
+
+
 def test_newlines_tabs_and_carriage_returns_are_kept() -> None:
     form = PlanForm("Acme", "call", "tomorrow 2pm", "demo", "Dana agrees\tto X\r\non Tuesday")
     assert isinstance(plans.check_plan(form, "UTC", NOW), plans.PlanDraft)

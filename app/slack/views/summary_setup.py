@@ -139,7 +139,8 @@ def stopped_message(
 ) -> tuple[str, list[Block]]:
     """The DM to a summary's owner when Slack will no longer take its posts."""
     fix = (
-        f"Invite me back with `/invite @{app_name}` in the channel, then save the summary again"
+        f"Invite me back with `/invite @{escape(app_name)}` in the channel, then save the "
+        "summary again"
         if error == "not_in_channel"
         else "Choose another channel for it"
     )
