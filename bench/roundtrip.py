@@ -51,12 +51,12 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from app import migrate  # noqa: E402
 from app.config import Settings, normalize_database_url  # noqa: E402
 from app.db import make_engine, make_session_factory, session_scope  # noqa: E402
-from app.domain.plans import PlanForm, check_plan, save_plan  # noqa: E402
+from app.domain.plans import PlanDraft, PlanForm, check_plan, save_plan  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
 from app.models import Delivery, DeliveryKind, Interaction, Origin, Outcome  # noqa: E402
 from app.sandbox import inbound  # noqa: E402
 from app.sandbox.slack_double import SlackDouble  # noqa: E402
-from app.slack.views.postcall import PostcallIds  # noqa: E402
+from app.slack.forms.outcome import PostcallIds  # noqa: E402
 from app.web import EVENTS_PATH  # noqa: E402
 from tests.slack.test_postcall import OBJECTIVE, outcome_values, selected_key  # noqa: E402
 from tests.slack.test_precall import plan_values  # noqa: E402
@@ -265,13 +265,11 @@ class Planner:
             stage="demo",
             objective=OBJECTIVE,
         )
-        check = check_plan(form, REPS[rep], now)
-        if check.draft is None or check.draft.scheduled_at != at:
-            raise BenchFailure(f"could not plan {form.when_text!r} for {rep}: {check.errors}")
+        draft = check_plan(form, REPS[rep], now)
+        if not isinstance(draft, PlanDraft) or draft.scheduled_at != at:
+            raise BenchFailure(f"could not plan {form.when_text!r} for {rep}: {draft}")
         with session_scope(self._sessions) as session:
-            interaction_id = save_plan(
-                session, self._workspace, rep, check.draft, now
-            ).interaction.id
+            interaction_id = save_plan(session, self._workspace, rep, draft, now).interaction.id
         self.planned += 1
         return account, interaction_id
 

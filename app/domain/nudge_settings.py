@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
+from app.domain.checks import FieldErrors
 from app.domain.reps import find_rep
 from app.domain.workspace import Workspace
 from app.models import DEFAULT_NUDGE_MINUTE, WEEKDAYS_MONDAY_TO_FRIDAY, Rep
@@ -66,15 +67,10 @@ class SettingsForm:
     paused_until: str | None
 
 
-@dataclass(frozen=True)
-class SettingsCheck:
-    settings: NudgeSettings | None
-    errors: dict[SettingsField, str] = field(default_factory=dict)
-
-
-def check_settings(form: SettingsForm, today: date) -> SettingsCheck:
-    """Every problem with the form, under its field; `today` is the rep's local date."""
-    errors: dict[SettingsField, str] = {}
+def check_settings(form: SettingsForm, today: date) -> NudgeSettings | FieldErrors[SettingsField]:
+    """The settings, or every problem with the form under its field; `today` is the rep's
+    local date. Every value comes from a choice, so none is text that could not be stored."""
+    errors: FieldErrors[SettingsField] = FieldErrors()
     minute = _minute(form.time)
     if minute is None:
         errors[SettingsField.TIME] = "Choose a time between 6:00 and 11:00."
@@ -95,9 +91,9 @@ def check_settings(form: SettingsForm, today: date) -> SettingsCheck:
             elif paused_until > today + PAUSE_MAX:
                 errors[SettingsField.PAUSED_UNTIL] = "Pause for a year at most."
     if errors:
-        return SettingsCheck(None, errors)
+        return errors
     assert minute is not None
-    return SettingsCheck(NudgeSettings(minute, weekdays, paused_until))
+    return NudgeSettings(minute, weekdays, paused_until)
 
 
 def _minute(text: str | None) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session, selectinload
 from app.db import insert_unless_exists
 from app.domain import when
 from app.domain.accounts import account_key, find_or_create_account
-from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
+from app.domain.checks import FieldErrors, refuse_unsavable
+from app.domain.plans import (
+    FIELD_LIMITS,
+    OBJECTIVE_MAX,
+    PlanField,
+    account_key_problem,
+    too_long,
+)
 from app.domain.text import clean, member
 from app.domain.workspace import Workspace
 from app.models import (
@@ -87,24 +94,34 @@ class OutcomeDraft:
     notes: str | None
 
 
-@dataclass(frozen=True)
-class OutcomeCheck:
-    draft: OutcomeDraft | None
-    errors: dict[OutcomeField, str] = field(default_factory=dict)
-
-
 def read_next_step_when(text: str | None, zone: str, now: datetime) -> when.WhenReading:
     """The next step's date: it must lie ahead, within the planning horizon."""
     return when.read_when(clean(text), zone, now)
 
 
-def check_outcome(form: OutcomeForm, zone: str, now: datetime) -> OutcomeCheck:
-    """Every problem with the outcome, under its field; a draft only when there is none."""
-    errors: dict[OutcomeField, str] = {}
+def check_outcome(
+    form: OutcomeForm, zone: str, now: datetime
+) -> OutcomeDraft | FieldErrors[OutcomeField]:
+    """The draft, or every problem with the outcome, each under its field."""
+    errors: FieldErrors[OutcomeField] = FieldErrors()
     next_step, next_when, notes = (
         clean(form.next_step),
         clean(form.next_step_when),
         clean(form.notes),
+    )
+    refuse_unsavable(
+        errors,
+        {
+            OutcomeField.NEXT_STEP: next_step,
+            OutcomeField.NEXT_STEP_WHEN: next_when,
+            OutcomeField.NOTES: notes,
+            OutcomeField.RESULT: form.result,
+            **(
+                {OutcomeField.ACCOUNT: form.account, OutcomeField.WHEN: form.when_text}
+                if form.interaction_id is None
+                else {}
+            ),
+        },
     )
     for name, value, limit in (
         (OutcomeField.NEXT_STEP, next_step, OBJECTIVE_MAX),
@@ -112,7 +129,7 @@ def check_outcome(form: OutcomeForm, zone: str, now: datetime) -> OutcomeCheck:
         (OutcomeField.NOTES, notes, NOTES_MAX),
     ):
         if len(value) > limit:
-            errors[name] = f"Keep this under {limit} characters (it has {len(value)})."
+            errors.setdefault(name, too_long(limit, len(value)))
 
     unplanned = None
     if form.interaction_id is None:
@@ -120,7 +137,7 @@ def check_outcome(form: OutcomeForm, zone: str, now: datetime) -> OutcomeCheck:
 
     result = member(Result, form.result)
     if result is None:
-        errors[OutcomeField.RESULT] = "Choose what the customer agreed to."
+        errors.setdefault(OutcomeField.RESULT, "Choose what the customer agreed to.")
     next_step_at = None
     # A won deal may note what comes next (the kickoff); it is kept, never chased.
     wants_date = result in NEEDS_NEXT_STEP or bool(next_when and result is Result.WON)
@@ -138,19 +155,17 @@ def check_outcome(form: OutcomeForm, zone: str, now: datetime) -> OutcomeCheck:
         else:
             errors[OutcomeField.NEXT_STEP_WHEN] = reading.problem or "I could not read this date."
     if errors:
-        return OutcomeCheck(draft=None, errors=errors)
+        return errors
     assert result is not None
     keeps_next_step = result is not Result.CONTINUATION  # "sometime" is not a next step
-    return OutcomeCheck(
-        draft=OutcomeDraft(
-            interaction_id=form.interaction_id,
-            unplanned=unplanned,
-            result=result,
-            next_step=(next_step or None) if keeps_next_step else None,
-            next_step_at=_to_minute(next_step_at) if keeps_next_step else None,
-            next_step_when_text=(next_when or None) if next_step_at and keeps_next_step else None,
-            notes=notes or None,
-        )
+    return OutcomeDraft(
+        interaction_id=form.interaction_id,
+        unplanned=unplanned,
+        result=result,
+        next_step=(next_step or None) if keeps_next_step else None,
+        next_step_at=_to_minute(next_step_at) if keeps_next_step else None,
+        next_step_when_text=(next_when or None) if next_step_at and keeps_next_step else None,
+        notes=notes or None,
     )
 
 
@@ -179,29 +194,35 @@ def _check_unplanned(
 ) -> UnplannedInteraction | None:
     account = " ".join(clean(form.account).split())
     if not account:
-        errors[OutcomeField.ACCOUNT] = "Name the account or prospect."
+        errors.setdefault(OutcomeField.ACCOUNT, "Name the account or prospect.")
     elif len(account) > FIELD_LIMITS[PlanField.ACCOUNT]:
-        errors[OutcomeField.ACCOUNT] = (
-            f"Keep this under {FIELD_LIMITS[PlanField.ACCOUNT]} characters."
+        errors.setdefault(
+            OutcomeField.ACCOUNT, f"Keep this under {FIELD_LIMITS[PlanField.ACCOUNT]} characters."
         )
+    elif problem := account_key_problem(account):
+        errors.setdefault(OutcomeField.ACCOUNT, problem)
     when_text = clean(form.when_text)
     scheduled_at = now
-    if when_text:  # blank means "just now"
+    if when_text and OutcomeField.WHEN not in errors:  # blank means "just now"
         reading = when.read_when(
             when_text, zone, now, allow_past=UNPLANNED_ALLOW_PAST, horizon=UNPLANNED_HORIZON
         )
-        if reading.ok:
+        if reading.ok and reading.at:
             scheduled_at = reading.at
         else:
             errors[OutcomeField.WHEN] = reading.problem or "I could not read this date."
     kind = member(InteractionKind, form.kind) or InteractionKind.MEETING
     if errors.keys() & {OutcomeField.ACCOUNT, OutcomeField.WHEN}:
         return None
-    return UnplannedInteraction(account, kind, _to_minute(scheduled_at), when_text or None)
+    return UnplannedInteraction(account, kind, _minute_of(scheduled_at), when_text or None)
 
 
 def _to_minute(at: datetime | None) -> datetime | None:
-    return at.astimezone(UTC).replace(second=0, microsecond=0) if at else None
+    return _minute_of(at) if at else None
+
+
+def _minute_of(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 class NotYourInteraction(LookupError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
 from app.domain import coaching, when
-from app.domain.accounts import find_or_create_account
+from app.domain.accounts import account_key, find_or_create_account
+from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.text import clean, member
 from app.domain.workspace import Workspace
 from app.models import (
@@ -134,25 +135,22 @@ class PlanDraft:
     review: coaching.Review
 
 
-@dataclass(frozen=True)
-class PlanCheck:
-    draft: PlanDraft | None
-    errors: dict[PlanField, str] = field(default_factory=dict)
-    reading: when.WhenReading | None = None
-
-
-def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
-    """Every problem with the plan, each under its field; a draft only when there is none."""
-    errors: dict[PlanField, str] = {}
+def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanDraft | FieldErrors[PlanField]:
+    """The draft, or every problem with the plan, each under its field."""
+    errors: FieldErrors[PlanField] = FieldErrors()
     values = {
         PlanField.ACCOUNT: clean(form.account),
         PlanField.WHEN: clean(form.when_text),
         PlanField.OBJECTIVE: clean(form.objective),
         PlanField.MINIMUM: clean(form.minimum_commitment),
     }
+    refuse_unsavable(errors, {**values, PlanField.KIND: form.kind, PlanField.STAGE: form.stage})
     for name, limit in FIELD_LIMITS.items():
         if len(values[name]) > limit:
-            errors[name] = f"Keep this under {limit} characters (it has {len(values[name])})."
+            errors.setdefault(name, too_long(limit, len(values[name])))
+    account_refusal = account_key_problem(values[PlanField.ACCOUNT])
+    if account_refusal:
+        errors.setdefault(PlanField.ACCOUNT, account_refusal)
     if not values[PlanField.ACCOUNT]:
         errors.setdefault(PlanField.ACCOUNT, "Name the account or prospect.")
     if not values[PlanField.OBJECTIVE]:
@@ -162,20 +160,20 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
         )
     kind = member(InteractionKind, form.kind)
     if kind is None:
-        errors[PlanField.KIND] = "Choose meeting, call, email or text."
+        errors.setdefault(PlanField.KIND, "Choose meeting, call, email or text.")
     stage = member(Stage, form.stage)
     if stage is None:
-        errors[PlanField.STAGE] = "Choose the stage of the sale."
+        errors.setdefault(PlanField.STAGE, "Choose the stage of the sale.")
     reading = None
     if PlanField.WHEN not in errors:
         reading = when.read_when(values[PlanField.WHEN], zone, now, allow_past=PLAN_ALLOW_PAST)
         if not reading.ok:
             errors[PlanField.WHEN] = reading.problem or "I could not read this date."
     if errors:
-        return PlanCheck(draft=None, errors=errors, reading=reading)
+        return errors
     assert reading is not None and reading.at is not None and kind and stage
     minimum = values[PlanField.MINIMUM] or None
-    draft = PlanDraft(
+    return PlanDraft(
         account_name=" ".join(values[PlanField.ACCOUNT].split()),
         kind=kind,
         stage=stage,
@@ -185,7 +183,21 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanCheck:
         minimum_commitment=minimum,
         review=coaching.review_objective(values[PlanField.OBJECTIVE], stage, minimum),
     )
-    return PlanCheck(draft=draft, reading=reading)
+
+
+def too_long(limit: int, length: int) -> str:
+    return f"Keep this under {limit} characters (it has {length})."
+
+
+def account_key_problem(name: str) -> str | None:
+    """Why the account's key would not fit its column: case folding can lengthen a name
+    ("ß" becomes "ss"), so a name within the limit may still have too long a key."""
+    key = account_key(name)
+    if len(key) <= ACCOUNT_NAME_MAX:
+        return None
+    return (
+        f"Keep this under {ACCOUNT_NAME_MAX} characters: written in lower case it has {len(key)}."
+    )
 
 
 @dataclass(frozen=True)

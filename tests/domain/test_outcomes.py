@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain import accounts, outcomes, plans
+from app.domain.checks import FieldErrors
 from app.domain.workspace import Workspace
 from app.models import Interaction, Origin, Result
 
@@ -48,11 +49,13 @@ def outcome_form(result="advanced", next_step="Dana books the review", when="nex
     ],
 )
 def test_outcome_rules(form, fields) -> None:
-    assert set(outcomes.check_outcome(form, ZONE, NOW).errors) == fields
+    checked = outcomes.check_outcome(form, ZONE, NOW)
+    assert (set(checked) if isinstance(checked, FieldErrors) else set()) == fields
 
 
 def test_continuation_keeps_no_next_step_even_if_one_was_typed() -> None:
-    draft = outcomes.check_outcome(outcome_form(result="continuation"), ZONE, NOW).draft
+    draft = outcomes.check_outcome(outcome_form(result="continuation"), ZONE, NOW)
+    assert isinstance(draft, outcomes.OutcomeDraft)
     assert (draft.next_step, draft.next_step_at) == (None, None)
 
 
@@ -75,13 +78,15 @@ def test_an_outcome_logged_before_its_time_moves_the_interaction_to_when_it_was_
 
 def planned_interaction(session, account="Acme", when="today 9am") -> Interaction:
     form = plans.PlanForm(account, "call", when, "demo", "Dana agrees to X on Tuesday")
-    draft = plans.check_plan(form, ZONE, NOW).draft
+    draft = plans.check_plan(form, ZONE, NOW)
+    assert isinstance(draft, plans.PlanDraft)
     return plans.save_plan(session, WORKSPACE, REP, draft, NOW).interaction
 
 
 def save(session, interaction_id: int, **form_values) -> outcomes.SavedOutcome:
     form = outcome_form(**form_values)
-    draft = outcomes.check_outcome(form, ZONE, NOW).draft
+    draft = outcomes.check_outcome(form, ZONE, NOW)
+    assert isinstance(draft, outcomes.OutcomeDraft)
     draft = outcomes.OutcomeDraft(**(draft.__dict__ | {"interaction_id": interaction_id}))
     return outcomes.save_outcome(session, WORKSPACE, REP, draft, NOW)
 
@@ -109,7 +114,8 @@ def test_a_planned_follow_up_is_kept_when_the_date_moves(session) -> None:
 
 def test_another_reps_interaction_is_refused(session) -> None:
     interaction = planned_interaction(session)
-    draft = outcomes.check_outcome(outcome_form(), ZONE, NOW).draft
+    draft = outcomes.check_outcome(outcome_form(), ZONE, NOW)
+    assert isinstance(draft, outcomes.OutcomeDraft)
     draft = outcomes.OutcomeDraft(**(draft.__dict__ | {"interaction_id": interaction.id}))
     with pytest.raises(outcomes.NotYourInteraction):
         outcomes.save_outcome(session, WORKSPACE, "U2", draft, NOW)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.domain import accounts, plans
+from app.domain.checks import FieldErrors
 from app.domain.workspace import Workspace
 from app.models import InteractionKind, Stage
 
@@ -58,11 +59,11 @@ def form(**overrides) -> plans.PlanForm:
 
 
 def test_a_clean_plan_becomes_a_draft_in_utc() -> None:
-    check = plans.check_plan(form(), "Asia/Kolkata", NOW)
-    assert check.errors == {}
+    draft = plans.check_plan(form(), "Asia/Kolkata", NOW)
+    assert isinstance(draft, plans.PlanDraft)
     # Friday 27 November 14:00 in Kolkata (UTC+5:30).
-    assert check.draft.scheduled_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
-    assert check.draft.minimum_commitment is None
+    assert draft.scheduled_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+    assert draft.minimum_commitment is None
 
 
 @pytest.mark.parametrize(
@@ -78,9 +79,9 @@ def test_a_clean_plan_becomes_a_draft_in_utc() -> None:
     ],
 )
 def test_each_problem_is_reported_under_its_field(overrides, field) -> None:
-    check = plans.check_plan(form(**overrides), "America/New_York", NOW)
-    assert check.draft is None
-    assert set(check.errors) == {field}
+    errors = plans.check_plan(form(**overrides), "America/New_York", NOW)
+    assert isinstance(errors, FieldErrors)
+    assert set(errors) == {field}
 
 
 def test_account_names_differing_in_case_and_spacing_are_one_account(session) -> None:
@@ -92,7 +93,8 @@ def test_account_names_differing_in_case_and_spacing_are_one_account(session) ->
 
 
 def test_saving_the_same_plan_twice_changes_nothing(session) -> None:
-    draft = plans.check_plan(form(), "America/New_York", NOW).draft
+    draft = plans.check_plan(form(), "America/New_York", NOW)
+    assert isinstance(draft, plans.PlanDraft)
     first = plans.save_plan(session, WORKSPACE, "U1", draft, NOW)
     again = plans.save_plan(session, WORKSPACE, "U1", draft, NOW)
     assert (first.created, first.changed) == (True, True)

@@ -24,7 +24,7 @@ from app.sandbox.inbound import (
 from app.sandbox.sample_workspace import SAMPLE_PEOPLE, seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
 from app.sandbox.slack_double import SlackDouble
-from app.slack.views.precall import PrecallIds
+from app.slack.forms.plan import PrecallIds
 from tests.support.coach import SIGNING_SECRET, RunningCoach, running_coach
 
 ANA = "U0SBANA"

@@ -14,15 +14,8 @@ from app.domain.metrics import Metrics
 from app.domain.nudge_settings import NudgeSettings
 from app.domain.plans import PlanPrefill
 from app.sandbox.render import render_blocks, render_message, render_view
-from app.slack.views import (
-    figures,
-    notices,
-    postcall,
-    precall,
-    review,
-    settings,
-    summary_setup,
-)
+from app.slack.forms import managers, outcome, plan, review, settings, summary
+from app.slack.views import figures, notices
 
 ZONE = "UTC"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -549,21 +542,21 @@ def _app_views() -> list[dict]:
     return [
         view.to_dict()
         for view in (
-            precall.precall_modal(
+            plan.precall_modal(
                 PlanPrefill(account="Acme <b>"),
-                precall.PrecallMetadata(zone="UTC"),
+                plan.PrecallMetadata(zone="UTC"),
                 zone_text="UTC",
                 history="Last time: *won*",
             ),
-            postcall.loading_modal(),
-            postcall.postcall_modal([], None, postcall.PostcallMetadata(zone="UTC")),
-            review.review_modal(objective, plan_review, "{}"),
+            outcome.loading_modal(),
+            outcome.postcall_modal([], None, outcome.PostcallMetadata(zone="UTC")),
+            review.review_modal(objective, plan_review, review.ReviewMetadata(zone="UTC")),
             notices.failure_modal(),
             settings.settings_modal(NudgeSettings(), "UTC", date(2026, 12, 1)),
-            summary_setup.summary_modal(
-                None, summary_setup.SummaryMetadata(zone="UTC"), NOW, usergroups=[("S1", "ae")]
+            summary.summary_modal(
+                None, summary.SummaryMetadata(zone="UTC"), NOW, usergroups=[("S1", "ae")]
             ),
-            summary_setup.managers_modal(["U1"]),
+            managers.managers_modal(["U1"]),
             notices.notice_modal("Handled", "Someone else did it."),
         )
     ]

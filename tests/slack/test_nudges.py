@@ -24,10 +24,10 @@ from app.models import (
     Result,
 )
 from app.sandbox import inbound
+from app.slack.forms.outcome import PostcallIds
+from app.slack.forms.plan import PrecallIds
 from app.slack.passes.nudges import SweepReport, run_nudge_sweep
 from app.slack.views.nudge import NUDGE_EVENT, NudgeIds, item_block_id
-from app.slack.views.postcall import PostcallIds
-from app.slack.views.precall import PrecallIds
 from tests.domain.test_nudge_rules import add_interaction, add_outcome, add_rep, local
 from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
 from tests.slack.test_postcall import choose, outcome_values, selected_key

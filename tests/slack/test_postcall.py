@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Delivery, Interaction, Origin, Outcome, Result
 from app.sandbox import inbound
-from app.slack.views.postcall import NOT_PLANNED, PostcallIds, PostcallMetadata, keyed
+from app.slack.forms.metadata import StaleForm
+from app.slack.forms.outcome import NOT_PLANNED, PostcallIds, PostcallMetadata
 from tests.slack.conftest import REP_NY, REP_TOKYO
 from tests.slack.test_precall import block, open_precall, plan_values
 from tests.support.coach import RunningCoach
@@ -282,9 +284,9 @@ def test_choosing_another_open_interaction_keeps_what_was_typed(coach: RunningCo
     assert outcome.interaction_id == globex and outcome.notes == "Dana was keen"
 
 
-def test_a_form_opened_before_input_keys_existed_is_read_as_it_was_keyed() -> None:
-    metadata = PostcallMetadata.from_json('{"zone":"UTC","selected":"12"}')
-    assert keyed(PostcallIds.RESULT_BLOCK, metadata) == f"{PostcallIds.RESULT_BLOCK}.12"
+def test_a_form_opened_before_its_metadata_had_a_version_is_stale() -> None:
+    with pytest.raises(StaleForm):
+        PostcallMetadata.from_metadata('{"zone":"UTC","selected":"12"}')
 
 
 def test_naming_an_account_offers_its_open_plan_for_tomorrow(coach: RunningCoach) -> None:

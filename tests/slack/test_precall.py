@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.models import Delivery, Interaction, Stage
 from app.sandbox import inbound
-from app.slack.views.precall import PrecallIds
+from app.slack.forms.plan import PrecallIds
 from tests.slack.conftest import REP_NY, REP_TOKYO
 from tests.support.coach import RunningCoach
 

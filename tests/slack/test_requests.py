@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app.models import Interaction
 from app.sandbox import inbound
+from app.slack.forms.plan import PrecallMetadata
 from tests.slack.conftest import REP_NY
 from tests.slack.test_precall import open_precall, plan_values
 from tests.support.coach import RunningCoach, http
@@ -60,7 +61,8 @@ def test_malformed_payloads_never_get_a_500(coach: RunningCoach) -> None:
 
 def test_a_user_slack_cannot_look_up_is_told_inline(coach: RunningCoach, sessions) -> None:
     view = open_precall(coach, REP_NY)
-    view["private_metadata"] = "{}"  # as if the zone lookup had failed while the modal opened
+    # As if the zone lookup had failed while the modal opened.
+    view["private_metadata"] = PrecallMetadata().to_metadata()
     coach.slack.fail_next("users.info", error="user_not_found")
     response = coach.submit(view, plan_values(), "U0STRANGER")
     assert response.status == 200

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import func, select
 
 from app.models import Interaction, NudgeReason
 from app.sandbox.limits import validate_view
+from app.slack.forms.plan import PrecallMetadata
+from app.slack.forms.review import ReviewIds, ReviewMetadata
 from app.slack.views.nudge import NudgeItemRef
-from app.slack.views.precall import PrecallMetadata, ReviewMetadata
-from app.slack.views.review import ReviewIds
+from app.slack.views.review import ChecklistIds
 from tests.slack.conftest import REP_NY
 from tests.slack.test_precall import block, open_precall, plan_values
 from tests.support.coach import RunningCoach
@@ -24,7 +23,7 @@ def plans_saved(coach: RunningCoach) -> int:
 
 
 def checklist_lines(view_or_message_blocks: list) -> list[str]:
-    checklist = block({"blocks": view_or_message_blocks}, ReviewIds.CHECKLIST_BLOCK)
+    checklist = block({"blocks": view_or_message_blocks}, ChecklistIds.CHECKLIST_BLOCK)
     return checklist["text"]["text"].split("\n")[1:]
 
 
@@ -40,7 +39,7 @@ def test_a_weak_objective_gets_the_review_pushed_and_nothing_is_saved(coach: Run
     assert len(lines) == 6 and all(line.startswith(("✅", "⚠️")) for line in lines)
     assert lines[0].startswith("⚠️ *Customer action*: ")
     assert any(line.startswith("⚠️ *Fallback*") for line in lines)
-    assert block(review, ReviewIds.REWRITE_BLOCK)["text"]["text"].startswith("*For example:*")
+    assert block(review, ChecklistIds.REWRITE_BLOCK)["text"]["text"].startswith("*For example:*")
     assert plans_saved(coach) == 0
 
 
@@ -82,12 +81,12 @@ def test_the_largest_plan_still_fits_in_the_reviews_metadata(coach: RunningCoach
     longest_ref = NudgeItemRef(
         "D" + "X" * 12, "1795750482.395322", f"{10**15}:{NudgeReason.UNPLANNED_TODAY}"
     )
-    metadata = PrecallMetadata.from_json(form["private_metadata"])
-    form["private_metadata"] = replace(metadata, nudge=longest_ref).to_json()
+    metadata = PrecallMetadata.from_metadata(form["private_metadata"])
+    form["private_metadata"] = metadata.model_copy(update={"nudge": longest_ref}).to_metadata()
     worst = plan_values(
         account='"' * 150, when="tomorrow 2pm", objective='\\"' * 250, minimum="a\n" * 250
     )
     body = coach.submit(form, worst, REP_NY).json()
     assert body["response_action"] == "push"
     assert validate_view(body["view"]) == []  # private_metadata within 3,000 characters
-    assert ReviewMetadata.from_json(body["view"]["private_metadata"]).nudge == longest_ref
+    assert ReviewMetadata.from_metadata(body["view"]["private_metadata"]).nudge == longest_ref

@@ -29,16 +29,13 @@ from app.models import (
 )
 from app.sandbox import inbound
 from app.slack.delivery import Pacer
+from app.slack.forms.managers import ManagerIds
+from app.slack.forms.summary import SummaryIds
 from app.slack.listeners.summaries import ADMINS_ONLY, NOT_ALLOWED, NOT_YOURS
 from app.slack.passes import summaries as summary_posting
 from app.slack.passes.summaries import SummaryPassReport, run_summary_pass
 from app.slack.views.summary import SUMMARY_EVENT
-from app.slack.views.summary_setup import (
-    ManagerIds,
-    SummaryIds,
-    SummaryListIds,
-    item_block_id,
-)
+from app.slack.views.summary_setup import SummaryListIds, item_block_id
 from tests.domain.test_summary_rules import Seeder
 from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
 from tests.slack.test_precall import block

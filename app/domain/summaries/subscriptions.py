@@ -13,6 +13,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
+from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.reps import usable_zone_name
 from app.domain.summaries.access import Role, may_set_up_summaries
 from app.domain.summaries.periods import Period, period_before
@@ -123,16 +124,22 @@ class SummaryForm:
 REPS_NEEDED = "Choose the reps of this summary, a user group, or both."
 
 
-def check_summary_form(
-    form: SummaryForm, zone: str
-) -> tuple[SummarySettings | None, dict[SummaryField, str]]:
+def check_summary_form(form: SummaryForm, zone: str) -> SummarySettings | FieldErrors[SummaryField]:
     """The settings, or what to fix, field by field (the channel is checked with Slack)."""
-    errors: dict[SummaryField, str] = {}
+    errors: FieldErrors[SummaryField] = FieldErrors()
+    # Slack's choices send ids, but a forged payload's text must not reach the database.
+    refuse_unsavable(
+        errors,
+        {
+            SummaryField.CHANNEL: form.channel_id,
+            SummaryField.REPS: " ".join((*form.rep_user_ids, form.usergroup_id or "")),
+        },
+    )
     if not form.channel_id:
-        errors[SummaryField.CHANNEL] = "Choose the channel to post the summary in."
+        errors.setdefault(SummaryField.CHANNEL, "Choose the channel to post the summary in.")
     reps = tuple(dict.fromkeys(user_id for user_id in form.rep_user_ids if user_id))
     if not reps and not form.usergroup_id:
-        errors[SummaryField.REPS] = REPS_NEEDED
+        errors.setdefault(SummaryField.REPS, REPS_NEEDED)
     cadence = SummaryCadence(form.cadence) if form.cadence in set(SummaryCadence) else None
     if cadence is None:
         errors[SummaryField.CADENCE] = "Choose daily or weekly."
@@ -143,18 +150,15 @@ def check_summary_form(
     if not match:
         errors[SummaryField.TIME] = "Choose the time of day to post at."
     if errors or match is None or cadence is None or form.channel_id is None:
-        return None, errors
-    return (
-        SummarySettings(
-            channel_id=form.channel_id,
-            rep_user_ids=reps,
-            usergroup_id=form.usergroup_id or None,
-            cadence=cadence,
-            weekday=weekday if cadence is SummaryCadence.WEEKLY else None,
-            minute=int(match[1]) * 60 + int(match[2]),
-            zone=usable_zone_name(zone),
-        ),
-        {},
+        return errors
+    return SummarySettings(
+        channel_id=form.channel_id,
+        rep_user_ids=reps,
+        usergroup_id=form.usergroup_id or None,
+        cadence=cadence,
+        weekday=weekday if cadence is SummaryCadence.WEEKLY else None,
+        minute=int(match[1]) * 60 + int(match[2]),
+        zone=usable_zone_name(zone),
     )
 
 

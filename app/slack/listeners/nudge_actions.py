@@ -18,6 +18,8 @@ from app.domain import nudges, plans, reps
 from app.domain.nudges import ItemAction, ItemKey, SnoozeFor
 from app.domain.workspace import Workspace
 from app.models import NudgeReason
+from app.slack.forms.outcome import loading_modal
+from app.slack.forms.plan import PrecallMetadata
 from app.slack.listeners.postcall import open_outcome_form
 from app.slack.listeners.precall import open_planning_form
 from app.slack.nudge_status import show_item_status
@@ -25,8 +27,6 @@ from app.slack.services import requester
 from app.slack.views.formatting import escape, short_moment, slack_date
 from app.slack.views.notices import notice_modal
 from app.slack.views.nudge import NudgeIds, NudgeItemRef
-from app.slack.views.postcall import loading_modal
-from app.slack.views.precall import PrecallMetadata
 
 logger = logging.getLogger(__name__)
 

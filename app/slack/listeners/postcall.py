@@ -12,26 +12,28 @@ from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.domain import outcomes
+from app.domain.checks import FieldErrors
 from app.domain.text import clean
 from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, DeliveryKind, Interaction
 from app.slack import delivery, profiles
-from app.slack.forms import submitted_value
-from app.slack.nudge_status import show_status_if_item_handled
-from app.slack.services import Services, requester
-from app.slack.views.nudge import NudgeItemRef, outcome_logged_status
-from app.slack.views.outcome_confirmation import outcome_confirmation
-from app.slack.views.postcall import (
+from app.slack.forms import outcome
+from app.slack.forms.metadata import StaleForm
+from app.slack.forms.outcome import (
     NOT_PLANNED,
     PostcallIds,
     PostcallMetadata,
     inputs_key,
     interaction_id_of,
-    keyed,
     loading_modal,
     postcall_modal,
     reading_hint,
 )
+from app.slack.nudge_status import show_status_if_item_handled
+from app.slack.services import Services, requester
+from app.slack.views.notices import stale_form_modal
+from app.slack.views.nudge import NudgeItemRef, outcome_logged_status
+from app.slack.views.outcome_confirmation import outcome_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +41,6 @@ COMMAND = "/postcall"
 SAVE_FAILED = "Your outcome could not be saved just now, and nothing was stored. Try again soon."
 NOT_YOURS = "That interaction is not one of yours, so its outcome cannot be logged here."
 NO_PROFILE = "I could not read your Slack time zone just now. Close this and try again in a minute."
-
-FIELD_BLOCKS = {
-    outcomes.OutcomeField.ACCOUNT: PostcallIds.ACCOUNT_BLOCK,
-    outcomes.OutcomeField.WHEN: PostcallIds.WHEN_BLOCK,
-    outcomes.OutcomeField.RESULT: PostcallIds.RESULT_BLOCK,
-    outcomes.OutcomeField.NEXT_STEP: PostcallIds.NEXT_STEP_BLOCK,
-    outcomes.OutcomeField.NEXT_STEP_WHEN: PostcallIds.NEXT_STEP_WHEN_BLOCK,
-    outcomes.OutcomeField.NOTES: PostcallIds.NOTES_BLOCK,
-}
 
 
 def register(app: App) -> None:
@@ -167,11 +160,13 @@ def handle_interaction_chosen(
 ) -> None:
     """Show the chosen interaction's plan (or the fields of an unplanned one)."""
     ack()
-    metadata = PostcallMetadata.from_json(body["view"].get("private_metadata"))
-    if metadata is None:
+    try:
+        metadata = PostcallMetadata.from_metadata(body["view"].get("private_metadata"))
+    except StaleForm:
+        _update(client, body["view"], stale_form_modal())
         return
     chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
-    typed = read_outcome_form(body["view"].get("state", {}).get("values", {}), metadata)
+    typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
     _rerender(client, context, body, metadata, interaction_id_of(chosen), typed.next_step_when)
 
 
@@ -180,25 +175,12 @@ def handle_next_step_when_typed(
 ) -> None:
     """Show, under the field, the moment the product read from what the rep is typing."""
     ack()
-    metadata = PostcallMetadata.from_json(body["view"].get("private_metadata"))
-    if metadata is not None:
-        _rerender(client, context, body, metadata, metadata.interaction_id, action.get("value"))
-
-
-def read_outcome_form(state_values: dict, metadata: PostcallMetadata) -> outcomes.OutcomeForm:
-    def value(block_id: PostcallIds, action_id: str = PostcallIds.INPUT) -> str | None:
-        return submitted_value(state_values, keyed(block_id, metadata), action_id)
-
-    return outcomes.OutcomeForm(
-        interaction_id=metadata.interaction_id,
-        result=value(PostcallIds.RESULT_BLOCK),
-        next_step=value(PostcallIds.NEXT_STEP_BLOCK),
-        next_step_when=value(PostcallIds.NEXT_STEP_WHEN_BLOCK, PostcallIds.READ_NEXT_STEP_WHEN),
-        notes=value(PostcallIds.NOTES_BLOCK),
-        account=value(PostcallIds.ACCOUNT_BLOCK),
-        when_text=value(PostcallIds.WHEN_BLOCK),
-        kind=value(PostcallIds.KIND_BLOCK),
-    )
+    try:
+        metadata = PostcallMetadata.from_metadata(body["view"].get("private_metadata"))
+    except StaleForm:
+        _update(client, body["view"], stale_form_modal())
+        return
+    _rerender(client, context, body, metadata, metadata.interaction_id, action.get("value"))
 
 
 def handle_postcall_submission(
@@ -206,22 +188,20 @@ def handle_postcall_submission(
 ) -> None:
     """Check the outcome; inline errors keep the modal open; a clean one is saved and confirmed."""
     services, workspace, user_id = requester(context, body)
-    metadata = PostcallMetadata.from_json(view.get("private_metadata"))
-    if metadata is None:
-        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: SAVE_FAILED})
+    try:
+        metadata = PostcallMetadata.from_metadata(view.get("private_metadata"))
+    except StaleForm:
+        ack(response_action="update", view=stale_form_modal())
         return
-    form = read_outcome_form(view.get("state", {}).get("values", {}), metadata)
+    form = outcome.read(view.get("state", {}).get("values", {}), metadata)
     now = services.now()
-    check = outcomes.check_outcome(form, metadata.zone, now)
-    if check.errors:
-        ack(
-            response_action="errors",
-            errors={keyed(FIELD_BLOCKS[f], metadata): m for f, m in check.errors.items()},
-        )
+    draft = outcomes.check_outcome(form, metadata.zone, now)
+    if isinstance(draft, FieldErrors):
+        ack(response_action="errors", errors=outcome.errors(draft, metadata))
         return
     try:
         with session_scope(services.sessions) as session:
-            saved = outcomes.save_outcome(session, workspace, user_id, check.draft, now)
+            saved = outcomes.save_outcome(session, workspace, user_id, draft, now)
             text, blocks = outcome_confirmation(
                 saved.interaction, saved.outcome, metadata.zone, updated=saved.outcome.revision > 1
             )

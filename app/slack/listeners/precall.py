@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -12,25 +11,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import session_scope
 from app.domain import coaching, outcomes, plans
+from app.domain.checks import FieldErrors
 from app.domain.workspace import Workspace
 from app.models import DeliveryKind
 from app.slack import delivery, profiles
-from app.slack.forms import submitted_value
+from app.slack.forms import plan
+from app.slack.forms.metadata import StaleForm
+from app.slack.forms.plan import PrecallIds, PrecallMetadata, precall_modal
+from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.services import Services, requester
 from app.slack.views.formatting import zone_label
 from app.slack.views.history import history_line
-from app.slack.views.notices import failure_modal
+from app.slack.views.notices import failure_modal, stale_form_modal
 from app.slack.views.nudge import NudgeItemRef, planned_status
 from app.slack.views.plan_confirmation import plan_confirmation
-from app.slack.views.precall import (
-    BLOCK_FOR_FIELD,
-    PrecallIds,
-    PrecallMetadata,
-    ReviewMetadata,
-    precall_modal,
-)
-from app.slack.views.review import ReviewIds, review_modal
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +93,14 @@ def handle_account_entered(
     account = (action.get("value") or "").strip()
     if not account:
         return
-    metadata = PrecallMetadata.from_json(body["view"].get("private_metadata"))
+    try:
+        metadata = PrecallMetadata.from_metadata(body["view"].get("private_metadata"))
+    except StaleForm:
+        try:
+            client.views_update(view_id=body["view"]["id"], view=stale_form_modal())
+        except SlackApiError as error:
+            logger.info("stale /precall modal not replaced: %s", error.response.get("error"))
+        return
     refresh_modal(
         client,
         *requester(context, body),
@@ -137,25 +139,14 @@ def refresh_modal(
             view_id=view["id"],
             hash=view["hash"],
             view=precall_modal(
-                prefill, replace(metadata, zone=zone), zone_label(zone, services.now()), history
+                prefill,
+                metadata.model_copy(update={"zone": zone}),
+                zone_label(zone, services.now()),
+                history,
             ),
         )
     except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile
         logger.info("precall modal not refreshed: %s", error.response.get("error"))
-
-
-def read_plan_form(state_values: dict) -> plans.PlanForm:
-    def value(block_id: PrecallIds) -> str | None:
-        return submitted_value(state_values, block_id, PrecallIds.INPUT)
-
-    return plans.PlanForm(
-        account=value(PrecallIds.ACCOUNT_BLOCK),
-        kind=value(PrecallIds.KIND_BLOCK),
-        when_text=value(PrecallIds.WHEN_BLOCK),
-        stage=value(PrecallIds.STAGE_BLOCK),
-        objective=value(PrecallIds.OBJECTIVE_BLOCK),
-        minimum_commitment=value(PrecallIds.MINIMUM_BLOCK),
-    )
 
 
 def handle_precall_submission(
@@ -164,29 +155,30 @@ def handle_precall_submission(
     """Check the plan: inline errors keep the form open; a weak objective gets the coach's
     review pushed on top; a strong one is saved and confirmed at once."""
     services, workspace, user_id = requester(context, body)
-    metadata = PrecallMetadata.from_json(view.get("private_metadata"))
-    form = read_plan_form(view.get("state", {}).get("values", {}))
+    try:
+        metadata = PrecallMetadata.from_metadata(view.get("private_metadata"))
+    except StaleForm:
+        ack(response_action="update", view=stale_form_modal())
+        return
+    form = plan.read(view.get("state", {}).get("values", {}))
     try:
         zone = metadata.zone or profiles.zone_for(client, services, workspace, user_id)
     except profiles.ProfileUnavailable as error:
         logger.error("no time zone for %s: %s", user_id, error)
         ack(response_action="errors", errors={PrecallIds.ACCOUNT_BLOCK: SAVE_FAILED})
         return
-    check = plans.check_plan(form, zone, services.now())
-    if check.errors:
-        ack(
-            response_action="errors",
-            errors={BLOCK_FOR_FIELD[name]: message for name, message in check.errors.items()},
-        )
+    draft = plans.check_plan(form, zone, services.now())
+    if isinstance(draft, FieldErrors):
+        ack(response_action="errors", errors=plan.errors(draft))
         return
-    if not check.draft.review.strong:
-        review_metadata = ReviewMetadata(zone, metadata.channel_id, form, metadata.nudge)
+    if not draft.review.strong:
+        review_metadata = ReviewMetadata.of(zone, metadata.channel_id, form, metadata.nudge)
         ack(
             response_action="push",
-            view=review_modal(check.draft.objective, check.draft.review, review_metadata.to_json()),
+            view=review_modal(draft.objective, draft.review, review_metadata),
         )
         return
-    saved = save_plan(services, workspace, user_id, check.draft)
+    saved = save_plan(services, workspace, user_id, draft)
     if saved is None:
         ack(response_action="errors", errors={PrecallIds.ACCOUNT_BLOCK: SAVE_FAILED})
         return
@@ -199,14 +191,18 @@ def handle_save_anyway(
 ) -> None:
     """ "Save anyway" on the coach's review: save the form it carries and close every view."""
     services, workspace, user_id = requester(context, body)
-    metadata = ReviewMetadata.from_json(view.get("private_metadata"))
-    check = plans.check_plan(metadata.form, metadata.zone, services.now()) if metadata else None
-    if check is None or check.errors:
+    try:
+        metadata = ReviewMetadata.from_metadata(view.get("private_metadata"))
+    except StaleForm:
+        ack(response_action="update", view=stale_form_modal())
+        return
+    draft = plans.check_plan(metadata.form, metadata.zone, services.now())
+    if isinstance(draft, FieldErrors):
         # Time moved on since the form was checked (a plan left open for a day, say).
-        problem = next(iter(check.errors.values())) if check else SAVE_FAILED
+        problem = next(iter(draft.values()))
         ack(response_action="update", view=failure_modal(f"{problem} Go back to edit the plan."))
         return
-    saved = save_plan(services, workspace, user_id, check.draft)
+    saved = save_plan(services, workspace, user_id, draft)
     if saved is None:
         ack(response_action="update", view=failure_modal(SAVE_FAILED))
         return

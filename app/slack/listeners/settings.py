@@ -12,15 +12,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import session_scope
 from app.domain import nudge_settings, reps
+from app.domain.checks import FieldErrors
 from app.slack import profiles
-from app.slack.forms import submitted_choices, submitted_value
+from app.slack.forms import settings as settings_form
+from app.slack.forms.settings import SettingsIds, settings_modal
 from app.slack.services import requester
-from app.slack.views.settings import (
-    BLOCK_FOR_FIELD,
-    SettingsIds,
-    settings_modal,
-    settings_saved_view,
-)
+from app.slack.views.settings import settings_saved_view
 
 logger = logging.getLogger(__name__)
 
@@ -58,35 +55,24 @@ def handle_settings_command(
         logger.warning("views.open failed for /coach settings: %s", error.response.get("error"))
 
 
-def read_settings_form(state_values: dict) -> nudge_settings.SettingsForm:
-    return nudge_settings.SettingsForm(
-        time=submitted_value(state_values, SettingsIds.TIME_BLOCK, SettingsIds.INPUT),
-        weekdays=submitted_choices(state_values, SettingsIds.WEEKDAYS_BLOCK, SettingsIds.INPUT),
-        paused_until=submitted_value(state_values, SettingsIds.PAUSE_BLOCK, SettingsIds.INPUT),
-    )
-
-
 def handle_settings_submission(
     ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
 ) -> None:
     """Check the settings (a pause date is read in the rep's zone), save them, say so."""
     services, workspace, user_id = requester(context, body)
-    form = read_settings_form(view.get("state", {}).get("values", {}))
+    form = settings_form.read(view.get("state", {}).get("values", {}))
     now = services.now()
     try:
         zone = profiles.zone_for(client, services, workspace, user_id)
         today = now.astimezone(ZoneInfo(zone)).date()
-        check = nudge_settings.check_settings(form, today)
-        if check.errors:
-            ack(
-                response_action="errors",
-                errors={BLOCK_FOR_FIELD[name]: message for name, message in check.errors.items()},
-            )
+        checked = nudge_settings.check_settings(form, today)
+        if isinstance(checked, FieldErrors):
+            ack(response_action="errors", errors=settings_form.errors(checked))
             return
         with session_scope(services.sessions) as session:
-            nudge_settings.save_settings(session, workspace, user_id, check.settings, now)
+            nudge_settings.save_settings(session, workspace, user_id, checked, now)
     except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
         logger.error("could not save the settings of %s: %s", user_id, error)
         ack(response_action="errors", errors={SettingsIds.TIME_BLOCK: SAVE_FAILED})
         return
-    ack(response_action="update", view=settings_saved_view(check.settings, zone, today))
+    ack(response_action="update", view=settings_saved_view(checked, zone, today))

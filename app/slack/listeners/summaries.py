@@ -12,25 +12,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import session_scope
 from app.domain import summaries
+from app.domain.checks import FieldErrors
 from app.domain.reps import usable_zone_name
-from app.domain.summaries import Person, Role, Subscription, SummaryForm
+from app.domain.summaries import Person, Role, Subscription
 from app.domain.workspace import Workspace
-from app.slack.forms import submitted_users, submitted_value
+from app.slack.forms import managers as managers_form
+from app.slack.forms import summary as summary_form
+from app.slack.forms.managers import ManagerIds, managers_modal
+from app.slack.forms.metadata import StaleForm
+from app.slack.forms.summary import SummaryIds, SummaryMetadata, summary_modal
 from app.slack.passes.summaries import PostedSummary, app_name, claim_post_now, post_now
 from app.slack.services import Services, requester, services_of
 from app.slack.views.formatting import plural
-from app.slack.views.notices import notice_modal
-from app.slack.views.summary_setup import (
-    BLOCK_FOR_FIELD,
-    ManagerIds,
-    SummaryIds,
-    SummaryListIds,
-    SummaryMetadata,
-    managers_modal,
-    saved_text,
-    summary_list,
-    summary_modal,
-)
+from app.slack.views.notices import notice_modal, stale_form_modal
+from app.slack.views.summary_setup import SummaryListIds, saved_text, summary_list
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +124,7 @@ def handle_managers_submission(
 ) -> None:
     """Make the chosen people the managers (checking again that an admin saves)."""
     services, workspace, user_id = requester(context, body)
-    chosen = submitted_users(view["state"]["values"], ManagerIds.USERS_BLOCK, ManagerIds.INPUT)
+    chosen = managers_form.read(view["state"]["values"])
     try:
         _, role = role_for(client, services, workspace, user_id)
         if role is not Role.ADMIN:
@@ -205,16 +200,12 @@ def handle_summary_submission(
 ) -> None:
     """Check the form and the channel with Slack, then save; errors show at their fields."""
     services, workspace, user_id = requester(context, body)
-    metadata = SummaryMetadata.from_json(view.get("private_metadata"))
-    values = view["state"]["values"]
-    form = SummaryForm(
-        channel_id=submitted_value(values, SummaryIds.CHANNEL_BLOCK, SummaryIds.INPUT),
-        rep_user_ids=tuple(submitted_users(values, SummaryIds.REPS_BLOCK, SummaryIds.INPUT)),
-        usergroup_id=submitted_value(values, SummaryIds.GROUP_BLOCK, SummaryIds.INPUT),
-        cadence=submitted_value(values, SummaryIds.CADENCE_BLOCK, SummaryIds.INPUT),
-        weekday=submitted_value(values, SummaryIds.WEEKDAY_BLOCK, SummaryIds.INPUT),
-        time=submitted_value(values, SummaryIds.TIME_BLOCK, SummaryIds.INPUT),
-    )
+    try:
+        metadata = SummaryMetadata.from_metadata(view.get("private_metadata"))
+    except StaleForm:
+        ack(response_action="update", view=stale_form_modal())
+        return
+    form = summary_form.read(view["state"]["values"])
 
     def refuse(message: str, block: str = SummaryIds.CHANNEL_BLOCK) -> None:
         ack(response_action="errors", errors={block: message})
@@ -235,16 +226,13 @@ def handle_summary_submission(
                 refuse(NOT_YOURS)
                 return
             owner = existing.owner_user_id
-        settings, errors = summaries.check_summary_form(form, metadata.zone or person.zone or "UTC")
-        if settings is not None:
+        settings = summaries.check_summary_form(form, metadata.zone or person.zone or "UTC")
+        if not isinstance(settings, FieldErrors):
             problem = channel_problem(client, settings.channel_id, context.bot_user_id)
             if problem:
-                errors[summaries.SummaryField.CHANNEL] = problem
-        if errors:
-            ack(
-                response_action="errors",
-                errors={BLOCK_FOR_FIELD[name]: message for name, message in errors.items()},
-            )
+                settings = FieldErrors({summaries.SummaryField.CHANNEL: problem})
+        if isinstance(settings, FieldErrors):
+            ack(response_action="errors", errors=summary_form.errors(settings))
             return
         with session_scope(services.sessions) as session:
             saved = summaries.save_subscription(

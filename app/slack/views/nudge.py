@@ -71,13 +71,6 @@ class NudgeItemRef(NamedTuple):
         ts = (body.get("message") or {}).get("ts") or container.get("message_ts")
         return cls(channel, ts, key) if channel and ts and key else None
 
-    @classmethod
-    def from_json(cls, value: object) -> NudgeItemRef | None:
-        """The reference as read back from metadata JSON; None when absent or malformed."""
-        if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
-            return cls(*value)
-        return None
-
     @property
     def item_key(self) -> ItemKey | None:
         return ItemKey.parse(self.key)

@@ -163,8 +163,8 @@ def _age(oldest: datetime | None, now: datetime) -> str:
 def _open_and_escalated(summary: TeamSummary, now: datetime) -> list[Block]:
     """What is still open, and what the nudges could not get done, for the whole team."""
     lines = []
-    if summary.open.count:
-        still_open = summary.open
+    still_open = summary.open
+    if still_open.count and still_open.oldest:
         since = slack_date(still_open.oldest, summary.period.zone, DAY_TOKEN)
         lines.append(
             f"*Without a next step:* {_count(still_open.count, 'interaction')}, the oldest "

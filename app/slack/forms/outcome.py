@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-import json
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -12,19 +12,17 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    RadioButtonsElement,
     SectionBlock,
-    StaticSelectElement,
 )
-from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
 from app.domain import when
-from app.domain.outcomes import NOTES_MAX
+from app.domain.outcomes import NOTES_MAX, OutcomeField, OutcomeForm
 from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
-from app.models import WHEN_TEXT_MAX, Interaction
+from app.models import WHEN_TEXT_MAX, Interaction, InteractionKind
+from app.slack.forms.fields import INPUT, form_modal, options, radio, select, text_input
+from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import quote, short_moment, truncate
 from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
 from app.slack.views.nudge import NudgeItemRef
@@ -44,11 +42,19 @@ class PostcallIds(enum.StrEnum):
     NEXT_STEP_BLOCK = "postcall_next_step"
     NEXT_STEP_WHEN_BLOCK = "postcall_next_when"
     NOTES_BLOCK = "postcall_notes"
-    INPUT = "value"
+    INPUT = INPUT
     CHOOSE_INTERACTION = "postcall_choose"
     READ_NEXT_STEP_WHEN = "postcall_read_when"
 
 
+BLOCK_FOR_FIELD = {
+    OutcomeField.ACCOUNT: PostcallIds.ACCOUNT_BLOCK,
+    OutcomeField.WHEN: PostcallIds.WHEN_BLOCK,
+    OutcomeField.RESULT: PostcallIds.RESULT_BLOCK,
+    OutcomeField.NEXT_STEP: PostcallIds.NEXT_STEP_BLOCK,
+    OutcomeField.NEXT_STEP_WHEN: PostcallIds.NEXT_STEP_WHEN_BLOCK,
+    OutcomeField.NOTES: PostcallIds.NOTES_BLOCK,
+}
 # The key of the inputs of an interaction with nothing logged yet, and of "Not planned".
 FRESH_INPUTS = "new"
 
@@ -66,8 +72,7 @@ def inputs_key(selected: Interaction | None) -> str:
     return FRESH_INPUTS
 
 
-@dataclass(frozen=True)
-class PostcallMetadata:
+class PostcallMetadata(FormMetadata):
     """Carried in the modal: the rep's zone, the account the command named, which interaction
     the form is about and the key of its inputs."""
 
@@ -77,30 +82,13 @@ class PostcallMetadata:
     inputs: str = FRESH_INPUTS
     nudge: NudgeItemRef | None = None  # opened by a nudge item's Log outcome
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, raw: str | None) -> PostcallMetadata | None:
-        try:
-            data = json.loads(raw or "")
-            return cls(
-                zone=str(data["zone"]),
-                named_account=str(data.get("named_account", "")),
-                selected=str(data["selected"]),
-                # A form opened before input keys existed keyed its inputs by the interaction.
-                inputs=str(data.get("inputs", data["selected"])),
-                nudge=NudgeItemRef.from_json(data.get("nudge")),
-            )
-        except (ValueError, KeyError, TypeError):
-            return None
-
     def about(self, selected: Interaction | None) -> PostcallMetadata:
         """The same form, about `selected` (None: an interaction that was not planned)."""
-        return replace(
-            self,
-            selected=str(selected.id) if selected else NOT_PLANNED,
-            inputs=inputs_key(selected),
+        return self.model_copy(
+            update={
+                "selected": str(selected.id) if selected else NOT_PLANNED,
+                "inputs": inputs_key(selected),
+            }
         )
 
     @property
@@ -127,56 +115,26 @@ def choice_label(interaction: Interaction, zone: str) -> str:
 
 def loading_modal(message: str = "Looking up your recent interactions…") -> View:
     """Opened at once, while the rep's interactions are looked up (or when that failed)."""
-    return View(
-        type="modal",
-        callback_id=PostcallIds.CALLBACK,
-        title="Log an outcome",
-        close="Cancel",
+    return form_modal(
+        PostcallIds.CALLBACK,
+        "Log an outcome",
+        submit=None,
         blocks=[SectionBlock(text=message)],
     )
 
 
-def _text_input(
-    block_id: str,
-    label: str,
-    *,
-    limit: int,
-    initial: str | None = None,
-    optional: bool = False,
-    hint: str | None = None,
-    **element_options,
-) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        optional=optional,
-        hint=PlainTextObject(text=hint) if hint else None,
-        # Slack sends an element's actions only when its input block asks for them.
-        dispatch_action="dispatch_action_config" in element_options,
-        element=PlainTextInputElement(
-            action_id=element_options.pop("action_id", PostcallIds.INPUT),
-            initial_value=initial or None,
-            max_length=limit,
-            **element_options,
-        ),
-    )
-
-
 def _interaction_choice(choices: list[Interaction], metadata: PostcallMetadata) -> InputBlock:
-    not_planned = Option(value=NOT_PLANNED, label="Not planned: log one without a /precall")
-    options = [Option(value=str(i.id), label=choice_label(i, metadata.zone)) for i in choices]
-    options.append(not_planned)
-    initial = next((o for o in options if o.value == metadata.selected), not_planned)
-    return InputBlock(
-        block_id=PostcallIds.INTERACTION_BLOCK,
-        label="Which interaction",
-        dispatch_action=True,
-        element=StaticSelectElement(
-            action_id=PostcallIds.CHOOSE_INTERACTION,
-            options=options,
-            initial_option=initial,
-        ),
-        hint=PlainTextObject(text="Your recent interactions; ✓ marks those already logged."),
+    options_ = [Option(value=str(i.id), label=choice_label(i, metadata.zone)) for i in choices]
+    options_.append(Option(value=NOT_PLANNED, label="Not planned: log one without a /precall"))
+    chosen = metadata.selected if any(o.value == metadata.selected for o in options_) else None
+    return select(
+        PostcallIds.INTERACTION_BLOCK,
+        "Which interaction",
+        options_,
+        initial=chosen or NOT_PLANNED,
+        action_id=PostcallIds.CHOOSE_INTERACTION,
+        dispatch=True,
+        hint="Your recent interactions; ✓ marks those already logged.",
     )
 
 
@@ -198,28 +156,25 @@ def _plan_blocks(interaction: Interaction) -> list[Block]:
 
 def _unplanned_blocks(metadata: PostcallMetadata) -> list[Block]:
     return [
-        _text_input(
+        text_input(
             keyed(PostcallIds.ACCOUNT_BLOCK, metadata),
             "Account or prospect",
             limit=FIELD_LIMITS[PlanField.ACCOUNT],
             initial=metadata.named_account,
             placeholder="e.g. Acme Corp",
         ),
-        _text_input(
+        text_input(
             keyed(PostcallIds.WHEN_BLOCK, metadata),
             "When did it happen",
             limit=WHEN_TEXT_MAX,
             optional=True,
             placeholder="e.g. today 10am, yesterday 3pm (blank: just now)",
         ),
-        InputBlock(
-            block_id=keyed(PostcallIds.KIND_BLOCK, metadata),
-            label="Kind of interaction",
-            element=RadioButtonsElement(
-                action_id=PostcallIds.INPUT,
-                options=[Option(value=k.value, label=label) for k, label in KIND_LABELS.items()],
-                initial_option=Option(value="meeting", label=KIND_LABELS["meeting"]),
-            ),
+        radio(
+            keyed(PostcallIds.KIND_BLOCK, metadata),
+            "Kind of interaction",
+            options(KIND_LABELS),
+            initial=InteractionKind.MEETING,
         ),
     ]
 
@@ -255,19 +210,14 @@ def postcall_modal(
                 ]
             )
         )
-    result_options = _result_options()
-    initial_result = next(
-        (o for o in result_options if outcome and o.value == outcome.result.value), None
-    )
     blocks += [
-        InputBlock(
-            block_id=keyed(PostcallIds.RESULT_BLOCK, metadata),
-            label="Outcome",
-            element=RadioButtonsElement(
-                action_id=PostcallIds.INPUT, options=result_options, initial_option=initial_result
-            ),
+        radio(
+            keyed(PostcallIds.RESULT_BLOCK, metadata),
+            "Outcome",
+            _result_options(),
+            initial=outcome.result.value if outcome else None,
         ),
-        _text_input(
+        text_input(
             keyed(PostcallIds.NEXT_STEP_BLOCK, metadata),
             "Next step: what the customer agreed to do",
             limit=OBJECTIVE_MAX,
@@ -279,7 +229,7 @@ def postcall_modal(
             hint="Required for Advanced and Minimum. Won may note one (e.g. the kickoff); "
             "Continuation and Lost have none.",
         ),
-        _text_input(
+        text_input(
             keyed(PostcallIds.NEXT_STEP_WHEN_BLOCK, metadata),
             "When",
             limit=WHEN_TEXT_MAX,
@@ -289,11 +239,9 @@ def postcall_modal(
             placeholder="e.g. next Tuesday 3pm, 12/15, EOW",
             hint=next_step_hint
             or f"Required for Advanced and Minimum. In your time zone, {metadata.zone}.",
-            dispatch_action_config=DispatchActionConfig(
-                trigger_actions_on=["on_enter_pressed", "on_character_entered"]
-            ),
+            dispatch_on=["on_enter_pressed", "on_character_entered"],
         ),
-        _text_input(
+        text_input(
             keyed(PostcallIds.NOTES_BLOCK, metadata),
             "Notes",
             limit=NOTES_MAX,
@@ -302,13 +250,11 @@ def postcall_modal(
             multiline=True,
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=PostcallIds.CALLBACK,
-        title="Log an outcome",
+    return form_modal(
+        PostcallIds.CALLBACK,
+        "Log an outcome",
         submit="Save outcome",
-        close="Cancel",
-        private_metadata=metadata.to_json(),
+        metadata=metadata,
         blocks=blocks,
     )
 
@@ -318,3 +264,26 @@ def reading_hint(reading: when.WhenReading) -> str:
     if reading.ok and reading.at:
         return f"→ {when.describe(reading.at)}"
     return f"⚠ {reading.problem}"
+
+
+def read(state_values: dict[str, Any], metadata: PostcallMetadata) -> OutcomeForm:
+    """The outcome as submitted, from the inputs the form showed (see inputs_key)."""
+
+    def value(block_id: PostcallIds, action_id: str = PostcallIds.INPUT) -> str | None:
+        return submitted_value(state_values, keyed(block_id, metadata), action_id)
+
+    return OutcomeForm(
+        interaction_id=metadata.interaction_id,
+        result=value(PostcallIds.RESULT_BLOCK),
+        next_step=value(PostcallIds.NEXT_STEP_BLOCK),
+        next_step_when=value(PostcallIds.NEXT_STEP_WHEN_BLOCK, PostcallIds.READ_NEXT_STEP_WHEN),
+        notes=value(PostcallIds.NOTES_BLOCK),
+        account=value(PostcallIds.ACCOUNT_BLOCK),
+        when_text=value(PostcallIds.WHEN_BLOCK),
+        kind=value(PostcallIds.KIND_BLOCK),
+    )
+
+
+def errors(field_errors: Mapping[OutcomeField, str], metadata: PostcallMetadata) -> dict[str, str]:
+    """The check's problems, each at its input block as the form keyed it."""
+    return {keyed(BLOCK_FOR_FIELD[name], metadata): text for name, text in field_errors.items()}

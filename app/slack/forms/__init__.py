@@ -1,0 +1,1 @@
+"""The modals' contracts: one module per form, with its ids, builder, reader and metadata."""
