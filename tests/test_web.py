@@ -18,7 +18,7 @@ from app.web import MAX_BODY_BYTES, create_web_app
 
 
 def web_client(slack: SlackDouble, database_url: str):
-    settings = Settings(
+    settings = Settings(  # type: ignore[call-arg]  # pydantic-settings: _env_file
         slack_bot_token=slack.bot_token,
         slack_signing_secret="secret",
         slack_api_url=slack.api_url,
