@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from concurrent.futures import Executor
 
 from flask import Flask, Request, abort, jsonify, request
@@ -16,6 +17,7 @@ from app.db import database_is_reachable, make_engine, make_session_factory
 from app.domain import when
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
+from app.slack.runner import answer_sent_when
 from app.slack.services import Services
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,16 @@ def create_web_app(
         if not is_signed_by_slack(verifier, request):
             logger.info("refused a request without a valid Slack signature")
             return jsonify(error="invalid request"), 401
-        return handler.handle(request)
+        # The listener's work after its ack waits until the answer is written (see the runner).
+        sent = threading.Event()
+        try:
+            with answer_sent_when(sent):
+                response = handler.handle(request)
+        except BaseException:
+            sent.set()
+            raise
+        response.call_on_close(sent.set)
+        return response
 
     @web.get("/healthz")
     def healthz():

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from slack_bolt import App, BoltRequest
+from slack_bolt import Ack, App, BoltRequest
 from slack_bolt.listener import thread_runner
 from slack_bolt.listener.custom_listener import CustomListener
 from slack_sdk import WebClient
@@ -17,7 +17,12 @@ from slack_sdk import WebClient
 from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
 from app.slack.bolt import build_app
-from app.slack.runner import PromptAckRunner, SignallingAck, answer_on_ack
+from app.slack.runner import (
+    PromptAckRunner,
+    SignallingAck,
+    answer_on_ack,
+    answer_sent_when,
+)
 from app.slack.services import Services
 
 WAIT_S = 10.0
@@ -166,3 +171,37 @@ def test_events_are_acknowledged_before_their_listener_runs(bolt: App, no_pollin
     assert response.status == 200 and not finished.is_set()
     release.set()
     assert finished.wait(WAIT_S)
+
+
+def test_the_work_after_the_ack_waits_until_the_answer_is_sent(bolt: App, no_polling) -> None:
+    """So that it does not hold the GIL while the request thread sends Slack the answer."""
+    sent, finished = threading.Event(), threading.Event()
+    resumed_after_sent: list[bool] = []
+
+    @bolt.command("/wait")
+    def acks_then_works(ack) -> None:
+        ack()
+        resumed_after_sent.append(sent.is_set())
+        finished.set()
+
+    with answer_sent_when(sent):
+        response = bolt.dispatch(command_request())
+    assert response.status == 200
+    sent.set()  # as the web layer does once the response is written
+    assert finished.wait(WAIT_S)
+    assert resumed_after_sent == [True]
+
+
+def test_without_a_web_layer_to_wait_for_the_work_goes_on_at_once(bolt: App) -> None:
+    """Socket Mode, or a direct dispatch: nothing would tell the listener, so it does not wait."""
+    acks: list[Ack] = []
+
+    @bolt.command("/wait")
+    def acks_then_works(ack) -> None:
+        ack()
+        acks.append(ack)
+
+    assert bolt.dispatch(command_request()).status == 200
+    bolt.listener_runner.listener_executor.shutdown(wait=True)
+    assert [type(ack) for ack in acks] == [SignallingAck]
+    assert not acks[0].waits_for_the_answer  # type: ignore[attr-defined]
