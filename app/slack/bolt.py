@@ -20,6 +20,7 @@ from app.slack.listeners import (
     summaries,
     users,
 )
+from app.slack.runner import answer_on_ack
 from app.slack.services import SERVICES_KEY, Services
 from app.slack.views.notices import failure_modal
 
@@ -47,13 +48,15 @@ def build_app(
     listener_executor: Executor | None = None,
 ) -> App:
     """A Bolt app verifying requests with `signing_secret`, calling Slack through `client`."""
-    app = App(
-        signing_secret=signing_secret,
-        client=client,
-        # Ack first, work after: the HTTP response leaves as soon as a listener acks.
-        process_before_response=False,
-        # Bolt's default pool unless the caller wants to watch the work done after acks.
-        **({"listener_executor": listener_executor} if listener_executor else {}),
+    app = answer_on_ack(
+        App(
+            signing_secret=signing_secret,
+            client=client,
+            # Ack first, work after: the HTTP response leaves as soon as a listener acks.
+            process_before_response=False,
+            # Bolt's default pool (None) unless the caller wants to watch the work after acks.
+            listener_executor=listener_executor,
+        )
     )
 
     @app.middleware

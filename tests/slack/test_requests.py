@@ -10,9 +10,10 @@ from sqlalchemy.orm import sessionmaker
 from app.models import Interaction
 from app.sandbox import inbound
 from app.slack.forms.plan import PrecallMetadata
+from app.web import EVENTS_PATH, MAX_BODY_BYTES
 from tests.slack.conftest import REP_NY
 from tests.slack.test_precall import open_precall, plan_values
-from tests.support.coach import RunningCoach, http
+from tests.support.coach import SIGNING_SECRET, RunningCoach, http
 
 
 def slash_body(coach: RunningCoach, text: str = "Acme") -> str:
@@ -86,3 +87,26 @@ def test_a_database_that_is_down_gets_an_inline_error_not_a_500(
 def test_healthz_answers_once_the_database_is_reachable(coach: RunningCoach) -> None:
     response = http("GET", coach.url + "/healthz")
     assert response.status == 200 and response.json() == {"status": "ok"}
+
+
+def test_a_malformed_timestamp_is_refused_over_http_and_nothing_happens(
+    coach: RunningCoach,
+) -> None:
+    body = slash_body(coach)
+    headers = inbound.signed_headers(SIGNING_SECRET, body) | {"X-Slack-Request-Timestamp": "1e30"}
+    response = http("POST", coach.url + EVENTS_PATH, body, headers)
+    assert response.status == 401
+    coach.settle()
+    assert coach.slack.calls("views.open") == []
+
+
+def test_a_body_over_a_megabyte_is_refused_over_http(coach: RunningCoach) -> None:
+    body = "payload=" + "x" * MAX_BODY_BYTES
+    response = http(
+        "POST", coach.url + EVENTS_PATH, body, inbound.signed_headers(SIGNING_SECRET, body)
+    )
+    assert response.status == 413
+
+
+def test_an_unknown_path_is_a_404_over_http(coach: RunningCoach) -> None:
+    assert http("GET", coach.url + "/.env").status == 404
