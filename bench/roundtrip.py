@@ -56,8 +56,8 @@ from app.domain.workspace import Workspace  # noqa: E402
 from app.models import Delivery, DeliveryKind, Interaction, Origin, Outcome  # noqa: E402
 from app.sandbox import inbound  # noqa: E402
 from app.sandbox.slack_double import SlackDouble  # noqa: E402
-from app.slack.forms.outcome import PostcallIds, PostcallMetadata, keyed  # noqa: E402
 from app.slack.forms.metadata import StaleForm  # noqa: E402
+from app.slack.forms.outcome import PostcallIds, PostcallMetadata, keyed  # noqa: E402
 from app.slack.forms.plan import PrecallIds  # noqa: E402
 from app.web import EVENTS_PATH  # noqa: E402
 
