@@ -1,0 +1,166 @@
+"""The errors a listener raises instead of answering them itself, and their one renderer.
+
+A listener raises `Unavailable`, `NotAllowed` or `FieldError`; the app's error handler shows
+it where the request came from (see `render_error`): inline errors on a submitted form, an
+ephemeral for a command, a notice modal for a button, nothing for an event. A database or
+Slack failure raised from a listener is shown as `Unavailable`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import BoltContext, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.slack.views.notices import failure_modal, notice_modal
+
+logger = logging.getLogger(__name__)
+
+TRY_AGAIN = "Slack is slow right now, and nothing changed. Try again in a minute."
+DATABASE_DOWN = "That could not be done just now, and nothing changed. Try again in a minute."
+COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
+NOTICE_TITLE = "Commitment Coach"
+
+
+class CoachError(Exception):
+    """An error with the sentence the user is shown; `block_id` places it in a form."""
+
+    default_message = COMMAND_FAILED
+
+    def __init__(self, message: str | None = None, *, block_id: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.block_id = block_id
+        super().__init__(self.message)
+
+
+class Unavailable(CoachError):
+    """The database or Slack is down, slow or rate limited: the user may try again."""
+
+    default_message = TRY_AGAIN
+
+
+class NotAllowed(CoachError):
+    """The user may not do this (not an admin, not their item)."""
+
+
+class FieldError(CoachError):
+    """One field of a submitted form is wrong: shown under that field."""
+
+    def __init__(self, block_id: str, message: str) -> None:
+        super().__init__(message, block_id=block_id)
+
+
+def as_coach_error(error: Exception) -> CoachError:
+    """What the user is told about `error`: a database or Slack failure is `Unavailable`."""
+    if isinstance(error, CoachError):
+        return error
+    if isinstance(error, SQLAlchemyError):
+        return Unavailable(DATABASE_DOWN)
+    if isinstance(error, SlackApiError | OSError):
+        return Unavailable()
+    return CoachError()
+
+
+@dataclass(frozen=True)
+class Surface:
+    """Where a request came from, as far as answering it goes."""
+
+    kind: str  # "view_submission", "command", "action" or "event"
+    trigger_id: str | None
+    user_id: str | None
+
+    @classmethod
+    def of(cls, body: dict) -> Surface:
+        user_id = (body.get("user") or {}).get("id") or body.get("user_id")
+        if body.get("command"):
+            kind = "command"
+        elif body.get("type") == "view_submission":
+            kind = "view_submission"
+        elif body.get("type") in ("block_actions", "interactive_message", "shortcut"):
+            kind = "action"
+        else:
+            kind = "event"
+        return cls(kind, body.get("trigger_id"), user_id)
+
+
+def first_input_block(view: dict) -> str | None:
+    """Where a form-wide error shows on a submitted form: its first input."""
+    for block in view.get("blocks") or []:
+        if block.get("type") == "input" and block.get("block_id"):
+            return block["block_id"]
+    return None
+
+
+def render_error(
+    error: Exception,
+    body: dict,
+    context: BoltContext,
+    response: BoltResponse | None,
+) -> BoltResponse | None:
+    """Tell the user about `error` where they are; `response` is None once the listener acked
+    (the answer then goes through response_url, a modal or a DM instead of the ack)."""
+    shown = as_coach_error(error)
+    if isinstance(error, CoachError):
+        logger.info("a listener refused or gave up: %s (%r)", shown.message, error.__cause__)
+    elif isinstance(shown, Unavailable):
+        logger.warning("a listener could not reach Slack or the database: %r", error)
+    else:
+        logger.exception("unhandled error in a listener", exc_info=error)
+    surface = Surface.of(body)
+    if surface.kind == "event":
+        return BoltResponse(status=200, body="") if response is not None else None
+    if response is not None:
+        return _in_the_ack(shown, surface, body, context)
+    _after_the_ack(shown, surface, body, context)
+    return None
+
+
+def _in_the_ack(
+    shown: CoachError, surface: Surface, body: dict, context: BoltContext
+) -> BoltResponse:
+    if surface.kind == "view_submission":
+        block = shown.block_id or first_input_block(body.get("view") or {})
+        if block and type(shown) is not CoachError:
+            errors = {block: shown.message}
+            return BoltResponse(status=200, body={"response_action": "errors", "errors": errors})
+        return BoltResponse(
+            status=200,
+            body={"response_action": "push", "view": failure_modal().to_dict()},
+        )
+    if surface.kind == "command":
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": shown.message})
+    # A button: ack it empty, then say why in a modal (the trigger id is still fresh).
+    _notice(context.client, surface, shown.message)
+    return BoltResponse(status=200, body="")
+
+
+def _after_the_ack(shown: CoachError, surface: Surface, body: dict, context: BoltContext) -> None:
+    if surface.kind == "action" and _notice(context.client, surface, shown.message):
+        return
+    if context.response_url and context.respond is not None:
+        try:
+            context.respond(text=shown.message, response_type="ephemeral", replace_original=False)
+            return
+        except (OSError, SlackApiError) as failure:
+            logger.info("could not answer through response_url: %s", failure)
+    if surface.user_id and context.client is not None:
+        # A closed form has no response_url: the app's DM with the person is where they look.
+        try:
+            context.client.chat_postMessage(channel=surface.user_id, text=shown.message)
+        except (OSError, SlackApiError) as failure:
+            logger.info("could not tell %s about a failure: %s", surface.user_id, failure)
+
+
+def _notice(client: WebClient | None, surface: Surface, message: str) -> bool:
+    if client is None or not surface.trigger_id:
+        return False
+    try:
+        client.views_open(trigger_id=surface.trigger_id, view=notice_modal(NOTICE_TITLE, message))
+        return True
+    except (OSError, SlackApiError) as failure:  # the trigger expired
+        logger.info("could not open a notice modal: %s", failure)
+        return False
