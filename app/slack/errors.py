@@ -20,8 +20,10 @@ from app.slack.views.notices import failure_modal, notice_modal
 
 logger = logging.getLogger(__name__)
 
-TRY_AGAIN = "Slack is slow right now, and nothing changed. Try again in a minute."
-DATABASE_DOWN = "That could not be done just now, and nothing changed. Try again in a minute."
+TRY_AGAIN = "Slack is slow right now: nothing was stored. Try again in a minute."
+DATABASE_DOWN = "That could not be done just now: nothing was stored. Try again in a minute."
+# Once acked, part of the work may be done: the user is told it did not all go through.
+NOT_FINISHED = "Slack is slow right now, so I could not finish that. Try again in a minute."
 COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
 NOTICE_TITLE = "Commitment Coach"
 
@@ -32,9 +34,16 @@ class CoachError(Exception):
     default_message = COMMAND_FAILED
 
     def __init__(self, message: str | None = None, *, block_id: str | None = None) -> None:
+        self.explicit = message is not None
         self.message = message or self.default_message
         self.block_id = block_id
         super().__init__(self.message)
+
+    def text(self, acked: bool) -> str:
+        """What the user reads; an unavailability after the ack cannot promise nothing changed."""
+        if acked and not self.explicit and isinstance(self, Unavailable):
+            return NOT_FINISHED
+        return self.message
 
 
 class Unavailable(CoachError):
@@ -115,7 +124,7 @@ def render_error(
         return BoltResponse(status=200, body="") if response is not None else None
     if response is not None:
         return _in_the_ack(shown, surface, body, context)
-    _after_the_ack(shown, surface, body, context)
+    _after_the_ack(shown.text(acked=True), surface, context)
     return None
 
 
@@ -138,19 +147,19 @@ def _in_the_ack(
     return BoltResponse(status=200, body="")
 
 
-def _after_the_ack(shown: CoachError, surface: Surface, body: dict, context: BoltContext) -> None:
-    if surface.kind == "action" and _notice(context.client, surface, shown.message):
+def _after_the_ack(message: str, surface: Surface, context: BoltContext) -> None:
+    if surface.kind == "action" and _notice(context.client, surface, message):
         return
     if context.response_url and context.respond is not None:
         try:
-            context.respond(text=shown.message, response_type="ephemeral", replace_original=False)
+            context.respond(text=message, response_type="ephemeral", replace_original=False)
             return
         except (OSError, SlackApiError) as failure:
             logger.info("could not answer through response_url: %s", failure)
     if surface.user_id and context.client is not None:
         # A closed form has no response_url: the app's DM with the person is where they look.
         try:
-            context.client.chat_postMessage(channel=surface.user_id, text=shown.message)
+            context.client.chat_postMessage(channel=surface.user_id, text=message)
         except (OSError, SlackApiError) as failure:
             logger.info("could not tell %s about a failure: %s", surface.user_id, failure)
 
