@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.db import session_scope
 from app.domain import outcomes
 from app.domain.plans import clean
 from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
-from app.slack import delivery, profiles
+from app.slack import delivery, directory
+from app.slack.errors import FieldError
 from app.slack.forms import submitted_value
 from app.slack.nudge_status import show_status_if_item_handled
-from app.slack.services import Services, requester
+from app.slack.ownership import own_message_ref
+from app.slack.services import Requester, Services
 from app.slack.views.nudge import NudgeItemRef, outcome_logged_status
 from app.slack.views.outcome_confirmation import outcome_confirmation
 from app.slack.views.postcall import (
@@ -59,7 +60,7 @@ def register(app: App) -> None:
 
 
 def handle_postcall_command(
-    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack, command: dict, client: WebClient, requester: Requester, respond: Respond
 ) -> None:
     """Open a loading modal at once, then fill it with the rep's recent interactions."""
     ack()
@@ -71,7 +72,7 @@ def handle_postcall_command(
         return
     open_outcome_form(
         client,
-        *requester(context, command),
+        *requester,
         opened,
         account_hint=(command.get("text") or "").strip(),
     )
@@ -91,11 +92,11 @@ def open_outcome_form(
     """Fill an opened modal: the interaction named by id, else the likeliest one (of the
     account named, if any). `nudge`: the nudge item it was opened from, updated once saved."""
     try:
-        zone = profiles.zone_for(client, services, workspace, user_id)
+        zone = directory.zone_for(client, services, workspace, user_id)
         metadata = PostcallMetadata(
             zone=zone, named_account=account_hint[:ACCOUNT_NAME_MAX], nudge=nudge
         )
-        with session_scope(services.sessions) as session:
+        with services.session() as session:
             choices = _choices(session, services, workspace, user_id, metadata, interaction_id)
             if interaction_id is not None:
                 selected = next((i for i in choices if i.id == interaction_id), None)
@@ -104,7 +105,7 @@ def open_outcome_form(
                     choices, services.now(), metadata.named_account
                 )
             modal = postcall_modal(choices, selected, metadata)
-    except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
+    except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         logger.warning("could not fill the /postcall modal for %s: %s", user_id, error)
         modal = loading_modal(NO_PROFILE)
     _update(client, view, modal)
@@ -138,33 +139,28 @@ def _update(client: WebClient, view: dict, modal) -> None:
 
 def _rerender(
     client: WebClient,
-    context: BoltContext,
+    requester: Requester,
     body: dict,
     metadata: PostcallMetadata,
     chosen_id: int | None,
     next_step_when: str | None,
 ) -> None:
-    """The form again, about `chosen_id`, with the reading of the next step's date if kept."""
-    services, workspace, user_id = requester(context, body)
-    try:
-        with session_scope(services.sessions) as session:
-            choices = _choices(session, services, workspace, user_id, metadata, chosen_id)
-            selected = next((i for i in choices if i.id == chosen_id), None)
-            hint = None
-            if clean(next_step_when) and inputs_key(selected) == metadata.inputs:
-                reading = outcomes.read_next_step_when(
-                    next_step_when, metadata.zone, services.now()
-                )
-                hint = reading_hint(reading)
-            modal = postcall_modal(choices, selected, metadata, next_step_hint=hint)
-    except SQLAlchemyError as error:
-        logger.warning("could not refresh the /postcall modal: %s", error)
-        return
+    """The form again, about `chosen_id`, with the reading of the next step's date if kept
+    (a database failure leaves the form as it is: the app's error handler logs it)."""
+    services, workspace, user_id = requester
+    with requester.session() as session:
+        choices = _choices(session, services, workspace, user_id, metadata, chosen_id)
+        selected = next((i for i in choices if i.id == chosen_id), None)
+        hint = None
+        if clean(next_step_when) and inputs_key(selected) == metadata.inputs:
+            reading = outcomes.read_next_step_when(next_step_when, metadata.zone, requester.now())
+            hint = reading_hint(reading)
+        modal = postcall_modal(choices, selected, metadata, next_step_hint=hint)
     _update(client, body["view"], modal)
 
 
 def handle_interaction_chosen(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Show the chosen interaction's plan (or the fields of an unplanned one)."""
     ack()
@@ -173,17 +169,17 @@ def handle_interaction_chosen(
         return
     chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
     typed = read_outcome_form(body["view"].get("state", {}).get("values", {}), metadata)
-    _rerender(client, context, body, metadata, interaction_id_of(chosen), typed.next_step_when)
+    _rerender(client, requester, body, metadata, interaction_id_of(chosen), typed.next_step_when)
 
 
 def handle_next_step_when_typed(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Show, under the field, the moment the product read from what the rep is typing."""
     ack()
     metadata = PostcallMetadata.from_json(body["view"].get("private_metadata"))
     if metadata is not None:
-        _rerender(client, context, body, metadata, metadata.interaction_id, action.get("value"))
+        _rerender(client, requester, body, metadata, metadata.interaction_id, action.get("value"))
 
 
 def read_outcome_form(state_values: dict, metadata: PostcallMetadata) -> outcomes.OutcomeForm:
@@ -203,14 +199,13 @@ def read_outcome_form(state_values: dict, metadata: PostcallMetadata) -> outcome
 
 
 def handle_postcall_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, requester: Requester
 ) -> None:
     """Check the outcome; inline errors keep the modal open; a clean one is saved and confirmed."""
-    services, workspace, user_id = requester(context, body)
+    services, workspace, user_id = requester
     metadata = PostcallMetadata.from_json(view.get("private_metadata"))
     if metadata is None:
-        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: SAVE_FAILED})
-        return
+        raise FieldError(PostcallIds.INTERACTION_BLOCK, SAVE_FAILED)
     form = read_outcome_form(view.get("state", {}).get("values", {}), metadata)
     now = services.now()
     check = outcomes.check_outcome(form, metadata.zone, now)
@@ -221,7 +216,7 @@ def handle_postcall_submission(
         )
         return
     try:
-        with session_scope(services.sessions) as session:
+        with requester.session() as session:
             saved = outcomes.save_outcome(session, workspace, user_id, check.draft, now)
             text, blocks = outcome_confirmation(
                 saved.interaction, saved.outcome, metadata.zone, updated=saved.outcome.revision > 1
@@ -229,13 +224,10 @@ def handle_postcall_submission(
             key = f"{saved.outcome.id}:{saved.outcome.revision}"
             logged_id = saved.interaction.id
             nudge_status = outcome_logged_status(saved.outcome, metadata.zone)
-    except outcomes.NotYourInteraction:
-        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: NOT_YOURS})
-        return
+    except outcomes.NotYourInteraction as error:
+        raise FieldError(PostcallIds.INTERACTION_BLOCK, NOT_YOURS) from error
     except SQLAlchemyError as error:
-        logger.error("could not save an outcome for %s: %s", user_id, error)
-        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: SAVE_FAILED})
-        return
+        raise FieldError(PostcallIds.INTERACTION_BLOCK, SAVE_FAILED) from error
     ack()
     if saved.changed:
         delivery.send_once(
@@ -249,7 +241,6 @@ def handle_postcall_submission(
             blocks=blocks,
         )
     # An outcome for another interaction (chosen in the form) leaves the nudge item as it is.
-    if metadata.nudge is not None and metadata.nudge.interaction_id == logged_id:
-        show_status_if_item_handled(
-            client, services, workspace, user_id, metadata.nudge, nudge_status
-        )
+    nudge = own_message_ref(requester, metadata.nudge)
+    if nudge is not None and nudge.interaction_id == logged_id:
+        show_status_if_item_handled(client, services, workspace, user_id, nudge, nudge_status)
