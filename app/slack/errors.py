@@ -24,6 +24,7 @@ TRY_AGAIN = "Slack is slow right now: nothing was stored. Try again in a minute.
 DATABASE_DOWN = "That could not be done just now: nothing was stored. Try again in a minute."
 # Once acked, part of the work may be done: the user is told it did not all go through.
 NOT_FINISHED = "Slack is slow right now, so I could not finish that. Try again in a minute."
+DATABASE_NOT_FINISHED = "That could not be finished just now. Try again in a minute."
 COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
 NOTICE_TITLE = "Commitment Coach"
 
@@ -32,6 +33,7 @@ class CoachError(Exception):
     """An error with the sentence the user is shown; `block_id` places it in a form."""
 
     default_message = COMMAND_FAILED
+    late_message = COMMAND_FAILED  # once the request was acked
 
     def __init__(self, message: str | None = None, *, block_id: str | None = None) -> None:
         self.explicit = message is not None
@@ -40,16 +42,22 @@ class CoachError(Exception):
         super().__init__(self.message)
 
     def text(self, acked: bool) -> str:
-        """What the user reads; an unavailability after the ack cannot promise nothing changed."""
-        if acked and not self.explicit and isinstance(self, Unavailable):
-            return NOT_FINISHED
-        return self.message
+        """What the user reads; after the ack it cannot promise that nothing changed."""
+        return self.late_message if acked and not self.explicit else self.message
 
 
 class Unavailable(CoachError):
     """The database or Slack is down, slow or rate limited: the user may try again."""
 
     default_message = TRY_AGAIN
+    late_message = NOT_FINISHED
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database is down or too busy to answer."""
+
+    default_message = DATABASE_DOWN
+    late_message = DATABASE_NOT_FINISHED
 
 
 class NotAllowed(CoachError):
@@ -68,7 +76,7 @@ def as_coach_error(error: Exception) -> CoachError:
     if isinstance(error, CoachError):
         return error
     if isinstance(error, SQLAlchemyError):
-        return Unavailable(DATABASE_DOWN)
+        return DatabaseUnavailable()
     if isinstance(error, SlackApiError | OSError):
         return Unavailable()
     return CoachError()
