@@ -43,7 +43,8 @@ def make_fast_client(client: WebClient) -> WebClient:
     return WebClient(
         token=client.token,
         base_url=client.base_url,
-        timeout=FAST_TIMEOUT_SECONDS,
+        # slack_sdk types the timeout as int, but hands it to urllib, which takes seconds.
+        timeout=FAST_TIMEOUT_SECONDS,  # type: ignore[arg-type]
         headers=client.headers,
         retry_handlers=[],
     )

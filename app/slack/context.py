@@ -30,9 +30,7 @@ def named_workspaces(body: dict) -> tuple[set[str], set[str]]:
     """Every team id and enterprise id the payload names (where it came from, who acts)."""
     teams: set[str] = set()
     enterprises: set[str] = set()
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
-    team = body.get("team") if isinstance(body.get("team"), dict) else {}
-    enterprise = body.get("enterprise") if isinstance(body.get("enterprise"), dict) else {}
+    user, team, enterprise = (_object(body, name) for name in ("user", "team", "enterprise"))
     for value in (body.get("team_id"), team.get("id"), user.get("team_id")):
         if value:
             teams.add(str(value))
@@ -40,6 +38,12 @@ def named_workspaces(body: dict) -> tuple[set[str], set[str]]:
         if value:
             enterprises.add(str(value))
     return teams, enterprises
+
+
+def _object(body: dict, name: str) -> dict:
+    """The payload's `name` object; {} when absent or not an object (a crafted payload)."""
+    value = body.get(name)
+    return value if isinstance(value, dict) else {}
 
 
 def verified_workspace(context: BoltContext, body: dict) -> Workspace | None:
@@ -93,8 +97,7 @@ def request_middleware(
         context[FAST_CLIENT_KEY] = fast_client
         context[NOW_KEY] = services.now()
         context[SESSIONS_KEY] = services.sessions
-        user = body.get("user") if isinstance(body.get("user"), dict) else {}
-        user_id = user.get("id") or body.get("user_id") or context.user_id
+        user_id = _object(body, "user").get("id") or body.get("user_id") or context.user_id
         if isinstance(user_id, str) and user_id:
             context[REQUESTER_KEY] = Requester(services, workspace, user_id)
         return next()

@@ -9,9 +9,14 @@ Slack failure raised from a listener is shown as `Unavailable`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import update_wrapper
+from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt.kwargs_injection import build_required_kwargs
+from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,10 +40,13 @@ class CoachError(Exception):
     default_message = COMMAND_FAILED
     late_message = COMMAND_FAILED  # once the request was acked
 
-    def __init__(self, message: str | None = None, *, block_id: str | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, block_id: str | None = None, title: str | None = None
+    ) -> None:
         self.explicit = message is not None
         self.message = message or self.default_message
         self.block_id = block_id
+        self.title = title  # of the notice modal, where a button's answer shows
         super().__init__(self.message)
 
     def text(self, acked: bool) -> str:
@@ -132,7 +140,7 @@ def render_error(
         return BoltResponse(status=200, body="") if response is not None else None
     if response is not None:
         return _in_the_ack(shown, surface, body, context)
-    _after_the_ack(shown.text(acked=True), surface, context)
+    _after_the_ack(shown.text(acked=True), shown.title, surface, context)
     return None
 
 
@@ -151,12 +159,12 @@ def _in_the_ack(
     if surface.kind == "command":
         return BoltResponse(status=200, body={"response_type": "ephemeral", "text": shown.message})
     # A button: ack it empty, then say why in a modal (the trigger id is still fresh).
-    _notice(context.client, surface, shown.message)
+    _notice(context.client, surface, shown.message, shown.title)
     return BoltResponse(status=200, body="")
 
 
-def _after_the_ack(message: str, surface: Surface, context: BoltContext) -> None:
-    if surface.kind == "action" and _notice(context.client, surface, message):
+def _after_the_ack(message: str, title: str | None, surface: Surface, context: BoltContext) -> None:
+    if surface.kind == "action" and _notice(context.client, surface, message, title):
         return
     if context.response_url and context.respond is not None:
         try:
@@ -172,12 +180,45 @@ def _after_the_ack(message: str, surface: Surface, context: BoltContext) -> None
             logger.info("could not tell %s about a failure: %s", surface.user_id, failure)
 
 
-def _notice(client: WebClient | None, surface: Surface, message: str) -> bool:
+def _notice(client: WebClient | None, surface: Surface, message: str, title: str | None) -> bool:
     if client is None or not surface.trigger_id:
         return False
     try:
-        client.views_open(trigger_id=surface.trigger_id, view=notice_modal(NOTICE_TITLE, message))
+        view = notice_modal(title or NOTICE_TITLE, message)
+        client.views_open(trigger_id=surface.trigger_id, view=view)
         return True
     except (OSError, SlackApiError) as failure:  # the trigger expired
         logger.info("could not open a notice modal: %s", failure)
         return False
+
+
+def handled(listener: Callable[..., Any]) -> Callable[..., None]:
+    """`listener`, its errors rendered by `render_error`: those raised before ack() by Bolt's
+    error handler (it answers in the ack), those raised after it here.
+
+    Bolt, given an error from a listener that has already acked, resets the ack it has yet to
+    send: Slack would get no answer, and Bolt would try the next listener (a catch-all).
+    """
+    names = get_arg_names_of_callable(listener)
+
+    def run(request: BoltRequest, response: BoltResponse | None) -> None:
+        kwargs = build_required_kwargs(
+            logger=logger,
+            required_arg_names=list(names),
+            request=request,
+            response=response,
+            this_func=listener,
+            next_keys_required=False,
+        )
+        try:
+            listener(**kwargs)
+        except Exception as error:
+            ack = request.context.ack
+            if ack is None or ack.response is None:
+                raise
+            body = request.body if isinstance(request.body, dict) else {}
+            render_error(error, body, request.context, None)
+
+    update_wrapper(run, listener)
+    del run.__wrapped__  # type: ignore[attr-defined]  # Bolt must inject run's own arguments
+    return run

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from app.domain.metrics import Metrics, metrics_by_rep
+from app.slack.errors import handled
 from app.slack.listeners.settings import handle_settings_command
 from app.slack.listeners.summaries import handle_managers_command, handle_summary_command
 from app.slack.services import Requester
@@ -28,7 +29,7 @@ USAGE = (
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(handle_coach_command)
+    app.command(COMMAND)(handled(handle_coach_command))
 
 
 def handle_coach_command(

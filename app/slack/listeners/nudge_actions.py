@@ -16,6 +16,7 @@ from app.domain import nudges, plans, reps
 from app.domain.nudges import ItemAction, ItemKey, SnoozeFor
 from app.domain.workspace import Workspace
 from app.models import NudgeReason
+from app.slack.errors import handled
 from app.slack.listeners.postcall import open_outcome_form
 from app.slack.listeners.precall import open_planning_form
 from app.slack.nudge_status import show_item_status
@@ -34,10 +35,10 @@ NOT_YOURS = "This reminder is for someone else: only they can act on it."
 
 
 def register(app: App) -> None:
-    app.action(NudgeIds.LOG_OUTCOME)(handle_log_outcome_action)
-    app.action(NudgeIds.PLAN_IT)(handle_plan_it_action)
-    app.action(NudgeIds.SNOOZE)(handle_snooze_action)
-    app.action(NudgeIds.MARK_LOST)(handle_mark_lost_action)
+    app.action(NudgeIds.LOG_OUTCOME)(handled(handle_log_outcome_action))
+    app.action(NudgeIds.PLAN_IT)(handled(handle_plan_it_action))
+    app.action(NudgeIds.SNOOZE)(handled(handle_snooze_action))
+    app.action(NudgeIds.MARK_LOST)(handled(handle_mark_lost_action))
 
 
 def _item_or_refusal(
@@ -74,7 +75,7 @@ def handle_log_outcome_action(
     ack()
     checked = _item_or_refusal(client, body, requester, action.get("value"), "Log an outcome")
     opened = _open_modal(client, body["trigger_id"], loading_modal()) if checked else None
-    if opened is None:
+    if checked is None or opened is None:
         return
     item, _ = checked
     open_outcome_form(
@@ -194,7 +195,7 @@ def _cached_zone(session: Session, workspace: Workspace, user_id: str) -> str:
     return rep.tz if rep and rep.tz else reps.FALLBACK_ZONE
 
 
-def _tell(client: WebClient, channel: str | None, user_id: str, text: str) -> None:
+def _tell(client: WebClient, channel: str, user_id: str, text: str) -> None:
     try:
         client.chat_postEphemeral(channel=channel, user=user_id, text=text)
     except SlackApiError as error:

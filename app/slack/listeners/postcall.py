@@ -15,7 +15,7 @@ from app.domain.plans import clean
 from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
 from app.slack import delivery, directory
-from app.slack.errors import FieldError
+from app.slack.errors import FieldError, handled
 from app.slack.forms import submitted_value
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
@@ -53,10 +53,10 @@ FIELD_BLOCKS = {
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(handle_postcall_command)
-    app.view_submission(PostcallIds.CALLBACK)(handle_postcall_submission)
-    app.block_action(PostcallIds.CHOOSE_INTERACTION)(handle_interaction_chosen)
-    app.block_action(PostcallIds.READ_NEXT_STEP_WHEN)(handle_next_step_when_typed)
+    app.command(COMMAND)(handled(handle_postcall_command))
+    app.view_submission(PostcallIds.CALLBACK)(handled(handle_postcall_submission))
+    app.block_action(PostcallIds.CHOOSE_INTERACTION)(handled(handle_interaction_chosen))
+    app.block_action(PostcallIds.READ_NEXT_STEP_WHEN)(handled(handle_next_step_when_typed))
 
 
 def handle_postcall_command(
@@ -209,7 +209,8 @@ def handle_postcall_submission(
     form = read_outcome_form(view.get("state", {}).get("values", {}), metadata)
     now = services.now()
     check = outcomes.check_outcome(form, metadata.zone, now)
-    if check.errors:
+    draft = check.draft
+    if check.errors or draft is None:
         ack(
             response_action="errors",
             errors={keyed(FIELD_BLOCKS[f], metadata): m for f, m in check.errors.items()},
@@ -217,7 +218,7 @@ def handle_postcall_submission(
         return
     try:
         with requester.session() as session:
-            saved = outcomes.save_outcome(session, workspace, user_id, check.draft, now)
+            saved = outcomes.save_outcome(session, workspace, user_id, draft, now)
             text, blocks = outcome_confirmation(
                 saved.interaction, saved.outcome, metadata.zone, updated=saved.outcome.revision > 1
             )

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.domain import coaching, outcomes, plans
 from app.domain.workspace import Workspace
 from app.slack import delivery, directory
-from app.slack.errors import FieldError
+from app.slack.errors import FieldError, handled
 from app.slack.forms import submitted_value
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
@@ -42,11 +42,11 @@ PLAN_CONFIRMATION = "plan_confirmation"
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(handle_precall_command)
-    app.view_submission(PrecallIds.CALLBACK)(handle_precall_submission)
-    app.view_submission(ReviewIds.CALLBACK)(handle_save_anyway)
+    app.command(COMMAND)(handled(handle_precall_command))
+    app.view_submission(PrecallIds.CALLBACK)(handled(handle_precall_submission))
+    app.view_submission(ReviewIds.CALLBACK)(handled(handle_save_anyway))
     app.block_action({"block_id": PrecallIds.ACCOUNT_BLOCK, "action_id": PrecallIds.INPUT})(
-        handle_account_entered
+        handled(handle_account_entered)
     )
 
 
@@ -172,20 +172,21 @@ def handle_precall_submission(
     except directory.ProfileUnavailable as error:
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED) from error
     check = plans.check_plan(form, zone, services.now())
-    if check.errors:
+    draft = check.draft
+    if check.errors or draft is None:
         ack(
             response_action="errors",
             errors={BLOCK_FOR_FIELD[name]: message for name, message in check.errors.items()},
         )
         return
-    if not check.draft.review.strong:
+    if not draft.review.strong:
         review_metadata = ReviewMetadata(zone, metadata.channel_id, form, metadata.nudge)
         ack(
             response_action="push",
-            view=review_modal(check.draft.objective, check.draft.review, review_metadata.to_json()),
+            view=review_modal(draft.objective, draft.review, review_metadata.to_json()),
         )
         return
-    saved = save_plan(requester, check.draft)
+    saved = save_plan(requester, draft)
     if saved is None:
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED)
     ack()
@@ -197,9 +198,9 @@ def handle_save_anyway(ack: Ack, view: dict, client: WebClient, requester: Reque
     services = requester.services
     metadata = ReviewMetadata.from_json(view.get("private_metadata"))
     check = plans.check_plan(metadata.form, metadata.zone, services.now()) if metadata else None
-    if check is None or check.errors:
+    if metadata is None or check is None or check.errors or check.draft is None:
         # Time moved on since the form was checked (a plan left open for a day, say).
-        problem = next(iter(check.errors.values())) if check else SAVE_FAILED
+        problem = next(iter(check.errors.values()), SAVE_FAILED) if check else SAVE_FAILED
         ack(response_action="update", view=failure_modal(f"{problem} Go back to edit the plan."))
         return
     saved = save_plan(requester, check.draft)

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from app.domain import nudge_settings, reps
 from app.slack import directory
+from app.slack.errors import handled
 from app.slack.forms import submitted_choices, submitted_value
 from app.slack.services import Requester
 from app.slack.views.settings import (
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.view_submission(SettingsIds.CALLBACK)(handle_settings_submission)
+    app.view_submission(SettingsIds.CALLBACK)(handled(handle_settings_submission))
 
 
 def handle_settings_command(
@@ -66,12 +67,13 @@ def handle_settings_submission(
     zone = directory.zone_for(fast_client, services, workspace, user_id)
     today = now.astimezone(ZoneInfo(zone)).date()
     check = nudge_settings.check_settings(form, today)
-    if check.errors:
+    chosen = check.settings
+    if check.errors or chosen is None:
         ack(
             response_action="errors",
             errors={BLOCK_FOR_FIELD[name]: message for name, message in check.errors.items()},
         )
         return
     with requester.session() as session:
-        nudge_settings.save_settings(session, workspace, user_id, check.settings, now)
-    ack(response_action="update", view=settings_saved_view(check.settings, zone, today))
+        nudge_settings.save_settings(session, workspace, user_id, chosen, now)
+    ack(response_action="update", view=settings_saved_view(chosen, zone, today))

@@ -14,7 +14,7 @@ from app.domain import summaries
 from app.domain.summaries import Role, Subscription, SummaryForm
 from app.domain.workspace import Workspace
 from app.slack.directory import channel_problem, role_for
-from app.slack.errors import NotAllowed
+from app.slack.errors import NotAllowed, handled
 from app.slack.forms import submitted_users, submitted_value
 from app.slack.services import Requester, Services
 from app.slack.summary_posting import PostedSummary, claim_post_now, post_now
@@ -52,11 +52,11 @@ SUMMARY_USAGE = (
 
 
 def register(app: App) -> None:
-    app.view_submission(SummaryIds.CALLBACK)(handle_summary_submission)
-    app.view_submission(ManagerIds.CALLBACK)(handle_managers_submission)
-    app.action(SummaryListIds.POST_NOW)(handle_post_now_action)
-    app.action(SummaryListIds.EDIT)(handle_edit_action)
-    app.action(SummaryListIds.REMOVE)(handle_remove_action)
+    app.view_submission(SummaryIds.CALLBACK)(handled(handle_summary_submission))
+    app.view_submission(ManagerIds.CALLBACK)(handled(handle_managers_submission))
+    app.action(SummaryListIds.POST_NOW)(handled(handle_post_now_action))
+    app.action(SummaryListIds.EDIT)(handled(handle_edit_action))
+    app.action(SummaryListIds.REMOVE)(handled(handle_remove_action))
 
 
 # ----- /coach managers
@@ -242,16 +242,11 @@ def _load_usergroups(
 
 
 def _manageable(
-    client: WebClient,
-    fast_client: WebClient,
-    body: dict,
-    requester: Requester,
-    action: dict,
-    title: str,
-) -> tuple[Subscription, Role] | None:
-    """The summary a list button is for and the clicker's role, if they may manage it; else a
-    modal saying why. The role is checked through the fast client: the modal needs the
-    button's trigger id, which lasts about 3 s."""
+    fast_client: WebClient, requester: Requester, action: dict, title: str
+) -> tuple[Subscription, Role]:
+    """The summary a list button is for and the clicker's role; NotAllowed (a modal says why)
+    when they may not manage it. The role is checked through the fast client: the modal needs
+    the button's trigger id, which lasts about 3 s."""
     services, workspace, user_id = requester
     value = action.get("value") or ""
     _, role = role_for(fast_client, services, workspace, user_id)
@@ -266,9 +261,8 @@ def _manageable(
         refusal = GONE
     elif not summaries.may_manage(role, user_id, subscription):
         refusal = NOT_YOURS
-    if refusal:
-        _open(client, body["trigger_id"], notice_modal(title, refusal))
-        return None
+    if refusal or subscription is None:
+        raise NotAllowed(refusal or GONE, title=title)
     return subscription, role
 
 
@@ -283,10 +277,7 @@ def handle_post_now_action(
     """Post the summary at once (a modal says it is on its way, then how it went); the second
     click of a double click does nothing, its first click's modal tells how the post went."""
     ack()
-    manageable = _manageable(client, fast_client, body, requester, action, "Post now")
-    if manageable is None:
-        return
-    subscription, _ = manageable
+    subscription, _ = _manageable(fast_client, requester, action, "Post now")
     services = requester.services
     claim = claim_post_now(services, subscription)
     if claim is None:
@@ -343,10 +334,7 @@ def handle_edit_action(
 ) -> None:
     """Open the summary modal filled with the summary's settings."""
     ack()
-    manageable = _manageable(client, fast_client, body, requester, action, "Edit summary")
-    if manageable is None:
-        return
-    subscription, _ = manageable
+    subscription, _ = _manageable(fast_client, requester, action, "Edit summary")
     services = requester.services
     current = subscription.settings
     metadata = SummaryMetadata(
@@ -369,10 +357,7 @@ def handle_remove_action(
     """Remove the summary (the button asked for confirmation); a modal says it is done, and
     the list no longer shows it."""
     ack()
-    manageable = _manageable(client, fast_client, body, requester, action, "Remove summary")
-    if manageable is None:
-        return
-    subscription, role = manageable
+    subscription, role = _manageable(fast_client, requester, action, "Remove summary")
     services, workspace, user_id = requester
     with requester.session() as session:
         summaries.remove_subscription(session, workspace, subscription.id)
