@@ -242,13 +242,13 @@ def _load_usergroups(
 
 
 def _manageable(
-    fast_client: WebClient, requester: Requester, action: dict, title: str
+    fast_client: WebClient, requester: Requester, body: dict, title: str
 ) -> tuple[Subscription, Role]:
     """The summary a list button is for and the clicker's role; NotAllowed (a modal says why)
     when they may not manage it. The role is checked through the fast client: the modal needs
     the button's trigger id, which lasts about 3 s."""
     services, workspace, user_id = requester
-    value = action.get("value") or ""
+    value = ((body.get("actions") or [{}])[0]).get("value") or ""
     _, role = role_for(fast_client, services, workspace, user_id)
     subscription = None
     if value.isdigit():
@@ -267,17 +267,12 @@ def _manageable(
 
 
 def handle_post_now_action(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    fast_client: WebClient,
-    requester: Requester,
+    ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """Post the summary at once (a modal says it is on its way, then how it went); the second
     click of a double click does nothing, its first click's modal tells how the post went."""
     ack()
-    subscription, _ = _manageable(fast_client, requester, action, "Post now")
+    subscription, _ = _manageable(fast_client, requester, body, "Post now")
     services = requester.services
     claim = claim_post_now(services, subscription)
     if claim is None:
@@ -325,16 +320,11 @@ def _post_now_result(subscription: Subscription, posted: PostedSummary) -> str:
 
 
 def handle_edit_action(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    fast_client: WebClient,
-    requester: Requester,
+    ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """Open the summary modal filled with the summary's settings."""
     ack()
-    subscription, _ = _manageable(fast_client, requester, action, "Edit summary")
+    subscription, _ = _manageable(fast_client, requester, body, "Edit summary")
     services = requester.services
     current = subscription.settings
     metadata = SummaryMetadata(
@@ -347,17 +337,12 @@ def handle_edit_action(
 
 
 def handle_remove_action(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    fast_client: WebClient,
-    requester: Requester,
+    ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """Remove the summary (the button asked for confirmation); a modal says it is done, and
     the list no longer shows it."""
     ack()
-    subscription, role = _manageable(fast_client, requester, action, "Remove summary")
+    subscription, role = _manageable(fast_client, requester, body, "Remove summary")
     services, workspace, user_id = requester
     with requester.session() as session:
         summaries.remove_subscription(session, workspace, subscription.id)
