@@ -100,8 +100,8 @@ class Surface:
 
     @classmethod
     def of(cls, body: dict) -> Surface:
-        user = body.get("user") if isinstance(body.get("user"), dict) else {}
-        user_id = user.get("id") or body.get("user_id")
+        user = body.get("user")
+        user_id = (user.get("id") if isinstance(user, dict) else None) or body.get("user_id")
         if body.get("command"):
             kind = "command"
         elif body.get("type") == "view_submission":
