@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -163,6 +164,11 @@ class Rep(WorkspaceScoped, Timestamped, Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_checked_at: Mapped[datetime | None]
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Workspace roles from users.info, cached so a role check before ack() needs no call;
+    # trusted while roles_checked_at is fresh (user_change events refresh them at once).
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    is_owner: Mapped[bool] = mapped_column(default=False, server_default=false())
+    roles_checked_at: Mapped[datetime | None]
     # Why the rep gets no nudges however much is due: left the workspace, cannot be DMed...
     unreachable_reason: Mapped[str | None] = mapped_column(String(64))
     # The morning nudge, in the rep's local time: minutes after midnight, the weekdays it

@@ -1,4 +1,4 @@
-"""Reps and their time zones, cached from Slack's profile and refreshed daily."""
+"""Reps and their time zones and roles, cached from Slack's profile and refreshed daily."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ class Profile:
     tz: str | None
     display_name: str | None
     is_active: bool = True
+    # Workspace roles; None when the profile does not tell them (a user of another workspace).
+    is_admin: bool | None = None
+    is_owner: bool | None = None
 
 
 def find_rep(session: Session, workspace: Workspace, user_id: str) -> Rep | None:
@@ -36,6 +39,11 @@ def find_rep(session: Session, workspace: Workspace, user_id: str) -> Rep | None
 
 def profile_is_fresh(rep: Rep | None, now: datetime) -> bool:
     return bool(rep and rep.tz and rep.tz_checked_at and now - rep.tz_checked_at < PROFILE_MAX_AGE)
+
+
+def roles_are_fresh(rep: Rep | None, now: datetime) -> bool:
+    """Whether the cached admin and owner flags can be trusted without asking Slack."""
+    return bool(rep and rep.roles_checked_at and now - rep.roles_checked_at < PROFILE_MAX_AGE)
 
 
 def record_profile(session: Session, workspace: Workspace, profile: Profile, now: datetime) -> Rep:
@@ -68,6 +76,10 @@ def _apply_profile(rep: Rep, profile: Profile, now: datetime) -> None:
     rep.display_name = profile.display_name
     rep.is_active = profile.is_active
     rep.tz_checked_at = now
+    if profile.is_admin is None or profile.is_owner is None:
+        rep.roles_checked_at = None  # roles unknown: the next role check asks Slack
+    else:
+        rep.is_admin, rep.is_owner, rep.roles_checked_at = profile.is_admin, profile.is_owner, now
     if not profile.is_active:
         rep.unreachable_reason = DEACTIVATED
     elif reactivated:  # back in the workspace: worth trying a DM again

@@ -6,11 +6,14 @@ import logging
 import re
 from concurrent.futures import Executor
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.logger import get_bolt_logger
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
+from app.slack.client import make_fast_client
+from app.slack.context import request_middleware
+from app.slack.errors import render_error
 from app.slack.listeners import (
     coach,
     nudge_actions,
@@ -21,13 +24,16 @@ from app.slack.listeners import (
     users,
 )
 from app.slack.runner import answer_on_ack
-from app.slack.services import SERVICES_KEY, Services
-from app.slack.views.notices import failure_modal
+from app.slack.services import Services
 
 logger = logging.getLogger(__name__)
 
 KNOWN_COMMANDS = (precall.COMMAND, postcall.COMMAND, coach.COMMAND)
-COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
+# Any command but the app's own: a declared command whose listener is slow must never fall
+# through to "I don't know" (Bolt tries the next listener when one does not ack in time).
+UNKNOWN_COMMAND = re.compile(
+    r"^(?!(?:" + "|".join(re.escape(name) for name in KNOWN_COMMANDS) + r")$)/.+"
+)
 
 
 class _HideUnusedTokenWarning(logging.Filter):
@@ -59,10 +65,7 @@ def build_app(
         )
     )
 
-    @app.middleware
-    def provide_services(context: BoltContext, next) -> None:  # noqa: A002 (Bolt's name)
-        context[SERVICES_KEY] = services
-        next()
+    app.middleware(request_middleware(services, make_fast_client(client)))
 
     precall.register(app)
     postcall.register(app)
@@ -72,26 +75,17 @@ def build_app(
     users.register(app)
     summaries.register(app)
 
-    @app.command(re.compile(r"^/.+"))
+    @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:
         """A command from an older manifest, or a typo'd name in a custom one."""
         known = ", ".join(f"`{name}`" for name in KNOWN_COMMANDS)
         ack(text=f"I don't know `{command.get('command')}`. Try {known}.")
 
     @app.error
-    def handle_error(error: Exception, request: BoltRequest) -> BoltResponse:
+    def handle_error(
+        error: Exception, body: dict, context: BoltContext, response: BoltResponse | None
+    ) -> BoltResponse | None:
         """Never a 500 to Slack: explain to the user in the place they are."""
-        logger.exception("unhandled error in a listener", exc_info=error)
-        body = request.body or {}
-        if body.get("type") == "view_submission":
-            return BoltResponse(
-                status=200,
-                body={"response_action": "push", "view": failure_modal().to_dict()},
-            )
-        if body.get("command"):
-            return BoltResponse(
-                status=200, body={"response_type": "ephemeral", "text": COMMAND_FAILED}
-            )
-        return BoltResponse(status=200, body="")
+        return render_error(error, body or {}, context, response)
 
     return app

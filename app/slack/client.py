@@ -13,6 +13,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from app.config import Settings
 
 SLACK_TIMEOUT_SECONDS = 10
+# What a call made before ack() may take: Slack wants the ack within 3 s of its request.
+FAST_TIMEOUT_SECONDS = 1.5
 
 
 def make_slack_client(settings: Settings, *, scheduler: bool = False) -> WebClient:
@@ -33,3 +35,16 @@ def make_slack_client(settings: Settings, *, scheduler: bool = False) -> WebClie
         RateLimitErrorRetryHandler(max_retry_count=1),
     ]
     return client
+
+
+def make_fast_client(client: WebClient) -> WebClient:
+    """The client for calls made before ack(): a short timeout and no retry, so a 429 or a
+    slow Slack raises at once and the listener can still answer in time."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        # slack_sdk types the timeout as int, but hands it to urllib, which takes seconds.
+        timeout=FAST_TIMEOUT_SECONDS,  # type: ignore[arg-type]
+        headers=client.headers,
+        retry_handlers=[],
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -10,10 +11,13 @@ from typing import NamedTuple
 from slack_bolt import BoltContext
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import session_scope
 from app.domain.workspace import Workspace
 from app.models import utcnow
 
 SERVICES_KEY = "services"
+WORKSPACE_KEY = "workspace"
+REQUESTER_KEY = "requester"
 
 
 @dataclass
@@ -24,16 +28,19 @@ class Services:
     def now(self) -> datetime:
         return self.clock()
 
+    def session(self) -> AbstractContextManager[Session]:
+        """One transaction (see app.db.session_scope)."""
+        return session_scope(self.sessions)
+
 
 def services_of(context: BoltContext) -> Services:
     return context[SERVICES_KEY]
 
 
 def workspace_of(context: BoltContext, body: dict) -> Workspace:
-    """The workspace a request comes from (the user's own team on Enterprise Grid)."""
-    user = body.get("user") or {}
-    team_id = context.team_id or user.get("team_id") or body.get("team_id")
-    return Workspace(team_id=team_id, enterprise_id=context.enterprise_id)
+    """The verified workspace of the request (set by the app's middleware from the
+    installation, never from payload text)."""
+    return context[WORKSPACE_KEY]
 
 
 class Requester(NamedTuple):
@@ -43,8 +50,18 @@ class Requester(NamedTuple):
     workspace: Workspace
     user_id: str
 
+    def now(self) -> datetime:
+        return self.services.now()
+
+    def session(self) -> AbstractContextManager[Session]:
+        """One transaction on the app's database: committed at the end, rolled back on error."""
+        return self.services.session()
+
 
 def requester(context: BoltContext, body: dict) -> Requester:
     """For a slash command's payload or an interaction's body alike."""
+    found = context.get(REQUESTER_KEY)
+    if found is not None:
+        return found
     user_id = (body.get("user") or {}).get("id") or body["user_id"]
     return Requester(services_of(context), workspace_of(context, body), user_id)

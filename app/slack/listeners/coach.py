@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.db import session_scope
 from app.domain.metrics import Metrics, metrics_by_rep
+from app.slack.errors import handled
 from app.slack.listeners.settings import handle_settings_command
 from app.slack.listeners.summaries import handle_managers_command, handle_summary_command
-from app.slack.services import requester
+from app.slack.services import Requester
 from app.slack.views.figures import figures_message
-
-logger = logging.getLogger(__name__)
 
 COMMAND = "/coach"
 FIGURES_DAYS = 30
@@ -30,25 +26,26 @@ USAGE = (
     "`/coach summary list` shows them, `/coach summary now` posts one at once\n"
     "• `/coach managers`: name the managers who may set up summaries (admins)"
 )
-FIGURES_FAILED = "Your figures are not available just now. Try again in a minute."
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(handle_coach_command)
+    app.command(COMMAND)(handled(handle_coach_command))
 
 
-def handle_coach_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
+def handle_coach_command(
+    ack: Ack, command: dict, client: WebClient, fast_client: WebClient, requester: Requester
+) -> None:
     """Dispatch on the first word; anything unknown gets the usage, saying so."""
     words = (command.get("text") or "").split()
     subcommand = words[0].lower() if words else "help"
     if subcommand == "me":
-        answer_with_figures(ack, command, context)
+        answer_with_figures(ack, requester)
     elif subcommand == "settings":
-        handle_settings_command(ack, command, client, context)
+        handle_settings_command(ack, command, client, requester)
     elif subcommand == "summary":
-        handle_summary_command(ack, command, client, context, words[1:])
+        handle_summary_command(ack, command, client, fast_client, requester, words[1:])
     elif subcommand == "managers":
-        handle_managers_command(ack, command, client, context)
+        handle_managers_command(ack, command, client, fast_client, requester)
     elif subcommand == "help":
         ack(text=USAGE, response_type="ephemeral")
     else:
@@ -56,22 +53,17 @@ def handle_coach_command(ack: Ack, command: dict, client: WebClient, context: Bo
         ack(text=unknown + USAGE, response_type="ephemeral")
 
 
-def answer_with_figures(ack: Ack, command: dict, context: BoltContext) -> None:
+def answer_with_figures(ack: Ack, requester: Requester) -> None:
     """Answer in the acknowledgement itself: two small aggregate queries, well within 3 s."""
-    services, workspace, user_id = requester(context, command)
-    now = services.now()
+    _, workspace, user_id = requester
+    now = requester.now()
     period = timedelta(days=FIGURES_DAYS)
-    try:
-        with session_scope(services.sessions) as session:
+    with requester.session() as session:
 
-            def figures_until(end):
-                by_rep = metrics_by_rep(session, workspace, end - period, end, now, [user_id])
-                return by_rep.get(user_id, Metrics())
+        def figures_until(end):
+            by_rep = metrics_by_rep(session, workspace, end - period, end, now, [user_id])
+            return by_rep.get(user_id, Metrics())
 
-            current, previous = figures_until(now), figures_until(now - period)
-    except SQLAlchemyError as error:
-        logger.error("could not compute figures for %s: %s", user_id, error)
-        ack(text=FIGURES_FAILED, response_type="ephemeral")
-        return
+        current, previous = figures_until(now), figures_until(now - period)
     text, blocks = figures_message(current, previous, FIGURES_DAYS)
     ack(text=text, blocks=blocks, response_type="ephemeral")

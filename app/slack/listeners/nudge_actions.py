@@ -7,23 +7,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.db import session_scope
 from app.domain import nudges, plans, reps
 from app.domain.nudges import ItemAction, ItemKey, SnoozeFor
 from app.domain.workspace import Workspace
 from app.models import NudgeReason
+from app.slack.errors import handled
 from app.slack.forms.outcome import loading_modal
 from app.slack.forms.plan import PrecallMetadata
 from app.slack.listeners.postcall import open_outcome_form
 from app.slack.listeners.precall import open_planning_form
 from app.slack.nudge_status import show_item_status
-from app.slack.services import requester
+from app.slack.ownership import own_message_ref
+from app.slack.services import Requester
 from app.slack.views.formatting import escape, short_moment, slack_date
 from app.slack.views.notices import notice_modal
 from app.slack.views.nudge import NudgeIds, NudgeItemRef
@@ -32,35 +32,30 @@ logger = logging.getLogger(__name__)
 
 ALREADY_HANDLED = "Already handled: nothing changed."
 NOT_YOURS = "This reminder is for someone else: only they can act on it."
-FAILED = "That did not work just now, and nothing changed. Try again in a minute."
 
 
 def register(app: App) -> None:
-    app.action(NudgeIds.LOG_OUTCOME)(handle_log_outcome_action)
-    app.action(NudgeIds.PLAN_IT)(handle_plan_it_action)
-    app.action(NudgeIds.SNOOZE)(handle_snooze_action)
-    app.action(NudgeIds.MARK_LOST)(handle_mark_lost_action)
+    app.action(NudgeIds.LOG_OUTCOME)(handled(handle_log_outcome_action))
+    app.action(NudgeIds.PLAN_IT)(handled(handle_plan_it_action))
+    app.action(NudgeIds.SNOOZE)(handled(handle_snooze_action))
+    app.action(NudgeIds.MARK_LOST)(handled(handle_mark_lost_action))
 
 
 def _item_or_refusal(
-    client: WebClient, body: dict, context: BoltContext, key_text: str | None, title: str
+    client: WebClient, body: dict, requester: Requester, key_text: str | None, title: str
 ) -> tuple[nudges.DueItem, str] | None:
     """The item and the clicker's zone when the clicker may act on it; otherwise None, once a
     small modal (the button promised one) has said why."""
-    services, workspace, user_id = requester(context, body)
+    _, workspace, user_id = requester
     key = ItemKey.parse(key_text)
     state, item, zone = ItemAction.HANDLED, None, reps.FALLBACK_ZONE
-    try:
-        if key is not None:
-            with session_scope(services.sessions) as session:
-                state, item = nudges.item_state(session, workspace, user_id, key, services.now())
-                zone = _cached_zone(session, workspace, user_id)
-    except SQLAlchemyError as error:
-        logger.error("could not check nudge item %s: %s", key_text, error)
-        state = None
+    if key is not None:
+        with requester.session() as session:
+            state, item = nudges.item_state(session, workspace, user_id, key, requester.now())
+            zone = _cached_zone(session, workspace, user_id)
     if state is ItemAction.DONE and item is not None:
         return item, zone
-    refusal = {None: FAILED, ItemAction.NOT_YOURS: NOT_YOURS}.get(state, ALREADY_HANDLED)
+    refusal = NOT_YOURS if state is ItemAction.NOT_YOURS else ALREADY_HANDLED
     _open_modal(client, body["trigger_id"], notice_modal(title, refusal))
     return None
 
@@ -74,18 +69,18 @@ def _open_modal(client: WebClient, trigger_id: str, view) -> dict | None:
 
 
 def handle_log_outcome_action(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Open /postcall's form on the item's interaction (a loading modal first, as /postcall)."""
     ack()
-    checked = _item_or_refusal(client, body, context, action.get("value"), "Log an outcome")
+    checked = _item_or_refusal(client, body, requester, action.get("value"), "Log an outcome")
     opened = _open_modal(client, body["trigger_id"], loading_modal()) if checked else None
-    if opened is None:
+    if checked is None or opened is None:
         return
     item, _ = checked
     open_outcome_form(
         client,
-        *requester(context, body),
+        *requester,
         opened,
         interaction_id=item.key.interaction_id,
         nudge=NudgeItemRef.from_action(body, action.get("value")),
@@ -93,15 +88,15 @@ def handle_log_outcome_action(
 
 
 def handle_plan_it_action(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Open /precall's form for the item's account (and its time, when that is still ahead)."""
     ack()
-    checked = _item_or_refusal(client, body, context, action.get("value"), "Plan an interaction")
+    checked = _item_or_refusal(client, body, requester, action.get("value"), "Plan an interaction")
     if checked is None:
         return
     item, zone = checked
-    services, workspace, user_id = requester(context, body)
+    services, workspace, user_id = requester
     # Planning the interaction itself when it is still ahead; otherwise the next one.
     ahead = item.key.reason is NudgeReason.UNPLANNED_TODAY and item.scheduled_at > services.now()
     prefill = plans.PlanPrefill(
@@ -132,7 +127,7 @@ class ItemScope:
 
 
 def handle_snooze_action(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Keep the item out of the DMs until tomorrow or next week; say so in the message."""
     ack()
@@ -147,11 +142,11 @@ def handle_snooze_action(
         )
         return result, f"💤 Snoozed until {slack_date(until, scope.zone, '{date_short_pretty}')}."
 
-    _act_in_message(client, body, context, key_text, snooze)
+    _act_in_message(client, body, requester, key_text, snooze)
 
 
 def handle_mark_lost_action(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Log the item's interaction as Lost, which closes the account's chain; say so."""
     ack()
@@ -163,40 +158,36 @@ def handle_mark_lost_action(
         account = escape(item.account_name) if item else "this account"
         return result, f"✗ Marked lost: nothing more about {account} will be chased."
 
-    _act_in_message(client, body, context, action.get("value"), mark_lost)
+    _act_in_message(client, body, requester, action.get("value"), mark_lost)
 
 
 def _act_in_message(
     client: WebClient,
     body: dict,
-    context: BoltContext,
+    requester: Requester,
     key_text: str | None,
     act: Callable[[Session, ItemScope], tuple[ItemAction, str]],
 ) -> None:
     """Run `act` on the item and show its result in place of the item's buttons; a click on
     someone else's item gets a private refusal and changes nothing."""
-    services, workspace, user_id = requester(context, body)
+    _, workspace, user_id = requester
     ref = NudgeItemRef.from_action(body, key_text)
     key = ref.item_key if ref else None
     if ref is None or key is None:  # not one of the DM's items: no item to act on or update
         logger.info("nudge action on an unknown item %r", key_text)
         return
-    try:
-        with session_scope(services.sessions) as session:
-            scope = ItemScope(
-                workspace, user_id, key, _cached_zone(session, workspace, user_id), services.now()
-            )
-            state, status = act(session, scope)
-    except SQLAlchemyError as error:
-        logger.error("could not act on nudge item %s: %s", key_text, error)
-        _tell(client, ref.channel, user_id, FAILED)
-        return
+    with requester.session() as session:
+        scope = ItemScope(
+            workspace, user_id, key, _cached_zone(session, workspace, user_id), requester.now()
+        )
+        state, status = act(session, scope)
     if state is ItemAction.NOT_YOURS:
         _tell(client, ref.channel, user_id, NOT_YOURS)
         return
     if state is ItemAction.HANDLED:
         status = ALREADY_HANDLED
-    show_item_status(client, ref, status, body.get("message"))
+    if own_message_ref(requester, ref) is not None:
+        show_item_status(client, ref, status, body.get("message"))
 
 
 def _cached_zone(session: Session, workspace: Workspace, user_id: str) -> str:
@@ -204,7 +195,7 @@ def _cached_zone(session: Session, workspace: Workspace, user_id: str) -> str:
     return rep.tz if rep and rep.tz else reps.FALLBACK_ZONE
 
 
-def _tell(client: WebClient, channel: str | None, user_id: str, text: str) -> None:
+def _tell(client: WebClient, channel: str, user_id: str, text: str) -> None:
     try:
         client.chat_postEphemeral(channel=channel, user=user_id, text=text)
     except SlackApiError as error:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.db import session_scope
 from app.domain import outcomes
 from app.domain.checks import FieldErrors
 from app.domain.text import clean
 from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, DeliveryKind, Interaction
-from app.slack import delivery, profiles
+from app.slack import delivery, directory
+from app.slack.errors import FieldError, handled
 from app.slack.forms import outcome
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import (
@@ -30,7 +30,8 @@ from app.slack.forms.outcome import (
     reading_hint,
 )
 from app.slack.nudge_status import show_status_if_item_handled
-from app.slack.services import Services, requester
+from app.slack.ownership import own_message_ref
+from app.slack.services import Requester, Services
 from app.slack.views.notices import stale_form_modal
 from app.slack.views.nudge import NudgeItemRef, outcome_logged_status
 from app.slack.views.outcome_confirmation import outcome_confirmation
@@ -44,14 +45,14 @@ NO_PROFILE = "I could not read your Slack time zone just now. Close this and try
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(handle_postcall_command)
-    app.view_submission(PostcallIds.CALLBACK)(handle_postcall_submission)
-    app.block_action(PostcallIds.CHOOSE_INTERACTION)(handle_interaction_chosen)
-    app.block_action(PostcallIds.READ_NEXT_STEP_WHEN)(handle_next_step_when_typed)
+    app.command(COMMAND)(handled(handle_postcall_command))
+    app.view_submission(PostcallIds.CALLBACK)(handled(handle_postcall_submission))
+    app.block_action(PostcallIds.CHOOSE_INTERACTION)(handled(handle_interaction_chosen))
+    app.block_action(PostcallIds.READ_NEXT_STEP_WHEN)(handled(handle_next_step_when_typed))
 
 
 def handle_postcall_command(
-    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack, command: dict, client: WebClient, requester: Requester, respond: Respond
 ) -> None:
     """Open a loading modal at once, then fill it with the rep's recent interactions."""
     ack()
@@ -63,7 +64,7 @@ def handle_postcall_command(
         return
     open_outcome_form(
         client,
-        *requester(context, command),
+        *requester,
         opened,
         account_hint=(command.get("text") or "").strip(),
     )
@@ -83,11 +84,11 @@ def open_outcome_form(
     """Fill an opened modal: the interaction named by id, else the likeliest one (of the
     account named, if any). `nudge`: the nudge item it was opened from, updated once saved."""
     try:
-        zone = profiles.zone_for(client, services, workspace, user_id)
+        zone = directory.zone_for(client, services, workspace, user_id)
         metadata = PostcallMetadata(
             zone=zone, named_account=account_hint[:ACCOUNT_NAME_MAX], nudge=nudge
         )
-        with session_scope(services.sessions) as session:
+        with services.session() as session:
             choices = _choices(session, services, workspace, user_id, metadata, interaction_id)
             if interaction_id is not None:
                 selected = next((i for i in choices if i.id == interaction_id), None)
@@ -96,7 +97,7 @@ def open_outcome_form(
                     choices, services.now(), metadata.named_account
                 )
             modal = postcall_modal(choices, selected, metadata)
-    except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
+    except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         logger.warning("could not fill the /postcall modal for %s: %s", user_id, error)
         modal = loading_modal(NO_PROFILE)
     _update(client, view, modal)
@@ -130,33 +131,28 @@ def _update(client: WebClient, view: dict, modal) -> None:
 
 def _rerender(
     client: WebClient,
-    context: BoltContext,
+    requester: Requester,
     body: dict,
     metadata: PostcallMetadata,
     chosen_id: int | None,
     next_step_when: str | None,
 ) -> None:
-    """The form again, about `chosen_id`, with the reading of the next step's date if kept."""
-    services, workspace, user_id = requester(context, body)
-    try:
-        with session_scope(services.sessions) as session:
-            choices = _choices(session, services, workspace, user_id, metadata, chosen_id)
-            selected = next((i for i in choices if i.id == chosen_id), None)
-            hint = None
-            if clean(next_step_when) and inputs_key(selected) == metadata.inputs:
-                reading = outcomes.read_next_step_when(
-                    next_step_when, metadata.zone, services.now()
-                )
-                hint = reading_hint(reading)
-            modal = postcall_modal(choices, selected, metadata, next_step_hint=hint)
-    except SQLAlchemyError as error:
-        logger.warning("could not refresh the /postcall modal: %s", error)
-        return
+    """The form again, about `chosen_id`, with the reading of the next step's date if kept
+    (a database failure leaves the form as it is: the app's error handler logs it)."""
+    services, workspace, user_id = requester
+    with requester.session() as session:
+        choices = _choices(session, services, workspace, user_id, metadata, chosen_id)
+        selected = next((i for i in choices if i.id == chosen_id), None)
+        hint = None
+        if clean(next_step_when) and inputs_key(selected) == metadata.inputs:
+            reading = outcomes.read_next_step_when(next_step_when, metadata.zone, requester.now())
+            hint = reading_hint(reading)
+        modal = postcall_modal(choices, selected, metadata, next_step_hint=hint)
     _update(client, body["view"], modal)
 
 
 def handle_interaction_chosen(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Show the chosen interaction's plan (or the fields of an unplanned one)."""
     ack()
@@ -167,11 +163,11 @@ def handle_interaction_chosen(
         return
     chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
     typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
-    _rerender(client, context, body, metadata, interaction_id_of(chosen), typed.next_step_when)
+    _rerender(client, requester, body, metadata, interaction_id_of(chosen), typed.next_step_when)
 
 
 def handle_next_step_when_typed(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Show, under the field, the moment the product read from what the rep is typing."""
     ack()
@@ -180,14 +176,14 @@ def handle_next_step_when_typed(
     except StaleForm:
         _update(client, body["view"], stale_form_modal())
         return
-    _rerender(client, context, body, metadata, metadata.interaction_id, action.get("value"))
+    _rerender(client, requester, body, metadata, metadata.interaction_id, action.get("value"))
 
 
 def handle_postcall_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, requester: Requester
 ) -> None:
     """Check the outcome; inline errors keep the modal open; a clean one is saved and confirmed."""
-    services, workspace, user_id = requester(context, body)
+    services, workspace, user_id = requester
     try:
         metadata = PostcallMetadata.from_metadata(view.get("private_metadata"))
     except StaleForm:
@@ -200,7 +196,7 @@ def handle_postcall_submission(
         ack(response_action="errors", errors=outcome.errors(draft, metadata))
         return
     try:
-        with session_scope(services.sessions) as session:
+        with requester.session() as session:
             saved = outcomes.save_outcome(session, workspace, user_id, draft, now)
             text, blocks = outcome_confirmation(
                 saved.interaction, saved.outcome, metadata.zone, updated=saved.outcome.revision > 1
@@ -208,13 +204,10 @@ def handle_postcall_submission(
             key = f"{saved.outcome.id}:{saved.outcome.revision}"
             logged_id = saved.interaction.id
             nudge_status = outcome_logged_status(saved.outcome, metadata.zone)
-    except outcomes.NotYourInteraction:
-        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: NOT_YOURS})
-        return
+    except outcomes.NotYourInteraction as error:
+        raise FieldError(PostcallIds.INTERACTION_BLOCK, NOT_YOURS) from error
     except SQLAlchemyError as error:
-        logger.error("could not save an outcome for %s: %s", user_id, error)
-        ack(response_action="errors", errors={PostcallIds.INTERACTION_BLOCK: SAVE_FAILED})
-        return
+        raise FieldError(PostcallIds.INTERACTION_BLOCK, SAVE_FAILED) from error
     ack()
     if saved.changed:
         delivery.send_once(
@@ -228,7 +221,6 @@ def handle_postcall_submission(
             blocks=blocks,
         )
     # An outcome for another interaction (chosen in the form) leaves the nudge item as it is.
-    if metadata.nudge is not None and metadata.nudge.interaction_id == logged_id:
-        show_status_if_item_handled(
-            client, services, workspace, user_id, metadata.nudge, nudge_status
-        )
+    nudge = own_message_ref(requester, metadata.nudge)
+    if nudge is not None and nudge.interaction_id == logged_id:
+        show_status_if_item_handled(client, services, workspace, user_id, nudge, nudge_status)

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.db import session_scope
 from app.domain import coaching, outcomes, plans
 from app.domain.checks import FieldErrors
 from app.domain.workspace import Workspace
 from app.models import DeliveryKind
-from app.slack import delivery, profiles
+from app.slack import delivery, directory
+from app.slack.errors import FieldError, handled
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.plan import PrecallIds, PrecallMetadata, precall_modal
 from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal
 from app.slack.nudge_status import show_status_if_item_handled
-from app.slack.services import Services, requester
+from app.slack.ownership import own_message_ref
+from app.slack.services import Requester, Services
 from app.slack.views.formatting import zone_label
 from app.slack.views.history import history_line
 from app.slack.views.notices import failure_modal, stale_form_modal
@@ -36,20 +37,20 @@ SAVE_FAILED = (
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(handle_precall_command)
-    app.view_submission(PrecallIds.CALLBACK)(handle_precall_submission)
-    app.view_submission(ReviewIds.CALLBACK)(handle_save_anyway)
+    app.command(COMMAND)(handled(handle_precall_command))
+    app.view_submission(PrecallIds.CALLBACK)(handled(handle_precall_submission))
+    app.view_submission(ReviewIds.CALLBACK)(handled(handle_save_anyway))
     app.block_action({"block_id": PrecallIds.ACCOUNT_BLOCK, "action_id": PrecallIds.INPUT})(
-        handle_account_entered
+        handled(handle_account_entered)
     )
 
 
 def handle_precall_command(
-    ack: Ack, command: dict, client: WebClient, context: BoltContext, respond: Respond
+    ack: Ack, command: dict, client: WebClient, requester: Requester, respond: Respond
 ) -> None:
     """Open the planning modal at once; then show the rep's time zone in it."""
     ack()
-    services, workspace, user_id = requester(context, command)
+    services, workspace, user_id = requester
     opened = open_planning_form(
         client,
         services,
@@ -86,7 +87,7 @@ def open_planning_form(
 
 
 def handle_account_entered(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """The rep pressed enter in the account field: show what they agreed with it last time."""
     ack()
@@ -103,7 +104,7 @@ def handle_account_entered(
         return
     refresh_modal(
         client,
-        *requester(context, body),
+        *requester,
         body["view"],
         # Slack keeps what was typed in every input, so only new facts need to be passed.
         plans.PlanPrefill(account=account),
@@ -122,15 +123,15 @@ def refresh_modal(
 ) -> None:
     """Show the rep's time zone and, for a known account, the last outcome with it."""
     try:
-        zone = metadata.zone or profiles.zone_for(client, services, workspace, user_id)
+        zone = metadata.zone or directory.zone_for(client, services, workspace, user_id)
         history = None
         if prefill.account:
-            with session_scope(services.sessions) as session:
+            with services.session() as session:
                 last = outcomes.last_logged_interaction(
                     session, workspace, user_id, prefill.account, services.now()
                 )
                 history = history_line(last, zone) if last else None
-    except (profiles.ProfileUnavailable, SQLAlchemyError) as error:
+    except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         # The form stays usable; the submission looks the zone up again.
         logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
         return
@@ -150,11 +151,11 @@ def refresh_modal(
 
 
 def handle_precall_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """Check the plan: inline errors keep the form open; a weak objective gets the coach's
     review pushed on top; a strong one is saved and confirmed at once."""
-    services, workspace, user_id = requester(context, body)
+    services, workspace, user_id = requester
     try:
         metadata = PrecallMetadata.from_metadata(view.get("private_metadata"))
     except StaleForm:
@@ -162,11 +163,9 @@ def handle_precall_submission(
         return
     form = plan.read(view.get("state", {}).get("values", {}))
     try:
-        zone = metadata.zone or profiles.zone_for(client, services, workspace, user_id)
-    except profiles.ProfileUnavailable as error:
-        logger.error("no time zone for %s: %s", user_id, error)
-        ack(response_action="errors", errors={PrecallIds.ACCOUNT_BLOCK: SAVE_FAILED})
-        return
+        zone = metadata.zone or directory.zone_for(fast_client, services, workspace, user_id)
+    except directory.ProfileUnavailable as error:
+        raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED) from error
     draft = plans.check_plan(form, zone, services.now())
     if isinstance(draft, FieldErrors):
         ack(response_action="errors", errors=plan.errors(draft))
@@ -178,19 +177,16 @@ def handle_precall_submission(
             view=review_modal(draft.objective, draft.review, review_metadata),
         )
         return
-    saved = save_plan(services, workspace, user_id, draft)
+    saved = save_plan(requester, draft)
     if saved is None:
-        ack(response_action="errors", errors={PrecallIds.ACCOUNT_BLOCK: SAVE_FAILED})
-        return
+        raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED)
     ack()
-    confirm_plan(client, services, workspace, user_id, saved, zone, metadata.nudge)
+    confirm_plan(client, requester, saved, zone, metadata.nudge)
 
 
-def handle_save_anyway(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
-) -> None:
+def handle_save_anyway(ack: Ack, view: dict, client: WebClient, requester: Requester) -> None:
     """ "Save anyway" on the coach's review: save the form it carries and close every view."""
-    services, workspace, user_id = requester(context, body)
+    services = requester.services
     try:
         metadata = ReviewMetadata.from_metadata(view.get("private_metadata"))
     except StaleForm:
@@ -202,21 +198,20 @@ def handle_save_anyway(
         problem = next(iter(draft.values()))
         ack(response_action="update", view=failure_modal(f"{problem} Go back to edit the plan."))
         return
-    saved = save_plan(services, workspace, user_id, draft)
+    saved = save_plan(requester, draft)
     if saved is None:
         ack(response_action="update", view=failure_modal(SAVE_FAILED))
         return
     ack(response_action="clear")
-    confirm_plan(client, services, workspace, user_id, saved, metadata.zone, metadata.nudge)
+    confirm_plan(client, requester, saved, metadata.zone, metadata.nudge)
 
 
-def save_plan(
-    services: Services, workspace: Workspace, user_id: str, draft: plans.PlanDraft
-) -> plans.SavedPlan | None:
+def save_plan(requester: Requester, draft: plans.PlanDraft) -> plans.SavedPlan | None:
     """The saved plan, or None when the database would not take it (nothing is half-written)."""
+    _, workspace, user_id = requester
     try:
-        with session_scope(services.sessions) as session:
-            return plans.save_plan(session, workspace, user_id, draft, services.now())
+        with requester.session() as session:
+            return plans.save_plan(session, workspace, user_id, draft, requester.now())
     except SQLAlchemyError as error:
         logger.error("could not save a plan for %s: %s", user_id, error)
         return None
@@ -224,15 +219,14 @@ def save_plan(
 
 def confirm_plan(
     client: WebClient,
-    services: Services,
-    workspace: Workspace,
-    user_id: str,
+    requester: Requester,
     saved: plans.SavedPlan,
     zone: str,
     nudge: NudgeItemRef | None,
 ) -> None:
     """DM the plan and the coach's checklist, once per revision of the plan; then say "Planned"
-    in the nudge item the form was opened from (`nudge`), if the plan resolved it."""
+    in the nudge item the form was opened from (`nudge`, if it is the rep's), if resolved."""
+    services, workspace, user_id = requester
     if saved.changed:
         interaction = saved.interaction
         review = coaching.review_objective(
@@ -249,6 +243,7 @@ def confirm_plan(
             text=text,
             blocks=blocks,
         )
+    nudge = own_message_ref(requester, nudge)
     if nudge is not None:
         show_status_if_item_handled(
             client, services, workspace, user_id, nudge, planned_status(saved.interaction, zone)

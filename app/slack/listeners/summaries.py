@@ -10,19 +10,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.db import session_scope
 from app.domain import summaries
 from app.domain.checks import FieldErrors
-from app.domain.reps import usable_zone_name
-from app.domain.summaries import Person, Role, Subscription
+from app.domain.summaries import Role, Subscription
 from app.domain.workspace import Workspace
+from app.slack.directory import channel_problem, role_for
+from app.slack.errors import NotAllowed, handled
 from app.slack.forms import managers as managers_form
 from app.slack.forms import summary as summary_form
 from app.slack.forms.managers import ManagerIds, managers_modal
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.summary import SummaryIds, SummaryMetadata, summary_modal
-from app.slack.passes.summaries import PostedSummary, app_name, claim_post_now, post_now
-from app.slack.services import Services, requester, services_of
+from app.slack.passes.summaries import PostedSummary, claim_post_now, post_now
+from app.slack.services import Requester, Services
 from app.slack.views.formatting import plural
 from app.slack.views.notices import notice_modal, stale_form_modal
 from app.slack.views.summary_setup import SummaryListIds, saved_text, summary_list
@@ -39,9 +39,6 @@ ADMINS_ONLY = (
 )
 NOT_YOURS = "Only an admin or the manager who set this summary up can change it."
 GONE = "This summary no longer exists: it was removed."
-UNAVAILABLE = (
-    "I could not check that with Slack just now, and nothing changed. Try again in a minute."
-)
 LIST_REFRESH_TIMEOUT = 10  # seconds; the list only catches up with a change already made
 SUMMARY_USAGE = (
     "`/coach summary` sets up a channel summary, `/coach summary list` shows the ones you "
@@ -50,92 +47,41 @@ SUMMARY_USAGE = (
 
 
 def register(app: App) -> None:
-    app.view_submission(SummaryIds.CALLBACK)(handle_summary_submission)
-    app.view_submission(ManagerIds.CALLBACK)(handle_managers_submission)
-    app.action(SummaryListIds.POST_NOW)(handle_post_now_action)
-    app.action(SummaryListIds.EDIT)(handle_edit_action)
-    app.action(SummaryListIds.REMOVE)(handle_remove_action)
-
-
-# ----- who is asking
-
-
-class CannotTell(Exception):
-    """Slack or the database could not say who the user is just now."""
-
-
-def person_of(client: WebClient, workspace: Workspace, user_id: str) -> Person:
-    """The user as Slack has them now: an admin or owner? of this workspace?"""
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError as error:
-        if error.response.get("error") in ("user_not_found", "account_inactive"):
-            return Person(user_id, is_admin=False, in_workspace=False)
-        raise CannotTell(error.response.get("error")) from error
-    except OSError as error:
-        raise CannotTell(str(error)) from error
-    enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
-    home = user.get("team_id") == workspace.team_id or (
-        workspace.enterprise_id is not None and enterprise == workspace.enterprise_id
-    )
-    return Person(
-        user_id,
-        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
-        in_workspace=home and not user.get("deleted") and not user.get("is_bot"),
-        zone=usable_zone_name(user.get("tz")),
-    )
-
-
-def role_for(client: WebClient, services: Services, workspace: Workspace, user_id: str):
-    """(the person, their role); raises CannotTell."""
-    person = person_of(client, workspace, user_id)
-    try:
-        with session_scope(services.sessions) as session:
-            return person, summaries.role_of(session, workspace, person)
-    except SQLAlchemyError as error:
-        raise CannotTell("database") from error
+    app.view_submission(SummaryIds.CALLBACK)(handled(handle_summary_submission))
+    app.view_submission(ManagerIds.CALLBACK)(handled(handle_managers_submission))
+    app.action(SummaryListIds.POST_NOW)(handled(handle_post_now_action))
+    app.action(SummaryListIds.EDIT)(handled(handle_edit_action))
+    app.action(SummaryListIds.REMOVE)(handled(handle_remove_action))
 
 
 # ----- /coach managers
 
 
 def handle_managers_command(
-    ack: Ack, command: dict, client: WebClient, context: BoltContext
+    ack: Ack, command: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """Admins and owners: a modal to add or remove managers. Anyone else: a polite no."""
-    services, workspace, user_id = requester(context, command)
-    try:
-        _, role = role_for(client, services, workspace, user_id)
-        if role is not Role.ADMIN:
-            ack(text=ADMINS_ONLY, response_type="ephemeral")
-            return
-        with session_scope(services.sessions) as session:
-            current = summaries.manager_ids(session, workspace)
-    except (CannotTell, SQLAlchemyError) as error:
-        logger.warning("could not open /coach managers: %s", error)
-        ack(text=UNAVAILABLE, response_type="ephemeral")
-        return
+    services, workspace, user_id = requester
+    _, role = role_for(fast_client, services, workspace, user_id)
+    if role is not Role.ADMIN:
+        raise NotAllowed(ADMINS_ONLY)
+    with requester.session() as session:
+        current = summaries.manager_ids(session, workspace)
     ack()
     _open(client, command["trigger_id"], managers_modal(current))
 
 
 def handle_managers_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack, view: dict, fast_client: WebClient, requester: Requester
 ) -> None:
     """Make the chosen people the managers (checking again that an admin saves)."""
-    services, workspace, user_id = requester(context, body)
+    services, workspace, user_id = requester
     chosen = managers_form.read(view["state"]["values"])
-    try:
-        _, role = role_for(client, services, workspace, user_id)
-        if role is not Role.ADMIN:
-            ack(response_action="errors", errors={ManagerIds.USERS_BLOCK: ADMINS_ONLY})
-            return
-        with session_scope(services.sessions) as session:
-            summaries.set_managers(session, workspace, chosen, user_id, services.now())
-    except (CannotTell, SQLAlchemyError) as error:
-        logger.warning("could not save the managers: %s", error)
-        ack(response_action="errors", errors={ManagerIds.USERS_BLOCK: UNAVAILABLE})
-        return
+    _, role = role_for(fast_client, services, workspace, user_id)
+    if role is not Role.ADMIN:
+        raise NotAllowed(ADMINS_ONLY, block_id=ManagerIds.USERS_BLOCK)
+    with requester.session() as session:
+        summaries.set_managers(session, workspace, chosen, user_id, requester.now())
     named = ", ".join(f"<@{manager}>" for manager in chosen) or "nobody"
     ack(
         response_action="update",
@@ -149,25 +95,24 @@ def handle_managers_submission(
 
 
 def handle_summary_command(
-    ack: Ack, command: dict, client: WebClient, context: BoltContext, words: list[str]
+    ack: Ack,
+    command: dict,
+    client: WebClient,
+    fast_client: WebClient,
+    requester: Requester,
+    words: list[str],
 ) -> None:
     """`/coach summary` opens the modal; `list` shows the summaries; `now` posts one at once."""
-    services, workspace, user_id = requester(context, command)
+    services, workspace, user_id = requester
     action = words[0].lower() if words else ""
     if action not in ("", "list", "now"):
         ack(text=SUMMARY_USAGE, response_type="ephemeral")
         return
-    try:
-        person, role = role_for(client, services, workspace, user_id)
-        if not summaries.may_set_up_summaries(role):
-            ack(text=NOT_ALLOWED, response_type="ephemeral")
-            return
-        with session_scope(services.sessions) as session:
-            mine = summaries.manageable_subscriptions(session, workspace, role, user_id)
-    except (CannotTell, SQLAlchemyError) as error:
-        logger.warning("could not answer /coach summary %s: %s", action, error)
-        ack(text=UNAVAILABLE, response_type="ephemeral")
-        return
+    person, role = role_for(fast_client, services, workspace, user_id)
+    if not summaries.may_set_up_summaries(role):
+        raise NotAllowed(NOT_ALLOWED)
+    with requester.session() as session:
+        mine = summaries.manageable_subscriptions(session, workspace, role, user_id)
     if action == "list":
         text, blocks = summary_list(mine)
         ack(text=text, blocks=blocks, response_type="ephemeral")
@@ -196,10 +141,14 @@ def handle_summary_command(
 
 
 def handle_summary_submission(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
+    ack: Ack,
+    view: dict,
+    fast_client: WebClient,
+    context: BoltContext,
+    requester: Requester,
 ) -> None:
     """Check the form and the channel with Slack, then save; errors show at their fields."""
-    services, workspace, user_id = requester(context, body)
+    services, workspace, user_id = requester
     try:
         metadata = SummaryMetadata.from_metadata(view.get("private_metadata"))
     except StaleForm:
@@ -210,76 +159,44 @@ def handle_summary_submission(
     def refuse(message: str, block: str = SummaryIds.CHANNEL_BLOCK) -> None:
         ack(response_action="errors", errors={block: message})
 
-    try:
-        person, role = role_for(client, services, workspace, user_id)
-        if not summaries.may_set_up_summaries(role):
-            refuse(NOT_ALLOWED)
+    person, role = role_for(fast_client, services, workspace, user_id)
+    if not summaries.may_set_up_summaries(role):
+        raise NotAllowed(NOT_ALLOWED, block_id=SummaryIds.CHANNEL_BLOCK)
+    owner = user_id
+    if metadata.subscription_id is not None:
+        with requester.session() as session:
+            existing = summaries.find_subscription(session, workspace, metadata.subscription_id)
+        if existing is None:
+            refuse(GONE)
             return
-        owner = user_id
-        if metadata.subscription_id is not None:
-            with session_scope(services.sessions) as session:
-                existing = summaries.find_subscription(session, workspace, metadata.subscription_id)
-            if existing is None:
-                refuse(GONE)
-                return
-            if not summaries.may_manage(role, user_id, existing):
-                refuse(NOT_YOURS)
-                return
-            owner = existing.owner_user_id
-        settings = summaries.check_summary_form(form, metadata.zone or person.zone or "UTC")
-        if not isinstance(settings, FieldErrors):
-            problem = channel_problem(client, settings.channel_id, context.bot_user_id)
-            if problem:
-                settings = FieldErrors({summaries.SummaryField.CHANNEL: problem})
-        if isinstance(settings, FieldErrors):
-            ack(response_action="errors", errors=summary_form.errors(settings))
+        if not summaries.may_manage(role, user_id, existing):
+            refuse(NOT_YOURS)
             return
-        with session_scope(services.sessions) as session:
-            saved = summaries.save_subscription(
-                session,
-                workspace,
-                owner,
-                settings,
-                services.now(),
-                metadata.subscription_id,
-                source_view_id=view.get("id"),
-            )
-    except (CannotTell, SQLAlchemyError) as error:
-        logger.warning("could not save a summary for %s: %s", user_id, error)
-        refuse(UNAVAILABLE)
+        owner = existing.owner_user_id
+    settings = summaries.check_summary_form(form, metadata.zone or person.zone or "UTC")
+    if not isinstance(settings, FieldErrors):
+        problem = channel_problem(fast_client, settings.channel_id, context.bot_user_id)
+        if problem:
+            settings = FieldErrors({summaries.SummaryField.CHANNEL: problem})
+    if isinstance(settings, FieldErrors):
+        ack(response_action="errors", errors=summary_form.errors(settings))
         return
+    with requester.session() as session:
+        saved = summaries.save_subscription(
+            session,
+            workspace,
+            owner,
+            settings,
+            requester.now(),
+            metadata.subscription_id,
+            source_view_id=view.get("id"),
+        )
     if saved is None:
         refuse(GONE)
         return
     ack(response_action="update", view=notice_modal("Summary saved", saved_text(settings)))
     if metadata.list_url:
         _refresh_list(metadata.list_url, services, workspace, role, user_id)
-
-
-def channel_problem(client: WebClient, channel_id: str, bot_user_id: str | None) -> str | None:
-    """Why the app could not post in the channel, and how to fix it; None when it can."""
-    try:
-        channel = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError as error:
-        code = error.response.get("error")
-        if code == "channel_not_found":
-            return (
-                "I cannot see this channel. If it is private, invite me first: type "
-                f"/invite @{app_name(client, bot_user_id)} in it, then save again."
-            )
-        return f"Slack did not let me check this channel ({code}). Try again in a minute."
-    except OSError:
-        return "Slack did not answer just now. Try again in a minute."
-    if channel.get("is_archived"):
-        return "This channel is archived: choose another one."
-    if channel.get("is_im") or channel.get("is_mpim"):
-        return "Choose a channel, not a direct message."
-    if not channel.get("is_member"):
-        return (
-            f"I am not in this channel yet: type /invite @{app_name(client, bot_user_id)} in it, "
-            "then save again."
-        )
-    return None
 
 
 def _load_usergroups(
@@ -312,22 +229,18 @@ def _load_usergroups(
 
 
 def _manageable(
-    client: WebClient, body: dict, context: BoltContext, action: dict, title: str
-) -> tuple[Subscription, Role] | None:
-    """The summary a list button is for and the clicker's role, if they may manage it; else a
-    modal saying why."""
-    services, workspace, user_id = requester(context, body)
-    value = action.get("value") or ""
-    try:
-        _, role = role_for(client, services, workspace, user_id)
-        subscription = None
-        if value.isdigit():
-            with session_scope(services.sessions) as session:
-                subscription = summaries.find_subscription(session, workspace, int(value))
-    except (CannotTell, SQLAlchemyError) as error:
-        logger.warning("could not check a summary button: %s", error)
-        _open(client, body["trigger_id"], notice_modal(title, UNAVAILABLE))
-        return None
+    fast_client: WebClient, requester: Requester, body: dict, title: str
+) -> tuple[Subscription, Role]:
+    """The summary a list button is for and the clicker's role; NotAllowed (a modal says why)
+    when they may not manage it. The role is checked through the fast client: the modal needs
+    the button's trigger id, which lasts about 3 s."""
+    services, workspace, user_id = requester
+    value = ((body.get("actions") or [{}])[0]).get("value") or ""
+    _, role = role_for(fast_client, services, workspace, user_id)
+    subscription = None
+    if value.isdigit():
+        with requester.session() as session:
+            subscription = summaries.find_subscription(session, workspace, int(value))
     refusal = None
     if not summaries.may_set_up_summaries(role):
         refusal = NOT_ALLOWED
@@ -335,23 +248,19 @@ def _manageable(
         refusal = GONE
     elif not summaries.may_manage(role, user_id, subscription):
         refusal = NOT_YOURS
-    if refusal:
-        _open(client, body["trigger_id"], notice_modal(title, refusal))
-        return None
+    if refusal or subscription is None:
+        raise NotAllowed(refusal or GONE, title=title)
     return subscription, role
 
 
 def handle_post_now_action(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """Post the summary at once (a modal says it is on its way, then how it went); the second
     click of a double click does nothing, its first click's modal tells how the post went."""
     ack()
-    manageable = _manageable(client, body, context, action, "Post now")
-    if manageable is None:
-        return
-    subscription, _ = manageable
-    services = services_of(context)
+    subscription, _ = _manageable(fast_client, requester, body, "Post now")
+    services = requester.services
     claim = claim_post_now(services, subscription)
     if claim is None:
         logger.info("summary %s: a repeated post now, not posted again", subscription.id)
@@ -398,15 +307,12 @@ def _post_now_result(subscription: Subscription, posted: PostedSummary) -> str:
 
 
 def handle_edit_action(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """Open the summary modal filled with the summary's settings."""
     ack()
-    manageable = _manageable(client, body, context, action, "Edit summary")
-    if manageable is None:
-        return
-    subscription, _ = manageable
-    services = services_of(context)
+    subscription, _ = _manageable(fast_client, requester, body, "Edit summary")
+    services = requester.services
     current = subscription.settings
     metadata = SummaryMetadata(
         subscription_id=subscription.id,
@@ -418,23 +324,15 @@ def handle_edit_action(
 
 
 def handle_remove_action(
-    ack: Ack, body: dict, action: dict, client: WebClient, context: BoltContext
+    ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """Remove the summary (the button asked for confirmation); a modal says it is done, and
     the list no longer shows it."""
     ack()
-    manageable = _manageable(client, body, context, action, "Remove summary")
-    if manageable is None:
-        return
-    subscription, role = manageable
-    services, workspace, user_id = requester(context, body)
-    try:
-        with session_scope(services.sessions) as session:
-            summaries.remove_subscription(session, workspace, subscription.id)
-    except SQLAlchemyError as error:
-        logger.warning("could not remove summary %s: %s", subscription.id, error)
-        _open(client, body["trigger_id"], notice_modal("Remove summary", UNAVAILABLE))
-        return
+    subscription, role = _manageable(fast_client, requester, body, "Remove summary")
+    services, workspace, user_id = requester
+    with requester.session() as session:
+        summaries.remove_subscription(session, workspace, subscription.id)
     _open(
         client,
         body["trigger_id"],
@@ -453,7 +351,7 @@ def _refresh_list(
     """Show the `/coach summary list` message an edit or a removal started from as the
     summaries are now (through its response_url: the list is ephemeral)."""
     try:
-        with session_scope(services.sessions) as session:
+        with services.session() as session:
             mine = summaries.manageable_subscriptions(session, workspace, role, user_id)
         text, blocks = summary_list(mine)
         response = WebhookClient(response_url, timeout=LIST_REFRESH_TIMEOUT).send(

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import logging
+from slack_bolt import App
 
-from slack_bolt import App, BoltContext
-from sqlalchemy.exc import SQLAlchemyError
-
-from app.db import session_scope
 from app.domain import reps
-from app.slack.profiles import profile_from_user
-from app.slack.services import services_of, workspace_of
-
-logger = logging.getLogger(__name__)
+from app.domain.workspace import Workspace
+from app.slack.directory import profile_from_user
+from app.slack.services import Services
 
 
 def register(app: App) -> None:
     app.event("user_change")(handle_user_change_event)
 
 
-def handle_user_change_event(event: dict, body: dict, context: BoltContext) -> None:
-    """Refresh the cached profile of a rep (other users are not stored); safe to receive twice."""
+def handle_user_change_event(event: dict, services: Services, workspace: Workspace) -> None:
+    """Refresh the cached profile (zone, roles) of a rep; other users are not stored."""
     user = event.get("user") or {}
     if not user.get("id"):
         return
-    services = services_of(context)
-    try:
-        with session_scope(services.sessions) as session:
-            reps.record_known_profile(
-                session, workspace_of(context, body), profile_from_user(user), services.now()
-            )
-    except SQLAlchemyError as error:  # the daily refresh will catch up
-        logger.warning("could not record a profile change of %s: %s", user["id"], error)
+    # A database failure is logged by the app's error handler; the daily refresh catches up.
+    with services.session() as session:
+        reps.record_known_profile(
+            session, workspace, profile_from_user(user, workspace), services.now()
+        )

@@ -13,7 +13,7 @@ from app.db import session_scope
 from app.domain import deliveries, nudges, reps
 from app.domain.nudges import DueRep, ItemKey, NudgeRules
 from app.models import DeliveryKind
-from app.slack import delivery, profiles
+from app.slack import delivery, directory
 from app.slack.passes import claimed_pass
 from app.slack.services import Services
 from app.slack.views.formatting import plural
@@ -124,9 +124,9 @@ def _refresh_stale_profiles(client: WebClient, services: Services, now: datetime
     refreshed = 0
     for workspace, user_id in stale:
         try:
-            profiles.refresh_profile(client, services, workspace, user_id)
+            directory.refresh_profile(client, services, workspace, user_id)
             refreshed += 1
-        except profiles.ProfileUnavailable as error:
+        except directory.ProfileUnavailable as error:
             logger.info("could not refresh the profile of %s: %s", user_id, error)
             break  # Slack is not answering: the next sweep tries again
     return refreshed
@@ -199,8 +199,8 @@ def _profile_changed(
     if checked is not None and now - checked < reps.PROFILE_MAX_AGE:
         return False
     try:
-        profile = profiles.refresh_profile(client, services, rep.workspace, rep.user_id)
-    except profiles.ProfileUnavailable as error:
+        profile = directory.refresh_profile(client, services, rep.workspace, rep.user_id)
+    except directory.ProfileUnavailable as error:
         logger.info("nudging %s with a day-old profile: %s", rep.user_id, error)
         return False
     report.profiles_refreshed += 1
