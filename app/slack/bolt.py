@@ -25,6 +25,7 @@ from app.slack.listeners import (
 )
 from app.slack.runner import answer_on_ack
 from app.slack.services import Services
+from app.slack.subcommands import Subcommands
 
 logger = logging.getLogger(__name__)
 
@@ -67,13 +68,14 @@ def build_app(
 
     app.middleware(request_middleware(services, make_fast_client(client)))
 
+    subcommands = Subcommands()
     precall.register(app)
     postcall.register(app)
-    coach.register(app)
-    settings.register(app)
+    coach.register(app, subcommands)
+    settings.register(app, subcommands)
     nudge_actions.register(app)
     users.register(app)
-    summaries.register(app)
+    summaries.register(app, subcommands)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:

@@ -9,9 +9,8 @@ from slack_sdk import WebClient
 
 from app.domain.metrics import Metrics, metrics_by_rep
 from app.slack.errors import handled
-from app.slack.listeners.settings import handle_settings_command
-from app.slack.listeners.summaries import handle_managers_command, handle_summary_command
 from app.slack.services import Requester
+from app.slack.subcommands import Subcommand, Subcommands
 from app.slack.views.figures import figures_message
 
 COMMAND = "/coach"
@@ -28,29 +27,25 @@ USAGE = (
 )
 
 
-def register(app: App) -> None:
+def register(app: App, subcommands: Subcommands) -> None:
+    def handle_coach_command(
+        ack: Ack, command: dict, client: WebClient, fast_client: WebClient, requester: Requester
+    ) -> None:
+        """Dispatch on the first word; anything unknown gets the usage, saying so."""
+        words = (command.get("text") or "").split()
+        word = words[0].lower() if words else "help"
+        handler = subcommands.get(word)
+        if word == "me":
+            answer_with_figures(ack, requester)
+        elif handler is not None:
+            handler(Subcommand(ack, command, client, fast_client, requester, words[1:]))
+        elif word == "help":
+            ack(text=USAGE, response_type="ephemeral")
+        else:
+            unknown = f"I don't know `/coach {words[0]}`. Here is what I do know.\n\n"
+            ack(text=unknown + USAGE, response_type="ephemeral")
+
     app.command(COMMAND)(handled(handle_coach_command))
-
-
-def handle_coach_command(
-    ack: Ack, command: dict, client: WebClient, fast_client: WebClient, requester: Requester
-) -> None:
-    """Dispatch on the first word; anything unknown gets the usage, saying so."""
-    words = (command.get("text") or "").split()
-    subcommand = words[0].lower() if words else "help"
-    if subcommand == "me":
-        answer_with_figures(ack, requester)
-    elif subcommand == "settings":
-        handle_settings_command(ack, command, client, requester)
-    elif subcommand == "summary":
-        handle_summary_command(ack, command, client, fast_client, requester, words[1:])
-    elif subcommand == "managers":
-        handle_managers_command(ack, command, client, fast_client, requester)
-    elif subcommand == "help":
-        ack(text=USAGE, response_type="ephemeral")
-    else:
-        unknown = f"I don't know `/coach {words[0]}`. Here is what I do know.\n\n"
-        ack(text=unknown + USAGE, response_type="ephemeral")
 
 
 def answer_with_figures(ack: Ack, requester: Requester) -> None:

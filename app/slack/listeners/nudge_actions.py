@@ -17,10 +17,10 @@ from app.domain.nudges import ItemAction, ItemKey, SnoozeFor
 from app.domain.workspace import Workspace
 from app.models import NudgeReason
 from app.slack.errors import handled
+from app.slack.flows.outcomes import open_outcome_form
+from app.slack.flows.planning import open_planning_form
 from app.slack.forms.outcome import loading_modal
 from app.slack.forms.plan import PrecallMetadata
-from app.slack.listeners.postcall import open_outcome_form
-from app.slack.listeners.precall import open_planning_form
 from app.slack.nudge_status import show_item_status
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester

@@ -9,21 +9,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.domain import coaching, outcomes, plans
+from app.domain import coaching, plans
 from app.domain.checks import FieldErrors
-from app.domain.workspace import Workspace
 from app.models import DeliveryKind
 from app.slack import delivery, directory
 from app.slack.errors import FieldError, handled
+from app.slack.flows import planning
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
-from app.slack.forms.plan import PrecallIds, PrecallMetadata, precall_modal
+from app.slack.forms.plan import PrecallIds, PrecallMetadata
 from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
-from app.slack.services import Requester, Services
-from app.slack.views.formatting import zone_label
-from app.slack.views.history import history_line
+from app.slack.services import Requester
 from app.slack.views.notices import failure_modal, stale_form_modal
 from app.slack.views.nudge import NudgeItemRef, planned_status
 from app.slack.views.plan_confirmation import plan_confirmation
@@ -51,7 +49,7 @@ def handle_precall_command(
     """Open the planning modal at once; then show the rep's time zone in it."""
     ack()
     services, workspace, user_id = requester
-    opened = open_planning_form(
+    opened = planning.open_planning_form(
         client,
         services,
         workspace,
@@ -62,28 +60,6 @@ def handle_precall_command(
     )
     if not opened:
         respond(text="Slack did not let me open the planning form in time. Try `/precall` again.")
-
-
-def open_planning_form(
-    client: WebClient,
-    services: Services,
-    workspace: Workspace,
-    user_id: str,
-    trigger_id: str,
-    prefill: plans.PlanPrefill,
-    metadata: PrecallMetadata,
-) -> bool:
-    """Open the form before any slow work (the trigger id lasts ~3 s), then complete it.
-
-    False when Slack would not open it (an expired trigger id).
-    """
-    try:
-        opened = client.views_open(trigger_id=trigger_id, view=precall_modal(prefill, metadata))
-    except SlackApiError as error:
-        logger.warning("views.open failed for the planning form: %s", error.response.get("error"))
-        return False
-    refresh_modal(client, services, workspace, user_id, opened["view"], prefill, metadata)
-    return True
 
 
 def handle_account_entered(
@@ -102,7 +78,7 @@ def handle_account_entered(
         except SlackApiError as error:
             logger.info("stale /precall modal not replaced: %s", error.response.get("error"))
         return
-    refresh_modal(
+    planning.refresh_modal(
         client,
         *requester,
         body["view"],
@@ -110,44 +86,6 @@ def handle_account_entered(
         plans.PlanPrefill(account=account),
         metadata,
     )
-
-
-def refresh_modal(
-    client: WebClient,
-    services: Services,
-    workspace: Workspace,
-    user_id: str,
-    view: dict,
-    prefill: plans.PlanPrefill,
-    metadata: PrecallMetadata,
-) -> None:
-    """Show the rep's time zone and, for a known account, the last outcome with it."""
-    try:
-        zone = metadata.zone or directory.zone_for(client, services, workspace, user_id)
-        history = None
-        if prefill.account:
-            with services.session() as session:
-                last = outcomes.last_logged_interaction(
-                    session, workspace, user_id, prefill.account, services.now()
-                )
-                history = history_line(last, zone) if last else None
-    except (directory.ProfileUnavailable, SQLAlchemyError) as error:
-        # The form stays usable; the submission looks the zone up again.
-        logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
-        return
-    try:
-        client.views_update(
-            view_id=view["id"],
-            hash=view["hash"],
-            view=precall_modal(
-                prefill,
-                metadata.model_copy(update={"zone": zone}),
-                zone_label(zone, services.now()),
-                history,
-            ),
-        )
-    except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile
-        logger.info("precall modal not refreshed: %s", error.response.get("error"))
 
 
 def handle_precall_submission(

@@ -16,12 +16,19 @@ from app.slack.errors import handled
 from app.slack.forms import settings as settings_form
 from app.slack.forms.settings import SettingsIds, settings_modal
 from app.slack.services import Requester
+from app.slack.subcommands import Subcommands
 from app.slack.views.settings import settings_saved_view
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: App) -> None:
+def register(app: App, subcommands: Subcommands) -> None:
+    subcommands.add(
+        "settings",
+        lambda asked: handle_settings_command(
+            asked.ack, asked.command, asked.client, asked.requester
+        ),
+    )
     app.view_submission(SettingsIds.CALLBACK)(handled(handle_settings_submission))
 
 

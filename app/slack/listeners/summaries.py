@@ -23,6 +23,7 @@ from app.slack.forms.metadata import StaleForm
 from app.slack.forms.summary import SummaryIds, SummaryMetadata, summary_modal
 from app.slack.passes.summaries import PostedSummary, claim_post_now, post_now
 from app.slack.services import Requester, Services
+from app.slack.subcommands import Subcommands
 from app.slack.views.formatting import plural
 from app.slack.views.notices import notice_modal, stale_form_modal
 from app.slack.views.summary_setup import SummaryListIds, saved_text, summary_list
@@ -46,7 +47,19 @@ SUMMARY_USAGE = (
 )
 
 
-def register(app: App) -> None:
+def register(app: App, subcommands: Subcommands) -> None:
+    subcommands.add(
+        "managers",
+        lambda asked: handle_managers_command(
+            asked.ack, asked.command, asked.client, asked.fast_client, asked.requester
+        ),
+    )
+    subcommands.add(
+        "summary",
+        lambda asked: handle_summary_command(
+            asked.ack, asked.command, asked.client, asked.fast_client, asked.requester, asked.words
+        ),
+    )
     app.view_submission(SummaryIds.CALLBACK)(handled(handle_summary_submission))
     app.view_submission(ManagerIds.CALLBACK)(handled(handle_managers_submission))
     app.action(SummaryListIds.POST_NOW)(handled(handle_post_now_action))

@@ -1,0 +1,1 @@
+"""Use-cases that more than one surface starts: opening and redrawing the forms."""

@@ -1,0 +1,80 @@
+"""Opening the planning form (/precall's modal) and completing it once open: the use-case
+that the /precall command and a nudge's Plan it button share."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.domain import outcomes, plans
+from app.domain.workspace import Workspace
+from app.slack import directory
+from app.slack.forms.plan import PrecallMetadata, precall_modal
+from app.slack.services import Services
+from app.slack.views.formatting import zone_label
+from app.slack.views.history import history_line
+
+logger = logging.getLogger(__name__)
+
+
+def open_planning_form(
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    trigger_id: str,
+    prefill: plans.PlanPrefill,
+    metadata: PrecallMetadata,
+) -> bool:
+    """Open the form before any slow work (the trigger id lasts ~3 s), then complete it.
+
+    False when Slack would not open it (an expired trigger id).
+    """
+    try:
+        opened = client.views_open(trigger_id=trigger_id, view=precall_modal(prefill, metadata))
+    except SlackApiError as error:
+        logger.warning("views.open failed for the planning form: %s", error.response.get("error"))
+        return False
+    refresh_modal(client, services, workspace, user_id, opened["view"], prefill, metadata)
+    return True
+
+
+def refresh_modal(
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    view: dict,
+    prefill: plans.PlanPrefill,
+    metadata: PrecallMetadata,
+) -> None:
+    """Show the rep's time zone and, for a known account, the last outcome with it."""
+    try:
+        zone = metadata.zone or directory.zone_for(client, services, workspace, user_id)
+        history = None
+        if prefill.account:
+            with services.session() as session:
+                last = outcomes.last_logged_interaction(
+                    session, workspace, user_id, prefill.account, services.now()
+                )
+                history = history_line(last, zone) if last else None
+    except (directory.ProfileUnavailable, SQLAlchemyError) as error:
+        # The form stays usable; the submission looks the zone up again.
+        logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
+        return
+    try:
+        client.views_update(
+            view_id=view["id"],
+            hash=view["hash"],
+            view=precall_modal(
+                prefill,
+                metadata.model_copy(update={"zone": zone}),
+                zone_label(zone, services.now()),
+                history,
+            ),
+        )
+    except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile
+        logger.info("precall modal not refreshed: %s", error.response.get("error"))
