@@ -1,25 +1,52 @@
-"""Fixtures for tests that drive the running app through signed requests."""
+"""Fixtures for tests that act as Slack on the app: `coach` dispatches signed requests straight
+into the Bolt app; `http_coach` posts them over HTTP to the web app served for real."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from tests.support.coach import RunningCoach, running_coach
+from tests.support.coach import (
+    Coach,
+    DispatchedCoach,
+    RunningCoach,
+    dispatched_coach,
+    running_coach,
+)
+from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
-# Thursday 26 November 2026, 15:00 UTC: 10:00 in New York, midnight in Tokyo.
-NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
-REP_NY = "U0REPNY"
-REP_TOKYO = "U0REPTOKYO"
+# Modules about HTTP itself (signatures, status codes, /healthz): their `coach` is served over HTTP.
+HTTP_MODULES = {Path(__file__).with_name("test_requests.py")}
+
+
+def _with_reps(coach: Coach) -> Coach:
+    coach.set_now(NOW)
+    coach.slack.add_user(REP_NY, name="dana.rep", real_name="Dana Rep", tz="America/New_York")
+    coach.slack.add_user(REP_TOKYO, name="kenji.rep", real_name="Kenji Rep", tz="Asia/Tokyo")
+    return coach
 
 
 @pytest.fixture
-def coach(database_url, sessions) -> Iterator[RunningCoach]:
+def http_coach(database_url, sessions) -> Iterator[RunningCoach]:
+    """The whole path from Slack: the web app on a local port, requests posted over HTTP."""
     with running_coach(database_url, sessions) as running:
-        running.set_now(NOW)
-        running.slack.add_user(REP_NY, name="dana.rep", real_name="Dana Rep", tz="America/New_York")
-        running.slack.add_user(REP_TOKYO, name="kenji.rep", real_name="Kenji Rep", tz="Asia/Tokyo")
-        yield running
+        yield _with_reps(running)
         assert running.slack.violations == [], "the app sent something Slack would refuse"
+
+
+@pytest.fixture
+def dispatch_coach(database_url, sessions) -> Iterator[DispatchedCoach]:
+    """The Bolt app of the web app, each signed request dispatched into it directly."""
+    with dispatched_coach(database_url, sessions) as dispatched:
+        yield _with_reps(dispatched)
+        assert dispatched.slack.violations == [], "the app sent something Slack would refuse"
+
+
+@pytest.fixture
+def coach(request) -> Coach:
+    """The listeners' logic is tested through the fast tier; HTTP's own tests keep HTTP."""
+    if request.path in HTTP_MODULES:
+        return request.getfixturevalue("http_coach")
+    return request.getfixturevalue("dispatch_coach")
