@@ -26,11 +26,11 @@ from app.scheduler import SweepReport, run_nudge_sweep
 from app.slack.views.nudge import NUDGE_EVENT, NudgeIds, item_block_id
 from app.slack.views.postcall import PostcallIds
 from app.slack.views.precall import PrecallIds
-from tests.domain.test_nudge_rules import add_interaction, add_outcome, add_rep, local
 from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
 from tests.slack.test_postcall import choose, outcome_values, selected_key
 from tests.slack.test_precall import block, plan_values
 from tests.support.coach import RunningCoach
+from tests.support.factories import add_interaction, add_outcome, add_rep, local
 
 NY = "America/New_York"
 TODAY = date(2026, 11, 26)  # NOW is 10:00 in New York

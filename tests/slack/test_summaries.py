@@ -38,10 +38,10 @@ from app.slack.views.summary_setup import (
     SummaryListIds,
     item_block_id,
 )
-from tests.domain.test_summary_rules import Seeder
 from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
 from tests.slack.test_precall import block
 from tests.support.coach import RunningCoach, http
+from tests.support.factories import Seeder
 from tests.test_cli import clean_env, run_coach
 
 WORKSPACE = Workspace("T0001")
@@ -135,7 +135,7 @@ def add_summary(
 def seed_calls(coach: RunningCoach) -> None:
     """Dana (New York) planned and won Acme yesterday; Kenji (Tokyo) logged nothing."""
     with coach.services.sessions.begin() as session:
-        seeder = Seeder(session)
+        seeder = Seeder(session, NOW)
         seeder.rep(REP_NY, "Dana Rep", "America/New_York")
         won = seeder.call(
             REP_NY,
@@ -549,7 +549,7 @@ def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: RunningCoach)
                 for n, rep in enumerate(reps)
             ],
         )
-        account = Seeder(session).call(reps[0], NOW - timedelta(days=3), "Acme").account_id
+        account = Seeder(session, NOW).call(reps[0], NOW - timedelta(days=3), "Acme").account_id
         session.execute(
             insert(Interaction),
             [
