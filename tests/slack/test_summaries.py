@@ -38,10 +38,10 @@ from app.slack.views.summary_setup import (
     SummaryListIds,
     item_block_id,
 )
-from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
-from tests.slack.test_precall import block
-from tests.support.coach import RunningCoach, http
+from tests.support.coach import Coach, http
 from tests.support.factories import Seeder
+from tests.support.forms import block
+from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 from tests.test_cli import clean_env, run_coach
 
 WORKSPACE = Workspace("T0001")
@@ -55,7 +55,7 @@ TOMORROW = NOW + timedelta(days=1)
 
 
 @pytest.fixture
-def team(coach: RunningCoach) -> RunningCoach:
+def team(coach: Coach) -> Coach:
     slack = coach.slack
     slack.add_user(ADMIN, name="ada.admin", is_admin=True)
     slack.add_user(OWNER, name="otto.owner", tz="Europe/London", is_owner=True)
@@ -93,12 +93,12 @@ def summary_values(
     return values
 
 
-def subscriptions(coach: RunningCoach) -> list[SummarySubscription]:
+def subscriptions(coach: Coach) -> list[SummarySubscription]:
     with coach.services.sessions() as session:
         return list(session.scalars(select(SummarySubscription).order_by(SummarySubscription.id)))
 
 
-def set_up(coach: RunningCoach, user_id: str = MANAGER, **values) -> dict:
+def set_up(coach: Coach, user_id: str = MANAGER, **values) -> dict:
     """Open the summary modal (once its user groups are in) and submit it."""
     view = coach.open_modal("/coach", "summary", user_id)
     response = coach.submit(view, summary_values(**values), user_id)
@@ -107,7 +107,7 @@ def set_up(coach: RunningCoach, user_id: str = MANAGER, **values) -> dict:
 
 
 def add_summary(
-    coach: RunningCoach,
+    coach: Coach,
     owner: str = MANAGER,
     created_at: datetime = NOW - timedelta(days=30),
     **overrides,
@@ -132,7 +132,7 @@ def add_summary(
     return saved.id
 
 
-def seed_calls(coach: RunningCoach) -> None:
+def seed_calls(coach: Coach) -> None:
     """Dana (New York) planned and won Acme yesterday; Kenji (Tokyo) logged nothing."""
     with coach.services.sessions.begin() as session:
         seeder = Seeder(session, NOW)
@@ -147,9 +147,7 @@ def seed_calls(coach: RunningCoach) -> None:
         seeder.outcome(won, Result.WON)
 
 
-def summary_pass(
-    coach: RunningCoach, now: datetime = DUE, *, timeout: float = 5
-) -> SummaryPassReport:
+def summary_pass(coach: Coach, now: datetime = DUE, *, timeout: float = 5) -> SummaryPassReport:
     """One pass as `coach summaries --now` runs it, with a client that retries nothing."""
     client = WebClient(
         token=coach.slack.bot_token,
@@ -160,12 +158,12 @@ def summary_pass(
     return run_summary_pass(coach.services, client, now)
 
 
-def posts(coach: RunningCoach, channel: str = TEAM) -> list:
+def posts(coach: Coach, channel: str = TEAM) -> list:
     return [m for m in coach.slack.messages(channel) if m.thread_ts is None]
 
 
 def click(
-    coach: RunningCoach,
+    coach: Coach,
     action_id: str,
     subscription_id: int,
     user_id: str,
@@ -196,7 +194,7 @@ def click(
         coach.settle()
 
 
-def show_list(coach: RunningCoach, user_id: str) -> str:
+def show_list(coach: Coach, user_id: str) -> str:
     """`/coach summary list` in #general, shown as Slack shows the command's answer; its ts."""
     answer = coach.slash("/coach", "summary list", user_id, channel_id=GENERAL).json()
     hook = coach.slack.response_url(channel=GENERAL, user=user_id)
@@ -205,12 +203,12 @@ def show_list(coach: RunningCoach, user_id: str) -> str:
     return list_message(coach, user_id).ts
 
 
-def list_message(coach: RunningCoach, user_id: str):
+def list_message(coach: Coach, user_id: str):
     (message,) = [m for m in coach.slack.messages(GENERAL) if m.ephemeral_to == user_id]
     return message
 
 
-def last_modal_text(coach: RunningCoach) -> str:
+def last_modal_text(coach: Coach) -> str:
     views = coach.slack.calls("views.open") + coach.slack.calls("views.update")
     call = max(views, key=lambda c: c.time)
     return " ".join(str(b.get("text", {}).get("text", "")) for b in call.args["view"]["blocks"])
@@ -219,7 +217,7 @@ def last_modal_text(coach: RunningCoach) -> str:
 # ----- who may do what
 
 
-def test_admins_and_owners_name_managers_and_nobody_else_can(team: RunningCoach) -> None:
+def test_admins_and_owners_name_managers_and_nobody_else_can(team: Coach) -> None:
     for user in (REP_NY, MANAGER, STRANGER):
         body = team.slash("/coach", "managers", user).json()
         assert body == {"text": ADMINS_ONLY, "response_type": "ephemeral"}
@@ -245,7 +243,7 @@ def test_admins_and_owners_name_managers_and_nobody_else_can(team: RunningCoach)
     assert refused == {"response_action": "errors", "errors": {ManagerIds.USERS_BLOCK: ADMINS_ONLY}}
 
 
-def test_only_admins_and_managers_may_set_up_summaries(team: RunningCoach) -> None:
+def test_only_admins_and_managers_may_set_up_summaries(team: Coach) -> None:
     for user in (REP_NY, STRANGER):
         for text in ("summary", "summary list", "summary now"):
             assert team.slash("/coach", text, user).json() == {
@@ -263,7 +261,7 @@ def test_only_admins_and_managers_may_set_up_summaries(team: RunningCoach) -> No
 # ----- setting up, listing, editing, removing
 
 
-def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: RunningCoach) -> None:
+def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: Coach) -> None:
     team.slash("/coach", "summary", MANAGER)
     opened = team.slack.wait_for("views.open")[0].args["view"]
     assert "Loading the workspace's user groups" in str(opened["blocks"])
@@ -320,7 +318,7 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: RunningCoa
     assert "No channel summaries yet" in other["text"]
 
 
-def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: RunningCoach) -> None:
+def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: Coach) -> None:
     view = team.open_modal("/coach", "summary", MANAGER)
 
     def errors(**values) -> dict:
@@ -338,7 +336,7 @@ def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: RunningCoa
     assert subscriptions(team) == []
 
 
-def test_edit_and_remove_from_the_list(team: RunningCoach) -> None:
+def test_edit_and_remove_from_the_list(team: Coach) -> None:
     subscription_id = add_summary(team)
     click(team, SummaryListIds.EDIT, subscription_id, OTHER_MANAGER)  # not theirs
     assert NOT_YOURS in last_modal_text(team)
@@ -364,7 +362,7 @@ def test_edit_and_remove_from_the_list(team: RunningCoach) -> None:
 # ----- posting
 
 
-def test_post_now_posts_at_once_and_is_not_the_periods_post(team: RunningCoach) -> None:
+def test_post_now_posts_at_once_and_is_not_the_periods_post(team: Coach) -> None:
     seed_calls(team)
     subscription_id = add_summary(team)
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
@@ -385,7 +383,7 @@ def test_post_now_posts_at_once_and_is_not_the_periods_post(team: RunningCoach) 
     assert len(posts(team)) == 3
 
 
-def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: RunningCoach) -> None:
+def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: Coach) -> None:
     subscription_id = add_summary(team)
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
     team.set_now(NOW + timedelta(milliseconds=300))  # the second click of a double click
@@ -403,7 +401,7 @@ def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: Runn
     assert len(posts(team)) == 2
 
 
-def test_post_now_clicks_handled_at_the_same_time_post_once(team: RunningCoach) -> None:
+def test_post_now_clicks_handled_at_the_same_time_post_once(team: Coach) -> None:
     subscription_id = add_summary(team)
     clicks = [
         threading.Thread(
@@ -421,7 +419,7 @@ def test_post_now_clicks_handled_at_the_same_time_post_once(team: RunningCoach) 
     assert len(posts(team)) == 1
 
 
-def test_the_list_shows_an_edit_or_a_removal_made_from_it(team: RunningCoach) -> None:
+def test_the_list_shows_an_edit_or_a_removal_made_from_it(team: Coach) -> None:
     kept, removed = add_summary(team), add_summary(team, channel_id=OUTSIDE)
     list_ts = show_list(team, MANAGER)
 
@@ -443,7 +441,7 @@ def test_the_list_shows_an_edit_or_a_removal_made_from_it(team: RunningCoach) ->
     assert listed(removed) is None and "weekly on Friday at 08:30" in listed(kept)
 
 
-def test_summary_now_with_several_summaries_asks_which(team: RunningCoach) -> None:
+def test_summary_now_with_several_summaries_asks_which(team: Coach) -> None:
     first, second = add_summary(team), add_summary(team, channel_id=OUTSIDE)
     body = team.slash("/coach", "summary now", MANAGER).json()
     assert body["text"].startswith("Which one?")
@@ -452,7 +450,7 @@ def test_summary_now_with_several_summaries_asks_which(team: RunningCoach) -> No
     assert posts(team) == []
 
 
-def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: RunningCoach) -> None:
+def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: Coach) -> None:
     seed_calls(team)
     add_summary(team, created_at=NOW - timedelta(hours=12))  # after yesterday's 09:00
     assert summary_pass(team, DUE - timedelta(hours=1, minutes=1)).sent == []  # 08:59
@@ -474,7 +472,7 @@ def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: Ru
 
 
 def test_a_post_missed_while_no_pass_ran_goes_out_late_then_the_days_own(
-    team: RunningCoach,
+    team: Coach,
 ) -> None:
     add_summary(team)
     # No pass ran yesterday at 09:00 (the worker was down); it is back at 08:59 today.
@@ -485,7 +483,7 @@ def test_a_post_missed_while_no_pass_ran_goes_out_late_then_the_days_own(
     assert len(posts(team)) == 2
 
 
-def test_a_failure_not_fixed_that_day_is_not_retried_the_next(team: RunningCoach) -> None:
+def test_a_failure_not_fixed_that_day_is_not_retried_the_next(team: Coach) -> None:
     add_summary(team)
     team.slack.fail_next("chat.postMessage", status=500, times=2)
     summary_pass(team)
@@ -495,7 +493,7 @@ def test_a_failure_not_fixed_that_day_is_not_retried_the_next(team: RunningCoach
     assert len(posts(team)) == 1
 
 
-def test_an_archived_channel_stops_the_summary_and_tells_its_owner(team: RunningCoach) -> None:
+def test_an_archived_channel_stops_the_summary_and_tells_its_owner(team: Coach) -> None:
     subscription_id = add_summary(team)
     team.slack.add_channel(TEAM, "sales-team", is_archived=True)
     report = summary_pass(team)
@@ -513,14 +511,14 @@ def test_an_archived_channel_stops_the_summary_and_tells_its_owner(team: Running
     assert "Slack refused the post" in last_modal_text(team)
 
 
-def test_a_channel_that_is_gone_stops_the_summary_too(team: RunningCoach) -> None:
+def test_a_channel_that_is_gone_stops_the_summary_too(team: Coach) -> None:
     add_summary(team, channel_id="C0DELETED")
     report = summary_pass(team)
     assert [(f.error, f.stopped) for f in report.failed] == [("channel_not_found", True)]
     assert "its channel is gone" in team.slack.messages(MANAGER)[0].text
 
 
-def test_a_post_that_timed_out_is_found_in_the_channel_not_posted_again(team: RunningCoach) -> None:
+def test_a_post_that_timed_out_is_found_in_the_channel_not_posted_again(team: Coach) -> None:
     add_summary(team)
     team.slack.fail_next("chat.postMessage", delay=1.5)  # Slack posts it; we stop waiting
     report = summary_pass(team, timeout=0.5)
@@ -531,7 +529,7 @@ def test_a_post_that_timed_out_is_found_in_the_channel_not_posted_again(team: Ru
     assert len(posts(team)) == 1 and len(team.slack.calls("chat.postMessage")) == 1
 
 
-def test_a_user_group_is_read_at_each_post(team: RunningCoach) -> None:
+def test_a_user_group_is_read_at_each_post(team: Coach) -> None:
     seed_calls(team)
     add_summary(team, rep_user_ids=(), usergroup_id="S0EAST")
     team.slack.add_usergroup("S0EAST", "sales-east", [REP_NY])
@@ -539,7 +537,7 @@ def test_a_user_group_is_read_at_each_post(team: RunningCoach) -> None:
     assert "Dana Rep" in str(posts(team)[0].blocks)
 
 
-def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: RunningCoach) -> None:
+def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: Coach) -> None:
     reps = [f"U9{n:05d}" for n in range(300)]
     with team.services.sessions.begin() as session:
         session.execute(
@@ -584,7 +582,7 @@ def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: RunningCoach)
 
 
 def test_coach_summaries_runs_one_pass_and_prints_what_was_sent(
-    team: RunningCoach, database_url: str, tmp_path
+    team: Coach, database_url: str, tmp_path
 ) -> None:
     add_summary(team)
     env = clean_env(
