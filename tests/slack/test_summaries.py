@@ -38,11 +38,11 @@ from app.slack.views.summary_setup import (
     SummaryListIds,
     item_block_id,
 )
+from tests.support.cli import clean_env, run_coach
 from tests.support.coach import Coach, http
 from tests.support.factories import Seeder
 from tests.support.forms import block
 from tests.support.workspace import NOW, REP_NY, REP_TOKYO
-from tests.test_cli import clean_env, run_coach
 
 WORKSPACE = Workspace("T0001")
 ADMIN, OWNER, MANAGER, OTHER_MANAGER = "U0ADMIN", "U0OWNER", "U0MGR", "U0MGR2"
