@@ -46,7 +46,8 @@ def dispatch_coach(database_url, sessions) -> Iterator[DispatchedCoach]:
 
 @pytest.fixture
 def coach(request) -> Coach:
-    """The listeners' logic is tested through the fast tier; HTTP's own tests keep HTTP."""
-    if request.path in HTTP_MODULES:
+    """The listeners' logic is tested through the fast tier; HTTP's own tests, and the whole
+    flows marked `over_http`, go over HTTP."""
+    if request.path in HTTP_MODULES or request.node.get_closest_marker("over_http"):
         return request.getfixturevalue("http_coach")
     return request.getfixturevalue("dispatch_coach")

@@ -299,6 +299,7 @@ def log_acmes_outcome_from_the_nudge(coach: Coach) -> tuple[int, str, dict]:
     return interaction, key, coach.slack.wait_for("views.update")[0].response["view"]
 
 
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
 def test_log_outcome_opens_the_prefilled_modal_and_then_the_item_is_handled(
     coach: Coach,
 ) -> None:

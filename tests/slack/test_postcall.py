@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Delivery, Interaction, Origin, Outcome, Result
@@ -58,6 +59,7 @@ def test_postcall_preselects_the_named_account_and_shows_the_plan(coach: Coach) 
     assert next_step["hint"]["text"].startswith("Required for Advanced and Minimum.")
 
 
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
 def test_advanced_stores_the_outcome_creates_the_follow_up_and_confirms(
     coach: Coach,
 ) -> None:
@@ -284,6 +286,7 @@ def test_a_won_deal_notes_its_kickoff_without_chasing_it(coach: Coach) -> None:
     assert "The next step is noted here; nothing is chased after a win." in dm
 
 
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
 def test_a_double_submitted_outcome_is_stored_and_confirmed_once(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from app.models import Delivery, Interaction, Stage
@@ -53,6 +54,7 @@ def test_precall_opens_a_prefilled_modal_then_shows_the_reps_zone(coach: Coach) 
     assert updated["hash"]  # guards against overwriting a view the rep already changed
 
 
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
 def test_a_clean_plan_is_saved_in_utc_and_confirmed_by_dm(coach: Coach, sessions) -> None:
     view = open_precall(coach, REP_NY, "Acme Corp demo tomorrow 2pm")
     response = coach.submit(view, plan_values(), REP_NY)

@@ -261,6 +261,7 @@ def test_only_admins_and_managers_may_set_up_summaries(team: Coach) -> None:
 # ----- setting up, listing, editing, removing
 
 
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
 def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: Coach) -> None:
     team.slash("/coach", "summary", MANAGER)
     opened = team.slack.wait_for("views.open")[0].args["view"]
