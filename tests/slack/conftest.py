@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -18,11 +19,13 @@ from tests.support.coach import (
 )
 from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
+AnyCoach = TypeVar("AnyCoach", bound=Coach)
+
 # Modules about HTTP itself (signatures, status codes, /healthz): their `coach` is served over HTTP.
 HTTP_MODULES = {Path(__file__).with_name("test_requests.py")}
 
 
-def _with_reps(coach: Coach) -> Coach:
+def _with_reps(coach: AnyCoach) -> AnyCoach:
     coach.set_now(NOW)
     coach.slack.add_user(REP_NY, name="dana.rep", real_name="Dana Rep", tz="America/New_York")
     coach.slack.add_user(REP_TOKYO, name="kenji.rep", real_name="Kenji Rep", tz="Asia/Tokyo")

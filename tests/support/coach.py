@@ -7,7 +7,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -159,7 +159,8 @@ class DispatchedCoach(Coach):
     bolt: App
 
     def deliver(self, body: str, headers: dict[str, str]) -> HttpResponse:
-        response = self.bolt.dispatch(BoltRequest(body=body, headers=headers))
+        as_bolt: dict[str, str | Sequence[str]] = dict(headers)
+        response = self.bolt.dispatch(BoltRequest(body=body, headers=as_bolt))
         return HttpResponse(response.status, response.body)
 
 
@@ -180,7 +181,7 @@ def coach_settings(slack: SlackDouble, database_url: str) -> Settings:
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack.api_url,
         database_url=database_url,
-        _env_file=None,
+        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings' init-only option
     )
 
 

@@ -53,7 +53,9 @@ def plan_interaction(
     assert response.body == "", response.body
     coach.settle()
     with coach.services.sessions() as session:
-        return session.scalars(select(Interaction.id).order_by(Interaction.id.desc())).first()
+        latest = session.scalars(select(Interaction.id).order_by(Interaction.id.desc())).first()
+    assert latest is not None, "the plan was not saved"
+    return latest
 
 
 def selected_key(view: dict) -> str:
