@@ -21,7 +21,7 @@ from app.sandbox.inbound import new_trigger_id
 from app.sandbox.sample_workspace import seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
 from app.sandbox.slack_double import SlackDouble
-from tests.sandbox.test_slack_double import MODAL  # a form with one text input
+from tests.support.modals import MODAL  # a form with one text input
 
 ANA = "U0SBANA"
 KENJI = "U0SBKENJI"

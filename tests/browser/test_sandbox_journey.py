@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from app.domain.summaries import period_before
 from app.models import SummaryCadence
 from app.slack.views.summary import period_name
-from tests.browser.workspace_page import WorkspacePage, short_pretty
+from tests.support.workspace_page import WorkspacePage, short_pretty
 
 ANA, ANA_ZONE = "U0SBANA", "America/New_York"
 SAM, SAM_ZONE = "U0SBSAM", "America/Los_Angeles"

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 
-from app.domain.accounts import find_or_create_account
 from app.domain.metrics import Metrics, Ratio, metrics_by_rep, team_total
 from app.domain.workspace import Workspace
-from app.models import Interaction, InteractionKind, Origin, Outcome, Result
+from app.models import Origin, Result
+from tests.support.factories import add_interaction, add_outcome
 
 WORKSPACE = Workspace("T0001")
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -22,38 +22,21 @@ def day(n: int, hour: int = 15) -> datetime:
 
 
 def seed(session) -> None:
-    accounts = {}
-
     def interaction(rep, at, *, planned_at=None, strong=None, origin=Origin.PRECALL, team="T0001"):
-        workspace = Workspace(team)
-        account = accounts.setdefault(team, find_or_create_account(session, workspace, "Acme"))
-        row = Interaction(
-            **workspace.columns,
-            rep_user_id=rep,
-            account_id=account.id,
-            kind=InteractionKind.CALL,
-            scheduled_at=at,
+        return add_interaction(
+            session,
+            at,
+            user_id=rep,
+            origin=origin,
+            workspace=Workspace(team),
             objective="Dana agrees to X by Friday" if planned_at else None,
             objective_strong=strong,
             planned_at=planned_at,
-            origin=origin,
         )
-        session.add(row)
-        session.flush()
-        return row
 
     def outcome(of, result, *, next_step_at=None, follow_up=None):
-        session.add(
-            Outcome(
-                team_id=of.team_id,
-                interaction_id=of.id,
-                rep_user_id=of.rep_user_id,
-                result=result,
-                next_step="They do it" if next_step_at else None,
-                next_step_at=next_step_at,
-                follow_up_id=follow_up.id if follow_up else None,
-            )
-        )
+        next_step = "They do it" if next_step_at else None
+        add_outcome(session, of, result, next_step_at, next_step=next_step, follow_up=follow_up)
 
     i1 = interaction("UA", day(10), planned_at=day(9), strong=True)
     outcome(i1, Result.WON)

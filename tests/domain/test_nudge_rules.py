@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select
 
 from app.domain import deliveries, nudge_settings, nudges, summaries
-from app.domain.accounts import find_or_create_account
 from app.domain.checks import FieldErrors
 from app.domain.nudges import ItemAction, ItemKey
 from app.domain.workspace import Workspace
@@ -17,8 +15,6 @@ from app.models import (
     Delivery,
     DeliveryKind,
     DeliveryStatus,
-    Interaction,
-    InteractionKind,
     NudgeItem,
     NudgeReason,
     Origin,
@@ -26,61 +22,18 @@ from app.models import (
     Rep,
     Result,
 )
+from tests.support.factories import (
+    NY,
+    REP,
+    WORKSPACE,
+    add_interaction,
+    add_outcome,
+    add_rep,
+    local,
+)
+from tests.support.factories import PROFILES_READ_AT as NOW
 
-WORKSPACE = Workspace("T0001")
-NY, BERLIN, TOKYO, KOLKATA = "America/New_York", "Europe/Berlin", "Asia/Tokyo", "Asia/Kolkata"
-# Thursday 26 November 2026, 14:30 UTC: 09:30 in New York.
-NOW = datetime(2026, 11, 26, 14, 30, tzinfo=UTC)
-REP = "U0REP"
-
-
-def local(day: date, hour: int, minute: int, zone: str) -> datetime:
-    return datetime.combine(day, time(hour, minute), ZoneInfo(zone)).astimezone(UTC)
-
-
-def add_rep(session, user_id=REP, zone=NY, **settings) -> Rep:
-    rep = Rep(**WORKSPACE.columns, user_id=user_id, tz=zone, tz_checked_at=NOW, **settings)
-    session.add(rep)
-    session.flush()
-    return rep
-
-
-def add_interaction(
-    session,
-    at: datetime,
-    *,
-    user_id=REP,
-    account="Acme",
-    origin=Origin.PRECALL,
-    planned=True,
-    workspace=WORKSPACE,
-) -> Interaction:
-    row = Interaction(
-        **workspace.columns,
-        rep_user_id=user_id,
-        account_id=find_or_create_account(session, workspace, account).id,
-        kind=InteractionKind.CALL,
-        scheduled_at=at,
-        objective="Dana agrees to a pricing review on Tuesday" if planned else None,
-        origin=origin,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def add_outcome(session, interaction: Interaction, result: Result, next_step_at=None, **extra):
-    session.add(
-        Outcome(
-            **WORKSPACE.columns,
-            interaction_id=interaction.id,
-            rep_user_id=interaction.rep_user_id,
-            result=result,
-            next_step=extra.get("next_step"),
-            next_step_at=next_step_at,
-        )
-    )
-    session.flush()
+BERLIN, TOKYO, KOLKATA = "Europe/Berlin", "Asia/Tokyo", "Asia/Kolkata"
 
 
 def due_now(session, now=NOW, rules=nudges.DEFAULT_RULES) -> dict[str, list[tuple[int, str]]]:

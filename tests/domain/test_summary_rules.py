@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import event
 
 from app.domain import deliveries, summaries
-from app.domain.accounts import find_or_create_account
 from app.domain.coaching import Criterion
 from app.domain.metrics import Metrics, Ratio
 from app.domain.summaries import (
@@ -25,15 +24,13 @@ from app.models import (
     DeliveryKind,
     DeliveryStatus,
     Interaction,
-    InteractionKind,
     NudgeItem,
     NudgeReason,
     Origin,
-    Outcome,
-    Rep,
     Result,
     SummaryCadence,
 )
+from tests.support.factories import Seeder
 
 WORKSPACE = Workspace("T0001")
 OTHER = Workspace("T0002")
@@ -274,69 +271,10 @@ def test_a_claim_left_sending_is_reported_stuck_and_not_due(session) -> None:
 # ----- the figures
 
 
-class Seeder:
-    def __init__(self, session) -> None:
-        self.session = session
-
-    def rep(self, user_id: str, name: str, zone: str, unreachable: str | None = None) -> None:
-        self.session.add(
-            Rep(
-                **WORKSPACE.columns,
-                user_id=user_id,
-                display_name=name,
-                tz=zone,
-                tz_checked_at=NOW,
-                unreachable_reason=unreachable,
-            )
-        )
-
-    def call(
-        self,
-        rep: str,
-        at: datetime,
-        account: str,
-        *,
-        planned_at: datetime | None = None,
-        strong: bool | None = None,
-        gaps: str = "",
-        origin: Origin = Origin.PRECALL,
-        workspace: Workspace = WORKSPACE,
-    ) -> Interaction:
-        row = Interaction(
-            **workspace.columns,
-            rep_user_id=rep,
-            account_id=find_or_create_account(self.session, workspace, account).id,
-            kind=InteractionKind.CALL,
-            scheduled_at=at,
-            objective=f"{account}'s buyer agrees to the next step" if strong is not None else None,
-            objective_strong=strong,
-            objective_gaps=gaps if strong is not None else None,
-            planned_at=planned_at,
-            origin=origin,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row
-
-    def outcome(self, of: Interaction, result: Result, next_step_at=None, follow_up=None) -> None:
-        self.session.add(
-            Outcome(
-                team_id=of.team_id,
-                interaction_id=of.id,
-                rep_user_id=of.rep_user_id,
-                result=result,
-                next_step="They book it" if next_step_at else None,
-                next_step_at=next_step_at,
-                follow_up_id=follow_up.id if follow_up else None,
-            )
-        )
-        self.session.flush()
-
-
 def seed_team(session) -> dict[str, Interaction]:
     """Ana in New York, Bo in Tokyo (whom Slack will not let us DM), Cy in London, and Dee
     who never used the coach; Xan is out of the summary's scope."""
-    s = Seeder(session)
+    s = Seeder(session, NOW)
     s.rep("UA", "Ana", NY)
     s.rep("UB", "Bo", "Asia/Tokyo", unreachable="cannot_dm_bot")
     s.rep("UC", "Cy", "Europe/London")
@@ -479,7 +417,7 @@ def test_the_weeks_figures_by_rep_and_for_the_team(session) -> None:
 
 
 def test_a_daily_summary_across_the_autumn_change_covers_25_hours(session) -> None:
-    s = Seeder(session)
+    s = Seeder(session, NOW)
     for at in (utc(11, 1, 3, 59), utc(11, 1, 4), utc(11, 2, 4, 59), utc(11, 2, 5)):
         s.call("UA", at, "Acme")
     day = summaries.period_before(SummaryCadence.DAILY, NY, date(2026, 11, 2))

@@ -34,24 +34,9 @@ from slack_sdk.models.views import View
 from app.sandbox.inbound import new_trigger_id
 from app.sandbox.limits import validate_message_blocks, validate_view
 from app.sandbox.slack_double import SlackDouble
+from tests.support.modals import MODAL
 
 REP = "U0REP"
-MODAL = {
-    "type": "modal",
-    "callback_id": "precall",
-    "private_metadata": '{"plan": 7}',
-    "title": {"type": "plain_text", "text": "Plan the call"},
-    "submit": {"type": "plain_text", "text": "Save"},
-    "blocks": [
-        {
-            "type": "input",
-            "block_id": "objective",
-            "label": {"type": "plain_text", "text": "Commitment objective"},
-            "element": {"type": "plain_text_input", "action_id": "value"},
-        },
-        {"type": "section", "text": {"type": "mrkdwn", "text": "Be *specific*."}},
-    ],
-}
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from sqlalchemy import update
 from app.models import Rep
 from app.sandbox import inbound
 from app.slack.errors import TRY_AGAIN
-from app.slack.listeners.summaries import ADMINS_ONLY
 from app.slack.forms.summary import SummaryIds
+from app.slack.listeners.summaries import ADMINS_ONLY
 from app.web import EVENTS_PATH
-from tests.slack.conftest import NOW, REP_NY
-from tests.slack.test_summaries import (  # noqa: F401 (the fixture)
+from tests.support.coach import SIGNING_SECRET, HttpResponse, RunningCoach
+from tests.support.summaries import (  # noqa: F401 (the fixture)
     ADMIN,
     MANAGER,
     TEAM,
@@ -27,7 +27,7 @@ from tests.slack.test_summaries import (  # noqa: F401 (the fixture)
     summary_values,
     team,
 )
-from tests.support.coach import SIGNING_SECRET, HttpResponse, RunningCoach
+from tests.support.workspace import NOW, REP_NY
 
 SLACK_DEADLINE_SECONDS = 3
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from app.sandbox.limits import validate_message_blocks
-from tests.slack.conftest import REP_NY, REP_TOKYO
-from tests.slack.test_postcall import outcome_values, plan_interaction
-from tests.support.coach import RunningCoach
+from tests.support.coach import Coach
+from tests.support.forms import outcome_values, plan_interaction
+from tests.support.workspace import REP_NY, REP_TOKYO
 
 
-def test_coach_me_shows_the_last_30_days_against_the_30_before(coach: RunningCoach) -> None:
+def test_coach_me_shows_the_last_30_days_against_the_30_before(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     coach.submit(view, outcome_values(view, "advanced"), REP_NY)
@@ -29,18 +29,18 @@ def test_coach_me_shows_the_last_30_days_against_the_30_before(coach: RunningCoa
     assert validate_message_blocks(body["blocks"]) == []  # as Slack would check the ack
 
 
-def test_coach_me_with_nothing_logged_says_how_to_start(coach: RunningCoach) -> None:
+def test_coach_me_with_nothing_logged_says_how_to_start(coach: Coach) -> None:
     plan_interaction(coach, REP_NY)
     body = coach.slash("/coach", "me", REP_TOKYO).json()  # Kenji sees only his own figures
     assert "No interactions in the last 30 days yet" in str(body["blocks"])
 
 
-def test_coach_without_a_subcommand_explains_itself(coach: RunningCoach) -> None:
+def test_coach_without_a_subcommand_explains_itself(coach: Coach) -> None:
     body = coach.slash("/coach", "", REP_NY).json()
     assert "/coach me" in body["text"] and "/precall" in body["text"]
 
 
-def test_an_unknown_subcommand_is_named_before_the_help(coach: RunningCoach) -> None:
+def test_an_unknown_subcommand_is_named_before_the_help(coach: Coach) -> None:
     body = coach.slash("/coach", "stats please", REP_NY).json()
     assert body["text"].startswith("I don't know `/coach stats`.")
     assert "/coach me" in body["text"]

@@ -14,11 +14,17 @@ from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
 from app.slack.forms.review import ReviewIds
 from app.slack.views.notices import STALE_FORM
-from tests.slack.conftest import REP_NY
-from tests.slack.test_postcall import choose, outcome_values, plan_interaction
-from tests.slack.test_precall import block, open_precall, plan_values
-from tests.slack.test_summaries import MANAGER, summary_values, team  # noqa: F401 (a fixture)
 from tests.support.coach import RunningCoach
+from tests.support.forms import (
+    block,
+    choose,
+    open_precall,
+    outcome_values,
+    plan_interaction,
+    plan_values,
+)
+from tests.support.summaries import MANAGER, summary_values, team  # noqa: F401 (a fixture)
+from tests.support.workspace import REP_NY
 
 WEAK = "send them the proposal"
 

@@ -3,10 +3,9 @@ clicked through signed block_actions."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from app.domain import deliveries, nudges, summaries
@@ -26,103 +25,30 @@ from app.models import (
 from app.sandbox import inbound
 from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
-from app.slack.passes.nudges import SweepReport, run_nudge_sweep
 from app.slack.views.nudge import NUDGE_EVENT, NudgeIds, item_block_id
-from tests.domain.test_nudge_rules import add_interaction, add_outcome, add_rep, local
-from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
-from tests.slack.test_postcall import choose, outcome_values, selected_key
-from tests.slack.test_precall import block, plan_values
-from tests.support.coach import RunningCoach
-
-NY = "America/New_York"
-TODAY = date(2026, 11, 26)  # NOW is 10:00 in New York
-
-
-def sweep(coach: RunningCoach, now: datetime = NOW, *, timeout: float = 5) -> SweepReport:
-    """One sweep as `coach nudges --now` runs it, with a client that retries nothing."""
-    client = WebClient(
-        token=coach.slack.bot_token,
-        base_url=coach.slack.api_url,
-        timeout=timeout,
-        retry_handlers=[],
-    )
-    return run_nudge_sweep(coach.services, client, now)
-
-
-def seed(coach: RunningCoach, *interactions, user_id: str = REP_NY, zone: str = NY) -> list[int]:
-    """A rep (profile fresh as of NOW) and interactions: (hours from NOW, account, planned)."""
-    with coach.services.sessions.begin() as session:
-        if session.scalar(select(Rep).where(Rep.user_id == user_id)) is None:
-            add_rep(session, user_id=user_id, zone=zone)
-        return [
-            add_interaction(
-                session, NOW + timedelta(hours=hours), user_id=user_id, account=account, planned=p
-            ).id
-            for hours, account, p in interactions
-        ]
-
-
-def dms(coach: RunningCoach, user_id: str = REP_NY) -> list:
-    return [c for c in coach.slack.calls("chat.postMessage") if c.args["channel"] == user_id]
-
-
-def delivery_of(coach: RunningCoach, user_id: str = REP_NY, day: date = TODAY) -> Delivery:
-    with coach.services.sessions() as session:
-        return session.scalar(
-            select(Delivery).where(Delivery.key == nudges.delivery_key(day, user_id))
-        )
-
-
-def the_dm(coach: RunningCoach) -> tuple[str, dict]:
-    """The latest nudge, as posted (a confirmation DM may have come since)."""
-    nudges_posted = [
-        c for c in dms(coach) if c.args.get("metadata", {}).get("event_type") == NUDGE_EVENT
-    ]
-    response = nudges_posted[-1].response
-    return response["channel"], response["message"]
-
-
-def click(coach: RunningCoach, action_id: str, key: str, user_id: str = REP_NY, **extra):
-    channel, message = the_dm(coach)
-    action = inbound.block_action(
-        action_id,
-        item_block_id(NudgeIds.ACTIONS_BLOCK, key),
-        value=extra.pop("value", key),
-        **extra,
-    )
-    response = coach.act_in_message(channel, message, action, user_id)
-    assert response.status == 200
-    coach.settle()
-
-
-def item_status(coach: RunningCoach, key: str) -> str | None:
-    """The item's status in the DM as it reads now; None while its buttons are still there."""
-    channel, message = the_dm(coach)
-    (shown,) = [m for m in coach.slack.messages(channel) if m.ts == message["ts"]]
-    status_id = item_block_id(NudgeIds.STATUS_BLOCK, key)
-    status = next((b for b in shown.blocks if b.get("block_id") == status_id), None)
-    buttons = any(
-        b.get("block_id") == item_block_id(NudgeIds.ACTIONS_BLOCK, key) for b in shown.blocks
-    )
-    assert (status is None) == buttons
-    return status["elements"][0]["text"] if status else None
-
-
-def snooze_choice(key: str, choice: str) -> dict:
-    return {
-        "type": "static_select",
-        "selected_option": {
-            "text": {"type": "plain_text", "text": choice},
-            "value": f"{key}|{choice}",
-        },
-    }
-
+from tests.support.coach import Coach
+from tests.support.factories import add_outcome, local
+from tests.support.forms import block, choose, outcome_values, selected_key
+from tests.support.nudges import (
+    NY,
+    TODAY,
+    click,
+    delivery_of,
+    dms,
+    item_status,
+    plan_todays_heads_up,
+    save_plan,
+    seed,
+    snooze_choice,
+    sweep,
+)
+from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
 # ----- the DM
 
 
 def test_one_dm_lists_what_is_due_with_buttons_and_counts_the_appearance(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     past, today = seed(coach, (-26, "Acme Corp", True), (4, "Globex", False))
     seed(coach, (-26, "Initech", True), user_id=REP_TOKYO, zone="Asia/Tokyo")  # midnight there
@@ -159,7 +85,7 @@ def test_one_dm_lists_what_is_due_with_buttons_and_counts_the_appearance(
     assert len(dms(coach)) == 1
 
 
-def test_nothing_due_means_no_dm(coach: RunningCoach) -> None:
+def test_nothing_due_means_no_dm(coach: Coach) -> None:
     seed(coach, (24, "Acme Corp", True))
     assert sweep(coach).sent == []
     assert dms(coach) == []
@@ -168,7 +94,7 @@ def test_nothing_due_means_no_dm(coach: RunningCoach) -> None:
 # ----- faults
 
 
-def test_a_429_is_retried_by_a_later_sweep_after_retry_after(coach: RunningCoach) -> None:
+def test_a_429_is_retried_by_a_later_sweep_after_retry_after(coach: Coach) -> None:
     seed(coach, (-26, "Acme Corp", True))
     coach.slack.fail_next("chat.postMessage", status=429, retry_after=120)
     report = sweep(coach)
@@ -187,7 +113,7 @@ def test_a_429_is_retried_by_a_later_sweep_after_retry_after(coach: RunningCoach
     assert (delivery.status, delivery.attempts, delivery.error) == (DeliveryStatus.SENT, 2, None)
 
 
-def test_a_server_error_is_retried_until_local_noon_and_not_after(coach: RunningCoach) -> None:
+def test_a_server_error_is_retried_until_local_noon_and_not_after(coach: Coach) -> None:
     seed(coach, (-26, "Acme Corp", True))
     coach.slack.fail_next("chat.postMessage", status=500, times=2)
     assert sweep(coach).failed[0].error == "fatal_error"
@@ -203,7 +129,7 @@ def test_a_server_error_is_retried_until_local_noon_and_not_after(coach: Running
     assert len(coach.slack.messages(REP_NY)) == 1
 
 
-def test_a_timed_out_send_that_arrived_is_found_not_sent_again(coach: RunningCoach) -> None:
+def test_a_timed_out_send_that_arrived_is_found_not_sent_again(coach: Coach) -> None:
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
     coach.slack.fail_next("chat.postMessage", delay=1.5)  # Slack posts it; we stop waiting
     report = sweep(coach, timeout=0.5)
@@ -223,7 +149,7 @@ def test_a_timed_out_send_that_arrived_is_found_not_sent_again(coach: RunningCoa
         assert (item.interaction_id, item.times_shown) == (interaction, 1)
 
 
-def test_a_timed_out_send_that_did_not_arrive_is_sent_again(coach: RunningCoach) -> None:
+def test_a_timed_out_send_that_did_not_arrive_is_sent_again(coach: Coach) -> None:
     seed(coach, (-26, "Acme Corp", True))
     coach.slack.fail_next("chat.postMessage", status=500)
     sweep(coach)
@@ -236,9 +162,7 @@ def test_a_timed_out_send_that_did_not_arrive_is_sent_again(coach: RunningCoach)
 
 
 @pytest.mark.parametrize("error", ["user_not_found", "account_inactive"])
-def test_a_gone_user_is_given_up_on_and_their_items_stay_visible(
-    coach: RunningCoach, error: str
-) -> None:
+def test_a_gone_user_is_given_up_on_and_their_items_stay_visible(coach: Coach, error: str) -> None:
     seed(coach, (-26, "Acme Corp", True))
     coach.slack.fail_next("chat.postMessage", error=error)
     report = sweep(coach)
@@ -260,7 +184,7 @@ def test_a_gone_user_is_given_up_on_and_their_items_stay_visible(
 
 
 def test_a_deactivated_user_is_skipped_when_their_profile_is_refreshed(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     seed(coach, (-26, "Acme Corp", True))
     with coach.services.sessions.begin() as session:
@@ -274,7 +198,7 @@ def test_a_deactivated_user_is_skipped_when_their_profile_is_refreshed(
         assert (rep.is_active, rep.unreachable_reason) == (False, "deactivated")
 
 
-def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: RunningCoach) -> None:
+def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: Coach) -> None:
     seed(coach, (-26, "Acme Corp", True))
     with coach.services.sessions.begin() as session:
         deliveries.claim(
@@ -294,7 +218,7 @@ def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: Running
 # ----- buttons
 
 
-def log_acmes_outcome_from_the_nudge(coach: RunningCoach) -> tuple[int, str, dict]:
+def log_acmes_outcome_from_the_nudge(coach: Coach) -> tuple[int, str, dict]:
     """Acme's call two days ago nudged for its outcome, and the form its Log outcome opens,
     once filled: (the interaction, the item's key, the form)."""
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
@@ -304,8 +228,9 @@ def log_acmes_outcome_from_the_nudge(coach: RunningCoach) -> tuple[int, str, dic
     return interaction, key, coach.slack.wait_for("views.update")[0].response["view"]
 
 
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
 def test_log_outcome_opens_the_prefilled_modal_and_then_the_item_is_handled(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     interaction, key, view = log_acmes_outcome_from_the_nudge(coach)
     loading = coach.slack.wait_for("views.open")[0].args["view"]
@@ -324,7 +249,7 @@ def test_log_outcome_opens_the_prefilled_modal_and_then_the_item_is_handled(
 
 
 def test_log_outcome_offers_the_interaction_even_when_it_is_still_ahead(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     """A nudge read early (a clock behind the sweep's) still logs the interaction it names."""
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
@@ -337,7 +262,7 @@ def test_log_outcome_offers_the_interaction_even_when_it_is_still_ahead(
 
 
 def test_a_logged_outcome_shows_in_the_item_with_its_next_step_even_when_submitted_twice(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     _, key, view = log_acmes_outcome_from_the_nudge(coach)
     for _ in range(2):  # a double-clicked submit, or Slack delivering it again
@@ -351,7 +276,7 @@ def test_a_logged_outcome_shows_in_the_item_with_its_next_step_even_when_submitt
 
 
 def test_a_nudge_slack_will_not_return_still_gets_the_outcome_saved_and_confirmed(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     _, key, view = log_acmes_outcome_from_the_nudge(coach)
     coach.slack.fail_next("conversations.history", error="channel_not_found")
@@ -361,7 +286,7 @@ def test_a_nudge_slack_will_not_return_still_gets_the_outcome_saved_and_confirme
     assert item_status(coach, key) is None
 
 
-def test_an_outcome_for_another_interaction_leaves_the_item_alone(coach: RunningCoach) -> None:
+def test_an_outcome_for_another_interaction_leaves_the_item_alone(coach: Coach) -> None:
     nudged, other = seed(coach, (-26, "Acme Corp", True), (-50, "Globex", True))
     sweep(coach)
     key = f"{nudged}:no_outcome"
@@ -377,7 +302,7 @@ def test_an_outcome_for_another_interaction_leaves_the_item_alone(coach: Running
     assert coach.slack.calls("chat.update") == []
 
 
-def test_postcall_typed_directly_touches_no_nudge_message(coach: RunningCoach) -> None:
+def test_postcall_typed_directly_touches_no_nudge_message(coach: Coach) -> None:
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
     sweep(coach)
     view = coach.open_modal("/postcall", "Acme Corp", REP_NY)
@@ -390,7 +315,7 @@ def test_postcall_typed_directly_touches_no_nudge_message(coach: RunningCoach) -
     assert item_status(coach, f"{interaction}:no_outcome") is None
 
 
-def test_plan_it_opens_precall_for_the_account_and_time(coach: RunningCoach) -> None:
+def test_plan_it_opens_precall_for_the_account_and_time(coach: Coach) -> None:
     (interaction,) = seed(coach, (4, "Globex", False))
     sweep(coach)
     click(coach, NudgeIds.PLAN_IT, f"{interaction}:unplanned_today")
@@ -403,23 +328,7 @@ def test_plan_it_opens_precall_for_the_account_and_time(coach: RunningCoach) -> 
     coach.slack.wait_for("views.update")  # the zone (and last time) filled in
 
 
-def plan_todays_heads_up(coach: RunningCoach) -> tuple[str, dict]:
-    """A heads-up for Globex at 14:00 today, and the form its Plan it opens, once the app
-    has shown the rep's zone in it."""
-    (interaction,) = seed(coach, (4, "Globex", False))
-    sweep(coach)
-    key = f"{interaction}:unplanned_today"
-    click(coach, NudgeIds.PLAN_IT, key)
-    return key, coach.slack.wait_for("views.update")[0].response["view"]
-
-
-def save_plan(coach: RunningCoach, form: dict, account: str, objective: str | None = None):
-    extra = {"objective": objective} if objective else {}
-    values = plan_values(account=account, kind="call", when="Thu 26 Nov, 2:00 PM", **extra)
-    return coach.submit(form, values, REP_NY)
-
-
-def test_a_saved_plan_shows_in_the_item(coach: RunningCoach) -> None:
+def test_a_saved_plan_shows_in_the_item(coach: Coach) -> None:
     key, form = plan_todays_heads_up(coach)
     assert save_plan(coach, form, "Globex").body == ""
     coach.settle()
@@ -429,7 +338,7 @@ def test_a_saved_plan_shows_in_the_item(coach: RunningCoach) -> None:
     )
 
 
-def test_a_plan_saved_anyway_after_the_review_shows_in_the_item(coach: RunningCoach) -> None:
+def test_a_plan_saved_anyway_after_the_review_shows_in_the_item(coach: Coach) -> None:
     key, form = plan_todays_heads_up(coach)
     review = save_plan(coach, form, "Globex", objective="send the proposal").json()["view"]
     assert coach.submit(review, {}, REP_NY).json() == {"response_action": "clear"}
@@ -437,7 +346,7 @@ def test_a_plan_saved_anyway_after_the_review_shows_in_the_item(coach: RunningCo
     assert item_status(coach, key).startswith("✓ Planned for ")
 
 
-def test_a_plan_that_leaves_the_item_due_leaves_it_alone(coach: RunningCoach) -> None:
+def test_a_plan_that_leaves_the_item_due_leaves_it_alone(coach: Coach) -> None:
     key, form = plan_todays_heads_up(coach)
     # Another account: the heads-up's interaction still has no plan.
     assert save_plan(coach, form, "Initech").body == ""
@@ -446,7 +355,7 @@ def test_a_plan_that_leaves_the_item_due_leaves_it_alone(coach: RunningCoach) ->
     assert coach.slack.calls("chat.update") == []
 
 
-def test_snooze_hides_the_item_until_tomorrow_and_says_so(coach: RunningCoach) -> None:
+def test_snooze_hides_the_item_until_tomorrow_and_says_so(coach: Coach) -> None:
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
     sweep(coach)
     key = f"{interaction}:no_outcome"
@@ -464,7 +373,7 @@ def test_snooze_hides_the_item_until_tomorrow_and_says_so(coach: RunningCoach) -
 
 
 def test_mark_lost_logs_lost_once_and_a_second_click_changes_nothing(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
     sweep(coach)
@@ -479,7 +388,7 @@ def test_mark_lost_logs_lost_once_and_a_second_click_changes_nothing(
         assert (outcome.result, outcome.revision) == (Result.LOST, 1)
 
 
-def test_a_click_by_someone_else_is_refused_and_changes_nothing(coach: RunningCoach) -> None:
+def test_a_click_by_someone_else_is_refused_and_changes_nothing(coach: Coach) -> None:
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
     sweep(coach)
     key = f"{interaction}:no_outcome"
@@ -506,7 +415,7 @@ def test_a_click_by_someone_else_is_refused_and_changes_nothing(coach: RunningCo
 # ----- settings and profile events
 
 
-def test_coach_settings_opens_the_current_settings_and_saves_new_ones(coach: RunningCoach) -> None:
+def test_coach_settings_opens_the_current_settings_and_saves_new_ones(coach: Coach) -> None:
     seed(coach)
     response = coach.slash("/coach", "settings", REP_NY)
     assert response.status == 200 and response.body == ""
@@ -538,7 +447,7 @@ def test_coach_settings_opens_the_current_settings_and_saves_new_ones(coach: Run
         )
 
 
-def test_user_change_events_update_a_reps_zone_and_status(coach: RunningCoach) -> None:
+def test_user_change_events_update_a_reps_zone_and_status(coach: Coach) -> None:
     seed(coach, (-26, "Acme Corp", True))
     user = {"id": REP_NY, "team_id": coach.team_id, "name": "dana", "tz": "Europe/Berlin"}
     assert coach.send_event({"type": "user_change", "user": user}).status == 200
@@ -553,7 +462,7 @@ def test_user_change_events_update_a_reps_zone_and_status(coach: RunningCoach) -
         assert (rep.tz, rep.is_active) == ("Europe/Berlin", False)
 
 
-def test_escalated_items_leave_the_dm(coach: RunningCoach) -> None:
+def test_escalated_items_leave_the_dm(coach: Coach) -> None:
     (stale,) = seed(coach, (-50, "Acme Corp", True))
     for day in (TODAY, date(2026, 11, 27)):
         assert len(sweep(coach, local(day, 9, 0, NY)).sent) == 1
@@ -568,7 +477,7 @@ def test_escalated_items_leave_the_dm(coach: RunningCoach) -> None:
     assert (open_items[REP_NY].count, open_items[REP_NY].escalated) == (1, 1)
 
 
-def test_an_outcome_logged_before_the_sweep_is_not_nudged(coach: RunningCoach) -> None:
+def test_an_outcome_logged_before_the_sweep_is_not_nudged(coach: Coach) -> None:
     first, follow_up = seed(coach, (-50, "Acme Corp", True), (-2, "Acme Corp", True))
     with coach.services.sessions.begin() as session:
         interactions = {i.id: i for i in session.scalars(select(Interaction))}

@@ -7,10 +7,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.models import Interaction, Outcome
-from tests.slack.conftest import REP_NY
-from tests.slack.test_postcall import outcome_values, plan_interaction
-from tests.slack.test_precall import open_precall, plan_values
-from tests.support.coach import RunningCoach
+from tests.support.coach import Coach
+from tests.support.forms import open_precall, outcome_values, plan_interaction, plan_values
+from tests.support.workspace import REP_NY
 
 field_text = st.one_of(st.none(), st.text(max_size=1200))
 choice = st.one_of(
@@ -21,7 +20,7 @@ PROPERTY_SETTINGS = settings(
 )
 
 
-def count(coach: RunningCoach, model) -> int:
+def count(coach: Coach, model) -> int:
     with coach.services.sessions() as session:
         return session.scalar(select(func.count()).select_from(model))
 
@@ -36,7 +35,7 @@ def count(coach: RunningCoach, model) -> int:
     minimum=field_text,
 )
 def test_any_precall_submission_is_answered_and_refusals_write_nothing(
-    coach: RunningCoach, account, kind, when, stage, objective, minimum
+    coach: Coach, account, kind, when, stage, objective, minimum
 ) -> None:
     view = open_precall(coach, REP_NY)
     before = count(coach, Interaction)
@@ -55,7 +54,7 @@ def test_any_precall_submission_is_answered_and_refusals_write_nothing(
 @PROPERTY_SETTINGS
 @given(result=choice, next_step=field_text, when=field_text, notes=field_text)
 def test_any_postcall_submission_is_answered_and_refusals_write_nothing(
-    coach: RunningCoach, result, next_step, when, notes
+    coach: Coach, result, next_step, when, notes
 ) -> None:
     if count(coach, Interaction) == 0:
         plan_interaction(coach)

@@ -15,8 +15,9 @@ from app.slack.bolt import UNKNOWN_COMMAND
 from app.slack.context import NOT_INSTALLED
 from app.slack.errors import DATABASE_NOT_FINISHED
 from app.slack.views.nudge import NudgeIds
-from tests.slack.conftest import REP_NY, REP_TOKYO
-from tests.slack.test_nudges import (
+from tests.support.coach import EVENTS_PATH, RunningCoach, http
+from tests.support.forms import open_precall, plan_values
+from tests.support.nudges import (
     click,
     item_status,
     plan_todays_heads_up,
@@ -25,8 +26,7 @@ from tests.slack.test_nudges import (
     sweep,
     the_dm,
 )
-from tests.slack.test_precall import open_precall, plan_values
-from tests.support.coach import EVENTS_PATH, RunningCoach, http
+from tests.support.workspace import REP_NY, REP_TOKYO
 
 OTHER_TEAM = "T0OTHER"
 LONG_TEAM = "T" * 200

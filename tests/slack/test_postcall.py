@@ -12,104 +12,35 @@ from app.models import Delivery, Interaction, Origin, Outcome, Result
 from app.sandbox import inbound
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import NOT_PLANNED, PostcallIds, PostcallMetadata
-from tests.slack.conftest import REP_NY, REP_TOKYO
-from tests.slack.test_precall import block, open_precall, plan_values
-from tests.support.coach import RunningCoach
+from tests.support.coach import Coach
+from tests.support.forms import (
+    OBJECTIVE,
+    block,
+    choose,
+    inputs_of,
+    offered,
+    open_precall,
+    outcome_values,
+    plan_interaction,
+    selected_key,
+)
+from tests.support.workspace import REP_NY, REP_TOKYO
 
-INPUT = PostcallIds.INPUT
-OBJECTIVE = "Dana (CFO) agrees to a 30-minute pricing review on Tuesday"
 # Tuesday 1 December 2026, 15:00 in New York (EST) is 20:00 UTC.
 NEXT_TUESDAY_3PM = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 
 
-def plan_interaction(
-    coach: RunningCoach, user_id: str = REP_NY, account="Acme Corp", when="today 9am"
-) -> int:
-    """A plan (by default for 9:00 this morning, an hour before the tests' now), via /precall."""
-    view = open_precall(coach, user_id)
-    response = coach.submit(
-        view, plan_values(account=account, when=when, objective=OBJECTIVE), user_id
-    )
-    assert response.body == "", response.body
-    coach.settle()
-    with coach.services.sessions() as session:
-        return session.scalars(select(Interaction.id).order_by(Interaction.id.desc())).first()
-
-
-def selected_key(view: dict) -> str:
-    return block(view, PostcallIds.INTERACTION_BLOCK)["element"]["initial_option"]["value"]
-
-
-def inputs_of(view: dict) -> str:
-    """The key the form's input block ids carry (as in `postcall_result.<key>`)."""
-    prefix = f"{PostcallIds.RESULT_BLOCK}."
-    return next(b["block_id"] for b in view["blocks"] if b["block_id"].startswith(prefix))[
-        len(prefix) :
-    ]
-
-
-def offered(view: dict) -> list[str]:
-    """The values of the "Which interaction" options, in their order."""
-    return [o["value"] for o in block(view, PostcallIds.INTERACTION_BLOCK)["element"]["options"]]
-
-
-def choose(coach: RunningCoach, view: dict, value: str, typed: dict | None = None) -> dict:
-    """Choose another interaction in the form, `typed` in its inputs; the form Slack shows then."""
-    if typed:
-        coach.slack.set_view_state(view["id"], typed)
-    chosen = inbound.block_action(
-        PostcallIds.CHOOSE_INTERACTION,
-        PostcallIds.INTERACTION_BLOCK,
-        type="static_select",
-        selected_option={"text": {"type": "plain_text", "text": value}, "value": value},
-    )
-    payload = inbound.block_actions_payload(
-        user_id=REP_NY, team_id=coach.team_id, actions=[chosen], view=view, values=typed
-    )
-    updates = len(coach.slack.calls("views.update"))
-    assert coach.post_signed(inbound.interaction_body(payload)).status == 200
-    return coach.slack.wait_for("views.update", count=updates + 1)[-1].response["view"]
-
-
-def outcome_values(
-    view: dict,
-    result: str,
-    next_step: str | None = "Dana books the security review",
-    when: str | None = "next Tuesday 3pm",
-    notes: str | None = None,
-    **unplanned: str,
-) -> dict:
-    key = inputs_of(view)
-    values = {
-        f"{PostcallIds.RESULT_BLOCK}.{key}": {INPUT: inbound.radio_value(result)},
-        f"{PostcallIds.NEXT_STEP_BLOCK}.{key}": {INPUT: inbound.plain_text_value(next_step)},
-        f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}": {
-            PostcallIds.READ_NEXT_STEP_WHEN: inbound.plain_text_value(when)
-        },
-        f"{PostcallIds.NOTES_BLOCK}.{key}": {INPUT: inbound.plain_text_value(notes)},
-    }
-    if "account" in unplanned:
-        values[f"{PostcallIds.ACCOUNT_BLOCK}.{key}"] = {
-            INPUT: inbound.plain_text_value(unplanned["account"])
-        }
-        values[f"{PostcallIds.WHEN_BLOCK}.{key}"] = {
-            INPUT: inbound.plain_text_value(unplanned.get("happened"))
-        }
-        values[f"{PostcallIds.KIND_BLOCK}.{key}"] = {INPUT: inbound.radio_value("call")}
-    return values
-
-
-def outcomes_of(coach: RunningCoach) -> list[Outcome]:
+def outcomes_of(coach: Coach) -> list[Outcome]:
     with coach.services.sessions() as session:
         return list(session.scalars(select(Outcome)))
 
 
-def interactions_of(coach: RunningCoach) -> list[Interaction]:
+def interactions_of(coach: Coach) -> list[Interaction]:
     with coach.services.sessions() as session:
         return list(session.scalars(select(Interaction).order_by(Interaction.id)))
 
 
-def test_postcall_preselects_the_named_account_and_shows_the_plan(coach: RunningCoach) -> None:
+def test_postcall_preselects_the_named_account_and_shows_the_plan(coach: Coach) -> None:
     acme = plan_interaction(coach)
     plan_interaction(coach, account="Globex")
     response = coach.slash("/postcall", "acme", REP_NY)
@@ -129,8 +60,9 @@ def test_postcall_preselects_the_named_account_and_shows_the_plan(coach: Running
     assert next_step["hint"]["text"].startswith("Required for Advanced and Minimum.")
 
 
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
 def test_advanced_stores_the_outcome_creates_the_follow_up_and_confirms(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     interaction_id = plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
@@ -157,7 +89,7 @@ def test_advanced_stores_the_outcome_creates_the_follow_up_and_confirms(
     )
 
 
-def test_every_outcome_is_stored_with_the_right_next_step(coach: RunningCoach) -> None:
+def test_every_outcome_is_stored_with_the_right_next_step(coach: Coach) -> None:
     expectations = {
         "won": (Result.WON, False),
         "minimum": (Result.MINIMUM, True),
@@ -182,7 +114,7 @@ def test_every_outcome_is_stored_with_the_right_next_step(coach: RunningCoach) -
                 assert outcome.next_step is None and outcome.next_step_at is None
 
 
-def test_outcome_errors_are_inline_and_nothing_is_saved(coach: RunningCoach) -> None:
+def test_outcome_errors_are_inline_and_nothing_is_saved(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     key = inputs_of(view)
@@ -217,7 +149,7 @@ def test_outcome_errors_are_inline_and_nothing_is_saved(coach: RunningCoach) -> 
     assert len(interactions_of(coach)) == 1  # no follow-up either
 
 
-def test_the_date_is_read_back_while_the_rep_types(coach: RunningCoach) -> None:
+def test_the_date_is_read_back_while_the_rep_types(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     key = inputs_of(view)
@@ -242,7 +174,7 @@ def test_the_date_is_read_back_while_the_rep_types(coach: RunningCoach) -> None:
     assert "I could not read a date in 'purple'" in hint
 
 
-def test_editing_an_outcome_moves_its_follow_up(coach: RunningCoach) -> None:
+def test_editing_an_outcome_moves_its_follow_up(coach: Coach) -> None:
     acme = plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     coach.submit(view, outcome_values(view, "advanced"), REP_NY)
@@ -268,7 +200,7 @@ def test_editing_an_outcome_moves_its_follow_up(coach: RunningCoach) -> None:
     assert "Outcome updated" in coach.slack.calls("chat.postMessage")[-1].args["text"]
 
 
-def test_choosing_another_open_interaction_keeps_what_was_typed(coach: RunningCoach) -> None:
+def test_choosing_another_open_interaction_keeps_what_was_typed(coach: Coach) -> None:
     plan_interaction(coach)
     globex = plan_interaction(coach, account="Globex", when="today 8am")
     view = coach.open_modal("/postcall", "", REP_NY)
@@ -289,7 +221,7 @@ def test_a_form_opened_before_its_metadata_had_a_version_is_stale() -> None:
         PostcallMetadata.from_metadata('{"zone":"UTC","selected":"12"}')
 
 
-def test_naming_an_account_offers_its_open_plan_for_tomorrow(coach: RunningCoach) -> None:
+def test_naming_an_account_offers_its_open_plan_for_tomorrow(coach: Coach) -> None:
     coach.set_now(datetime(2026, 11, 27, 2, 47, tzinfo=UTC))  # 21:47 in New York
     initech = plan_interaction(coach, account="Initech", when="tomorrow 10am")
     plan_interaction(coach, account="Initech", when="in 3 days 10am")
@@ -311,7 +243,7 @@ def test_naming_an_account_offers_its_open_plan_for_tomorrow(coach: RunningCoach
     assert [i.origin for i in interactions_of(coach)].count(Origin.UNPLANNED) == 0
 
 
-def test_postcall_preselects_the_interaction_most_likely_meant(coach: RunningCoach) -> None:
+def test_postcall_preselects_the_interaction_most_likely_meant(coach: Coach) -> None:
     plan_interaction(coach, account="Globex", when="today 4pm")
     acme = plan_interaction(coach, when="today 2pm")
     plan_interaction(coach, account="Hooli", when="today 6pm")
@@ -324,7 +256,7 @@ def test_postcall_preselects_the_interaction_most_likely_meant(coach: RunningCoa
     assert selected_key(view) == str(earlier)  # one that happened comes before those ahead
 
 
-def test_a_lost_outcome_takes_no_next_step(coach: RunningCoach) -> None:
+def test_a_lost_outcome_takes_no_next_step(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     key = inputs_of(view)
@@ -341,7 +273,7 @@ def test_a_lost_outcome_takes_no_next_step(coach: RunningCoach) -> None:
     assert "chain ends here" in dm and "Next step" not in dm
 
 
-def test_a_won_deal_notes_its_kickoff_without_chasing_it(coach: RunningCoach) -> None:
+def test_a_won_deal_notes_its_kickoff_without_chasing_it(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     values = outcome_values(view, "won", "Kickoff with their IT team")
@@ -355,7 +287,8 @@ def test_a_won_deal_notes_its_kickoff_without_chasing_it(coach: RunningCoach) ->
     assert "The next step is noted here; nothing is chased after a win." in dm
 
 
-def test_a_double_submitted_outcome_is_stored_and_confirmed_once(coach: RunningCoach) -> None:
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
+def test_a_double_submitted_outcome_is_stored_and_confirmed_once(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     values = outcome_values(view, "advanced")
@@ -372,7 +305,7 @@ def test_a_double_submitted_outcome_is_stored_and_confirmed_once(coach: RunningC
     assert sorted(kinds) == ["outcome_confirmation", "plan_confirmation"]
 
 
-def test_an_unplanned_interaction_is_logged_with_its_outcome(coach: RunningCoach) -> None:
+def test_an_unplanned_interaction_is_logged_with_its_outcome(coach: Coach) -> None:
     view = coach.open_modal("/postcall", "Initech", REP_NY)
     assert selected_key(view) == NOT_PLANNED
     account_block = block(view, f"{PostcallIds.ACCOUNT_BLOCK}.{inputs_of(view)}")
@@ -385,7 +318,7 @@ def test_an_unplanned_interaction_is_logged_with_its_outcome(coach: RunningCoach
     assert follow_up.follows_id == unplanned.id
 
 
-def test_choosing_not_planned_shows_the_account_and_time_fields(coach: RunningCoach) -> None:
+def test_choosing_not_planned_shows_the_account_and_time_fields(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     refreshed = choose(coach, view, NOT_PLANNED)
@@ -394,7 +327,7 @@ def test_choosing_not_planned_shows_the_account_and_time_fields(coach: RunningCo
     assert PostcallIds.PLAN_BLOCK not in ids
 
 
-def test_a_rep_cannot_log_an_outcome_for_another_reps_interaction(coach: RunningCoach) -> None:
+def test_a_rep_cannot_log_an_outcome_for_another_reps_interaction(coach: Coach) -> None:
     plan_interaction(coach, REP_NY)
     view_ny = coach.open_modal("/postcall", "", REP_NY)
     # Kenji replays Dana's form (same interaction id in its metadata) as his own submission.
@@ -407,7 +340,7 @@ def test_a_rep_cannot_log_an_outcome_for_another_reps_interaction(coach: Running
     assert [o["value"] for o in options] == [NOT_PLANNED]
 
 
-def test_precall_shows_what_was_agreed_last_time(coach: RunningCoach) -> None:
+def test_precall_shows_what_was_agreed_last_time(coach: Coach) -> None:
     plan_interaction(coach)
     view = coach.open_modal("/postcall", "", REP_NY)
     coach.submit(view, outcome_values(view, "advanced"), REP_NY)
@@ -419,7 +352,7 @@ def test_precall_shows_what_was_agreed_last_time(coach: RunningCoach) -> None:
     assert "they agreed to “Dana books the security review” by <!date^" in history
 
 
-def test_interactions_stay_in_their_workspace(coach: RunningCoach) -> None:
+def test_interactions_stay_in_their_workspace(coach: Coach) -> None:
     plan_interaction(coach, REP_NY)
     opened = len(coach.slack.calls("views.open"))
     body = inbound.slash_command_body(

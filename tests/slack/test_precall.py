@@ -5,43 +5,14 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from app.models import Delivery, Interaction, Stage
-from app.sandbox import inbound
 from app.slack.forms.plan import PrecallIds
-from tests.slack.conftest import REP_NY, REP_TOKYO
-from tests.support.coach import RunningCoach
-
-INPUT = PrecallIds.INPUT
-
-
-def plan_values(
-    *,
-    account="Acme Corp",
-    kind="meeting",
-    when="tomorrow 2pm",
-    stage="demo",
-    objective="Dana (CFO) agrees to a 30-minute pricing review on Tuesday",
-    minimum="Dana forwards the pricing sheet to procurement",
-) -> dict:
-    return {
-        PrecallIds.ACCOUNT_BLOCK: {INPUT: inbound.plain_text_value(account)},
-        PrecallIds.KIND_BLOCK: {INPUT: inbound.radio_value(kind)},
-        PrecallIds.WHEN_BLOCK: {INPUT: inbound.plain_text_value(when)},
-        PrecallIds.STAGE_BLOCK: {INPUT: inbound.static_select_value(stage)},
-        PrecallIds.OBJECTIVE_BLOCK: {INPUT: inbound.plain_text_value(objective)},
-        PrecallIds.MINIMUM_BLOCK: {INPUT: inbound.plain_text_value(minimum)},
-    }
-
-
-def open_precall(coach: RunningCoach, user_id: str, text: str = "") -> dict:
-    """Type /precall and return the modal once the app has shown the rep's zone in it."""
-    return coach.open_modal("/precall", text, user_id)
-
-
-def block(view: dict, block_id: str) -> dict:
-    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
+from tests.support.coach import Coach
+from tests.support.forms import block, open_precall, plan_values
+from tests.support.workspace import REP_NY, REP_TOKYO
 
 
 def count(sessions, model) -> int:
@@ -49,11 +20,11 @@ def count(sessions, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def dms_to(coach: RunningCoach, user_id: str) -> list:
+def dms_to(coach: Coach, user_id: str) -> list:
     return [c for c in coach.slack.calls("chat.postMessage") if c.args["channel"] == user_id]
 
 
-def test_precall_opens_a_prefilled_modal_then_shows_the_reps_zone(coach: RunningCoach) -> None:
+def test_precall_opens_a_prefilled_modal_then_shows_the_reps_zone(coach: Coach) -> None:
     response = coach.slash("/precall", "Acme Corp demo tomorrow 2pm", REP_NY)
     assert response.status == 200 and response.body == ""
     opened = coach.slack.wait_for("views.open")[0].args["view"]
@@ -83,7 +54,8 @@ def test_precall_opens_a_prefilled_modal_then_shows_the_reps_zone(coach: Running
     assert updated["hash"]  # guards against overwriting a view the rep already changed
 
 
-def test_a_clean_plan_is_saved_in_utc_and_confirmed_by_dm(coach: RunningCoach, sessions) -> None:
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
+def test_a_clean_plan_is_saved_in_utc_and_confirmed_by_dm(coach: Coach, sessions) -> None:
     view = open_precall(coach, REP_NY, "Acme Corp demo tomorrow 2pm")
     response = coach.submit(view, plan_values(), REP_NY)
     assert response.status == 200 and response.body == ""  # an empty ack closes the modal
@@ -112,7 +84,7 @@ def test_a_clean_plan_is_saved_in_utc_and_confirmed_by_dm(coach: RunningCoach, s
 
 
 def test_each_invalid_field_gets_an_inline_error_and_nothing_is_saved(
-    coach: RunningCoach, sessions
+    coach: Coach, sessions
 ) -> None:
     view = open_precall(coach, REP_NY)
     cases = {
@@ -130,7 +102,7 @@ def test_each_invalid_field_gets_an_inline_error_and_nothing_is_saved(
     assert dms_to(coach, REP_NY) == []
 
 
-def test_when_too_far_ahead_or_in_the_past_says_what_was_understood(coach: RunningCoach) -> None:
+def test_when_too_far_ahead_or_in_the_past_says_what_was_understood(coach: Coach) -> None:
     view = open_precall(coach, REP_NY)
     far = coach.submit(view, plan_values(when="Jan 3 2029 10am"), REP_NY).json()
     assert far["errors"][PrecallIds.WHEN_BLOCK].startswith("I read this as")
@@ -142,7 +114,7 @@ def test_when_too_far_ahead_or_in_the_past_says_what_was_understood(coach: Runni
     assert ok.status == 200 and ok.body == ""
 
 
-def test_fields_beyond_their_limits_are_refused(coach: RunningCoach, sessions) -> None:
+def test_fields_beyond_their_limits_are_refused(coach: Coach, sessions) -> None:
     view = open_precall(coach, REP_NY)
     body = coach.submit(
         view, plan_values(account="A" * 151, objective="x" * 501, minimum="y" * 501), REP_NY
@@ -156,9 +128,7 @@ def test_fields_beyond_their_limits_are_refused(coach: RunningCoach, sessions) -
     assert count(sessions, Interaction) == 0
 
 
-def test_a_double_clicked_submit_stores_one_plan_and_sends_one_dm(
-    coach: RunningCoach, sessions
-) -> None:
+def test_a_double_clicked_submit_stores_one_plan_and_sends_one_dm(coach: Coach, sessions) -> None:
     view = open_precall(coach, REP_NY)
     responses = []
     clicks = [
@@ -177,7 +147,7 @@ def test_a_double_clicked_submit_stores_one_plan_and_sends_one_dm(
 
 
 def test_precall_again_for_the_same_account_and_time_updates_the_plan(
-    coach: RunningCoach, sessions
+    coach: Coach, sessions
 ) -> None:
     view = open_precall(coach, REP_NY)
     coach.submit(view, plan_values(), REP_NY)
@@ -195,9 +165,7 @@ def test_precall_again_for_the_same_account_and_time_updates_the_plan(
     assert "Plan updated" in dms[1].args["text"]
 
 
-def test_tomorrow_2pm_is_a_different_instant_in_tokyo_and_new_york(
-    coach: RunningCoach, sessions
-) -> None:
+def test_tomorrow_2pm_is_a_different_instant_in_tokyo_and_new_york(coach: Coach, sessions) -> None:
     for rep in (REP_NY, REP_TOKYO):
         coach.submit(open_precall(coach, rep), plan_values(), rep)
     with sessions() as session:
@@ -208,7 +176,7 @@ def test_tomorrow_2pm_is_a_different_instant_in_tokyo_and_new_york(
     assert times[REP_TOKYO] == datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
 
 
-def test_the_zone_is_cached_after_the_first_lookup(coach: RunningCoach) -> None:
+def test_the_zone_is_cached_after_the_first_lookup(coach: Coach) -> None:
     open_precall(coach, REP_NY)
     open_precall(coach, REP_NY)
     assert len(coach.slack.calls("users.info")) == 1

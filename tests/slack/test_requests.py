@@ -11,9 +11,9 @@ from app.models import Interaction
 from app.sandbox import inbound
 from app.slack.forms.plan import PrecallMetadata
 from app.web import EVENTS_PATH, MAX_BODY_BYTES
-from tests.slack.conftest import REP_NY
-from tests.slack.test_precall import open_precall, plan_values
 from tests.support.coach import SIGNING_SECRET, RunningCoach, http
+from tests.support.forms import open_precall, plan_values
+from tests.support.workspace import REP_NY
 
 
 def slash_body(coach: RunningCoach, text: str = "Acme") -> str:

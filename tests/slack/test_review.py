@@ -10,14 +10,14 @@ from app.slack.forms.plan import PrecallMetadata
 from app.slack.forms.review import ReviewIds, ReviewMetadata
 from app.slack.views.nudge import NudgeItemRef
 from app.slack.views.review import ChecklistIds
-from tests.slack.conftest import REP_NY
-from tests.slack.test_precall import block, open_precall, plan_values
-from tests.support.coach import RunningCoach
+from tests.support.coach import Coach
+from tests.support.forms import block, open_precall, plan_values
+from tests.support.workspace import REP_NY
 
 WEAK = "send them the proposal"
 
 
-def plans_saved(coach: RunningCoach) -> int:
+def plans_saved(coach: Coach) -> int:
     with coach.services.sessions() as session:
         return session.scalar(select(func.count()).select_from(Interaction))
 
@@ -27,7 +27,7 @@ def checklist_lines(view_or_message_blocks: list) -> list[str]:
     return checklist["text"]["text"].split("\n")[1:]
 
 
-def test_a_weak_objective_gets_the_review_pushed_and_nothing_is_saved(coach: RunningCoach) -> None:
+def test_a_weak_objective_gets_the_review_pushed_and_nothing_is_saved(coach: Coach) -> None:
     form = open_precall(coach, REP_NY)
     body = coach.submit(form, plan_values(objective=WEAK, minimum=""), REP_NY).json()
     assert body["response_action"] == "push"
@@ -44,7 +44,7 @@ def test_a_weak_objective_gets_the_review_pushed_and_nothing_is_saved(coach: Run
 
 
 def test_save_anyway_saves_the_plan_and_confirms_it_with_the_checklist(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     form = open_precall(coach, REP_NY)
     review = coach.submit(form, plan_values(objective=WEAK), REP_NY).json()["view"]
@@ -60,7 +60,7 @@ def test_save_anyway_saves_the_plan_and_confirms_it_with_the_checklist(
 
 
 def test_back_to_edit_keeps_the_form_and_a_strong_rewrite_saves_directly(
-    coach: RunningCoach,
+    coach: Coach,
 ) -> None:
     form = open_precall(coach, REP_NY)
     coach.submit(form, plan_values(objective=WEAK), REP_NY)
@@ -75,7 +75,7 @@ def test_back_to_edit_keeps_the_form_and_a_strong_rewrite_saves_directly(
     assert lines[:3] == ["✅ *Customer action*", "✅ *Specific*", "✅ *Time-bound*"]
 
 
-def test_the_largest_plan_still_fits_in_the_reviews_metadata(coach: RunningCoach) -> None:
+def test_the_largest_plan_still_fits_in_the_reviews_metadata(coach: Coach) -> None:
     form = open_precall(coach, REP_NY)
     # Opened by a nudge's Plan it: the review carries the nudge item's reference too.
     longest_ref = NudgeItemRef(

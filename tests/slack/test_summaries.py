@@ -13,8 +13,6 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import insert, select
 
 from app.domain import summaries
-from app.domain.summaries import SummarySettings
-from app.domain.workspace import Workspace
 from app.models import (
     Delivery,
     DeliveryKind,
@@ -25,7 +23,6 @@ from app.models import (
     Rep,
     Result,
     SummaryCadence,
-    SummarySubscription,
 )
 from app.sandbox import inbound
 from app.slack.delivery import Pacer
@@ -36,104 +33,35 @@ from app.slack.passes import summaries as summary_posting
 from app.slack.passes.summaries import SummaryPassReport, run_summary_pass
 from app.slack.views.summary import SUMMARY_EVENT
 from app.slack.views.summary_setup import SummaryListIds, item_block_id
-from tests.domain.test_summary_rules import Seeder
-from tests.slack.conftest import NOW, REP_NY, REP_TOKYO
-from tests.slack.test_precall import block
-from tests.support.coach import RunningCoach, http
-from tests.test_cli import clean_env, run_coach
-
-WORKSPACE = Workspace("T0001")
-ADMIN, OWNER, MANAGER, OTHER_MANAGER = "U0ADMIN", "U0OWNER", "U0MGR", "U0MGR2"
-STRANGER = "U0STRANGER"  # an admin of another workspace, in a shared channel
-TEAM, OUTSIDE, OLD, GENERAL = "C0TEAM", "C0OUTSIDE", "C0OLD", "C0GENERAL"
-INPUT = SummaryIds.INPUT
-# NOW is Thursday 26 November, 10:00 in New York; the summaries below post at 09:00 there.
-DUE = NOW
-TOMORROW = NOW + timedelta(days=1)
-
-
-@pytest.fixture
-def team(coach: RunningCoach) -> RunningCoach:
-    slack = coach.slack
-    slack.add_user(ADMIN, name="ada.admin", is_admin=True)
-    slack.add_user(OWNER, name="otto.owner", tz="Europe/London", is_owner=True)
-    slack.add_user(MANAGER, name="mia.manager")
-    slack.add_user(OTHER_MANAGER, name="max.manager")
-    slack.add_user(STRANGER, name="sam.elsewhere", is_admin=True, team_id="T0002")
-    slack.add_channel(TEAM, "sales-team")
-    slack.add_channel(OUTSIDE, "sales-outside", is_member=False)
-    slack.add_channel(OLD, "sales-2019", is_archived=True)
-    slack.add_channel(GENERAL, "general")
-    slack.add_usergroup("S0EAST", "sales-east", [REP_NY, REP_TOKYO])
-    with coach.services.sessions.begin() as session:
-        summaries.set_managers(session, WORKSPACE, [MANAGER, OTHER_MANAGER], ADMIN, NOW)
-    return coach
+from tests.support.cli import clean_env, run_coach
+from tests.support.coach import Coach, http
+from tests.support.factories import Seeder
+from tests.support.forms import block
+from tests.support.summaries import (
+    ADMIN,
+    DUE,
+    GENERAL,
+    MANAGER,
+    OLD,
+    OTHER_MANAGER,
+    OUTSIDE,
+    OWNER,
+    STRANGER,
+    TEAM,
+    TOMORROW,
+    WORKSPACE,
+    add_summary,
+    set_up,
+    subscriptions,
+    summary_values,
+)
+from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
 
-def summary_values(
-    *,
-    channel: str = TEAM,
-    reps: tuple[str, ...] = (REP_NY, REP_TOKYO),
-    group: str | None = None,
-    cadence: str = "daily",
-    weekday: str = "3",
-    at: str = "09:00",
-) -> dict:
-    values = {
-        SummaryIds.CHANNEL_BLOCK: {INPUT: inbound.conversations_select_value(channel)},
-        SummaryIds.REPS_BLOCK: {INPUT: inbound.multi_users_select_value(reps)},
-        SummaryIds.CADENCE_BLOCK: {INPUT: inbound.radio_value(cadence)},
-        SummaryIds.WEEKDAY_BLOCK: {INPUT: inbound.static_select_value(weekday)},
-        SummaryIds.TIME_BLOCK: {INPUT: inbound.timepicker_value(at)},
-    }
-    if group:
-        values[SummaryIds.GROUP_BLOCK] = {INPUT: inbound.static_select_value(group)}
-    return values
-
-
-def subscriptions(coach: RunningCoach) -> list[SummarySubscription]:
-    with coach.services.sessions() as session:
-        return list(session.scalars(select(SummarySubscription).order_by(SummarySubscription.id)))
-
-
-def set_up(coach: RunningCoach, user_id: str = MANAGER, **values) -> dict:
-    """Open the summary modal (once its user groups are in) and submit it."""
-    view = coach.open_modal("/coach", "summary", user_id)
-    response = coach.submit(view, summary_values(**values), user_id)
-    assert response.status == 200
-    return response.json()
-
-
-def add_summary(
-    coach: RunningCoach,
-    owner: str = MANAGER,
-    created_at: datetime = NOW - timedelta(days=30),
-    **overrides,
-) -> int:
-    values = {
-        "channel_id": TEAM,
-        "rep_user_ids": (REP_NY, REP_TOKYO),
-        "usergroup_id": None,
-        "cadence": SummaryCadence.DAILY,
-        "weekday": None,
-        "minute": 9 * 60,
-        "zone": "America/New_York",
-    }
-    with coach.services.sessions.begin() as session:
-        saved = summaries.save_subscription(
-            session,
-            WORKSPACE,
-            owner,
-            SummarySettings(**(values | overrides)),
-            created_at,
-        )
-    return saved.id
-
-
-def seed_calls(coach: RunningCoach) -> None:
+def seed_calls(coach: Coach) -> None:
     """Dana (New York) planned and won Acme yesterday; Kenji (Tokyo) logged nothing."""
     with coach.services.sessions.begin() as session:
-        seeder = Seeder(session)
+        seeder = Seeder(session, NOW)
         seeder.rep(REP_NY, "Dana Rep", "America/New_York")
         won = seeder.call(
             REP_NY,
@@ -145,9 +73,7 @@ def seed_calls(coach: RunningCoach) -> None:
         seeder.outcome(won, Result.WON)
 
 
-def summary_pass(
-    coach: RunningCoach, now: datetime = DUE, *, timeout: float = 5
-) -> SummaryPassReport:
+def summary_pass(coach: Coach, now: datetime = DUE, *, timeout: float = 5) -> SummaryPassReport:
     """One pass as `coach summaries --now` runs it, with a client that retries nothing."""
     client = WebClient(
         token=coach.slack.bot_token,
@@ -158,12 +84,12 @@ def summary_pass(
     return run_summary_pass(coach.services, client, now)
 
 
-def posts(coach: RunningCoach, channel: str = TEAM) -> list:
+def posts(coach: Coach, channel: str = TEAM) -> list:
     return [m for m in coach.slack.messages(channel) if m.thread_ts is None]
 
 
 def click(
-    coach: RunningCoach,
+    coach: Coach,
     action_id: str,
     subscription_id: int,
     user_id: str,
@@ -194,7 +120,7 @@ def click(
         coach.settle()
 
 
-def show_list(coach: RunningCoach, user_id: str) -> str:
+def show_list(coach: Coach, user_id: str) -> str:
     """`/coach summary list` in #general, shown as Slack shows the command's answer; its ts."""
     answer = coach.slash("/coach", "summary list", user_id, channel_id=GENERAL).json()
     hook = coach.slack.response_url(channel=GENERAL, user=user_id)
@@ -203,12 +129,12 @@ def show_list(coach: RunningCoach, user_id: str) -> str:
     return list_message(coach, user_id).ts
 
 
-def list_message(coach: RunningCoach, user_id: str):
+def list_message(coach: Coach, user_id: str):
     (message,) = [m for m in coach.slack.messages(GENERAL) if m.ephemeral_to == user_id]
     return message
 
 
-def last_modal_text(coach: RunningCoach) -> str:
+def last_modal_text(coach: Coach) -> str:
     views = coach.slack.calls("views.open") + coach.slack.calls("views.update")
     call = max(views, key=lambda c: c.time)
     return " ".join(str(b.get("text", {}).get("text", "")) for b in call.args["view"]["blocks"])
@@ -217,7 +143,7 @@ def last_modal_text(coach: RunningCoach) -> str:
 # ----- who may do what
 
 
-def test_admins_and_owners_name_managers_and_nobody_else_can(team: RunningCoach) -> None:
+def test_admins_and_owners_name_managers_and_nobody_else_can(team: Coach) -> None:
     for user in (REP_NY, MANAGER, STRANGER):
         body = team.slash("/coach", "managers", user).json()
         assert body == {"text": ADMINS_ONLY, "response_type": "ephemeral"}
@@ -243,7 +169,7 @@ def test_admins_and_owners_name_managers_and_nobody_else_can(team: RunningCoach)
     assert refused == {"response_action": "errors", "errors": {ManagerIds.USERS_BLOCK: ADMINS_ONLY}}
 
 
-def test_only_admins_and_managers_may_set_up_summaries(team: RunningCoach) -> None:
+def test_only_admins_and_managers_may_set_up_summaries(team: Coach) -> None:
     for user in (REP_NY, STRANGER):
         for text in ("summary", "summary list", "summary now"):
             assert team.slash("/coach", text, user).json() == {
@@ -261,7 +187,8 @@ def test_only_admins_and_managers_may_set_up_summaries(team: RunningCoach) -> No
 # ----- setting up, listing, editing, removing
 
 
-def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: RunningCoach) -> None:
+@pytest.mark.over_http  # the whole flow, as Slack reaches the app
+def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: Coach) -> None:
     team.slash("/coach", "summary", MANAGER)
     opened = team.slack.wait_for("views.open")[0].args["view"]
     assert "Loading the workspace's user groups" in str(opened["blocks"])
@@ -318,7 +245,7 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: RunningCoa
     assert "No channel summaries yet" in other["text"]
 
 
-def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: RunningCoach) -> None:
+def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: Coach) -> None:
     view = team.open_modal("/coach", "summary", MANAGER)
 
     def errors(**values) -> dict:
@@ -336,7 +263,7 @@ def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: RunningCoa
     assert subscriptions(team) == []
 
 
-def test_edit_and_remove_from_the_list(team: RunningCoach) -> None:
+def test_edit_and_remove_from_the_list(team: Coach) -> None:
     subscription_id = add_summary(team)
     click(team, SummaryListIds.EDIT, subscription_id, OTHER_MANAGER)  # not theirs
     assert NOT_YOURS in last_modal_text(team)
@@ -362,7 +289,7 @@ def test_edit_and_remove_from_the_list(team: RunningCoach) -> None:
 # ----- posting
 
 
-def test_post_now_posts_at_once_and_is_not_the_periods_post(team: RunningCoach) -> None:
+def test_post_now_posts_at_once_and_is_not_the_periods_post(team: Coach) -> None:
     seed_calls(team)
     subscription_id = add_summary(team)
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
@@ -383,7 +310,7 @@ def test_post_now_posts_at_once_and_is_not_the_periods_post(team: RunningCoach) 
     assert len(posts(team)) == 3
 
 
-def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: RunningCoach) -> None:
+def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: Coach) -> None:
     subscription_id = add_summary(team)
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
     team.set_now(NOW + timedelta(milliseconds=300))  # the second click of a double click
@@ -401,7 +328,7 @@ def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: Runn
     assert len(posts(team)) == 2
 
 
-def test_post_now_clicks_handled_at_the_same_time_post_once(team: RunningCoach) -> None:
+def test_post_now_clicks_handled_at_the_same_time_post_once(team: Coach) -> None:
     subscription_id = add_summary(team)
     clicks = [
         threading.Thread(
@@ -419,7 +346,7 @@ def test_post_now_clicks_handled_at_the_same_time_post_once(team: RunningCoach) 
     assert len(posts(team)) == 1
 
 
-def test_the_list_shows_an_edit_or_a_removal_made_from_it(team: RunningCoach) -> None:
+def test_the_list_shows_an_edit_or_a_removal_made_from_it(team: Coach) -> None:
     kept, removed = add_summary(team), add_summary(team, channel_id=OUTSIDE)
     list_ts = show_list(team, MANAGER)
 
@@ -441,7 +368,7 @@ def test_the_list_shows_an_edit_or_a_removal_made_from_it(team: RunningCoach) ->
     assert listed(removed) is None and "weekly on Friday at 08:30" in listed(kept)
 
 
-def test_summary_now_with_several_summaries_asks_which(team: RunningCoach) -> None:
+def test_summary_now_with_several_summaries_asks_which(team: Coach) -> None:
     first, second = add_summary(team), add_summary(team, channel_id=OUTSIDE)
     body = team.slash("/coach", "summary now", MANAGER).json()
     assert body["text"].startswith("Which one?")
@@ -450,7 +377,7 @@ def test_summary_now_with_several_summaries_asks_which(team: RunningCoach) -> No
     assert posts(team) == []
 
 
-def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: RunningCoach) -> None:
+def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: Coach) -> None:
     seed_calls(team)
     add_summary(team, created_at=NOW - timedelta(hours=12))  # after yesterday's 09:00
     assert summary_pass(team, DUE - timedelta(hours=1, minutes=1)).sent == []  # 08:59
@@ -472,7 +399,7 @@ def test_the_pass_posts_each_period_once_and_retries_a_failure_that_day(team: Ru
 
 
 def test_a_post_missed_while_no_pass_ran_goes_out_late_then_the_days_own(
-    team: RunningCoach,
+    team: Coach,
 ) -> None:
     add_summary(team)
     # No pass ran yesterday at 09:00 (the worker was down); it is back at 08:59 today.
@@ -483,7 +410,7 @@ def test_a_post_missed_while_no_pass_ran_goes_out_late_then_the_days_own(
     assert len(posts(team)) == 2
 
 
-def test_a_failure_not_fixed_that_day_is_not_retried_the_next(team: RunningCoach) -> None:
+def test_a_failure_not_fixed_that_day_is_not_retried_the_next(team: Coach) -> None:
     add_summary(team)
     team.slack.fail_next("chat.postMessage", status=500, times=2)
     summary_pass(team)
@@ -493,7 +420,7 @@ def test_a_failure_not_fixed_that_day_is_not_retried_the_next(team: RunningCoach
     assert len(posts(team)) == 1
 
 
-def test_an_archived_channel_stops_the_summary_and_tells_its_owner(team: RunningCoach) -> None:
+def test_an_archived_channel_stops_the_summary_and_tells_its_owner(team: Coach) -> None:
     subscription_id = add_summary(team)
     team.slack.add_channel(TEAM, "sales-team", is_archived=True)
     report = summary_pass(team)
@@ -511,14 +438,14 @@ def test_an_archived_channel_stops_the_summary_and_tells_its_owner(team: Running
     assert "Slack refused the post" in last_modal_text(team)
 
 
-def test_a_channel_that_is_gone_stops_the_summary_too(team: RunningCoach) -> None:
+def test_a_channel_that_is_gone_stops_the_summary_too(team: Coach) -> None:
     add_summary(team, channel_id="C0DELETED")
     report = summary_pass(team)
     assert [(f.error, f.stopped) for f in report.failed] == [("channel_not_found", True)]
     assert "its channel is gone" in team.slack.messages(MANAGER)[0].text
 
 
-def test_a_post_that_timed_out_is_found_in_the_channel_not_posted_again(team: RunningCoach) -> None:
+def test_a_post_that_timed_out_is_found_in_the_channel_not_posted_again(team: Coach) -> None:
     add_summary(team)
     team.slack.fail_next("chat.postMessage", delay=1.5)  # Slack posts it; we stop waiting
     report = summary_pass(team, timeout=0.5)
@@ -529,7 +456,7 @@ def test_a_post_that_timed_out_is_found_in_the_channel_not_posted_again(team: Ru
     assert len(posts(team)) == 1 and len(team.slack.calls("chat.postMessage")) == 1
 
 
-def test_a_user_group_is_read_at_each_post(team: RunningCoach) -> None:
+def test_a_user_group_is_read_at_each_post(team: Coach) -> None:
     seed_calls(team)
     add_summary(team, rep_user_ids=(), usergroup_id="S0EAST")
     team.slack.add_usergroup("S0EAST", "sales-east", [REP_NY])
@@ -537,7 +464,7 @@ def test_a_user_group_is_read_at_each_post(team: RunningCoach) -> None:
     assert "Dana Rep" in str(posts(team)[0].blocks)
 
 
-def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: RunningCoach) -> None:
+def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: Coach) -> None:
     reps = [f"U9{n:05d}" for n in range(300)]
     with team.services.sessions.begin() as session:
         session.execute(
@@ -547,7 +474,7 @@ def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: RunningCoach)
                 for n, rep in enumerate(reps)
             ],
         )
-        account = Seeder(session).call(reps[0], NOW - timedelta(days=3), "Acme").account_id
+        account = Seeder(session, NOW).call(reps[0], NOW - timedelta(days=3), "Acme").account_id
         session.execute(
             insert(Interaction),
             [
@@ -582,7 +509,7 @@ def test_a_300_rep_team_gets_its_rep_lines_in_thread_replies(team: RunningCoach)
 
 
 def test_coach_summaries_runs_one_pass_and_prints_what_was_sent(
-    team: RunningCoach, database_url: str, tmp_path
+    team: Coach, database_url: str, tmp_path
 ) -> None:
     add_summary(team)
     env = clean_env(

@@ -1,4 +1,5 @@
-"""The app under test, running for real: a local HTTP server, the Slack double, signed requests."""
+"""The app under test, acted on as Slack would: signed requests dispatched straight into the Bolt
+app (the fast tier), or posted over HTTP to the app served for real (the end-to-end tier)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,29 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_bolt import App, BoltRequest
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
 from app.config import Settings
+from app.domain import when
 from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
+from app.slack.bolt import build_app
+from app.slack.client import make_slack_client
 from app.slack.services import Services
 from app.web import EVENTS_PATH, create_web_app
 
 SIGNING_SECRET = "test-signing-secret"
+# How often the served app's loop looks for a shutdown: werkzeug's default, 0.5 s, was paid in
+# the teardown of every end-to-end test.
+SHUTDOWN_POLL_SECONDS = 0.01
 
 
 @dataclass
@@ -71,13 +79,16 @@ class WatchedExecutor(ThreadPoolExecutor):
 
 
 @dataclass
-class RunningCoach:
-    """A running app and the Slack double it talks to, with helpers to act as Slack and a user."""
+class Coach:
+    """The app and the Slack double it talks to, with helpers to act as Slack and a user; how a
+    signed request reaches the app is up to the tier (`deliver`)."""
 
-    url: str
     slack: SlackDouble
     services: Services
     listeners: WatchedExecutor
+
+    def deliver(self, body: str, headers: dict[str, str]) -> HttpResponse:
+        raise NotImplementedError
 
     def settle(self) -> None:
         """Wait until the app has finished the work it does after acknowledging requests."""
@@ -91,8 +102,7 @@ class RunningCoach:
         self.services.clock = lambda: now
 
     def post_signed(self, body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None):
-        headers = inbound.signed_headers(secret, body, timestamp)
-        return http("POST", self.url + EVENTS_PATH, body, headers)
+        return self.deliver(body, inbound.signed_headers(secret, body, timestamp))
 
     def slash(self, command: str, text: str, user_id: str, **fields) -> HttpResponse:
         body = inbound.slash_command_body(
@@ -131,7 +141,7 @@ class RunningCoach:
         headers = inbound.signed_headers(SIGNING_SECRET, body) | {
             "Content-Type": "application/json"
         }
-        return http("POST", self.url + EVENTS_PATH, body, headers)
+        return self.deliver(body, headers)
 
     def open_modal(self, command: str, text: str, user_id: str) -> dict:
         """Type a command and return its modal once the app has filled it in (views.update)."""
@@ -141,25 +151,84 @@ class RunningCoach:
         return self.slack.wait_for("views.update", count=updates_before + 1)[-1].response["view"]
 
 
+@dataclass
+class DispatchedCoach(Coach):
+    """The Bolt app itself, built as the web app builds it, taking each signed request as
+    Bolt's HTTP adapters hand it over: no server, no sockets, the same listeners and answers."""
+
+    bolt: App
+
+    def deliver(self, body: str, headers: dict[str, str]) -> HttpResponse:
+        as_bolt: dict[str, str | Sequence[str]] = dict(headers)
+        response = self.bolt.dispatch(BoltRequest(body=body, headers=as_bolt))
+        return HttpResponse(response.status, response.body)
+
+
+@dataclass
+class RunningCoach(Coach):
+    """The web app served over HTTP on a local port, as Slack reaches it in production."""
+
+    url: str
+
+    def deliver(self, body: str, headers: dict[str, str]) -> HttpResponse:
+        return http("POST", self.url + EVENTS_PATH, body, headers)
+
+
+def coach_settings(slack: SlackDouble, database_url: str) -> Settings:
+    """The app's settings for a test: the Slack double as Web API, the test signing secret."""
+    return Settings(
+        slack_bot_token=slack.bot_token,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.api_url,
+        database_url=database_url,
+        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings' init-only option
+    )
+
+
 @contextmanager
-def running_coach(database_url: str, sessions: sessionmaker[Session]) -> Iterator[RunningCoach]:
-    with SlackDouble() as slack:
-        settings = Settings(
-            slack_bot_token=slack.bot_token,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=slack.api_url,
-            database_url=database_url,
-            _env_file=None,
-        )
+def dispatched_coach(
+    database_url: str, sessions: sessionmaker[Session], slack: SlackDouble | None = None
+) -> Iterator[DispatchedCoach]:
+    """The fast tier: the Bolt app of `app.web`, requests dispatched into it in this thread."""
+    with _double(slack) as double:
+        settings = coach_settings(double, database_url)
         services = Services(sessions=sessions)
         listeners = WatchedExecutor()
-        web = create_web_app(settings, services, listeners)
+        bolt = build_app(
+            settings.slack_signing_secret, make_slack_client(settings), services, listeners
+        )
+        when.warm_up()  # as create_web_app does
+        try:
+            yield DispatchedCoach(double, services, listeners, bolt)
+        finally:
+            listeners.shutdown(wait=True)
+
+
+@contextmanager
+def running_coach(database_url: str, sessions: sessionmaker[Session]) -> Iterator[RunningCoach]:
+    """The end-to-end tier: the web app served by a local HTTP server."""
+    with SlackDouble() as slack:
+        services = Services(sessions=sessions)
+        listeners = WatchedExecutor()
+        web = create_web_app(coach_settings(slack, database_url), services, listeners)
         server = make_server("127.0.0.1", 0, web, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), daemon=True
+        )
         thread.start()
         try:
-            yield RunningCoach(f"http://127.0.0.1:{server.server_port}", slack, services, listeners)
+            yield RunningCoach(slack, services, listeners, f"http://127.0.0.1:{server.server_port}")
         finally:
             server.shutdown()
             listeners.shutdown(wait=True)
             thread.join(timeout=5)
+
+
+@contextmanager
+def _double(slack: SlackDouble | None) -> Iterator[SlackDouble]:
+    """`slack` as given (its owner starts and stops it), or a new double for this use only."""
+    if slack is not None:
+        yield slack
+        return
+    with SlackDouble() as double:
+        yield double
