@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -66,9 +66,15 @@ def delete_all_rows(connection: Connection | Session, metadata: MetaData) -> Non
         connection.execute(table.delete())
 
 
+class _HasId(Protocol):
+    """A mapped class whose primary key is `id`, the one RETURNING reads."""
+
+    id: Any
+
+
 def insert_unless_exists(
     session: Session,
-    model: type,
+    model: type[_HasId],
     values: Mapping[str, Any],
     conflict_columns: Sequence[str],
 ) -> Any | None:

@@ -387,8 +387,20 @@ class _Token:
 class _Item:
     """A word or a listed phrase, with the lists it is in."""
 
-    __slots__ = ("tokens", "first", "tags", "key", "low", "start", "end", "unknown", "name")
-    __slots__ += ("context", "inflected", "boundary")
+    __slots__ = (
+        "tokens",
+        "first",
+        "tags",
+        "key",
+        "low",
+        "start",
+        "end",
+        "unknown",
+        "name",
+        "context",
+        "inflected",
+        "boundary",
+    )
 
     def __init__(
         self, tokens: list[_Token], tags: frozenset[str], key: str, unknown: bool = False
@@ -462,7 +474,7 @@ def _match(
         candidates += phrases.get(token.lemma, ())
     if not candidates:
         return 0, _NO_TAGS, ""
-    length, tags, key = 0, set(), ""
+    length, tags, key = 0, set[str](), ""
     available = len(tokens) - start
     for words, found in candidates:
         size = len(words)
@@ -552,7 +564,7 @@ class _Reading:
                         or token.opens_sentence
                         or (
                             before is not None
-                            and (before.boundary or before.tags & {_CAUSATIVE, _REQUEST})
+                            and (before.boundary or bool(before.tags & {_CAUSATIVE, _REQUEST}))
                         )
                     )
             elif item.tags & _ACTS and capitalised and token.opens_sentence:
@@ -823,6 +835,8 @@ class _Reading:
                 customer_acts,
                 key=lambda clause: not self.items[clause.verb].tags & _OBSERVABLE_ACTS,
             )
+            # Every customer act here has a denial: one without returned above.
+            assert denied_act.denial is not None
             first, last = denied_act.denial
             denied = self.text[self.items[first].start : self.items[last].end]
             return f"{_quote(denied)} is not a commitment. {DENIED_ACTION_TIP}"
@@ -1079,7 +1093,8 @@ class _Reading:
             if index is not None and previous is not None and index == previous + 1:
                 previous = index
                 continue
-            if run_start is not None:
+            # run_start and previous are set together: both None or both indexes.
+            if run_start is not None and previous is not None:
                 runs.append(self.text[self.items[run_start].start : self.items[previous].end])
             run_start = previous = index
         return " ".join(" ".join(runs).split()).strip(" ,;:-–—()\"'“”")

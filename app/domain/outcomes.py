@@ -354,11 +354,14 @@ def save_outcome(
 
     Raises NotYourInteraction for an interaction of another rep or workspace.
     """
-    interaction = (
-        _record_unplanned(session, workspace, rep_user_id, draft.unplanned)
-        if draft.unplanned
-        else find_own_interaction(session, workspace, rep_user_id, draft.interaction_id, lock=True)
-    )
+    if draft.unplanned:
+        interaction = _record_unplanned(session, workspace, rep_user_id, draft.unplanned)
+    elif draft.interaction_id is not None:
+        interaction = find_own_interaction(
+            session, workspace, rep_user_id, draft.interaction_id, lock=True
+        )
+    else:  # neither a logged interaction nor a new one: nothing of this rep's to record against
+        raise NotYourInteraction(None)
     if interaction.scheduled_at > now:
         # An outcome means it happened: logged before its time, it was held earlier, and the
         # figures (which count what happened up to now) must see it.

@@ -421,19 +421,21 @@ def _dateparser_day(
     found = data.date_obj
     if found is None:
         return None
-    if "day" not in data.parts and not _RELATIVE_SPAN.fullmatch(phrase):
-        if "month" in data.parts and _MONTH_WORD.search(phrase):
+    # What the phrase itself gave (day, month, year, time), as opposed to what was filled in.
+    parts: tuple[str, ...] = data.parts  # type: ignore[attr-defined]  # stubs predate 1.5's parts
+    if "day" not in parts and not _RELATIVE_SPAN.fullmatch(phrase):
+        if "month" in parts and _MONTH_WORD.search(phrase):
             raise _Refused(_month_only(found.month))
-        if "year" in data.parts and _YEAR_WORD.search(phrase):
+        if "year" in parts and _YEAR_WORD.search(phrase):
             raise _Refused(_year_only(found.year))
         return None
     today = base.date()
     day = found.date()
-    if "year" not in data.parts and (day.month, day.day) == (today.month, today.day):
+    if "year" not in parts and (day.month, day.day) == (today.month, today.day):
         # dateparser moves a month and day that fall today to next year (or, preferring the past,
         # to last year when its time is still to come): today's is meant.
         day = today
-    return day, found.time() if "time" in data.parts else None
+    return day, found.time() if "time" in parts else None
 
 
 def _month_only(month: int) -> str:
