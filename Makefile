@@ -50,9 +50,11 @@ test-browser: install chromium  ## the sandbox driven in Chromium; failures keep
 	COACH_CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser --screenshot=only-on-failure \
 		--tracing=retain-on-failure --output=test-results
 
-lint: install
+lint: install  ## ruff, the type checker (mypy) and the layer rules (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format app tests bench
