@@ -16,10 +16,10 @@ from app.slack.context import request_middleware
 from app.slack.errors import render_error
 from app.slack.listeners import (
     coach,
-    nudge_actions,
+    nudge_settings,
+    nudges,
     postcall,
     precall,
-    settings,
     summaries,
     users,
 )
@@ -72,8 +72,8 @@ def build_app(
     precall.register(app)
     postcall.register(app)
     coach.register(app, subcommands)
-    settings.register(app, subcommands)
-    nudge_actions.register(app)
+    nudge_settings.register(app, subcommands)
+    nudges.register(app)
     users.register(app)
     summaries.register(app, subcommands)
 

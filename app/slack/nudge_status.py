@@ -17,7 +17,7 @@ from app.db import session_scope
 from app.domain import nudges
 from app.domain.workspace import Workspace
 from app.slack.services import Services
-from app.slack.views.nudge import NudgeItemRef, with_item_status
+from app.slack.views.nudges import NudgeItemRef, with_item_status
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.models import Delivery
 from app.slack.services import Requester
-from app.slack.views.nudge import NudgeItemRef
+from app.slack.views.nudges import NudgeItemRef
 
 
 def own_message_ref(requester: Requester, ref: NudgeItemRef | None) -> NudgeItemRef | None:

@@ -25,7 +25,7 @@ from app.slack.forms.metadata import FormMetadata, StaleForm
 from app.slack.views.formatting import escape
 from app.slack.views.history import history_line
 from app.slack.views.notices import STALE_FORM, failure_modal, stale_form_modal
-from app.slack.views.nudge import NudgeItemRef
+from app.slack.views.nudges import NudgeItemRef
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 REF = NudgeItemRef("D0DM", "1795750482.395322", f"{10**15}:{NudgeReason.UNPLANNED_TODAY}")

@@ -10,7 +10,7 @@ from app.domain.nudges import DueItem, ItemKey
 from app.domain.outcomes import ENDS_CHAIN, NEEDS_NEXT_STEP
 from app.models import AWAITING_NEXT_STEP, CLOSES_CHAIN, InteractionKind, NudgeReason
 from app.sandbox.limits import MESSAGE_MAX_BLOCKS, validate_message_blocks
-from app.slack.views.nudge import NudgeIds, item_block_id, nudge_message, with_item_status
+from app.slack.views.nudges import NudgeIds, item_block_id, nudge_message, with_item_status
 
 AT = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 

@@ -25,7 +25,7 @@ from app.models import (
 from app.sandbox import inbound
 from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
-from app.slack.views.nudge import NUDGE_EVENT, NudgeIds, item_block_id
+from app.slack.views.nudges import NUDGE_EVENT, NudgeIds, item_block_id
 from tests.support.coach import Coach
 from tests.support.factories import add_outcome, local
 from tests.support.forms import block, choose, outcome_values, selected_key

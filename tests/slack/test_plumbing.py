@@ -14,7 +14,7 @@ from app.sandbox import inbound
 from app.slack.bolt import UNKNOWN_COMMAND
 from app.slack.context import NOT_INSTALLED
 from app.slack.errors import DATABASE_NOT_FINISHED
-from app.slack.views.nudge import NudgeIds
+from app.slack.views.nudges import NudgeIds
 from tests.support.coach import EVENTS_PATH, RunningCoach, http
 from tests.support.forms import open_precall, plan_values
 from tests.support.nudges import (

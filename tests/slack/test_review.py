@@ -8,7 +8,7 @@ from app.models import Interaction, NudgeReason
 from app.sandbox.limits import validate_view
 from app.slack.forms.plan import PrecallMetadata
 from app.slack.forms.review import ReviewIds, ReviewMetadata
-from app.slack.views.nudge import NudgeItemRef
+from app.slack.views.nudges import NudgeItemRef
 from app.slack.views.review import ChecklistIds
 from tests.support.coach import Coach
 from tests.support.forms import block, open_precall, plan_values

@@ -14,7 +14,7 @@ from app.models import (
 )
 from app.sandbox import inbound
 from app.slack.passes.nudges import SweepReport, run_nudge_sweep
-from app.slack.views.nudge import NUDGE_EVENT, NudgeIds, item_block_id
+from app.slack.views.nudges import NUDGE_EVENT, NudgeIds, item_block_id
 from tests.support.coach import Coach
 from tests.support.factories import add_interaction, add_rep
 from tests.support.forms import plan_values

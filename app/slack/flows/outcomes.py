@@ -23,7 +23,7 @@ from app.slack.forms.outcome import (
     reading_hint,
 )
 from app.slack.services import Requester, Services
-from app.slack.views.nudge import NudgeItemRef
+from app.slack.views.nudges import NudgeItemRef
 
 logger = logging.getLogger(__name__)
 

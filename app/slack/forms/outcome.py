@@ -25,7 +25,7 @@ from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import quote, short_moment, truncate
 from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
-from app.slack.views.nudge import NudgeItemRef
+from app.slack.views.nudges import NudgeItemRef
 
 NOT_PLANNED = "not_planned"
 OPTION_TEXT_MAX = 75

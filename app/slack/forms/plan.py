@@ -24,7 +24,7 @@ from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
-from app.slack.views.nudge import NudgeItemRef
+from app.slack.views.nudges import NudgeItemRef
 
 
 class PrecallIds(enum.StrEnum):

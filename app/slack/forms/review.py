@@ -13,7 +13,7 @@ from app.domain.plans import PlanForm
 from app.slack.forms.fields import form_modal
 from app.slack.forms.metadata import FormMetadata
 from app.slack.views.formatting import quote
-from app.slack.views.nudge import NudgeItemRef
+from app.slack.views.nudges import NudgeItemRef
 from app.slack.views.review import checklist_blocks
 
 

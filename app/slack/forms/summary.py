@@ -32,7 +32,7 @@ from app.slack.forms.fields import (
 from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_users, submitted_value
 from app.slack.views.formatting import escape, truncate, zone_label
-from app.slack.views.settings import DAY_NAMES, time_value
+from app.slack.views.nudge_settings import DAY_NAMES, time_value
 
 MAX_GROUP_OPTIONS = 100  # Slack's limit for a static select
 

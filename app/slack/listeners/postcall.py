@@ -28,7 +28,7 @@ from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
 from app.slack.views.notices import stale_form_modal
-from app.slack.views.nudge import outcome_logged_status
+from app.slack.views.nudges import outcome_logged_status
 from app.slack.views.outcome_confirmation import outcome_confirmation
 
 logger = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
 from app.slack.views.notices import failure_modal, stale_form_modal
-from app.slack.views.nudge import NudgeItemRef, planned_status
+from app.slack.views.nudges import NudgeItemRef, planned_status
 from app.slack.views.plan_confirmation import plan_confirmation
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from app.slack import delivery, directory
 from app.slack.passes import claimed_pass
 from app.slack.services import Services
 from app.slack.views.formatting import plural
-from app.slack.views.nudge import NUDGE_EVENT, nudge_message
+from app.slack.views.nudges import NUDGE_EVENT, nudge_message
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from app.domain.summaries import Subscription, SummarySettings
 from app.models import SummaryCadence
 from app.slack.views.formatting import escape
-from app.slack.views.settings import DAY_NAMES, time_value
+from app.slack.views.nudge_settings import DAY_NAMES, time_value
 
 MAX_LISTED = 23  # two blocks each, with the list's heading and "N more", within 50 blocks
 SLACK_MESSAGE_BLOCKS_MAX = 50

@@ -20,7 +20,7 @@ from app.domain.nudge_settings import (
 from app.slack.forms.fields import INPUT, block_errors, checkboxes, form_modal, options, select
 from app.slack.forms.state import submitted_choices, submitted_value
 from app.slack.views.formatting import escape
-from app.slack.views.settings import DAY_NAMES, time_label, time_value
+from app.slack.views.nudge_settings import DAY_NAMES, time_label, time_value
 
 
 class SettingsIds(enum.StrEnum):

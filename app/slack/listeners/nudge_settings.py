@@ -13,11 +13,11 @@ from app.domain import nudge_settings, reps
 from app.domain.checks import FieldErrors
 from app.slack import directory
 from app.slack.errors import handled
-from app.slack.forms import settings as settings_form
-from app.slack.forms.settings import SettingsIds, settings_modal
+from app.slack.forms import nudge_settings as settings_form
+from app.slack.forms.nudge_settings import SettingsIds, settings_modal
 from app.slack.services import Requester
 from app.slack.subcommands import Subcommands
-from app.slack.views.settings import settings_saved_view
+from app.slack.views.nudge_settings import settings_saved_view
 
 logger = logging.getLogger(__name__)
 

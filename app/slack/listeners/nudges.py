@@ -26,7 +26,7 @@ from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
 from app.slack.views.formatting import escape, short_moment, slack_date
 from app.slack.views.notices import notice_modal
-from app.slack.views.nudge import NudgeIds, NudgeItemRef
+from app.slack.views.nudges import NudgeIds, NudgeItemRef
 
 logger = logging.getLogger(__name__)
 
