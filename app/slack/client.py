@@ -1,10 +1,14 @@
-"""The Web API client every process uses: Slack's base URL, timeout and retry policy."""
+"""The Web API client every process uses: Slack's base URL, timeout and retry policy; and the
+one call every surface makes alike, opening a modal on a trigger."""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -48,3 +52,15 @@ def make_fast_client(client: WebClient) -> WebClient:
         headers=client.headers,
         retry_handlers=[],
     )
+
+
+def open_modal(client: WebClient, trigger_id: str, view: Any, what: str) -> dict | None:
+    """The opened view, or None when Slack refused it (an expired trigger: Slack shows the
+    person nothing, so there is nobody to tell)."""
+    try:
+        return client.views_open(trigger_id=trigger_id, view=view)["view"]
+    except SlackApiError as error:
+        logging.getLogger(__name__).warning(
+            "views.open failed for %s: %s", what, error.response.get("error")
+        )
+        return None

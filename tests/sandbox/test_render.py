@@ -14,7 +14,8 @@ from app.domain.metrics import Metrics
 from app.domain.nudge_settings import NudgeSettings
 from app.domain.plans import PlanPrefill
 from app.sandbox.render import render_blocks, render_message, render_view
-from app.slack.forms import managers, outcome, plan, review, settings, summary
+from app.slack.forms import managers, outcome, plan, review, summary
+from app.slack.forms import nudge_settings as settings_form
 from app.slack.views import figures, notices
 
 ZONE = "UTC"
@@ -552,7 +553,7 @@ def _app_views() -> list[dict]:
             outcome.postcall_modal([], None, outcome.PostcallMetadata(zone="UTC")),
             review.review_modal(objective, plan_review, review.ReviewMetadata(zone="UTC")),
             notices.failure_modal(),
-            settings.settings_modal(NudgeSettings(), "UTC", date(2026, 12, 1)),
+            settings_form.settings_modal(NudgeSettings(), "UTC", date(2026, 12, 1)),
             summary.summary_modal(
                 None, summary.SummaryMetadata(zone="UTC"), NOW, usergroups=[("S1", "ae")]
             ),

@@ -20,7 +20,8 @@ from app.models import (
     SummaryCadence,
 )
 from app.sandbox.limits import validate_view
-from app.slack.forms import managers, outcome, plan, review, settings, summary
+from app.slack.forms import managers, outcome, plan, review, summary
+from app.slack.forms import nudge_settings as settings_form
 from app.slack.forms.metadata import FormMetadata, StaleForm
 from app.slack.views.formatting import escape
 from app.slack.views.history import history_line
@@ -122,7 +123,7 @@ def every_view() -> list:
             interaction(logged=logged),
             outcome.PostcallMetadata(zone="UTC"),
         ),
-        settings.settings_modal(nudge_settings.NudgeSettings(), "UTC", date(2026, 11, 26)),
+        settings_form.settings_modal(nudge_settings.NudgeSettings(), "UTC", date(2026, 11, 26)),
         summary.summary_modal(None, summary.SummaryMetadata(), NOW),
         summary.summary_modal(current, summary.SummaryMetadata(subscription_id=3), NOW, []),
         summary.summary_modal(current, summary.SummaryMetadata(), NOW, [("S1", "sales")]),
@@ -150,8 +151,8 @@ def input_block_ids(view) -> set[str]:
             list(PlanField),
         ),
         (
-            settings.settings_modal(nudge_settings.NudgeSettings(), None, date(2026, 11, 26)),
-            settings.errors,
+            settings_form.settings_modal(nudge_settings.NudgeSettings(), None, date(2026, 11, 26)),
+            settings_form.errors,
             list(nudge_settings.SettingsField),
         ),
         (

@@ -16,6 +16,7 @@ from app.domain import nudges, plans, reps
 from app.domain.nudges import ItemAction, ItemKey, SnoozeFor
 from app.domain.workspace import Workspace
 from app.models import NudgeReason
+from app.slack.client import open_modal
 from app.slack.errors import handled
 from app.slack.flows.outcomes import open_outcome_form
 from app.slack.flows.planning import open_planning_form
@@ -56,16 +57,8 @@ def _item_or_refusal(
     if state is ItemAction.DONE and item is not None:
         return item, zone
     refusal = NOT_YOURS if state is ItemAction.NOT_YOURS else ALREADY_HANDLED
-    _open_modal(client, body["trigger_id"], notice_modal(title, refusal))
+    open_modal(client, body["trigger_id"], notice_modal(title, refusal), "a nudge button")
     return None
-
-
-def _open_modal(client: WebClient, trigger_id: str, view) -> dict | None:
-    try:
-        return client.views_open(trigger_id=trigger_id, view=view)["view"]
-    except SlackApiError as error:  # the trigger expired: Slack shows the user nothing
-        logger.warning("views.open failed for a nudge button: %s", error.response.get("error"))
-        return None
 
 
 def handle_log_outcome_action(
@@ -74,7 +67,11 @@ def handle_log_outcome_action(
     """Open /postcall's form on the item's interaction (a loading modal first, as /postcall)."""
     ack()
     checked = _item_or_refusal(client, body, requester, action.get("value"), "Log an outcome")
-    opened = _open_modal(client, body["trigger_id"], loading_modal()) if checked else None
+    opened = (
+        open_modal(client, body["trigger_id"], loading_modal(), "a nudge button")
+        if checked
+        else None
+    )
     if checked is None or opened is None:
         return
     item, _ = checked

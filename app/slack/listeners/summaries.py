@@ -14,6 +14,7 @@ from app.domain import summaries
 from app.domain.checks import FieldErrors
 from app.domain.summaries import Role, Subscription
 from app.domain.workspace import Workspace
+from app.slack.client import open_modal
 from app.slack.directory import channel_problem, role_for
 from app.slack.errors import NotAllowed, handled
 from app.slack.forms import managers as managers_form
@@ -81,7 +82,7 @@ def handle_managers_command(
     with requester.session() as session:
         current = summaries.manager_ids(session, workspace)
     ack()
-    _open(client, command["trigger_id"], managers_modal(current))
+    open_modal(client, command["trigger_id"], managers_modal(current), "a summary")
 
 
 def handle_managers_submission(
@@ -149,7 +150,12 @@ def handle_summary_command(
     else:
         ack()
         metadata = SummaryMetadata(zone=person.zone)
-        opened = _open(client, command["trigger_id"], summary_modal(None, metadata, services.now()))
+        opened = open_modal(
+            client,
+            command["trigger_id"],
+            summary_modal(None, metadata, services.now()),
+            "a summary",
+        )
         _load_usergroups(client, services, opened, None, metadata)
 
 
@@ -278,10 +284,11 @@ def handle_post_now_action(
     if claim is None:
         logger.info("summary %s: a repeated post now, not posted again", subscription.id)
         return
-    opened = _open(
+    opened = open_modal(
         client,
         body["trigger_id"],
         notice_modal("Post now", f"Posting the summary in <#{subscription.channel_id}>…"),
+        "a summary",
     )
     posted = post_now(client, services, subscription, claim)
     if opened is None:
@@ -332,7 +339,9 @@ def handle_edit_action(
         zone=subscription.zone,
         list_url=body.get("response_url"),  # the list shows the edit once it is saved
     )
-    opened = _open(client, body["trigger_id"], summary_modal(current, metadata, services.now()))
+    opened = open_modal(
+        client, body["trigger_id"], summary_modal(current, metadata, services.now()), "a summary"
+    )
     _load_usergroups(client, services, opened, current, metadata)
 
 
@@ -346,13 +355,14 @@ def handle_remove_action(
     services, workspace, user_id = requester
     with requester.session() as session:
         summaries.remove_subscription(session, workspace, subscription.id)
-    _open(
+    open_modal(
         client,
         body["trigger_id"],
         notice_modal(
             "Summary removed",
             f"The summary in <#{subscription.channel_id}> will not be posted again.",
         ),
+        "a summary",
     )
     if body.get("response_url"):
         _refresh_list(body["response_url"], services, workspace, role, user_id)
@@ -375,14 +385,6 @@ def _refresh_list(
         return
     if response.status_code != 200:  # expired (30 minutes, 5 uses): the list is only stale
         logger.info("could not refresh a summary list: %s %s", response.status_code, response.body)
-
-
-def _open(client: WebClient, trigger_id: str, view) -> dict | None:
-    try:
-        return client.views_open(trigger_id=trigger_id, view=view)["view"]
-    except SlackApiError as error:  # the trigger expired: Slack shows the user nothing
-        logger.warning("views.open failed for a summary: %s", error.response.get("error"))
-        return None
 
 
 def _tell(client: WebClient, user_id: str, text: str) -> None:
