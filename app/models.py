@@ -290,7 +290,11 @@ class Delivery(WorkspaceScoped, Timestamped, Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("team_id", "kind", "key"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "key"),
+        # A message a payload names is checked to be one the app sent the person acting.
+        Index("ix_deliveries_message", "team_id", "channel", "message_ts"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
