@@ -19,10 +19,8 @@ from app.slack.services import (
 
 logger = logging.getLogger(__name__)
 
-# Context keys, which Bolt passes to any listener naming them as arguments.
+# A context key, which Bolt passes to any listener naming it as an argument.
 FAST_CLIENT_KEY = "fast_client"
-NOW_KEY = "now"
-SESSIONS_KEY = "sessions"
 NOT_INSTALLED = "This app is not installed in this workspace."
 
 
@@ -95,8 +93,6 @@ def request_middleware(
         context[SERVICES_KEY] = services
         context[WORKSPACE_KEY] = workspace
         context[FAST_CLIENT_KEY] = fast_client
-        context[NOW_KEY] = services.now()
-        context[SESSIONS_KEY] = services.sessions
         user_id = _object(body, "user").get("id") or body.get("user_id") or context.user_id
         if isinstance(user_id, str) and user_id:
             context[REQUESTER_KEY] = Requester(services, workspace, user_id)

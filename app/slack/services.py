@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from slack_bolt import BoltContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import session_scope
 from app.domain.workspace import Workspace
 from app.models import utcnow
 
+# Context keys the app's middleware sets; Bolt passes them to any listener naming them.
 SERVICES_KEY = "services"
 WORKSPACE_KEY = "workspace"
 REQUESTER_KEY = "requester"
@@ -33,16 +33,6 @@ class Services:
         return session_scope(self.sessions)
 
 
-def services_of(context: BoltContext) -> Services:
-    return context[SERVICES_KEY]
-
-
-def workspace_of(context: BoltContext, body: dict) -> Workspace:
-    """The verified workspace of the request (set by the app's middleware from the
-    installation, never from payload text)."""
-    return context[WORKSPACE_KEY]
-
-
 class Requester(NamedTuple):
     """What a listener starts from: its services, and the workspace and user of the request."""
 
@@ -56,12 +46,3 @@ class Requester(NamedTuple):
     def session(self) -> AbstractContextManager[Session]:
         """One transaction on the app's database: committed at the end, rolled back on error."""
         return self.services.session()
-
-
-def requester(context: BoltContext, body: dict) -> Requester:
-    """For a slash command's payload or an interaction's body alike."""
-    found = context.get(REQUESTER_KEY)
-    if found is not None:
-        return found
-    user_id = (body.get("user") or {}).get("id") or body["user_id"]
-    return Requester(services_of(context), workspace_of(context, body), user_id)
