@@ -165,7 +165,11 @@ def _in_the_ack(
 
 
 def _after_the_ack(message: str, title: str | None, surface: Surface, context: BoltContext) -> None:
-    if surface.kind == "action" and _notice(context.client, surface, message, title):
+    # A button's trigger id, and a submitted form's once the form has closed, can still open
+    # a notice where the person is looking.
+    if surface.kind in ("action", "view_submission") and _notice(
+        context.client, surface, message, title
+    ):
         return
     if context.response_url and context.respond is not None:
         try:

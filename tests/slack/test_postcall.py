@@ -6,7 +6,8 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import sessionmaker
 
 from app.models import Delivery, Interaction, Origin, Outcome, Result
 from app.sandbox import inbound
@@ -331,13 +332,37 @@ def test_a_rep_cannot_log_an_outcome_for_another_reps_interaction(coach: Coach) 
     plan_interaction(coach, REP_NY)
     view_ny = coach.open_modal("/postcall", "", REP_NY)
     # Kenji replays Dana's form (same interaction id in its metadata) as his own submission.
+    notices_before = len(coach.slack.calls("views.open"))
     response = coach.submit(view_ny, outcome_values(view_ny, "lost", None, None), REP_TOKYO)
-    errors = response.json()["errors"]
-    assert "not one of yours" in errors[PostcallIds.INTERACTION_BLOCK]
+    assert response.body == ""  # the form closes; the refusal comes in a notice
+    (notice,) = coach.slack.calls("views.open")[notices_before:]
+    assert "not one of yours" in str(notice.args["view"]["blocks"])
     assert outcomes_of(coach) == []
     view_tokyo = coach.open_modal("/postcall", "", REP_TOKYO)
     options = block(view_tokyo, PostcallIds.INTERACTION_BLOCK)["element"]["options"]
     assert [o["value"] for o in options] == [NOT_PLANNED]
+
+
+def test_an_outcome_the_database_does_not_take_comes_back_to_the_rep(
+    coach: Coach, tmp_path
+) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    working = coach.services.sessions
+    coach.services.sessions = sessionmaker(
+        create_engine(f"sqlite:///{tmp_path}/missing-dir/coach.db")
+    )
+    notices_before = len(coach.slack.calls("views.open"))
+    values = outcome_values(view, "advanced", notes="Dana wants <!here> on the thread")
+    response = coach.submit(view, values, REP_NY)
+    assert response.body == ""
+    (notice,) = coach.slack.calls("views.open")[notices_before:]
+    text = str(notice.args["view"]["blocks"])
+    assert "nothing was stored" in text
+    assert "Dana books the security review" in text and "next Tuesday 3pm" in text
+    assert "Dana wants &lt;!here&gt; on the thread" in text
+    coach.services.sessions = working
+    assert outcomes_of(coach) == []
 
 
 def test_precall_shows_what_was_agreed_last_time(coach: Coach) -> None:

@@ -110,11 +110,18 @@ class Coach:
         )
         return self.post_signed(body)
 
-    def submit(self, view: dict, values: dict, user_id: str) -> HttpResponse:
+    def submit(
+        self, view: dict, values: dict, user_id: str, *, settle: bool = True
+    ) -> HttpResponse:
+        """Submit a form; by default wait, as a person would, for the work the app does after
+        acking it (a checked plan or outcome is saved after the form has closed)."""
         payload = inbound.view_submission_payload(
             view=view, values=values, user_id=user_id, team_id=self.team_id
         )
-        return self.post_signed(inbound.interaction_body(payload))
+        response = self.post_signed(inbound.interaction_body(payload))
+        if settle:
+            self.settle()
+        return response
 
     def act_in_view(self, view: dict, action: dict, user_id: str) -> HttpResponse:
         payload = inbound.block_actions_payload(

@@ -13,7 +13,7 @@ from app.domain import outcomes
 from app.domain.checks import FieldErrors
 from app.models import DeliveryKind
 from app.slack import delivery
-from app.slack.errors import FieldError, handled
+from app.slack.errors import DatabaseUnavailable, NotAllowed, handled
 from app.slack.flows import outcomes as flows_outcomes
 from app.slack.forms import outcome
 from app.slack.forms.metadata import StaleForm
@@ -27,6 +27,7 @@ from app.slack.forms.outcome import (
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
+from app.slack.views.formatting import escape
 from app.slack.views.notices import stale_form_modal
 from app.slack.views.nudges import outcome_logged_status
 from app.slack.views.outcome_confirmation import outcome_confirmation
@@ -112,6 +113,9 @@ def handle_postcall_submission(
     if isinstance(draft, FieldErrors):
         ack(response_action="errors", errors=outcome.errors(draft, metadata))
         return
+    # A checked outcome closes the form at once; saving is the work after the ack, and what
+    # goes wrong there is told in a notice (or a DM) instead of under a field.
+    ack()
     try:
         with requester.session() as session:
             saved = outcomes.save_outcome(session, workspace, user_id, draft, now)
@@ -122,10 +126,9 @@ def handle_postcall_submission(
             logged_id = saved.interaction.id
             nudge_status = outcome_logged_status(saved.outcome, metadata.zone)
     except outcomes.NotYourInteraction as error:
-        raise FieldError(PostcallIds.INTERACTION_BLOCK, NOT_YOURS) from error
+        raise NotAllowed(NOT_YOURS, title="Outcome not saved") from error
     except SQLAlchemyError as error:
-        raise FieldError(PostcallIds.INTERACTION_BLOCK, SAVE_FAILED) from error
-    ack()
+        raise not_saved(draft) from error
     if saved.changed:
         delivery.send_once(
             client,
@@ -141,3 +144,16 @@ def handle_postcall_submission(
     nudge = own_message_ref(requester, metadata.nudge)
     if nudge is not None and nudge.interaction_id == logged_id:
         show_status_if_item_handled(client, services, workspace, user_id, nudge, nudge_status)
+
+
+def not_saved(draft: outcomes.OutcomeDraft) -> DatabaseUnavailable:
+    """The answer to an outcome the database did not take after its form closed: the rep gets
+    back what they wrote, so nothing of it is lost."""
+    wrote = [f"Outcome: {draft.result.value.replace('_', ' ')}"]
+    if draft.next_step:
+        wrote.append(f"Next step: {escape(draft.next_step)}")
+    if draft.next_step_when_text:
+        wrote.append(f"By: {escape(draft.next_step_when_text)}")
+    if draft.notes:
+        wrote.append(f"Notes: {escape(draft.notes)}")
+    return DatabaseUnavailable("\n".join([SAVE_FAILED, *wrote]), title="Outcome not saved")

@@ -13,7 +13,7 @@ from app.domain import coaching, plans
 from app.domain.checks import FieldErrors
 from app.models import DeliveryKind
 from app.slack import delivery, directory
-from app.slack.errors import FieldError, handled
+from app.slack.errors import DatabaseUnavailable, FieldError, handled
 from app.slack.flows import planning
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
@@ -22,6 +22,7 @@ from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
+from app.slack.views.formatting import escape
 from app.slack.views.notices import failure_modal, stale_form_modal
 from app.slack.views.nudges import NudgeItemRef, planned_status
 from app.slack.views.plan_confirmation import plan_confirmation
@@ -115,10 +116,12 @@ def handle_precall_submission(
             view=review_modal(draft.objective, draft.review, review_metadata),
         )
         return
+    # A checked plan closes the form at once; saving is the work after the ack. Should the
+    # database refuse it, the rep is told with what they typed (see `not_saved`).
+    ack()
     saved = save_plan(requester, draft)
     if saved is None:
-        raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED)
-    ack()
+        raise not_saved(draft)
     confirm_plan(client, requester, saved, zone, metadata.nudge)
 
 
@@ -136,12 +139,21 @@ def handle_save_anyway(ack: Ack, view: dict, client: WebClient, requester: Reque
         problem = next(iter(draft.values()))
         ack(response_action="update", view=failure_modal(f"{problem} Go back to edit the plan."))
         return
+    ack(response_action="clear")
     saved = save_plan(requester, draft)
     if saved is None:
-        ack(response_action="update", view=failure_modal(SAVE_FAILED))
-        return
-    ack(response_action="clear")
+        raise not_saved(draft)
     confirm_plan(client, requester, saved, metadata.zone, metadata.nudge)
+
+
+def not_saved(draft: plans.PlanDraft) -> DatabaseUnavailable:
+    """The answer to a plan the database did not take after its form closed: what the rep
+    typed comes back to them, so nothing they wrote is lost."""
+    return DatabaseUnavailable(
+        f"{SAVE_FAILED}\nWhat you wrote for {escape(draft.account_name)}: "
+        f"{escape(draft.objective)}",
+        title="Plan not saved",
+    )
 
 
 def save_plan(requester: Requester, draft: plans.PlanDraft) -> plans.SavedPlan | None:
