@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from app.domain.coaching import Criterion
-from app.models import Stage
+from app.domain.enums import Stage
 
 DISCOVERY, DEMO, PROPOSAL = Stage.DISCOVERY, Stage.DEMO, Stage.PROPOSAL
 NEGOTIATION, CLOSING = Stage.NEGOTIATION, Stage.CLOSING

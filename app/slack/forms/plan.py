@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 from slack_sdk.models.views import View
 
 from app.domain.plans import FIELD_LIMITS, PlanField, PlanForm, PlanPrefill
-from app.models import InteractionKind
+from app.domain.enums import InteractionKind
 from app.slack.forms.fields import (
     INPUT,
     block_errors,
