@@ -1,0 +1,53 @@
+"""The coach's review of a commitment objective: the customer's own observable, dated act.
+
+The parts, in reading order: words (splitting), lexicon (the rules file), typos, tokens, parse
+(who does what, read once and never changed), criteria and time_bound (one function per
+criterion), rewrite (the example in the rep's words), results (what a review says).
+"""
+
+from __future__ import annotations
+
+from app.domain.coaching import criteria, time_bound
+from app.domain.coaching.parse import parse
+from app.domain.coaching.results import (
+    CRITERION_NAMES,
+    MAX_SCAN,
+    REQUIRED,
+    Criterion,
+    CriterionResult,
+    Review,
+)
+from app.domain.coaching.rewrite import rewrite
+from app.domain.enums import Stage
+
+__all__ = [
+    "CRITERION_NAMES",
+    "MAX_SCAN",
+    "REQUIRED",
+    "Criterion",
+    "CriterionResult",
+    "Review",
+    "review_objective",
+]
+
+
+def review_objective(
+    objective: str, stage: Stage | None, minimum_commitment: str | None = None
+) -> Review:
+    """Review an objective against the six criteria, with an example rewrite when it falls short."""
+    read = parse(objective[:MAX_SCAN])
+    timed = time_bound.timed_sentence(read)
+    verdicts = {
+        Criterion.CUSTOMER_ACTION: criteria.customer_action(read),
+        Criterion.SPECIFIC: criteria.specific(read),
+        Criterion.TIME_BOUND: time_bound.time_bound(read, timed),
+        Criterion.DECISION_MAKER: criteria.decision_maker(read),
+        Criterion.STAGE_FIT: criteria.stage_fit(read, stage),
+        Criterion.FALLBACK: criteria.fallback(objective, minimum_commitment),
+    }
+    results = tuple(
+        CriterionResult(criterion, suggestion is None, suggestion)
+        for criterion, suggestion in verdicts.items()
+    )
+    passed = {result.criterion: result.passed for result in results}
+    return Review(results, rewrite(read, passed, stage, timed))
