@@ -19,6 +19,7 @@ from app.domain.coaching.lexicon import (
     RUSH_STAGES,
     SENTENCE_ENDS,
     STAGE_PHRASES,
+    STATE,
     VAGUE,
     VAGUE_THINGS,
     next_step,
@@ -65,6 +66,10 @@ def customer_action(parse: Parse) -> str | None:
         return f"{quote(denied)} is not a commitment. {DENIED_ACTION_TIP}"
     rep_act = next((parse.items[c.verb] for c in parse.clauses if c.actor == "rep"), None)
     if rep_act is None:
+        # "Dana will consider the proposal", "agrees to think about a pilot": no act is promised.
+        thought = next((parse.items[c.verb] for c in parse.clauses if c.actor == "none"), None)
+        if thought is not None and not thought.tags & {STATE}:
+            return f"{quote(parse.said(thought))} is not a commitment. {CUSTOMER_ACTION_TIP}"
         return CUSTOMER_ACTION_TIP
     return f"{quote(parse.said(rep_act))} is your action. {CUSTOMER_ACTION_TIP}"
 

@@ -27,9 +27,11 @@ CUSTOMER, JOINT, REP, REQUEST, ACQUIRE, AGREEMENT, REFUSAL, CAUSATIVE = (
         "causative",
     )
 )
-VAGUE, HEDGE, INQUIRY, STATE = (f"acts.{name}" for name in ("vague", "hedge", "inquiry", "state"))
-EVENTS, DELIVERABLES, VAGUE_THINGS, HEDGE_THINGS = (
-    f"things.{name}" for name in ("events", "deliverables", "vague", "hedge")
+VAGUE, HEDGE, INQUIRY, STATE, SETBACK = (
+    f"acts.{name}" for name in ("vague", "hedge", "inquiry", "state", "setback")
+)
+EVENTS, DELIVERABLES, VAGUE_THINGS, HEDGE_THINGS, UNDETAILED = (
+    f"things.{name}" for name in ("events", "deliverables", "vague", "hedge", "undetailed")
 )
 ROLE, DEPARTMENT, GROUP, GENERIC, REP_PARTY, COMPANY = (
     f"parties.{name}"
@@ -70,11 +72,12 @@ ACTS = frozenset(
         HEDGE,
         INQUIRY,
         STATE,
+        SETBACK,
     )
 )
 OBSERVABLE_ACTS = frozenset((CUSTOMER, JOINT, REP))
 NOT_ACTS = frozenset((HEDGE, INQUIRY, STATE))
-THINGS = frozenset((EVENTS, DELIVERABLES, VAGUE_THINGS, HEDGE_THINGS))
+THINGS = frozenset((EVENTS, DELIVERABLES, VAGUE_THINGS, HEDGE_THINGS, UNDETAILED))
 HEADS = frozenset((ROLE, GROUP, GENERIC, REP_PARTY, COMPANY))
 SKIPPED = frozenset((MODAL, BE, NEGATION, ADVERB))
 # Lists that only make words known (never names or typos), without a tag of their own.
@@ -122,6 +125,7 @@ def _build_lemmas() -> dict[str, str]:
             noun = entry.split()[-1]
             lemmas.update(dict.fromkeys(_plurals(noun), noun))
     lemmas.update(RULES["irregular"])
+    lemmas.update(RULES["shorthand"])
     return lemmas
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,7 @@ from app.domain.coaching.lexicon import (
     DEPARTMENT_NOUNS,
     DETERMINER,
     HEADS,
+    HEDGE,
     INQUIRY,
     JOINT,
     LONGEST_GAP,
@@ -35,6 +37,7 @@ from app.domain.coaching.lexicon import (
     REP_PARTY,
     REQUEST,
     ROLE,
+    SETBACK,
     SKIPPED,
     STATE,
     THINGS,
@@ -150,12 +153,10 @@ class _Parser:
         """Mark the words that name a person: "with Priya", "Dana agrees", "get dana to book"."""
         items = self.items
         for index, item in enumerate(items):
-            if len(item.tokens) > 1 or not item.first.low.isalpha():
+            if len(item.tokens) > 1 or not _name_like(item.first.low):
                 continue
             token = item.first
-            capitalised = token.text[0].isupper() and not (
-                len(token.text) > 1 and token.text.isupper()
-            )
+            capitalised = _capitalised(token.text)
             before = items[index - 1] if index else None
             after = items[index + 1] if index + 1 < len(items) else None
             if after is not None and COMPANY in after.tags:
@@ -364,6 +365,8 @@ class _Parser:
         if denied_from is not None:
             return denied_from, index  # "does not sign", "refuses to meet"
         tags = self.items[index].tags
+        if SETBACK in tags:
+            return index, index  # "Dana cancels the demo"
         if REFUSAL in tags:
             return index, index  # "Dana declines"
         if AGREEMENT in tags:
@@ -380,11 +383,13 @@ class _Parser:
         """Whose act it is: "customer", "rep", or "none" for a state of mind."""
         tags = self.items[index].tags
         customer_subject = subject is not None and subject.kind != "rep"
-        if requested:
-            return "rep"
-        if tags & {STATE, INQUIRY} and not tags & OBSERVABLE_ACTS:
-            # A state of mind is nobody's act; finding out is the rep's.
-            return "none" if customer_subject or STATE in tags else "rep"
+        if tags & {STATE, INQUIRY, HEDGE} and not tags & OBSERVABLE_ACTS:
+            # A state of mind or thinking it over is nobody's commitment; finding out is the rep's.
+            return "none" if customer_subject or requested or STATE in tags else "rep"
+        if requested:  # "ask Dana to sign": what is asked for is the customer's act
+            return "customer" if customer_subject else "rep"
+        if AGREEMENT in tags and self._agrees_to_nothing(index):
+            return "none"  # "agrees to think about a pilot"
         if not customer_subject and CUSTOMER in tags and self._gives_to_customer(index):
             return "rep"  # the rep gives: "give them a demo", "grant Dana a trial licence"
         if customer_subject or tags & {CUSTOMER, JOINT, AGREEMENT}:
@@ -398,6 +403,16 @@ class _Parser:
         ):
             return "customer"  # "send us their data", "introduce us to the CFO"
         return "rep"
+
+    def _agrees_to_nothing(self, index: int) -> bool:
+        """ "agrees to think about it", "agrees to be open to a pilot": no act is agreed to."""
+        cursor = index + 1
+        while cursor < len(self.items) and skippable(self.items[cursor]):
+            cursor += 1
+        if cursor == len(self.items) or cursor == index + 1:
+            return False
+        tags = self.items[cursor].tags
+        return bool(tags & {STATE, INQUIRY, HEDGE}) and not tags & OBSERVABLE_ACTS
 
     def _gives_to_customer(self, index: int) -> bool:
         """ "give them a demo", "give Dana our pricing": the act at `index` goes to the customer."""
@@ -423,3 +438,20 @@ def skippable(item: Item) -> bool:
     """Modals, "be" and adverbs stand between a subject and its verb: "Dana will formally sign"."""
     adverb = item.unknown and item.low.endswith("ly") and len(item.low) > 4
     return adverb or bool(item.tags & SKIPPED)
+
+
+def _name_like(low: str) -> bool:
+    """A word that can be a name: letters, with hyphens, apostrophes or the dots of initials
+    between them ("jean-luc", "d'angelo", "a.j.")."""
+    parts = [part for part in re.split(r"[-'’.]", low) if part]
+    return bool(parts) and all(part.isalpha() for part in parts)
+
+
+def _capitalised(text: str) -> bool:
+    """Written as a name is: a capital first ("Dana", "A.J."), not all capitals ("CFO"), or in a
+    script without capitals ("李明")."""
+    first = text[0]
+    if not (first.isupper() or first.isalpha() and first.lower() == first.upper()):
+        return False
+    letters = [char for char in text if char.isalpha()]
+    return "." in text or len(letters) == 1 or not all(char.isupper() for char in letters)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.domain.coaching.lexicon import (
     SENTENCE_ENDS,
     TIME_LEADS,
@@ -17,6 +19,14 @@ from app.domain.when import mentions_time
 
 Span = tuple[int, int]  # token indexes, the end excluded
 
+# Shorthand for the spans the date reader names in full: "next wk", "in 2 wks".
+_SHORTHAND = re.compile(r"\b(wk|wks)\b", re.IGNORECASE)
+_SPELLED_OUT = {"wk": "week", "wks": "weeks"}
+
+
+def _says_when(text: str) -> bool:
+    return mentions_time(_SHORTHAND.sub(lambda found: _SPELLED_OUT[found[1].lower()], text))
+
 
 def timed_sentence(parse: Parse) -> tuple[int, int] | None:
     """Token span of the first sentence that says when, if any."""
@@ -26,7 +36,7 @@ def timed_sentence(parse: Parse) -> tuple[int, int] | None:
         following = text[token.end : token.end + 1]
         ends = token.low in SENTENCE_ENDS and (not following or following.isspace())
         if ends or index + 1 == len(tokens):  # "p.m." does not end a sentence
-            if mentions_time(text[tokens[start].start : token.end]):
+            if _says_when(text[tokens[start].start : token.end]):
                 return start, index + 1
             start = index + 1
     return None
@@ -49,7 +59,7 @@ def time_span(parse: Parse, sentence: Span | None) -> Span | None:
     tokens, text = parse.tokens, parse.text
 
     def says_time(first: int, last: int) -> bool:
-        return mentions_time(text[tokens[first].start : tokens[last - 1].end])
+        return _says_when(text[tokens[first].start : tokens[last - 1].end])
 
     low, high = start + 1, end  # the shortest prefix that says a time ends at `high`
     while low < high:

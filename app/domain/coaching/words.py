@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-TOKEN = re.compile(r"\.{2,}|…|[^\W_]+(?:['’-][^\W_]+)*|->|=>|[.!?;:,()\n|/&+—–-]")
+TOKEN = re.compile(
+    r"<[^<>\n]{1,200}>"  # Slack markup, kept whole: "<!channel>", "<@U123>", "<https://…|a link>"
+    r"|&(?:amp|lt|gt);"  # Slack's escapes, likewise
+    r"|\.{2,}|…"
+    r"|(?:[A-Z]\.){2,}"  # initials: "A.J.", "J.R."
+    r"|[wW]/[oO]?(?=\s|$)"  # shorthand: "w/", "w/o"
+    r"|[^\W_]+(?:['’-][^\W_]+)*|->|=>|[.!?;:,()\n|/&+—–-]"
+)
 SUFFIXES = ("'s", "'ll", "'re", "'ve", "'d", "'m", "n't")
 BOUNDARY_MARKS = {".", "!", "?", ";", "\n", ":", "->", "=>", "—", "–", "-", "|"}
 
