@@ -201,9 +201,7 @@ CASES: tuple[Case, ...] = (
         fails="action specific",
     ),
     Case("they'll circle back soon", PROPOSAL, fails="specific time who"),
-    Case(
-        "They think about the proposal over the weekend", PROPOSAL, fails="action specific who"
-    ),
+    Case("They think about the proposal over the weekend", PROPOSAL, fails="action specific who"),
     # Customer actions without a time.
     Case(
         "Dana agrees to book a pilot kickoff", DEMO, fails="time", minimum="Dana agrees to a call"

@@ -8,11 +8,13 @@ criterion), rewrite (the example in the rep's words), results (what a review say
 from __future__ import annotations
 
 from app.domain.coaching import criteria, time_bound
+from app.domain.coaching.lexicon import FALLBACK_STAGES
 from app.domain.coaching.parse import parse
 from app.domain.coaching.results import (
     CRITERION_NAMES,
     MAX_SCAN,
     REQUIRED,
+    STEP_BACK_TIP,
     Criterion,
     CriterionResult,
     Review,
@@ -50,4 +52,15 @@ def review_objective(
         for criterion, suggestion in verdicts.items()
     )
     passed = {result.criterion: result.passed for result in results}
-    return Review(results, rewrite(read, passed, stage, timed))
+    return Review(results, rewrite(read, passed, stage, timed), _holds(verdicts, stage))
+
+
+def _holds(verdicts: dict[Criterion, str | None], stage: Stage | None) -> tuple[Criterion, ...]:
+    """The failures that hold the plan for a review: any required one, rushing the close (not an
+    opening meeting late on), and no fallback from the stage where one is expected."""
+    held = {criterion for criterion in REQUIRED if verdicts[criterion] is not None}
+    if verdicts[Criterion.STAGE_FIT] not in (None, STEP_BACK_TIP):
+        held.add(Criterion.STAGE_FIT)
+    if verdicts[Criterion.FALLBACK] is not None and stage in FALLBACK_STAGES:
+        held.add(Criterion.FALLBACK)
+    return tuple(criterion for criterion in Criterion if criterion in held)

@@ -62,7 +62,7 @@ def customer_action(parse: Parse) -> str | None:
         # Every customer act here has a denial: one without returned above.
         assert denied_act.denial is not None
         first, last = denied_act.denial
-        denied = parse.text[parse.items[first].start : parse.items[last].end]
+        denied = parse.words(parse.items[first].start, parse.items[last].end)
         return f"{quote(denied)} is not a commitment. {DENIED_ACTION_TIP}"
     rep_act = next((parse.items[c.verb] for c in parse.clauses if c.actor == "rep"), None)
     if rep_act is None:

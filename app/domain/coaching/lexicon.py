@@ -174,6 +174,7 @@ CONTEXT = re.compile(
 )
 RUSH_STAGES = frozenset(Stage(name) for name in RULES["stage"]["rush"])
 LATE_STAGES = frozenset(Stage(name) for name in RULES["stage"]["late"])
+FALLBACK_STAGES = frozenset(Stage(name) for name in RULES["stage"]["fallback_expected"])
 NEXT_STEPS: dict[str, str] = RULES["rewrite"]["next_step"]
 COUNTERPARTS: dict[str, str] = RULES["rewrite"]["counterparts"]
 

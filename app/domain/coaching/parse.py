@@ -43,6 +43,7 @@ from app.domain.coaching.lexicon import (
     THINGS,
 )
 from app.domain.coaching.tokens import Item, Token, items_of, tokenise
+from app.domain.coaching.words import plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +91,16 @@ class Parse:
     chunk_of: Mapping[int, Chunk]  # item index -> the party it is part of
     clause_at: Mapping[int, Clause]  # item index of a verb -> its clause
 
+    def words(self, start: int, end: int) -> str:
+        """The rep's words from character `start` to `end`, to quote or reuse: whole, without
+        emphasis marks a part would leave unpaired."""
+        return plain(self.text[start:end])
+
     def said(self, item: Item) -> str:
-        return self.text[item.start : item.end]
+        return self.words(item.start, item.end)
 
     def chunk_text(self, chunk: Chunk) -> str:
-        return self.text[self.items[chunk.first].start : self.items[chunk.last].end]
+        return self.words(self.items[chunk.first].start, self.items[chunk.last].end)
 
     def is_recipient(self, index: int) -> bool:
         return is_recipient(self.items, self.chunk_of, index)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from app.domain.coaching.words import shortened
+
 # Only this much of an objective is read: the /precall field holds 500 characters
 # (plans.OBJECTIVE_MAX), and the cap keeps a review bounded whatever a caller passes.
 MAX_SCAN = 500
@@ -68,14 +70,22 @@ class CriterionResult:
 class Review:
     results: tuple[CriterionResult, ...]  # one per criterion, in Criterion order
     rewrite: str | None  # an example in the rep's own words; None when strong with nothing to add
+    # The failed criteria worth a second look before the plan is saved: a required one, a rushed
+    # close, or no fallback once the sale is at a proposal or later.
+    holds: tuple[Criterion, ...] = ()
 
     @property
     def strong(self) -> bool:
         return all(self.result(criterion).passed for criterion in REQUIRED)
+
+    @property
+    def held(self) -> bool:
+        """Whether the review is shown over the form before the plan is saved."""
+        return bool(self.holds)
 
     def result(self, criterion: Criterion) -> CriterionResult:
         return next(result for result in self.results if result.criterion == criterion)
 
 
 def quote(text: str) -> str:
-    return f"'{text if len(text) <= 40 else text[:39] + '…'}'"
+    return f"'{shortened(text, 40)}'"

@@ -163,7 +163,7 @@ def _text_of(parse: Parse, indexes: list[int]) -> str:
             continue
         # run_start and previous are set together: both None or both indexes.
         if run_start is not None and previous is not None:
-            runs.append(parse.text[parse.items[run_start].start : parse.items[previous].end])
+            runs.append(parse.words(parse.items[run_start].start, parse.items[previous].end))
         run_start = previous = index
     return " ".join(" ".join(runs).split()).strip(" ,;:-–—()\"'“”")
 

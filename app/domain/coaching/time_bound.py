@@ -88,5 +88,5 @@ def _continues_time(parse: Parse, index: int, end: int) -> bool:
 
 
 def span_text(parse: Parse, span: tuple[int, int]) -> str:
-    text = parse.text[parse.tokens[span[0]].start : parse.tokens[span[1] - 1].end]
+    text = parse.words(parse.tokens[span[0]].start, parse.tokens[span[1] - 1].end)
     return text[0].lower() + text[1:] if parse.tokens[span[0]].low in TIME_LEADS else text

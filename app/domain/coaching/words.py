@@ -35,3 +35,31 @@ def split(text: str) -> list[tuple[int, int]]:
         else:
             spans.append(match.span())
     return spans
+
+
+_MARKUP = re.compile(r"<[^<>\n]{1,200}>|&(?:amp|lt|gt);")
+# Slack's emphasis marks at the edge of a word: "*proposal*", "_the SOW_", "~Dana~", "`PO`".
+_EMPHASIS = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
+
+
+def plain(text: str) -> str:
+    """The rep's words without Slack's emphasis marks, which a part of the text would leave
+    unpaired; Slack markup and escapes ("<!channel>", "&amp;") are kept whole."""
+    kept, last = [], 0
+    for found in _MARKUP.finditer(text):
+        kept += [_EMPHASIS.sub("", text[last : found.start()]), found[0]]
+        last = found.end()
+    kept.append(_EMPHASIS.sub("", text[last:]))
+    return "".join(kept)
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters with an ellipsis, never inside Slack markup or an
+    escape."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    for opener, closer in (("<", ">"), ("&", ";")):
+        if cut.rfind(opener) > cut.rfind(closer):
+            cut = cut[: cut.rfind(opener)]
+    return cut.rstrip() + "…"
