@@ -258,3 +258,23 @@ def test_the_date_reader_is_asked_a_bounded_number_of_times(objective):
     calls = asked.call_args_list
     # One question per sentence, then a binary search inside the one that says when.
     assert len(calls) <= len(read.tokens) + 2 * max(len(read.tokens), 1).bit_length() + 2
+
+
+@pytest.mark.parametrize(
+    ("objective", "account", "named"),
+    [
+        ("Initech signs the MSA by Friday", "Initech", False),
+        ("Get Hooli to approve the SOW by Friday", "Hooli Inc", False),
+        ("Get Hooli to approve the SOW by Friday", None, True),  # it looks like anyone's name
+        ("Dana from Initech signs the MSA by Friday", "Initech", True),
+        ("Initech's CFO signs the MSA by Friday", "Initech", True),
+    ],
+)
+def test_the_account_the_plan_is_with_names_a_company_not_a_person(objective, account, named):
+    result = review_objective(objective, Stage.CLOSING, MINIMUM, account)
+    assert result.result(ACTION).passed
+    who = result.result(WHO)
+    assert who.passed is named
+    if not named:
+        assert who.suggestion.startswith(f"'{objective.split()[objective.startswith('Get')]}'")
+        assert "is a company" in who.suggestion

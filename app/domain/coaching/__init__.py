@@ -34,10 +34,15 @@ __all__ = [
 
 
 def review_objective(
-    objective: str, stage: Stage | None, minimum_commitment: str | None = None
+    objective: str,
+    stage: Stage | None,
+    minimum_commitment: str | None = None,
+    account: str | None = None,
 ) -> Review:
-    """Review an objective against the six criteria, with an example rewrite when it falls short."""
-    read = parse(objective[:MAX_SCAN])
+    """Review an objective against the six criteria, with an example rewrite when it falls short.
+    The `account` (the company the plan is with) names a company wherever the objective names it:
+    "Initech signs" names nobody who commits."""
+    read = parse(objective[:MAX_SCAN], account)
     timed = time_bound.timed_sentence(read)
     verdicts = {
         Criterion.CUSTOMER_ACTION: criteria.customer_action(read),

@@ -7,6 +7,7 @@ import re
 
 from app.domain.coaching.lexicon import (
     CLOSE,
+    COMPANY,
     DELIVERABLES,
     EARLY_MEETING,
     EVENTS,
@@ -114,6 +115,13 @@ def decision_maker(parse: Parse) -> str | None:
     generic = next((chunk for chunk in parse.chunks if chunk.kind == "generic"), None)
     if generic is None:
         return DECISION_MAKER_TIP
+    members = parse.items[generic.first : generic.last + 1]
+    if any(COMPANY in item.tags for item in members):
+        first = generic.first
+        if first and parse.items[first - 1].unknown:  # "Umbrella" of "Umbrella Corp"
+            first -= 1
+        company = parse.words(parse.items[first].start, parse.items[generic.last].end)
+        return f"{quote(company)} is a company. {DECISION_MAKER_TIP}"
     return f"{quote(parse.chunk_text(generic))} could be anyone. {DECISION_MAKER_TIP}"
 
 

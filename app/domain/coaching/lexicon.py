@@ -166,6 +166,7 @@ VOCABULARY = frozenset(
     for word in entry.lower().split()
 ) | frozenset(LEMMAS)
 CAPITALISED_DEPARTMENTS = frozenset(RULES["parties"]["capitalised_departments"])
+COMPANY_SUFFIXES = frozenset(RULES["parties"]["company_suffixes"])
 DEPARTMENT_NOUNS = frozenset(RULES["parties"]["department_nouns"])
 TIME_LEADS = frozenset(RULES["time"]["leads"])
 TIME_TRAILERS = frozenset(RULES["time"]["trailers"])

@@ -13,6 +13,7 @@ from app.domain.coaching.lexicon import (
     BE,
     CAUSATIVE,
     COMPANY,
+    COMPANY_SUFFIXES,
     CONTEXT,
     CUSTOMER,
     DEPARTMENT,
@@ -106,8 +107,16 @@ class Parse:
         return is_recipient(self.items, self.chunk_of, index)
 
 
-def parse(text: str) -> Parse:
-    return _Parser(text).parse()
+def parse(text: str, account: str | None = None) -> Parse:
+    """Read `text`; the words of `account` (the company the plan is with) are never a name."""
+    return _Parser(text, _company_words(account)).parse()
+
+
+def _company_words(account: str | None) -> frozenset[str]:
+    if not account:
+        return frozenset()
+    words = {token.low for token in tokenise(account) if token.is_word}
+    return frozenset(word for word in words if word not in COMPANY_SUFFIXES)
 
 
 def is_recipient(items: Sequence[Item], chunk_of: Mapping[int, Chunk], index: int) -> bool:
@@ -127,9 +136,10 @@ def is_recipient(items: Sequence[Item], chunk_of: Mapping[int, Chunk], index: in
 class _Parser:
     """Builds a Parse: names and context first, then parties, then clauses."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, company_words: frozenset[str]) -> None:
         # All capitals says nothing about names: read it as lower case.
         self.text = text.lower() if text.isupper() else text
+        self.company_words = company_words
         self.tokens = tokenise(self.text)
         self.items = items_of(self.tokens)
         self._mark_names()
@@ -160,6 +170,10 @@ class _Parser:
         items = self.items
         for index, item in enumerate(items):
             if len(item.tokens) > 1 or not _name_like(item.first.low):
+                continue
+            if item.first.low in self.company_words:
+                # The account is a party, but no one in particular: "Initech signs".
+                items[index] = replace(item, tags=frozenset((COMPANY,)))
                 continue
             token = item.first
             capitalised = _capitalised(token.text)

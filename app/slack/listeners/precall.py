@@ -182,7 +182,10 @@ def confirm_plan(
     if saved.changed:
         interaction = saved.interaction
         review = coaching.review_objective(
-            interaction.objective or "", interaction.stage, interaction.minimum_commitment
+            interaction.objective or "",
+            interaction.stage,
+            interaction.minimum_commitment,
+            interaction.account.name,
         )
         text, blocks = plan_confirmation(interaction, review, zone, updated=not saved.created)
         delivery.send_once(
