@@ -1,4 +1,4 @@
-"""The coach's review of a weak objective: pushed over the form, Save anyway, back to edit."""
+"""The coach's review over the form: what holds a plan, Back to edit, Save anyway."""
 
 from __future__ import annotations
 

@@ -460,10 +460,15 @@ def skippable(item: Item) -> bool:
     return adverb or bool(item.tags & SKIPPED)
 
 
+_NAME_MARKS = re.compile(r"[-'’.]")
+
+
 def _name_like(low: str) -> bool:
     """A word that can be a name: letters, with hyphens, apostrophes or the dots of initials
     between them ("jean-luc", "d'angelo", "a.j.")."""
-    parts = [part for part in re.split(r"[-'’.]", low) if part]
+    if low.isalpha():
+        return True
+    parts = [part for part in _NAME_MARKS.split(low) if part]
     return bool(parts) and all(part.isalpha() for part in parts)
 
 

@@ -1,4 +1,4 @@
-"""The coach's review, pushed over the /precall form when the objective is weak."""
+"""The coach's review, pushed over the /precall form when it holds the plan (see Review.holds)."""
 
 from __future__ import annotations
 
