@@ -21,6 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# Re-exported: the domain owns these enums, the tables store them.
+from app.domain.enums import InteractionKind as InteractionKind
+from app.domain.enums import Result as Result
+from app.domain.enums import Stage as Stage
+
 SLACK_ID = 32
 ACCOUNT_NAME_MAX = 150
 WHEN_TEXT_MAX = 200
@@ -90,35 +95,12 @@ def _str_enum(enum_class: type[enum.StrEnum], length: int = 16) -> Enum:
     )
 
 
-class InteractionKind(enum.StrEnum):
-    MEETING = "meeting"
-    CALL = "call"
-    EMAIL = "email"
-    TEXT = "text"
-
-
-class Stage(enum.StrEnum):
-    DISCOVERY = "discovery"
-    DEMO = "demo"
-    PROPOSAL = "proposal"
-    NEGOTIATION = "negotiation"
-    CLOSING = "closing"
-
-
 class Origin(enum.StrEnum):
     """How an interaction came to be recorded."""
 
     PRECALL = "precall"  # planned with /precall
     UNPLANNED = "unplanned"  # logged with /postcall without a plan
     FOLLOW_UP = "follow_up"  # created from the dated next step of an earlier outcome
-
-
-class Result(enum.StrEnum):
-    WON = "won"
-    ADVANCED = "advanced"
-    MINIMUM = "minimum"
-    CONTINUATION = "continuation"
-    LOST = "lost"
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -213,7 +195,7 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     objective: Mapped[str | None] = mapped_column(Text)
     minimum_commitment: Mapped[str | None] = mapped_column(Text)
     # The coach's verdict on the objective, kept for the figures: strong = the required
-    # criteria pass; gaps = the failed criteria, comma-separated (see domain/coaching.py).
+    # criteria pass; gaps = the failed criteria, comma-separated (see app/domain/coaching/).
     objective_strong: Mapped[bool | None]
     objective_gaps: Mapped[str | None] = mapped_column(String(120))
     planned_at: Mapped[datetime | None]

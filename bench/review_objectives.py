@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "domain")
 from coaching_cases import CASES  # noqa: E402
 
 from app.domain.coaching import MAX_SCAN, review_objective  # noqa: E402
-from app.models import Stage  # noqa: E402
+from app.domain.enums import Stage  # noqa: E402
 
 LONG_TEXTS = {
     "notes after the objective": "Dana agrees to a pricing review on Tuesday. "

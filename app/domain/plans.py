@@ -181,7 +181,9 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanDraft | FieldErr
         when_text=values[PlanField.WHEN],
         objective=values[PlanField.OBJECTIVE],
         minimum_commitment=minimum,
-        review=coaching.review_objective(values[PlanField.OBJECTIVE], stage, minimum),
+        review=coaching.review_objective(
+            values[PlanField.OBJECTIVE], stage, minimum, values[PlanField.ACCOUNT]
+        ),
     )
 
 

@@ -1,5 +1,5 @@
 """The Web API client every process uses: Slack's base URL, timeout and retry policy; and the
-one call every surface makes alike, opening a modal on a trigger."""
+calls every surface makes alike: opening a modal on a trigger, and replacing an open one."""
 
 from __future__ import annotations
 
@@ -64,3 +64,13 @@ def open_modal(client: WebClient, trigger_id: str, view: Any, what: str) -> dict
             "views.open failed for %s: %s", what, error.response.get("error")
         )
         return None
+
+
+def update_modal(client: WebClient, view: dict, modal: Any, what: str) -> None:
+    """Replace the open `view` with `modal`, unless the person changed it meanwhile."""
+    try:
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
+    except SlackApiError as error:  # hash_conflict: a newer update already landed
+        logging.getLogger(__name__).info(
+            "%s modal not updated: %s", what, error.response.get("error")
+        )

@@ -87,11 +87,13 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         expect(modal).to_contain_text("Coach's review")
         expect(modal).to_contain_text("⚠️")
         expect(modal.locator("button.sb-modal-back")).to_be_visible()
-        expect(slack.modal_button("close")).to_have_text("Back to edit")
-        expect(slack.modal_button("submit")).to_have_text("Save anyway")
+        expect(slack.modal_button("submit")).to_have_text("Back to edit")
+        expect(modal.get_by_role("button", name="Save anyway")).to_be_visible()
 
     with step("save anyway: the DM confirms the plan with the checklist"):
-        slack.submit_modal()
+        modal.get_by_role("button", name="Save anyway").click()
+        slack.expect_modal("Plan saved")
+        slack.close_modal()
         post = slack.app_post("Plan saved: Initech")
         expect(post).to_contain_text(WEAK_OBJECTIVE)
         expect(post).to_contain_text("Coach's review")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from app.domain.coaching import Criterion
-from app.models import Stage
+from app.domain.enums import Stage
 
 DISCOVERY, DEMO, PROPOSAL = Stage.DISCOVERY, Stage.DEMO, Stage.PROPOSAL
 NEGOTIATION, CLOSING = Stage.NEGOTIATION, Stage.CLOSING
@@ -136,8 +136,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "Ask Dana to sign the contract by Friday",
         CLOSING,
-        fails="action",
-        note="asking is the rep's act: the objective is her yes",
+        note="what is asked for names the customer's act, as 'get Dana to sign' does",
     ),
     Case("Pitch the enterprise plan to their CFO on Monday", PROPOSAL, fails="action"),
     Case("Follow up with Dana about the proposal", PROPOSAL, fails="action specific time"),
@@ -153,10 +152,10 @@ CASES: tuple[Case, ...] = (
     Case(
         "Close the deal with Dana by Friday",
         DISCOVERY,
-        fails="action fit",
+        fails="action specific fit",
         note="closing is the rep's word: the customer signs",
     ),
-    Case("Close the deal by end of quarter", NEGOTIATION, fails="action who"),
+    Case("Close the deal by end of quarter", NEGOTIATION, fails="action specific who"),
     Case("Demo the product and hopefully they like it", DEMO, fails="action time who"),
     Case("touch base with dana next week", PROPOSAL, fails="action specific"),
     Case("Touch base with Priya's team about the pilot next week", DEMO, fails="action specific"),
@@ -172,24 +171,37 @@ CASES: tuple[Case, ...] = (
     # Customer actions that are vague.
     Case("Dana agrees to move forward", PROPOSAL, fails="specific time"),
     Case("Get buy-in from the CFO by Friday", PROPOSAL, fails="specific"),
-    Case("They show interest in a pilot", DEMO, fails="specific time who"),
+    Case("They show interest in a pilot", DEMO, fails="action specific time who"),
     Case("Dana agrees to next steps by Friday", PROPOSAL, fails="specific"),
-    Case("The CFO agrees to think about the proposal by Monday", PROPOSAL, fails="specific"),
+    Case(
+        "The CFO agrees to think about the proposal by Monday",
+        PROPOSAL,
+        fails="action specific",
+        note="thinking it over is not a commitment, agreed to or not",
+    ),
     Case(
         "Customer is open to a pilot at some point",
         DEMO,
         fails="action specific time who",
         note="being open is a state of mind, not an act",
     ),
-    Case("Dana agrees to keep the conversation going next week", PROPOSAL, fails="specific"),
+    Case(
+        "Dana agrees to keep the conversation going next week",
+        PROPOSAL,
+        fails="action specific",
+    ),
     Case("Dana and her team are aligned on the value by Friday", PROPOSAL, fails="action specific"),
     Case("Get a commitment from Dana by Friday", PROPOSAL, fails="specific"),
     Case("Secure a verbal commitment from the CFO by Thursday", NEGOTIATION, fails="specific"),
     Case("The CFO agrees", PROPOSAL, fails="specific time"),
     Case("We'll get them to move forward at some point", PROPOSAL, fails="specific time who"),
-    Case("Dana will think it over and get back to us next week", PROPOSAL, fails="specific"),
+    Case(
+        "Dana will think it over and get back to us next week",
+        PROPOSAL,
+        fails="action specific",
+    ),
     Case("they'll circle back soon", PROPOSAL, fails="specific time who"),
-    Case("They think about the proposal over the weekend", PROPOSAL, fails="specific who"),
+    Case("They think about the proposal over the weekend", PROPOSAL, fails="action specific who"),
     # Customer actions without a time.
     Case(
         "Dana agrees to book a pilot kickoff", DEMO, fails="time", minimum="Dana agrees to a call"
@@ -289,7 +301,7 @@ CASES: tuple[Case, ...] = (
         fails="who",
         note="'the economic buyer' is a placeholder for a person not yet known",
     ),
-    Case("They're going to think it over", PROPOSAL, fails="specific time who"),
+    Case("They're going to think it over", PROPOSAL, fails="action specific time who"),
     Case("Send over the MSA redlines and hope for the best", NEGOTIATION, fails="action time who"),
     Case("Chris (VP Ops) and his team join a 2-hour workshop on Jan 12", DEMO),
     Case(

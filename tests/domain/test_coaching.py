@@ -11,24 +11,26 @@ from hypothesis import strategies as st
 
 from app.domain.coaching import (
     CRITERION_NAMES,
+    MAX_SCAN,
+    REQUIRED,
+    Criterion,
+    Review,
+    review_objective,
+)
+from app.domain.coaching.results import (
     CUSTOMER_ACTION_TIP,
     DECISION_MAKER_TIP,
     DENIED_ACTION_TIP,
     FALLBACK_TIP,
-    MAX_SCAN,
     NAME_PLACEHOLDER,
-    REQUIRED,
     RUSH_TIP,
     SAME_FALLBACK_TIP,
     SPECIFIC_TIP,
     STEP_BACK_TIP,
     TIME_BOUND_TIP,
     WHEN_PLACEHOLDER,
-    Criterion,
-    Review,
-    review_objective,
 )
-from app.models import Stage
+from app.domain.enums import Stage
 
 STRONG = "Dana (CFO) agrees to a 30-minute pricing review on Tuesday"
 MINIMUM = "Dana agrees to a 15-minute call next week"
@@ -142,6 +144,7 @@ def test_names_and_required_criteria():
         "Customer commits to a demo by Friday",
         "Send us their usage data by Friday",
         "Give us access to the sandbox by Friday",
+        "Ask Dana to book a demo by Friday",
     ],
 )
 def test_the_customer_doing_or_agreeing_is_a_customer_action(objective):
@@ -156,7 +159,6 @@ def test_the_customer_doing_or_agreeing_is_a_customer_action(objective):
         ("I present our deck to Dana on Friday", "'present'"),
         ("Build rapport with Dana", "'Build rapport'"),
         ("Learn about their needs", "'Learn about'"),
-        ("Ask Dana to sign by Friday", "'Ask'"),
         ("Give them a demo by Friday", "'Give'"),
         ("Give Dana our pricing on Monday", "'Give'"),
     ],
@@ -464,7 +466,7 @@ def test_any_text_gets_a_review_of_six_results(objective, stage, minimum):
 # The rules file, which the team extends.
 
 RULES = tomllib.loads(
-    resources.files("app.domain").joinpath("coaching_rules.toml").read_text(encoding="utf-8")
+    resources.files("app.domain.coaching").joinpath("rules.toml").read_text(encoding="utf-8")
 )
 WORD_LISTS = [
     (f"{section}.{name}", entries)

@@ -25,6 +25,7 @@ from app.sandbox.sample_workspace import SAMPLE_PEOPLE, seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
 from app.sandbox.slack_double import SlackDouble
 from app.slack.forms.plan import PrecallIds
+from app.slack.forms.review import ReviewIds
 from tests.support.coach import SIGNING_SECRET, RunningCoach, running_coach
 
 ANA = "U0SBANA"
@@ -152,7 +153,19 @@ def test_a_weak_objective_pushes_the_review_and_back_returns_to_the_form(page, r
     assert "Send them our deck" in back["html"]
 
 
-def test_save_anyway_closes_the_modal_and_the_dm_confirms_the_plan(page, running):
+def test_back_to_edit_submits_the_review_and_returns_to_the_form(page, running):
+    modal = open_precall(page, running, "Initech")
+    values = plan("Initech", "tomorrow 10am", "Send them our deck")
+    page.post("/sandbox/views/submit", view_id=modal["id"], values=values)
+
+    page.post("/sandbox/views/submit", view_id=page.modal()["id"], values={})
+
+    back = page.modal()
+    assert back["id"] == modal["id"] and back["depth"] == 1
+    assert "Send them our deck" in back["html"]
+
+
+def test_save_anyway_saves_the_plan_and_closing_the_notice_closes_every_view(page, running):
     modal = open_precall(page, running, "Initech")
     page.post(
         "/sandbox/views/submit",
@@ -162,8 +175,15 @@ def test_save_anyway_closes_the_modal_and_the_dm_confirms_the_plan(page, running
     review = page.modal()
     posts = len(running.slack.calls("chat.postMessage"))
 
-    page.post("/sandbox/views/submit", view_id=review["id"], values={})
+    save = {
+        "type": "button",
+        "action_id": ReviewIds.SAVE_ANYWAY,
+        "block_id": ReviewIds.ACTIONS_BLOCK,
+    }
+    page.post("/sandbox/actions", view_id=review["id"], action=save, values={})
     running.slack.wait_for("chat.postMessage", count=posts + 1)
+    assert "Plan saved" in page.modal()["html"]
+    page.post("/sandbox/views/close", view_id=review["id"])
 
     state = page.state()
     assert state["modal"] is None

@@ -12,7 +12,6 @@ from app.models import Account, Interaction, Outcome, SummarySubscription
 from app.sandbox import inbound
 from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
-from app.slack.forms.review import ReviewIds
 from app.slack.views.notices import STALE_FORM
 from tests.support.coach import RunningCoach
 from tests.support.forms import (
@@ -22,6 +21,8 @@ from tests.support.forms import (
     outcome_values,
     plan_interaction,
     plan_values,
+    press_save_anyway,
+    shown_review,
 )
 from tests.support.summaries import MANAGER, summary_values, team  # noqa: F401 (a fixture)
 from tests.support.workspace import REP_NY
@@ -61,11 +62,13 @@ def test_a_stale_plan_form_says_open_it_again_and_saves_nothing(coach: RunningCo
 @pytest.mark.parametrize("alter", [older, tampered])
 def test_a_stale_review_says_open_it_again_and_saves_nothing(coach: RunningCoach, alter) -> None:
     form = open_precall(coach, REP_NY)
-    review = coach.submit(form, plan_values(objective=WEAK), REP_NY).json()["view"]
-    assert review["callback_id"] == ReviewIds.CALLBACK
+    review = shown_review(
+        coach, form, coach.submit(form, plan_values(objective=WEAK), REP_NY).json()
+    )
     review["private_metadata"] = alter(review["private_metadata"])
-    assert_open_it_again(coach.submit(review, {}, REP_NY).json())
-    coach.settle()
+    press_save_anyway(coach, review)
+    replaced = coach.slack.wait_for("views.update")[-1].args["view"]
+    assert replaced["blocks"][0]["text"]["text"] == STALE_FORM
     assert rows(coach, Interaction) == 0
 
 

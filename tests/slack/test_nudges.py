@@ -28,7 +28,14 @@ from app.slack.forms.plan import PrecallIds
 from app.slack.views.nudges import NUDGE_EVENT, NudgeIds, item_block_id
 from tests.support.coach import Coach
 from tests.support.factories import add_outcome, local
-from tests.support.forms import block, choose, outcome_values, selected_key
+from tests.support.forms import (
+    block,
+    choose,
+    outcome_values,
+    press_save_anyway,
+    selected_key,
+    shown_review,
+)
 from tests.support.nudges import (
     NY,
     TODAY,
@@ -340,9 +347,8 @@ def test_a_saved_plan_shows_in_the_item(coach: Coach) -> None:
 
 def test_a_plan_saved_anyway_after_the_review_shows_in_the_item(coach: Coach) -> None:
     key, form = plan_todays_heads_up(coach)
-    review = save_plan(coach, form, "Globex", objective="send the proposal").json()["view"]
-    assert coach.submit(review, {}, REP_NY).json() == {"response_action": "clear"}
-    coach.settle()
+    answer = save_plan(coach, form, "Globex", objective="send the proposal").json()
+    press_save_anyway(coach, shown_review(coach, form, answer))
     assert item_status(coach, key).startswith("✓ Planned for ")
 
 

@@ -154,7 +154,7 @@ def test_precall_again_for_the_same_account_and_time_updates_the_plan(
     coach.slack.wait_for("chat.postMessage")
 
     second_view = open_precall(coach, REP_NY, "acme corp tomorrow 2pm")
-    new_objective = "Dana (CFO) signs the order form by Friday"
+    new_objective = "Dana (CFO) books the pilot kickoff by Friday"
     coach.submit(second_view, plan_values(account="ACME Corp", objective=new_objective), REP_NY)
     dms = coach.slack.wait_for("chat.postMessage", count=2)
 

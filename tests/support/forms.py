@@ -8,6 +8,7 @@ from app.models import Interaction
 from app.sandbox import inbound
 from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
+from app.slack.forms.review import ReviewIds
 from tests.support.coach import Coach
 from tests.support.workspace import REP_NY
 
@@ -120,3 +121,18 @@ def outcome_values(
         }
         values[f"{PostcallIds.KIND_BLOCK}.{key}"] = {INPUT: inbound.radio_value("call")}
     return values
+
+
+def shown_review(coach: Coach, form: dict, answer: dict, user_id: str = REP_NY) -> dict:
+    """The coach's review, once Slack has pushed the one the app answered `form` with."""
+    assert answer["response_action"] == "push"
+    assert coach.slack.apply_submission_response(user_id, form["id"], answer) is None
+    review = coach.slack.top_view(user_id)
+    assert review is not None and review["callback_id"] == ReviewIds.CALLBACK
+    return review
+
+
+def press_save_anyway(coach: Coach, review: dict, user_id: str = REP_NY) -> None:
+    action = inbound.block_action(ReviewIds.SAVE_ANYWAY, ReviewIds.ACTIONS_BLOCK)
+    assert coach.act_in_view(review, action, user_id).status == 200
+    coach.settle()

@@ -99,7 +99,8 @@ class PersonActions(Messages, Views):
             return None
 
     def close_view(self, user: str, view_id: str) -> dict | None:
-        """The person closed their top view (Close, Cancel or back): the one below shows again.
+        """The person closed their top view (Close, Cancel or back): the one below shows again,
+        unless the view clears the stack on close.
 
         Returns the closed view, typed state included, for a view_closed; None if it is not on top.
         """
@@ -109,4 +110,7 @@ class PersonActions(Messages, Views):
                 return None
             closed = copy.deepcopy(self._views[view_id])
             self._pop_view(user)
+            # A view with clear_on_close closes the whole stack, as in Slack.
+            while closed.get("clear_on_close") and user in self._view_stacks:
+                self._pop_view(user)
             return closed

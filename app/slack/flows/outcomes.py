@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -14,6 +13,7 @@ from app.domain import outcomes
 from app.domain.text import clean
 from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
+from app.slack import client as slack_client
 from app.slack import directory
 from app.slack.forms.outcome import (
     PostcallMetadata,
@@ -83,10 +83,7 @@ def _choices(
 
 
 def update_modal(client: WebClient, view: dict, modal) -> None:
-    try:
-        client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
-    except SlackApiError as error:  # hash_conflict: a newer update already landed
-        logger.info("postcall modal not updated: %s", error.response.get("error"))
+    slack_client.update_modal(client, view, modal, "postcall")
 
 
 def redraw(

@@ -9,8 +9,8 @@ from typing import Any
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 from slack_sdk.models.views import View
 
+from app.domain.enums import InteractionKind
 from app.domain.plans import FIELD_LIMITS, PlanField, PlanForm, PlanPrefill
-from app.models import InteractionKind
 from app.slack.forms.fields import (
     INPUT,
     block_errors,

@@ -1,11 +1,17 @@
-"""The coach's review, pushed over the /precall form when the objective is weak."""
+"""The coach's review, pushed over the /precall form when it holds the plan (see Review.holds)."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import asdict, fields
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
 from app.domain.coaching import Review
@@ -18,7 +24,9 @@ from app.slack.views.review import checklist_blocks
 
 
 class ReviewIds(enum.StrEnum):
-    CALLBACK = "precall_review"
+    CALLBACK = "precall_review"  # submitted by "Back to edit"
+    ACTIONS_BLOCK = "precall_review_actions"
+    SAVE_ANYWAY = "precall_review_save_anyway"
 
 
 PLAN_FIELDS = {field.name for field in fields(PlanForm)}
@@ -49,16 +57,22 @@ class ReviewMetadata(FormMetadata):
 
 
 def review_modal(objective: str, review: Review, metadata: ReviewMetadata) -> View:
-    """Pushed over the /precall form: closing it returns to the form with everything kept."""
+    """Pushed over the /precall form. Going back to edit is the primary button (submitting it
+    returns to the form with everything kept); "Save anyway" is the secondary one, a button in
+    the review."""
     return form_modal(
         ReviewIds.CALLBACK,
         "Review your objective",
-        submit="Save anyway",
-        close="Back to edit",
+        submit="Back to edit",
+        close="Cancel",
         metadata=metadata,
         blocks=[
             SectionBlock(text=f"*Your commitment objective*\n{quote(objective, 1500)}"),
             *checklist_blocks(review),
+            ActionsBlock(
+                block_id=ReviewIds.ACTIONS_BLOCK,
+                elements=[ButtonElement(text="Save anyway", action_id=ReviewIds.SAVE_ANYWAY)],
+            ),
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
@@ -68,4 +82,15 @@ def review_modal(objective: str, review: Review, metadata: ReviewMetadata) -> Vi
                 ]
             ),
         ],
+    )
+
+
+def saved_anyway_modal() -> View:
+    """What the review becomes once saved anyway: closing it closes the form below too."""
+    return View(
+        type="modal",
+        title="Plan saved",
+        close="Done",
+        clear_on_close=True,
+        blocks=[SectionBlock(text="Your plan is saved. The coach's review is in your DMs.")],
     )

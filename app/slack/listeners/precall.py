@@ -13,12 +13,13 @@ from app.domain import coaching, plans
 from app.domain.checks import FieldErrors
 from app.models import DeliveryKind
 from app.slack import delivery, directory
+from app.slack.client import update_modal
 from app.slack.errors import DatabaseUnavailable, FieldError, handled
 from app.slack.flows import planning
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.plan import PrecallIds, PrecallMetadata
-from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal
+from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal, saved_anyway_modal
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
@@ -38,7 +39,10 @@ SAVE_FAILED = (
 def register(app: App) -> None:
     app.command(COMMAND)(handled(handle_precall_command))
     app.view_submission(PrecallIds.CALLBACK)(handled(handle_precall_submission))
-    app.view_submission(ReviewIds.CALLBACK)(handled(handle_save_anyway))
+    app.view_submission(ReviewIds.CALLBACK)(handled(handle_back_to_edit))
+    app.block_action({"block_id": ReviewIds.ACTIONS_BLOCK, "action_id": ReviewIds.SAVE_ANYWAY})(
+        handled(handle_save_anyway)
+    )
     app.block_action({"block_id": PrecallIds.ACCOUNT_BLOCK, "action_id": PrecallIds.INPUT})(
         handled(handle_account_entered)
     )
@@ -92,8 +96,9 @@ def handle_account_entered(
 def handle_precall_submission(
     ack: Ack, view: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
-    """Check the plan: inline errors keep the form open; a weak objective gets the coach's
-    review pushed on top; a strong one is saved and confirmed at once."""
+    """Check the plan: inline errors keep the form open; an objective the review holds (weak, a
+    rushed close, no fallback late in the sale) gets the review pushed on top; any other is
+    saved and confirmed at once."""
     services, workspace, user_id = requester
     try:
         metadata = PrecallMetadata.from_metadata(view.get("private_metadata"))
@@ -109,7 +114,7 @@ def handle_precall_submission(
     if isinstance(draft, FieldErrors):
         ack(response_action="errors", errors=plan.errors(draft))
         return
-    if not draft.review.strong:
+    if draft.review.held:
         review_metadata = ReviewMetadata.of(zone, metadata.channel_id, form, metadata.nudge)
         ack(
             response_action="push",
@@ -125,24 +130,35 @@ def handle_precall_submission(
     confirm_plan(client, requester, saved, zone, metadata.nudge)
 
 
-def handle_save_anyway(ack: Ack, view: dict, client: WebClient, requester: Requester) -> None:
-    """ "Save anyway" on the coach's review: save the form it carries and close every view."""
-    services = requester.services
+def handle_back_to_edit(ack: Ack) -> None:
+    """ "Back to edit" on the coach's review: closing the review shows the form as typed."""
+    ack()
+
+
+def handle_save_anyway(ack: Ack, body: dict, client: WebClient, requester: Requester) -> None:
+    """ "Save anyway" on the coach's review: save the form it carries, then say so in the
+    review, whose closing closes the form too."""
+    ack()
+    view = body["view"]
     try:
         metadata = ReviewMetadata.from_metadata(view.get("private_metadata"))
     except StaleForm:
-        ack(response_action="update", view=stale_form_modal())
+        update_modal(client, view, stale_form_modal(), "precall review")
         return
-    draft = plans.check_plan(metadata.form, metadata.zone, services.now())
+    draft = plans.check_plan(metadata.form, metadata.zone, requester.services.now())
     if isinstance(draft, FieldErrors):
         # Time moved on since the form was checked (a plan left open for a day, say).
         problem = next(iter(draft.values()))
-        ack(response_action="update", view=failure_modal(f"{problem} Go back to edit the plan."))
+        update_modal(
+            client, view, failure_modal(f"{problem} Go back to edit the plan."), "precall review"
+        )
         return
-    ack(response_action="clear")
     saved = save_plan(requester, draft)
     if saved is None:
-        raise not_saved(draft)
+        # The form is still open under the review: what the rep typed is not lost.
+        update_modal(client, view, failure_modal(SAVE_FAILED), "precall review")
+        return
+    update_modal(client, view, saved_anyway_modal(), "precall review")
     confirm_plan(client, requester, saved, metadata.zone, metadata.nudge)
 
 
@@ -180,7 +196,10 @@ def confirm_plan(
     if saved.changed:
         interaction = saved.interaction
         review = coaching.review_objective(
-            interaction.objective or "", interaction.stage, interaction.minimum_commitment
+            interaction.objective or "",
+            interaction.stage,
+            interaction.minimum_commitment,
+            interaction.account.name,
         )
         text, blocks = plan_confirmation(interaction, review, zone, updated=not saved.created)
         delivery.send_once(

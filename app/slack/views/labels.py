@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.models import InteractionKind, Result, Stage
+from app.domain.enums import InteractionKind, Result, Stage
 
 KIND_LABELS = {
     InteractionKind.MEETING: "Meeting",
