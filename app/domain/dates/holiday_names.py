@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
@@ -19,20 +20,25 @@ def _key(name: str) -> str:
     return re.sub(r"^(?:the )", "", name)
 
 
-@lru_cache(maxsize=64)
-def _calendar(country: str, year: int) -> dict[str, date]:
-    table: Mapping[date, str]
-    try:
-        table = holidays.country_holidays(country, years=year)
-        categories = type(table).supported_categories
-        if "unofficial" in categories:  # Christmas Eve, Halloween in the US
+def _table(country: str, year: int) -> Mapping[date, str]:
+    # Years beyond the library's tables are answered with what it knows; it warns of that.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            table = holidays.country_holidays(country, years=year)
+        except NotImplementedError:  # a country the library does not know
+            return {}
+        if "unofficial" in type(table).supported_categories:  # Christmas Eve in the US
             table = holidays.country_holidays(
                 country, years=year, categories=("public", "unofficial")
             )
-    except NotImplementedError:  # a country the library does not know
-        table = {}
+    return table
+
+
+@lru_cache(maxsize=64)
+def _calendar(country: str, year: int) -> dict[str, date]:
     found: dict[str, date] = {}
-    for day, names in sorted(table.items()):
+    for day, names in sorted(_table(country, year).items()):
         for name in str(names).split("; "):
             if "observed" not in name.lower():
                 found.setdefault(_key(name), day)

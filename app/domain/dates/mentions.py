@@ -51,11 +51,13 @@ _TIME_WORDS = re.compile(
             r"\b(?:day|week|month|quarter|year)[\s-]end\b",
             r"\b(?:within|during|by|before|over)\s+(?:the|this|next)\s+"
             r"(?:day|week|month|quarter|weekend)\b",
-            r"\b(?:end|beginning|start|middle|close)\s+of\s+(?:the\s+|this\s+|next\s+)?"
+            r"\b(?:end|beginning|start|middle|close)[\s-]+of[\s-]+(?:the\s+|this\s+|next\s+)?"
             r"(?:day|business|play|week|month|quarter|year|q[1-4])\b",
             r"\b(?:fy)?q[1-4]\b",
             r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\b",
             r"\b\d{4}-\d{2}-\d{2}\b",
+            r"\b\d{1,2}\.\d{1,2}\.\d{4}\b",
+            r"\bin\s+half\s+an\s+hour\b",
             r"\b\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)",
             r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b",
             rf"\b(?:in|within|inside(?:\s+of)?)\s+(?:the\s+next\s+)?(?:{_SPAN_COUNT})\s+"
@@ -85,6 +87,10 @@ def mentions_time(text: str) -> bool:
 
 def _is_numeric_date(found: re.Match[str]) -> bool:
     month, day = int(found["month"]), int(found["day"])
+    if month > 12:  # day first, as reps outside the US write it; "24/7" alone is no date
+        month, day = day, month
+        if not (found["lead"] or found["year"]):
+            return False
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return False
     # "3/4 of the team" is a fraction; "by 3/4" or "3/4/27" is a date.
