@@ -11,7 +11,13 @@ SECTION_TEXT_MAX = 3000
 PLAIN_TEXT_FIELD_MAX = 2000
 
 
-def slack_date(at: datetime, zone: str, token: str = "{date_short_pretty} at {time}") -> str:
+# Where a rep plans, a date shows its weekday ("Tuesday, December 1st at 3:00 PM"): Slack's
+# {date_short_pretty} has none, and {date_long_pretty} drops it for "today" and "tomorrow".
+MOMENT_TOKEN = "{date_long} at {time}"
+DAY_TOKEN = "{date_long}"
+
+
+def slack_date(at: datetime, zone: str, token: str = MOMENT_TOKEN) -> str:
     """A Slack date token: shown in each reader's own zone; the fallback is in `zone`."""
     fallback = when.describe(at.astimezone(ZoneInfo(zone)))
     return f"<!date^{int(at.timestamp())}^{token}|{fallback}>"
