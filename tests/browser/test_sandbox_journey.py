@@ -40,7 +40,7 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
     now = datetime.now(ana_zone)
     today = now.date()
     run_day = today + timedelta(days=2)  # the day after tomorrow, for the scheduled passes
-    # "next Tuesday" is the Tuesday of next week (app/domain/when.py), even said on a Monday.
+    # "next Tuesday" is the Tuesday of next week (app/domain/dates), even said on a Monday.
     next_tuesday = today - timedelta(days=today.weekday()) + timedelta(weeks=1, days=1)
     next_step_at = datetime.combine(next_tuesday, time(15), ana_zone)
     # An interaction earlier today, on the hour (or late yesterday, just after midnight).

@@ -44,9 +44,12 @@ def open_outcome_form(
     """Fill an opened modal: the interaction named by id, else the likeliest one (of the
     account named, if any). `nudge`: the nudge item it was opened from, updated once saved."""
     try:
-        zone = directory.zone_for(client, services, workspace, user_id)
+        clock = directory.clock_for(client, services, workspace, user_id)
         metadata = PostcallMetadata(
-            zone=zone, named_account=account_hint[:ACCOUNT_NAME_MAX], nudge=nudge
+            zone=clock.zone,
+            locale=clock.locale,
+            named_account=account_hint[:ACCOUNT_NAME_MAX],
+            nudge=nudge,
         )
         with services.session() as session:
             choices = _choices(session, services, workspace, user_id, metadata, interaction_id)
@@ -105,7 +108,9 @@ def redraw(
         selected = next((i for i in choices if i.id == chosen_id), None)
         hint = None
         if clean(next_step_when) and inputs_key(selected) == metadata.inputs:
-            reading = outcomes.read_next_step_when(next_step_when, metadata.zone, requester.now())
+            reading = outcomes.read_next_step_when(
+                next_step_when, metadata.zone, requester.now(), locale=metadata.locale
+            )
             hint = reading_hint(reading)
         modal = postcall_modal(choices, selected, metadata, next_step_hint=hint)
     update_modal(client, body["view"], modal)

@@ -53,7 +53,11 @@ def refresh_modal(
 ) -> None:
     """Show the rep's time zone and, for a known account, the last outcome with it."""
     try:
-        zone = metadata.zone or directory.zone_for(client, services, workspace, user_id)
+        if metadata.zone:
+            zone, locale = metadata.zone, metadata.locale
+        else:
+            clock = directory.clock_for(client, services, workspace, user_id)
+            zone, locale = clock.zone, clock.locale
         history = None
         if prefill.account:
             with services.session() as session:
@@ -71,7 +75,7 @@ def refresh_modal(
             hash=view["hash"],
             view=precall_modal(
                 prefill,
-                metadata.model_copy(update={"zone": zone}),
+                metadata.model_copy(update={"zone": zone, "locale": locale}),
                 zone_label(zone, services.now()),
                 history,
             ),

@@ -60,6 +60,7 @@ class PrecallMetadata(FormMetadata):
     """What the submission handler needs to know about the modal it receives."""
 
     zone: str | None = None
+    locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     channel_id: str | None = None
     nudge: NudgeItemRef | None = None  # opened by a nudge item's Plan it
 

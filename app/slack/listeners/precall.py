@@ -102,15 +102,21 @@ def handle_precall_submission(
         return
     form = plan.read(view.get("state", {}).get("values", {}))
     try:
-        zone = metadata.zone or directory.zone_for(fast_client, services, workspace, user_id)
+        if metadata.zone:
+            zone, locale = metadata.zone, metadata.locale
+        else:
+            clock = directory.clock_for(fast_client, services, workspace, user_id)
+            zone, locale = clock.zone, clock.locale
     except directory.ProfileUnavailable as error:
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED) from error
-    draft = plans.check_plan(form, zone, services.now())
+    draft = plans.check_plan(form, zone, services.now(), locale=locale)
     if isinstance(draft, FieldErrors):
         ack(response_action="errors", errors=plan.errors(draft))
         return
     if not draft.review.strong:
-        review_metadata = ReviewMetadata.of(zone, metadata.channel_id, form, metadata.nudge)
+        review_metadata = ReviewMetadata.of(
+            zone, metadata.channel_id, form, metadata.nudge, locale=locale
+        )
         ack(
             response_action="push",
             view=review_modal(draft.objective, draft.review, review_metadata),
@@ -133,7 +139,7 @@ def handle_save_anyway(ack: Ack, view: dict, client: WebClient, requester: Reque
     except StaleForm:
         ack(response_action="update", view=stale_form_modal())
         return
-    draft = plans.check_plan(metadata.form, metadata.zone, services.now())
+    draft = plans.check_plan(metadata.form, metadata.zone, services.now(), locale=metadata.locale)
     if isinstance(draft, FieldErrors):
         # Time moved on since the form was checked (a plan left open for a day, say).
         problem = next(iter(draft.values()))
