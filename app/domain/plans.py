@@ -135,6 +135,13 @@ class PlanDraft:
     review: coaching.Review
 
 
+def read_plan_when(
+    text: str, zone: str, now: datetime, *, locale: str | None = None
+) -> dates.WhenReading:
+    """When the interaction is: ahead, or within the day just gone (planned after the fact)."""
+    return dates.read_when(text, zone, now, allow_past=PLAN_ALLOW_PAST, locale=locale)
+
+
 def check_plan(
     form: PlanForm, zone: str, now: datetime, *, locale: str | None = None
 ) -> PlanDraft | FieldErrors[PlanField]:
@@ -168,9 +175,7 @@ def check_plan(
         errors.setdefault(PlanField.STAGE, "Choose the stage of the sale.")
     reading = None
     if PlanField.WHEN not in errors:
-        reading = dates.read_when(
-            values[PlanField.WHEN], zone, now, allow_past=PLAN_ALLOW_PAST, locale=locale
-        )
+        reading = read_plan_when(values[PlanField.WHEN], zone, now, locale=locale)
         if not reading.ok:
             errors[PlanField.WHEN] = reading.problem or "I could not read this date."
     if errors:

@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from app.models import Interaction, Rep
+from app.sandbox import inbound
+from app.slack.forms.plan import PrecallIds
 from tests.support.coach import Coach
-from tests.support.forms import open_precall, plan_values
+from tests.support.forms import block, open_precall, plan_values
+from tests.support.workspace import REP_NY
 
 REP_LONDON = "U0REPLDN"
 
@@ -41,3 +44,24 @@ def test_a_rep_in_new_york_plans_05_01_as_may_1st(coach: Coach) -> None:
     with coach.services.sessions() as session:
         planned = session.scalars(select(Interaction)).one()
     assert planned.scheduled_at == datetime(2027, 5, 1, 18, 0, tzinfo=UTC)
+
+
+def test_precall_reads_the_date_back_while_the_rep_types(coach: Coach) -> None:
+    view = open_precall(coach, REP_NY, "Acme Corp")
+    when = block(view, PrecallIds.WHEN_BLOCK)
+    assert when["dispatch_action"] is True  # without it, Slack never sends what is typed
+    updates = len(coach.slack.calls("views.update"))
+    typed = inbound.block_action(
+        PrecallIds.INPUT, PrecallIds.WHEN_BLOCK, value="05/01 2pm", type="plain_text_input"
+    )
+    assert coach.act_in_view(view, typed, REP_NY).status == 200
+    refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    assert (
+        block(refreshed, PrecallIds.WHEN_BLOCK)["hint"]["text"] == "→ Sat 1 May 2027, 2:00 PM EDT"
+    )
+
+    typed["value"] = "Tuesday 9:75"
+    coach.act_in_view(view, typed, REP_NY)
+    refreshed = coach.slack.wait_for("views.update", count=updates + 2)[-1].args["view"]
+    hint = block(refreshed, PrecallIds.WHEN_BLOCK)["hint"]["text"]
+    assert hint == "⚠ 9:75 is not a time of day: try '3pm' or '15:30'"

@@ -15,12 +15,12 @@ from app.domain.text import clean
 from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
 from app.slack import directory
+from app.slack.forms.fields import reading_hint
 from app.slack.forms.outcome import (
     PostcallMetadata,
     inputs_key,
     loading_modal,
     postcall_modal,
-    reading_hint,
 )
 from app.slack.services import Requester, Services
 from app.slack.views.nudges import NudgeItemRef

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.domain import outcomes, plans
 from app.domain.workspace import Workspace
 from app.slack import directory
+from app.slack.forms.fields import reading_hint
 from app.slack.forms.plan import PrecallMetadata, precall_modal
 from app.slack.services import Services
 from app.slack.views.formatting import zone_label
@@ -50,8 +51,10 @@ def refresh_modal(
     view: dict,
     prefill: plans.PlanPrefill,
     metadata: PrecallMetadata,
+    when_typed: str | None = None,
 ) -> None:
-    """Show the rep's time zone and, for a known account, the last outcome with it."""
+    """Show the rep's time zone, for a known account the last outcome with it, and under When
+    what was read from `when_typed`."""
     try:
         if metadata.zone:
             zone, locale = metadata.zone, metadata.locale
@@ -65,6 +68,10 @@ def refresh_modal(
                     session, workspace, user_id, prefill.account, services.now()
                 )
                 history = history_line(last, zone) if last else None
+        when_hint = None
+        if when_typed and when_typed.strip():
+            now = services.now()
+            when_hint = reading_hint(plans.read_plan_when(when_typed, zone, now, locale=locale))
     except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         # The form stays usable; the submission looks the zone up again.
         logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
@@ -78,6 +85,7 @@ def refresh_modal(
                 metadata.model_copy(update={"zone": zone, "locale": locale}),
                 zone_label(zone, services.now()),
                 history,
+                when_hint,
             ),
         )
     except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile

@@ -16,7 +16,6 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.domain import dates
 from app.domain.outcomes import NOTES_MAX, OutcomeField, OutcomeForm
 from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
 from app.models import WHEN_TEXT_MAX, Interaction, InteractionKind
@@ -258,13 +257,6 @@ def postcall_modal(
         metadata=metadata,
         blocks=blocks,
     )
-
-
-def reading_hint(reading: dates.WhenReading) -> str:
-    """What the product understood, shown under the field while the rep types."""
-    if reading.ok and reading.at:
-        return f"→ {dates.describe(reading.at)}"
-    return f"⚠ {reading.problem}"
 
 
 def read(state_values: dict[str, Any], metadata: PostcallMetadata) -> OutcomeForm:

@@ -39,6 +39,9 @@ def register(app: App) -> None:
     app.command(COMMAND)(handled(handle_precall_command))
     app.view_submission(PrecallIds.CALLBACK)(handled(handle_precall_submission))
     app.view_submission(ReviewIds.CALLBACK)(handled(handle_save_anyway))
+    app.block_action({"block_id": PrecallIds.WHEN_BLOCK, "action_id": PrecallIds.INPUT})(
+        handled(handle_when_typed)
+    )
     app.block_action({"block_id": PrecallIds.ACCOUNT_BLOCK, "action_id": PrecallIds.INPUT})(
         handled(handle_account_entered)
     )
@@ -86,6 +89,26 @@ def handle_account_entered(
         # Slack keeps what was typed in every input, so only new facts need to be passed.
         plans.PlanPrefill(account=account),
         metadata,
+    )
+
+
+def handle_when_typed(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Show, under When, the moment read from what the rep is typing."""
+    ack()
+    try:
+        metadata = PrecallMetadata.from_metadata(body["view"].get("private_metadata"))
+    except StaleForm:
+        return  # the submission tells the rep to open the form again
+    typed = plan.read(body["view"].get("state", {}).get("values", {}))
+    planning.refresh_modal(
+        client,
+        *requester,
+        body["view"],
+        plans.PlanPrefill(account=(typed.account or "").strip() or None),
+        metadata,
+        when_typed=action.get("value"),
     )
 
 
