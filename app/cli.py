@@ -127,7 +127,7 @@ def socket() -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from app.db import make_engine, make_session_factory
-    from app.domain import when
+    from app.domain import dates
     from app.slack.bolt import build_app
     from app.slack.client import make_slack_client
     from app.slack.services import Services
@@ -138,7 +138,7 @@ def socket() -> None:
     services = Services(sessions=make_session_factory(make_engine(settings.sqlalchemy_url)))
     # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.
     bolt = build_app(settings.slack_signing_secret, make_slack_client(settings), services)
-    when.warm_up()
+    dates.warm_up()
     click.echo("Connected over Socket Mode. Press Ctrl+C to stop.")
     SocketModeHandler(bolt, settings.slack_app_token).start()
 

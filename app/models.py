@@ -145,6 +145,8 @@ class Rep(WorkspaceScoped, Timestamped, Base):
     display_name: Mapped[str | None] = mapped_column(String(255))
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_checked_at: Mapped[datetime | None]
+    # The Slack locale ("en-GB"), refreshed with the zone: how the rep writes numeric dates.
+    locale: Mapped[str | None] = mapped_column(String(16))
     is_active: Mapped[bool] = mapped_column(default=True)
     # Workspace roles from users.info, cached so a role check before ack() needs no call;
     # trusted while roles_checked_at is fresh (user_change events refresh them at once).

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
-from app.domain import when
+from app.domain import dates
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
 from app.slack.runner import answer_sent_when
@@ -57,7 +57,7 @@ def create_web_app(
         settings.slack_signing_secret, make_slack_client(settings), services, listener_executor
     )
     handler = SlackRequestHandler(bolt)
-    when.warm_up()  # the first /postcall must not pay dateparser's cold start
+    dates.warm_up()  # the first /postcall must not pay dateparser's cold start
 
     verifier = SignatureVerifier(settings.slack_signing_secret)
 

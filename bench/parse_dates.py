@@ -16,14 +16,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "domain")
 
 from when_cases import SCENES  # noqa: E402
 
-from app.domain.when import find_when_phrase, mentions_time, read_when, warm_up  # noqa: E402
+from app.domain.dates import find_when_phrase, mentions_time, read_when, warm_up  # noqa: E402
 
 # A phrase warm_up() does not read, that goes through dateparser.
 FIRST_PHRASE = "12/15/2026 2pm"
 UNWARMED = f"""
 import time
 from datetime import UTC, datetime
-from app.domain.when import read_when
+from app.domain.dates import read_when
 started = time.perf_counter()
 read_when("{FIRST_PHRASE}", "America/New_York", datetime.now(UTC))
 print((time.perf_counter() - started) * 1000)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import insert_unless_exists
-from app.domain import when
+from app.domain import dates
 from app.domain.accounts import account_key, find_or_create_account
 from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.plans import (
@@ -94,13 +94,15 @@ class OutcomeDraft:
     notes: str | None
 
 
-def read_next_step_when(text: str | None, zone: str, now: datetime) -> when.WhenReading:
+def read_next_step_when(
+    text: str | None, zone: str, now: datetime, *, locale: str | None = None
+) -> dates.WhenReading:
     """The next step's date: it must lie ahead, within the planning horizon."""
-    return when.read_when(clean(text), zone, now)
+    return dates.read_when(clean(text), zone, now, locale=locale)
 
 
 def check_outcome(
-    form: OutcomeForm, zone: str, now: datetime
+    form: OutcomeForm, zone: str, now: datetime, *, locale: str | None = None
 ) -> OutcomeDraft | FieldErrors[OutcomeField]:
     """The draft, or every problem with the outcome, each under its field."""
     errors: FieldErrors[OutcomeField] = FieldErrors()
@@ -133,7 +135,7 @@ def check_outcome(
 
     unplanned = None
     if form.interaction_id is None:
-        unplanned = _check_unplanned(form, zone, now, errors)
+        unplanned = _check_unplanned(form, zone, now, errors, locale)
 
     result = member(Result, form.result)
     if result is None:
@@ -149,7 +151,7 @@ def check_outcome(
     if result is Result.LOST:
         _refuse_next_step_of_lost(next_step, next_when, errors)
     if wants_date and OutcomeField.NEXT_STEP_WHEN not in errors:
-        reading = read_next_step_when(next_when, zone, now)
+        reading = read_next_step_when(next_when, zone, now, locale=locale)
         if reading.ok:
             next_step_at = reading.at
         else:
@@ -190,7 +192,11 @@ def _refuse_next_step_of_lost(
 
 
 def _check_unplanned(
-    form: OutcomeForm, zone: str, now: datetime, errors: dict[OutcomeField, str]
+    form: OutcomeForm,
+    zone: str,
+    now: datetime,
+    errors: dict[OutcomeField, str],
+    locale: str | None,
 ) -> UnplannedInteraction | None:
     account = " ".join(clean(form.account).split())
     if not account:
@@ -204,8 +210,13 @@ def _check_unplanned(
     when_text = clean(form.when_text)
     scheduled_at = now
     if when_text and OutcomeField.WHEN not in errors:  # blank means "just now"
-        reading = when.read_when(
-            when_text, zone, now, allow_past=UNPLANNED_ALLOW_PAST, horizon=UNPLANNED_HORIZON
+        reading = dates.read_when(
+            when_text,
+            zone,
+            now,
+            allow_past=UNPLANNED_ALLOW_PAST,
+            horizon=UNPLANNED_HORIZON,
+            locale=locale,
         )
         if reading.ok and reading.at:
             scheduled_at = reading.at

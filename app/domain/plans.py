@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
-from app.domain import coaching, when
+from app.domain import coaching, dates
 from app.domain.accounts import account_key, find_or_create_account
 from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.text import clean, member
@@ -88,7 +88,7 @@ def read_command_text(text: str, now: datetime) -> PlanPrefill:
         return PlanPrefill()
     when_text = None
     # The "when" ends the text (only its last words are read), whatever the account's length.
-    span = when.find_when_phrase(text, "UTC", now)
+    span = dates.find_when_phrase(text, "UTC", now)
     if span:
         when_text = text[span[0] : span[1]].strip()
         text = text[: span[0]]
@@ -135,7 +135,16 @@ class PlanDraft:
     review: coaching.Review
 
 
-def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanDraft | FieldErrors[PlanField]:
+def read_plan_when(
+    text: str, zone: str, now: datetime, *, locale: str | None = None
+) -> dates.WhenReading:
+    """When the interaction is: ahead, or within the day just gone (planned after the fact)."""
+    return dates.read_when(text, zone, now, allow_past=PLAN_ALLOW_PAST, locale=locale)
+
+
+def check_plan(
+    form: PlanForm, zone: str, now: datetime, *, locale: str | None = None
+) -> PlanDraft | FieldErrors[PlanField]:
     """The draft, or every problem with the plan, each under its field."""
     errors: FieldErrors[PlanField] = FieldErrors()
     values = {
@@ -166,7 +175,7 @@ def check_plan(form: PlanForm, zone: str, now: datetime) -> PlanDraft | FieldErr
         errors.setdefault(PlanField.STAGE, "Choose the stage of the sale.")
     reading = None
     if PlanField.WHEN not in errors:
-        reading = when.read_when(values[PlanField.WHEN], zone, now, allow_past=PLAN_ALLOW_PAST)
+        reading = read_plan_when(values[PlanField.WHEN], zone, now, locale=locale)
         if not reading.ok:
             errors[PlanField.WHEN] = reading.problem or "I could not read this date."
     if errors:

@@ -29,6 +29,7 @@ class Profile:
     # Workspace roles; None when the profile does not tell them (a user of another workspace).
     is_admin: bool | None = None
     is_owner: bool | None = None
+    locale: str | None = None  # None: not told (users.info gives it only with include_locale)
 
 
 def find_rep(session: Session, workspace: Workspace, user_id: str) -> Rep | None:
@@ -76,6 +77,8 @@ def _apply_profile(rep: Rep, profile: Profile, now: datetime) -> None:
     rep.display_name = profile.display_name
     rep.is_active = profile.is_active
     rep.tz_checked_at = now
+    if profile.locale:
+        rep.locale = profile.locale[:16]
     if profile.is_admin is None or profile.is_owner is None:
         rep.roles_checked_at = None  # roles unknown: the next role check asks Slack
     else:

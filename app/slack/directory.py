@@ -54,29 +54,47 @@ def profile_from_user(user: dict, workspace: Workspace | None = None) -> reps.Pr
         is_active=not user.get("deleted", False),
         is_admin=bool(user.get("is_admin")) if roles_known else None,
         is_owner=bool(user.get("is_owner")) if roles_known else None,
+        locale=user.get("locale"),
     )
 
 
 def zone_for(client: WebClient, services: Services, workspace: Workspace, user_id: str) -> str:
     """The rep's IANA zone; Slack is asked only when the cached one is a day old or missing."""
+    return clock_for(client, services, workspace, user_id).zone
+
+
+@dataclass(frozen=True)
+class RepClock:
+    """How a rep tells time: their zone, and their Slack locale (None: not known yet)."""
+
+    zone: str
+    locale: str | None
+
+
+def clock_for(
+    client: WebClient, services: Services, workspace: Workspace, user_id: str
+) -> RepClock:
+    """The rep's zone and locale, cached together; Slack is asked only when they are a day old
+    or missing."""
     now = services.now()
     try:
         with services.session() as session:
             rep = reps.find_rep(session, workspace, user_id)
-            cached = rep.tz if rep else None
+            cached = RepClock(rep.tz, rep.locale) if rep and rep.tz else None
             if reps.profile_is_fresh(rep, now) and cached:
                 return cached
     except SQLAlchemyError as error:
         raise ProfileUnavailable() from error
     try:
-        zone = refresh_profile(client, services, workspace, user_id).zone
+        fresh = refresh_profile(client, services, workspace, user_id)
     except ProfileUnavailable:
-        zone = None
         if not cached:
             raise
-    # A stale zone beats none while Slack is unreachable.
-    if zone or cached:
-        return zone or cached  # type: ignore[return-value]
+        return cached  # a stale zone beats none while Slack is unreachable
+    if fresh.zone:
+        return RepClock(fresh.zone, fresh.locale)
+    if cached:
+        return cached
     raise ProfileUnavailable()
 
 
@@ -84,6 +102,7 @@ def zone_for(client: WebClient, services: Services, workspace: Workspace, user_i
 class CachedProfile:
     zone: str | None
     reachable: bool  # active in the workspace, and not known to refuse our DMs
+    locale: str | None = None
 
 
 def refresh_profile(
@@ -96,7 +115,7 @@ def refresh_profile(
     """
     now = services.now()
     try:
-        user = client.users_info(user=user_id)["user"]
+        user = client.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as error:
         code = error.response.get("error")
         if code not in RECIPIENT_GONE_ERRORS:
@@ -108,7 +127,7 @@ def refresh_profile(
         raise ProfileUnavailable() from error
     with services.session() as session:
         rep = reps.record_profile(session, workspace, profile_from_user(user, workspace), now)
-        return CachedProfile(rep.tz, rep.is_active and rep.unreachable_reason is None)
+        return CachedProfile(rep.tz, rep.is_active and rep.unreachable_reason is None, rep.locale)
 
 
 def person_of(client: WebClient, services: Services, workspace: Workspace, user_id: str) -> Person:
@@ -125,7 +144,7 @@ def person_of(client: WebClient, services: Services, workspace: Workspace, user_
                 zone=rep.tz,
             )
     try:
-        user = client.users_info(user=user_id)["user"]
+        user = client.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as error:
         if error.response.get("error") in NOT_A_MEMBER_ERRORS:
             return Person(user_id, is_admin=False, in_workspace=False)

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from app.domain.summaries import period_before
 from app.models import SummaryCadence
 from app.slack.views.summary import period_name
-from tests.support.workspace_page import WorkspacePage, short_pretty
+from tests.support.workspace_page import WorkspacePage, long_date
 
 ANA, ANA_ZONE = "U0SBANA", "America/New_York"
 SAM, SAM_ZONE = "U0SBSAM", "America/Los_Angeles"
@@ -40,7 +40,7 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
     now = datetime.now(ana_zone)
     today = now.date()
     run_day = today + timedelta(days=2)  # the day after tomorrow, for the scheduled passes
-    # "next Tuesday" is the Tuesday of next week (app/domain/when.py), even said on a Monday.
+    # "next Tuesday" is the Tuesday of next week (app/domain/dates), even said on a Monday.
     next_tuesday = today - timedelta(days=today.weekday()) + timedelta(weeks=1, days=1)
     next_step_at = datetime.combine(next_tuesday, time(15), ana_zone)
     # An interaction earlier today, on the hour (or late yesterday, just after midnight).
@@ -122,7 +122,7 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         expect(post).to_contain_text("Advanced")
         expect(post).to_contain_text(next_step)
         date = post.locator(".sb-date").last
-        expect(date).to_have_text(short_pretty(next_step_at, today))
+        expect(date).to_have_text(long_date(next_step_at, today))
         expect(date).to_contain_text("3:00 PM")
         whole = f"Tuesday {next_tuesday.day} {next_tuesday:%B %Y}, 3:00 PM"
         expect(date).to_have_attribute("title", re.compile(f"^{whole} "))  # on hover

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from when_cases import NY, RECORDED_SCENES, SCENES
 
-from app.domain.when import (
+from app.domain.dates import (
     ADD_A_TIME,
     EXAMPLES,
     SAY_WHEN,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.when import find_when_phrase, mentions_time, read_when
+from app.domain.dates import find_when_phrase, mentions_time, read_when
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Kolkata", "Asia/Tokyo", "UTC"]
 DATE_WORDS = [

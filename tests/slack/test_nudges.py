@@ -277,7 +277,7 @@ def test_a_logged_outcome_shows_in_the_item_with_its_next_step_even_when_submitt
         coach.settle()
     status = item_status(coach, key)
     assert status.startswith("✓ Outcome logged: Advanced, next step <!date^")
-    assert status.endswith("^{date_short_pretty}|Tue 1 Dec 2026, 3:00 PM EST>.")
+    assert status.endswith("^{date_long}|Tue 1 Dec 2026, 3:00 PM EST>.")
     assert len(coach.slack.calls("chat.update")) == 1  # the second found it already shown
     assert coach.slack.violations_since(0) == []
 
@@ -341,7 +341,7 @@ def test_a_saved_plan_shows_in_the_item(coach: Coach) -> None:
     coach.settle()
     assert item_status(coach, key) == (
         f"✓ Planned for <!date^{int((NOW + timedelta(hours=4)).timestamp())}"
-        "^{date_short_pretty} at {time}|Thu 26 Nov 2026, 2:00 PM EST>."
+        "^{date_long} at {time}|Thu 26 Nov 2026, 2:00 PM EST>."
     )
 
 

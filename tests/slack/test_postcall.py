@@ -85,9 +85,7 @@ def test_advanced_stores_the_outcome_creates_the_follow_up_and_confirms(
     rendered = dm["text"] + str(dm["blocks"])
     assert OBJECTIVE in rendered and "*Outcome:* Advanced" in rendered
     unix = int(NEXT_TUESDAY_3PM.timestamp())
-    assert (
-        f"<!date^{unix}^{{date_short_pretty}} at {{time}}|Tue 1 Dec 2026, 3:00 PM EST>" in rendered
-    )
+    assert f"<!date^{unix}^{{date_long}} at {{time}}|Tue 1 Dec 2026, 3:00 PM EST>" in rendered
 
 
 def test_every_outcome_is_stored_with_the_right_next_step(coach: Coach) -> None:

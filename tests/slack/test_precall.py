@@ -76,9 +76,7 @@ def test_a_clean_plan_is_saved_in_utc_and_confirmed_by_dm(coach: Coach, sessions
     assert dm["channel"] == REP_NY
     unix = int(datetime(2026, 11, 27, 19, 0, tzinfo=UTC).timestamp())
     rendered = str(dm["blocks"]) + dm["text"]
-    assert (
-        f"<!date^{unix}^{{date_short_pretty}} at {{time}}|Fri 27 Nov 2026, 2:00 PM EST>" in rendered
-    )
+    assert f"<!date^{unix}^{{date_long}} at {{time}}|Fri 27 Nov 2026, 2:00 PM EST>" in rendered
     assert "Dana (CFO) agrees to a 30-minute pricing review" in rendered
     assert "Dana forwards the pricing sheet" in rendered
 

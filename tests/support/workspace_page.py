@@ -108,10 +108,8 @@ def ordinal(day: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
-def short_pretty(at: datetime, today: date) -> str:
-    """A `{date_short_pretty} at {time}` Slack date token as the page shows it in `at`'s zone
-    ("Dec 1st at 3:00 PM", "tomorrow at 10:00 AM"; the year only when not this one)."""
-    relative = {0: "today", 1: "tomorrow", -1: "yesterday"}.get((at.date() - today).days)
+def long_date(at: datetime, today: date) -> str:
+    """A `{date_long} at {time}` Slack date token as the page shows it in `at`'s zone
+    ("Tuesday, December 1st at 3:00 PM"; the year only when not this one)."""
     year = f", {at.year}" if at.year != today.year else ""
-    day = relative or f"{at:%b} {at.day}{ordinal(at.day)}{year}"
-    return f"{day} at {at.hour % 12 or 12}:{at:%M %p}"
+    return f"{at:%A}, {at:%B} {at.day}{ordinal(at.day)}{year} at {at.hour % 12 or 12}:{at:%M %p}"

@@ -38,6 +38,7 @@ class User:
     team_id: str
     is_bot: bool
     display_name: str | None = None  # None: the handle, as many people leave it
+    locale: str = "en-US"
 
 
 @dataclass

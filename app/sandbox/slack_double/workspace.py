@@ -65,6 +65,7 @@ class Workspace(DoubleState):
         team_id: str | None = None,
         is_bot: bool = False,
         display_name: str | None = None,
+        locale: str = "en-US",
     ) -> None:
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a users.info call
         with self._lock:
@@ -78,6 +79,7 @@ class Workspace(DoubleState):
                 deleted=deleted,
                 team_id=team_id or self.team_id,
                 is_bot=is_bot,
+                locale=locale,
                 display_name=display_name,
             )
             self._changed()
@@ -249,7 +251,10 @@ class Workspace(DoubleState):
         user = self._users.get(required(args, "user"))
         if user is None:
             raise SlackError("user_not_found")
-        return {"user": self._user_object(user)}
+        found = self._user_object(user)
+        if flag(args.get("include_locale")):  # Slack gives the locale only when asked
+            found["locale"] = user.locale
+        return {"user": found}
 
     def _usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         usergroups = []

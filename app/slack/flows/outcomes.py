@@ -15,12 +15,12 @@ from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
 from app.slack import client as slack_client
 from app.slack import directory
+from app.slack.forms.fields import reading_hint
 from app.slack.forms.outcome import (
     PostcallMetadata,
     inputs_key,
     loading_modal,
     postcall_modal,
-    reading_hint,
 )
 from app.slack.services import Requester, Services
 from app.slack.views.nudges import NudgeItemRef
@@ -44,9 +44,12 @@ def open_outcome_form(
     """Fill an opened modal: the interaction named by id, else the likeliest one (of the
     account named, if any). `nudge`: the nudge item it was opened from, updated once saved."""
     try:
-        zone = directory.zone_for(client, services, workspace, user_id)
+        clock = directory.clock_for(client, services, workspace, user_id)
         metadata = PostcallMetadata(
-            zone=zone, named_account=account_hint[:ACCOUNT_NAME_MAX], nudge=nudge
+            zone=clock.zone,
+            locale=clock.locale,
+            named_account=account_hint[:ACCOUNT_NAME_MAX],
+            nudge=nudge,
         )
         with services.session() as session:
             choices = _choices(session, services, workspace, user_id, metadata, interaction_id)
@@ -102,7 +105,9 @@ def redraw(
         selected = next((i for i in choices if i.id == chosen_id), None)
         hint = None
         if clean(next_step_when) and inputs_key(selected) == metadata.inputs:
-            reading = outcomes.read_next_step_when(next_step_when, metadata.zone, requester.now())
+            reading = outcomes.read_next_step_when(
+                next_step_when, metadata.zone, requester.now(), locale=metadata.locale
+            )
             hint = reading_hint(reading)
         modal = postcall_modal(choices, selected, metadata, next_step_hint=hint)
     update_modal(client, body["view"], modal)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.domain import outcomes, plans
 from app.domain.workspace import Workspace
 from app.slack import directory
+from app.slack.forms.fields import reading_hint
 from app.slack.forms.plan import PrecallMetadata, precall_modal
 from app.slack.services import Services
 from app.slack.views.formatting import zone_label
@@ -50,10 +51,16 @@ def refresh_modal(
     view: dict,
     prefill: plans.PlanPrefill,
     metadata: PrecallMetadata,
+    when_typed: str | None = None,
 ) -> None:
-    """Show the rep's time zone and, for a known account, the last outcome with it."""
+    """Show the rep's time zone, for a known account the last outcome with it, and under When
+    what was read from `when_typed`."""
     try:
-        zone = metadata.zone or directory.zone_for(client, services, workspace, user_id)
+        if metadata.zone:
+            zone, locale = metadata.zone, metadata.locale
+        else:
+            clock = directory.clock_for(client, services, workspace, user_id)
+            zone, locale = clock.zone, clock.locale
         history = None
         if prefill.account:
             with services.session() as session:
@@ -61,6 +68,10 @@ def refresh_modal(
                     session, workspace, user_id, prefill.account, services.now()
                 )
                 history = history_line(last, zone) if last else None
+        when_hint = None
+        if when_typed and when_typed.strip():
+            now = services.now()
+            when_hint = reading_hint(plans.read_plan_when(when_typed, zone, now, locale=locale))
     except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         # The form stays usable; the submission looks the zone up again.
         logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
@@ -71,9 +82,10 @@ def refresh_modal(
             hash=view["hash"],
             view=precall_modal(
                 prefill,
-                metadata.model_copy(update={"zone": zone}),
+                metadata.model_copy(update={"zone": zone, "locale": locale}),
                 zone_label(zone, services.now()),
                 history,
+                when_hint,
             ),
         )
     except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile

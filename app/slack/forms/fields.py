@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
+from app.domain import dates
 from app.slack.forms.metadata import FormMetadata
 
 F = TypeVar("F", bound=enum.StrEnum)
@@ -188,3 +189,11 @@ def channel_select(
 def block_errors(block_for_field: Mapping[F, str], field_errors: Mapping[F, str]) -> dict[str, str]:
     """A check's field errors as Slack's `errors` answer, keyed by input block id."""
     return {block_for_field[name]: message for name, message in field_errors.items()}
+
+
+def reading_hint(reading: dates.WhenReading) -> str:
+    """What the product understood, shown under a When field while the rep types: the month in
+    words, so a numeric date shows which way it was read."""
+    if reading.ok and reading.at:
+        return f"→ {dates.describe(reading.at)}"
+    return f"⚠ {reading.problem}"

@@ -16,7 +16,6 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.domain import when
 from app.domain.outcomes import NOTES_MAX, OutcomeField, OutcomeForm
 from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
 from app.models import WHEN_TEXT_MAX, Interaction, InteractionKind
@@ -77,6 +76,7 @@ class PostcallMetadata(FormMetadata):
     the form is about and the key of its inputs."""
 
     zone: str
+    locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     named_account: str = ""  # offered with its open interactions, prefilled when not planned
     selected: str = NOT_PLANNED  # an interaction id, or NOT_PLANNED
     inputs: str = FRESH_INPUTS
@@ -257,13 +257,6 @@ def postcall_modal(
         metadata=metadata,
         blocks=blocks,
     )
-
-
-def reading_hint(reading: when.WhenReading) -> str:
-    """What the product understood, shown under the field while the rep types."""
-    if reading.ok and reading.at:
-        return f"→ {when.describe(reading.at)}"
-    return f"⚠ {reading.problem}"
 
 
 def read(state_values: dict[str, Any], metadata: PostcallMetadata) -> OutcomeForm:

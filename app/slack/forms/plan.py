@@ -60,6 +60,7 @@ class PrecallMetadata(FormMetadata):
     """What the submission handler needs to know about the modal it receives."""
 
     zone: str | None = None
+    locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     channel_id: str | None = None
     nudge: NudgeItemRef | None = None  # opened by a nudge item's Plan it
 
@@ -69,6 +70,7 @@ def precall_modal(
     metadata: PrecallMetadata,
     zone_text: str | None = None,
     history: str | None = None,
+    when_hint: str | None = None,
 ) -> View:
     """The planning form, pre-filled from the command text; `zone_text` once the zone is known,
     and `history` (the last outcome with this account, as mrkdwn) once the account is."""
@@ -108,6 +110,9 @@ def precall_modal(
             initial=prefill.when_text,
             limit=FIELD_LIMITS[PlanField.WHEN],
             placeholder="e.g. tomorrow 2pm, Tue 10am, 12/15 3pm",
+            hint=when_hint,
+            # What was understood is shown as the rep types (handle_when_typed).
+            dispatch_on=["on_enter_pressed", "on_character_entered"],
         ),
         ContextBlock(block_id=PrecallIds.ZONE_BLOCK, elements=[MarkdownTextObject(text=zone_note)]),
         select(

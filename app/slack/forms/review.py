@@ -36,6 +36,7 @@ class ReviewMetadata(FormMetadata):
     """The whole form the review is about, so that "Save anyway" can check and save it."""
 
     zone: str
+    locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     channel_id: str | None = None
     nudge: NudgeItemRef | None = None
     account: str | None = None
@@ -47,9 +48,14 @@ class ReviewMetadata(FormMetadata):
 
     @classmethod
     def of(
-        cls, zone: str, channel_id: str | None, form: PlanForm, nudge: NudgeItemRef | None
+        cls,
+        zone: str,
+        channel_id: str | None,
+        form: PlanForm,
+        nudge: NudgeItemRef | None,
+        locale: str | None = None,
     ) -> ReviewMetadata:
-        return cls(zone=zone, channel_id=channel_id, nudge=nudge, **asdict(form))
+        return cls(zone=zone, locale=locale, channel_id=channel_id, nudge=nudge, **asdict(form))
 
     @property
     def form(self) -> PlanForm:

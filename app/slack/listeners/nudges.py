@@ -25,7 +25,7 @@ from app.slack.forms.plan import PrecallMetadata
 from app.slack.nudge_status import show_item_status
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
-from app.slack.views.formatting import escape, short_moment, slack_date
+from app.slack.views.formatting import DAY_TOKEN, escape, short_moment, slack_date
 from app.slack.views.notices import notice_modal
 from app.slack.views.nudges import NudgeIds, NudgeItemRef
 
@@ -137,7 +137,7 @@ def handle_snooze_action(
         result, _ = nudges.snooze(
             session, scope.workspace, scope.user_id, scope.key, until, scope.now
         )
-        return result, f"💤 Snoozed until {slack_date(until, scope.zone, '{date_short_pretty}')}."
+        return result, f"💤 Snoozed until {slack_date(until, scope.zone, DAY_TOKEN)}."
 
     _act_in_message(client, body, requester, key_text, snooze)
 

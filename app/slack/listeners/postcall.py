@@ -109,7 +109,7 @@ def handle_postcall_submission(
         return
     form = outcome.read(view.get("state", {}).get("values", {}), metadata)
     now = services.now()
-    draft = outcomes.check_outcome(form, metadata.zone, now)
+    draft = outcomes.check_outcome(form, metadata.zone, now, locale=metadata.locale)
     if isinstance(draft, FieldErrors):
         ack(response_action="errors", errors=outcome.errors(draft, metadata))
         return

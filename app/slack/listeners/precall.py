@@ -43,6 +43,9 @@ def register(app: App) -> None:
     app.block_action({"block_id": ReviewIds.ACTIONS_BLOCK, "action_id": ReviewIds.SAVE_ANYWAY})(
         handled(handle_save_anyway)
     )
+    app.block_action({"block_id": PrecallIds.WHEN_BLOCK, "action_id": PrecallIds.INPUT})(
+        handled(handle_when_typed)
+    )
     app.block_action({"block_id": PrecallIds.ACCOUNT_BLOCK, "action_id": PrecallIds.INPUT})(
         handled(handle_account_entered)
     )
@@ -93,6 +96,26 @@ def handle_account_entered(
     )
 
 
+def handle_when_typed(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Show, under When, the moment read from what the rep is typing."""
+    ack()
+    try:
+        metadata = PrecallMetadata.from_metadata(body["view"].get("private_metadata"))
+    except StaleForm:
+        return  # the submission tells the rep to open the form again
+    typed = plan.read(body["view"].get("state", {}).get("values", {}))
+    planning.refresh_modal(
+        client,
+        *requester,
+        body["view"],
+        plans.PlanPrefill(account=(typed.account or "").strip() or None),
+        metadata,
+        when_typed=action.get("value"),
+    )
+
+
 def handle_precall_submission(
     ack: Ack, view: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
@@ -107,15 +130,21 @@ def handle_precall_submission(
         return
     form = plan.read(view.get("state", {}).get("values", {}))
     try:
-        zone = metadata.zone or directory.zone_for(fast_client, services, workspace, user_id)
+        if metadata.zone:
+            zone, locale = metadata.zone, metadata.locale
+        else:
+            clock = directory.clock_for(fast_client, services, workspace, user_id)
+            zone, locale = clock.zone, clock.locale
     except directory.ProfileUnavailable as error:
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED) from error
-    draft = plans.check_plan(form, zone, services.now())
+    draft = plans.check_plan(form, zone, services.now(), locale=locale)
     if isinstance(draft, FieldErrors):
         ack(response_action="errors", errors=plan.errors(draft))
         return
     if draft.review.held:
-        review_metadata = ReviewMetadata.of(zone, metadata.channel_id, form, metadata.nudge)
+        review_metadata = ReviewMetadata.of(
+            zone, metadata.channel_id, form, metadata.nudge, locale=locale
+        )
         ack(
             response_action="push",
             view=review_modal(draft.objective, draft.review, review_metadata),
@@ -145,7 +174,9 @@ def handle_save_anyway(ack: Ack, body: dict, client: WebClient, requester: Reque
     except StaleForm:
         update_modal(client, view, stale_form_modal(), "precall review")
         return
-    draft = plans.check_plan(metadata.form, metadata.zone, requester.services.now())
+    draft = plans.check_plan(
+        metadata.form, metadata.zone, requester.services.now(), locale=metadata.locale
+    )
     if isinstance(draft, FieldErrors):
         # Time moved on since the form was checked (a plan left open for a day, say).
         problem = next(iter(draft.values()))

@@ -5,21 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from app.domain import when
+from app.domain import dates
 
 SECTION_TEXT_MAX = 3000
 PLAIN_TEXT_FIELD_MAX = 2000
 
 
-def slack_date(at: datetime, zone: str, token: str = "{date_short_pretty} at {time}") -> str:
+# Where a rep plans, a date shows its weekday ("Tuesday, December 1st at 3:00 PM"): Slack's
+# {date_short_pretty} has none, and {date_long_pretty} drops it for "today" and "tomorrow".
+MOMENT_TOKEN = "{date_long} at {time}"
+DAY_TOKEN = "{date_long}"
+
+
+def slack_date(at: datetime, zone: str, token: str = MOMENT_TOKEN) -> str:
     """A Slack date token: shown in each reader's own zone; the fallback is in `zone`."""
-    fallback = when.describe(at.astimezone(ZoneInfo(zone)))
+    fallback = dates.describe(at.astimezone(ZoneInfo(zone)))
     return f"<!date^{int(at.timestamp())}^{token}|{fallback}>"
 
 
 def short_moment(at: datetime, zone: str) -> str:
     """ "Fri 27 Nov, 2:00 PM": for plain text where a date token cannot go (option labels)."""
-    return when.describe(at.astimezone(ZoneInfo(zone)), with_year=False, with_zone=False)
+    return dates.describe(at.astimezone(ZoneInfo(zone)), with_year=False, with_zone=False)
 
 
 def zone_label(zone: str, at: datetime) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.models import Interaction
-from app.slack.views.formatting import escape, slack_date, truncate
+from app.slack.views.formatting import DAY_TOKEN, escape, slack_date, truncate
 from app.slack.views.labels import RESULT_LABELS
 
 
@@ -19,6 +19,6 @@ def history_line(interaction: Interaction, zone: str) -> str:
     if outcome.next_step:
         agreed = f"they agreed to “{escape(truncate(outcome.next_step, 300))}”"
         if outcome.next_step_at:
-            agreed += f" by {slack_date(outcome.next_step_at, zone, '{date_short_pretty}')}"
+            agreed += f" by {slack_date(outcome.next_step_at, zone, DAY_TOKEN)}"
         parts.append(agreed)
     return " · ".join(parts)

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 
 from app.domain.nudges import DueItem, ItemKey, SnoozeFor
 from app.models import Interaction, NudgeReason, Outcome
-from app.slack.views.formatting import escape, slack_date, truncate
+from app.slack.views.formatting import DAY_TOKEN, escape, slack_date, truncate
 from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
 
 HEADER_MAX = 150
@@ -166,7 +166,7 @@ def outcome_logged_status(outcome: Outcome, zone: str) -> str:
     """ "✓ Outcome logged: Advanced, next step Tue 1 Dec.": for the item Log outcome came from."""
     status = f"✓ Outcome logged: {RESULT_LABELS[outcome.result][0]}"
     if outcome.next_step_at:
-        status += f", next step {slack_date(outcome.next_step_at, zone, '{date_short_pretty}')}"
+        status += f", next step {slack_date(outcome.next_step_at, zone, DAY_TOKEN)}"
     return status + "."
 
 
