@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from app.config import Settings
-from app.db import make_engine, make_session_factory
+from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_engine, make_session_factory
 from app.domain.nudges import NudgeRules
 from app.slack import delivery
 from app.slack.client import make_slack_client
@@ -25,7 +25,8 @@ SWEEP_BUDGET_SHARE = 0.8
 
 
 def services_for(settings: Settings) -> Services:
-    return Services(sessions=make_session_factory(make_engine(settings.sqlalchemy_url)))
+    engine = make_engine(settings.sqlalchemy_url, statement_timeout_s=SWEEP_STATEMENT_TIMEOUT_S)
+    return Services(sessions=make_session_factory(engine))
 
 
 def sweep_budget(settings: Settings) -> float:
