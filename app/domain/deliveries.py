@@ -47,6 +47,31 @@ def claim(
     return Claim(delivery_id, recipient) if delivery_id is not None else None
 
 
+def first_request(
+    session: Session, workspace: Workspace, kind: DeliveryKind, key: str, now: datetime
+) -> bool:
+    """Whether this is the first time the request `key` (its trigger id) is handled: a one-shot
+    request replayed (a captured signed request, sent again) is then a no-op, across processes.
+    Recorded as sent at once: there is nothing to send for it, so nothing can be stuck."""
+    inserted = insert_unless_exists(
+        session,
+        Delivery,
+        {
+            **workspace.columns,
+            "kind": kind,
+            "key": key[:255],
+            "recipient": "",
+            "status": DeliveryStatus.SENT,
+            "attempts": 1,
+            "created_at": now,
+            "updated_at": now,
+            "sent_at": now,
+        },
+        ("team_id", "kind", "key"),
+    )
+    return inserted is not None
+
+
 def reclaim_failed(
     session: Session, workspace: Workspace, kind: DeliveryKind, key: str, now: datetime
 ) -> Claim | None:

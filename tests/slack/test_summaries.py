@@ -35,7 +35,7 @@ from app.slack.views.summary import SUMMARY_EVENT
 from app.slack.views.summary_setup import SummaryListIds, item_block_id
 from tests.support.catcher import Catcher
 from tests.support.cli import clean_env, run_coach
-from tests.support.coach import Coach, http
+from tests.support.coach import SIGNING_SECRET, Coach, http
 from tests.support.factories import Seeder
 from tests.support.forms import block
 from tests.support.summaries import (
@@ -327,6 +327,31 @@ def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: Coac
     team.set_now(NOW + timedelta(minutes=1))  # a deliberate click, later
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
     assert len(posts(team)) == 2
+
+
+def test_a_replayed_post_now_posts_once(team: Coach) -> None:
+    subscription_id = add_summary(team)
+    list_ts = show_list(team, MANAGER)
+    payload = inbound.block_actions_payload(
+        user_id=MANAGER,
+        team_id=team.team_id,
+        actions=[
+            inbound.block_action(
+                SummaryListIds.POST_NOW,
+                item_block_id(SummaryListIds.ACTIONS_BLOCK, subscription_id),
+                value=str(subscription_id),
+            )
+        ],
+        channel_id=GENERAL,
+        ephemeral_message_ts=list_ts,
+    )
+    body = inbound.interaction_body(payload)
+    headers = inbound.signed_headers(SIGNING_SECRET, body)  # captured once, sent again later
+    for later in (0, 11, 60, 290):
+        team.set_now(NOW + timedelta(seconds=later))
+        assert team.deliver(body, headers).status == 200
+        team.settle()
+    assert len(posts(team)) == 1
 
 
 def test_post_now_clicks_handled_at_the_same_time_post_once(team: Coach) -> None:

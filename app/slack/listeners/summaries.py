@@ -137,7 +137,7 @@ def handle_summary_command(
         ack(text=text, blocks=blocks, response_type="ephemeral")
     elif action == "now":
         (subscription,) = mine
-        claim = claim_post_now(services, subscription)
+        claim = claim_post_now(services, subscription, command["trigger_id"])
         if claim is None:
             ack(text=_just_posted(subscription), response_type="ephemeral")
             return
@@ -281,7 +281,7 @@ def handle_post_now_action(
     ack()
     subscription, _ = _manageable(fast_client, requester, body, "Post now")
     services = requester.services
-    claim = claim_post_now(services, subscription)
+    claim = claim_post_now(services, subscription, body["trigger_id"])
     if claim is None:
         logger.info("summary %s: a repeated post now, not posted again", subscription.id)
         return
