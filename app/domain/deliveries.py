@@ -12,6 +12,11 @@ from app.db import insert_unless_exists
 from app.domain.workspace import Workspace
 from app.models import Delivery, DeliveryKind, DeliveryStatus
 
+# Marks a failure after which Slack may or may not have posted the message (a timeout once the
+# request was sent, a process that died mid-send): it is looked for before it is sent again.
+UNCERTAIN = "uncertain"
+INTERRUPTED = f"{UNCERTAIN}: interrupted while sending"
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -93,6 +98,33 @@ def reclaim_failed(
     if row is None:
         return None
     return Claim(row.id, row.recipient, previous_error=row.error)
+
+
+def release_interrupted(
+    session: Session,
+    workspace: Workspace,
+    kind: DeliveryKind,
+    key: str,
+    claimed_before: datetime,
+    now: datetime,
+) -> bool:
+    """Make a claim left "sending" since before `claimed_before` (its process died mid-send)
+    an uncertain failure, due at once: the next claimant looks for the message, then sends it
+    if it is not there, once. True for the one caller of any number racing that released it."""
+    released = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.team_id == workspace.team_id,
+            Delivery.kind == kind,
+            Delivery.key == key[:255],
+            Delivery.status == DeliveryStatus.SENDING,
+            Delivery.updated_at < claimed_before,
+        )
+        .values(status=DeliveryStatus.FAILED, error=INTERRUPTED, not_before=None, updated_at=now)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return released is not None
 
 
 def mark_sent(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.domain import deliveries
+from app.domain.deliveries import UNCERTAIN
 from app.domain.workspace import Workspace
 from app.models import DeliveryKind
 from app.slack.services import Services
@@ -38,9 +39,6 @@ PERMANENT_ERRORS = frozenset(
 )
 # ... of which these say the recipient left the workspace (as opposed to "cannot be DMed").
 RECIPIENT_GONE_ERRORS = frozenset({"account_inactive", "user_not_found", "user_disabled"})
-# Marks a failure after which Slack may or may not have posted the message (a timeout once
-# the request was sent): it is retried only after checking that it did not arrive.
-UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True)
