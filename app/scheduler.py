@@ -14,6 +14,7 @@ from app.domain.nudges import NudgeRules
 from app.slack import delivery
 from app.slack.client import make_slack_client
 from app.slack.passes.claimed_pass import PassReport
+from app.slack.passes.confirmations import run_confirmation_pass
 from app.slack.passes.nudges import run_nudge_sweep
 from app.slack.passes.summaries import run_summary_pass
 from app.slack.services import Services
@@ -77,6 +78,7 @@ def run_worker(settings: Settings) -> None:
     jobs = {
         "nudges": job(run_nudge_sweep, "nudge sweep"),
         "summaries": job(run_summary_pass, "summary pass"),
+        "confirmations": job(run_confirmation_pass, "confirmation retries"),
     }
     for job_id, run_job in jobs.items():
         scheduler.add_job(
@@ -98,7 +100,7 @@ def run_worker(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
     logger.info(
-        "coach worker: a nudge sweep and a summary pass every %s minutes",
+        "coach worker: a nudge sweep, a summary pass and confirmation retries every %s minutes",
         settings.nudge_sweep_minutes,
     )
     scheduler.start()

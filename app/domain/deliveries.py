@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
@@ -125,6 +125,24 @@ def release_interrupted(
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
     return released is not None
+
+
+def failed_due(
+    session: Session, kinds: tuple[DeliveryKind, ...], now: datetime, claimed_since: datetime
+) -> list[Delivery]:
+    """Failed messages of `kinds`, first claimed since `claimed_since`, due a retry by `now`."""
+    return list(
+        session.scalars(
+            select(Delivery)
+            .where(
+                Delivery.kind.in_(kinds),
+                Delivery.status == DeliveryStatus.FAILED,
+                Delivery.created_at >= claimed_since,
+                or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
+            )
+            .order_by(Delivery.created_at)
+        )
+    )
 
 
 def mark_sent(

@@ -66,13 +66,17 @@ def send_once(
     channel: str,
     text: str,
     blocks: Sequence[Block],
+    metadata: dict | None = None,
 ) -> str | None:
-    """Post the message unless one with this kind and key was already claimed; its ts if sent."""
+    """Post the message unless one with this kind and key was already claimed; its ts if sent.
+    A failed send stays claimed as failed, for the worker to retry (passes/confirmations.py)."""
     with session_scope(services.sessions) as session:
         claim = deliveries.claim(session, workspace, kind, key, channel, services.now())
     if claim is None:
         return None
-    posted = post_claimed(client, services, claim, text=text, blocks=blocks, label=f"{kind} {key}")
+    posted = post_claimed(
+        client, services, claim, text=text, blocks=blocks, label=f"{kind} {key}", metadata=metadata
+    )
     return posted.ts
 
 
