@@ -118,6 +118,8 @@ class DeliveryKind(enum.StrEnum):
     SUMMARY_STOPPED = "summary_stopped"  # the DM telling an owner their summary stopped
     PLAN_CONFIRMATION = "plan_confirmation"  # one per plan revision
     OUTCOME_CONFIRMATION = "outcome_confirmation"
+    # One per request to post at once (its trigger id): a replayed request posts nothing.
+    POST_NOW_REQUEST = "post_now_request"
 
 
 class NudgeReason(enum.StrEnum):

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from app.config import Settings
-from app.db import make_engine, make_session_factory
+from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_engine, make_session_factory
 from app.domain.nudges import NudgeRules
 from app.slack import delivery
 from app.slack.client import make_slack_client
 from app.slack.passes.claimed_pass import PassReport
+from app.slack.passes.confirmations import run_confirmation_pass
 from app.slack.passes.nudges import run_nudge_sweep
 from app.slack.passes.summaries import run_summary_pass
 from app.slack.services import Services
@@ -25,7 +26,8 @@ SWEEP_BUDGET_SHARE = 0.8
 
 
 def services_for(settings: Settings) -> Services:
-    return Services(sessions=make_session_factory(make_engine(settings.sqlalchemy_url)))
+    engine = make_engine(settings.sqlalchemy_url, statement_timeout_s=SWEEP_STATEMENT_TIMEOUT_S)
+    return Services(sessions=make_session_factory(engine))
 
 
 def sweep_budget(settings: Settings) -> float:
@@ -76,6 +78,7 @@ def run_worker(settings: Settings) -> None:
     jobs = {
         "nudges": job(run_nudge_sweep, "nudge sweep"),
         "summaries": job(run_summary_pass, "summary pass"),
+        "confirmations": job(run_confirmation_pass, "confirmation retries"),
     }
     for job_id, run_job in jobs.items():
         scheduler.add_job(
@@ -97,7 +100,7 @@ def run_worker(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
     logger.info(
-        "coach worker: a nudge sweep and a summary pass every %s minutes",
+        "coach worker: a nudge sweep, a summary pass and confirmation retries every %s minutes",
         settings.nudge_sweep_minutes,
     )
     scheduler.start()

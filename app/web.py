@@ -5,16 +5,20 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from flask import Flask, Request, abort, jsonify, request
-from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt import BoltRequest
+from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.pool import NullPool
 from werkzeug.exceptions import HTTPException
 
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
 from app.domain import dates
+from app.server import THREADS_PER_WORKER
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
 from app.slack.runner import answer_sent_when
@@ -29,6 +33,16 @@ MAX_BODY_BYTES = 1024 * 1024
 # and compare_digest raises on non-ASCII text.
 TIMESTAMP = re.compile(r"[0-9]{1,12}", re.ASCII)
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}", re.ASCII)
+# Bolt's listener threads per process (Bolt's default is 5). Every request thread waits for its
+# listener's ack on one of these; the listener then goes on, on the same thread, with the work
+# after the ack: Slack calls (a second each when Slack is slow), or a hung database until its
+# deadlines. With only as many as request threads, that work leaves the next ack queued behind
+# it; four times as many keep acks flowing while post-ack work piles up (docs/benchmarks.md).
+LISTENER_THREADS = 4 * THREADS_PER_WORKER
+# A health check answers within this, whatever the database does (a load balancer's probe
+# must not hang with it); the check itself goes on in the background, on a connection of its own.
+HEALTHZ_TIMEOUT_S = 1.0
+HEALTHZ_STATEMENT_TIMEOUT_S = 0.5
 
 
 def is_signed_by_slack(verifier: SignatureVerifier, incoming: Request) -> bool:
@@ -45,18 +59,36 @@ def is_signed_by_slack(verifier: SignatureVerifier, incoming: Request) -> bool:
     return verifier.is_valid(body, timestamp, signature)
 
 
+def as_slack_payload(incoming: Request) -> BoltRequest | None:
+    """The request as Bolt reads it, or None when its body is no Slack payload (not JSON, not an
+    object, nested past Python's limit, or with fields Bolt cannot read): such a body is
+    refused here, rather than raising in Bolt with a traceback in the log."""
+    try:
+        parsed = to_bolt_request(incoming)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
+        return None
+    return parsed if isinstance(parsed.body, dict) else None
+
+
 def create_web_app(
     settings: Settings,
     services: Services | None = None,
     listener_executor: Executor | None = None,
 ) -> Flask:
     """The Flask app served by gunicorn: POST /slack/events and GET /healthz."""
-    engine = make_engine(settings.sqlalchemy_url)
+    # A connection for each listener thread; one more waits POOL_TIMEOUT_S, then gives up.
+    engine = make_engine(
+        settings.sqlalchemy_url,
+        pool_size=THREADS_PER_WORKER,
+        max_overflow=LISTENER_THREADS - THREADS_PER_WORKER,
+    )
     services = services or Services(sessions=make_session_factory(engine))
+    listener_executor = listener_executor or ThreadPoolExecutor(
+        max_workers=LISTENER_THREADS, thread_name_prefix="listener"
+    )
     bolt = build_app(
         settings.slack_signing_secret, make_slack_client(settings), services, listener_executor
     )
-    handler = SlackRequestHandler(bolt)
     dates.warm_up()  # the first /postcall must not pay dateparser's cold start
 
     verifier = SignatureVerifier(settings.slack_signing_secret)
@@ -73,21 +105,38 @@ def create_web_app(
         if not is_signed_by_slack(verifier, request):
             logger.info("refused a request without a valid Slack signature")
             return jsonify(error="invalid request"), 401
+        incoming = as_slack_payload(request)
+        if incoming is None:
+            logger.info("refused a signed request whose body is not a Slack payload")
+            return jsonify(error="bad request"), 400
         # The listener's work after its ack waits until the answer is written (see the runner).
         sent = threading.Event()
         try:
             with answer_sent_when(sent):
-                response = handler.handle(request)
+                response = to_flask_response(bolt.dispatch(incoming))
         except BaseException:
             sent.set()
             raise
         response.call_on_close(sent.set)
         return response
 
+    # Its own connections (none kept), so a full or hung pool does not hide a database that
+    # answers again, and two threads at most, however long a hung check takes to time out.
+    health_engine = make_engine(
+        settings.sqlalchemy_url,
+        statement_timeout_s=HEALTHZ_STATEMENT_TIMEOUT_S,
+        poolclass=NullPool,
+    )
+    health_checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="healthz")
+
     @web.get("/healthz")
     def healthz():
-        if database_is_reachable(engine):
-            return jsonify(status="ok")
+        check = health_checks.submit(database_is_reachable, health_engine)
+        try:
+            if check.result(timeout=HEALTHZ_TIMEOUT_S):
+                return jsonify(status="ok")
+        except FutureTimeout:
+            pass
         return jsonify(status="database unreachable"), 503
 
     @web.errorhandler(HTTPException)

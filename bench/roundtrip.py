@@ -125,6 +125,10 @@ class DoubleService:
     def add_user(self, user_id: str, tz: str) -> None:
         self._double.add_user(user_id, name=user_id.lower(), tz=tz)
 
+    def slow(self, method: str, delay: float) -> None:
+        """Answer every later call of `method` `delay` seconds late (a slow Slack)."""
+        self._double.fail_next(method, delay=delay, times=10**9)
+
     def wait_for_count(self, method: str, count: int, timeout: float) -> None:
         self._double.wait_for(method, count=count, timeout=timeout)
 

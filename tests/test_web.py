@@ -6,6 +6,7 @@ import io
 import logging
 import time
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
@@ -245,3 +246,49 @@ def test_a_wrong_method_is_a_quiet_405(web, caplog) -> None:
     assert (response.status_code, put.status_code) == (405, 405)
     assert "POST" in response.headers["Allow"]
     assert [r for r in caplog.records if r.levelno > logging.INFO or r.exc_info] == []
+
+
+# ----- signed bodies that are no Slack payload
+
+MARKER = "SECRETMARKER"
+NOT_PAYLOADS = {
+    "payload-not-json": "payload=" + quote("{not json " + MARKER),
+    "payload-a-list": "payload=" + quote(f'["{MARKER}"]'),
+    "payload-a-string": "payload=" + quote(f'"{MARKER}"'),
+    "payload-a-number": "payload=" + "1" * 40,
+    "authorizations-a-string": "payload=" + quote(f'{{"authorizations": "{MARKER}"}}'),
+    "json-broken": f'{{"token": "{MARKER}"',
+    "nested-past-the-limit": "payload=" + quote("[" * 50_000 + "]" * 50_000),
+}
+
+
+@pytest.mark.parametrize("body", NOT_PAYLOADS.values(), ids=NOT_PAYLOADS.keys())
+def test_a_signed_body_that_is_no_slack_payload_is_refused_in_one_short_line(
+    web, caplog, body: str
+) -> None:
+    timestamp = now()
+    headers = {
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature(body, timestamp),
+    }
+    with caplog.at_level(logging.DEBUG):
+        response = web.post(
+            "/slack/events",
+            data=body,
+            headers=headers,
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code == 400
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("app")]
+    assert messages == ["refused a signed request whose body is not a Slack payload"]
+    assert all(record.exc_info is None for record in caplog.records)
+
+
+def test_a_bad_signature_on_a_large_body_is_one_short_line(web, caplog) -> None:
+    body = "payload=" + MARKER * 50_000
+    headers = {"X-Slack-Request-Timestamp": now(), "X-Slack-Signature": "v0=" + "0" * 64}
+    with caplog.at_level(logging.DEBUG):
+        response = web.post("/slack/events", data=body, headers=headers)
+    assert response.status_code == 401
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1 and len(messages[0]) < 100 and MARKER not in messages[0]

@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
 from app.domain.workspace import Workspace
 from app.models import Delivery, DeliveryKind, DeliveryStatus
+
+# Marks a failure after which Slack may or may not have posted the message (a timeout once the
+# request was sent, a process that died mid-send): it is looked for before it is sent again.
+UNCERTAIN = "uncertain"
+INTERRUPTED = f"{UNCERTAIN}: interrupted while sending"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,31 @@ def claim(
     return Claim(delivery_id, recipient) if delivery_id is not None else None
 
 
+def first_request(
+    session: Session, workspace: Workspace, kind: DeliveryKind, key: str, now: datetime
+) -> bool:
+    """Whether this is the first time the request `key` (its trigger id) is handled: a one-shot
+    request replayed (a captured signed request, sent again) is then a no-op, across processes.
+    Recorded as sent at once: there is nothing to send for it, so nothing can be stuck."""
+    inserted = insert_unless_exists(
+        session,
+        Delivery,
+        {
+            **workspace.columns,
+            "kind": kind,
+            "key": key[:255],
+            "recipient": "",
+            "status": DeliveryStatus.SENT,
+            "attempts": 1,
+            "created_at": now,
+            "updated_at": now,
+            "sent_at": now,
+        },
+        ("team_id", "kind", "key"),
+    )
+    return inserted is not None
+
+
 def reclaim_failed(
     session: Session, workspace: Workspace, kind: DeliveryKind, key: str, now: datetime
 ) -> Claim | None:
@@ -68,6 +98,51 @@ def reclaim_failed(
     if row is None:
         return None
     return Claim(row.id, row.recipient, previous_error=row.error)
+
+
+def release_interrupted(
+    session: Session,
+    workspace: Workspace,
+    kind: DeliveryKind,
+    key: str,
+    claimed_before: datetime,
+    now: datetime,
+) -> bool:
+    """Make a claim left "sending" since before `claimed_before` (its process died mid-send)
+    an uncertain failure, due at once: the next claimant looks for the message, then sends it
+    if it is not there, once. True for the one caller of any number racing that released it."""
+    released = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.team_id == workspace.team_id,
+            Delivery.kind == kind,
+            Delivery.key == key[:255],
+            Delivery.status == DeliveryStatus.SENDING,
+            Delivery.updated_at < claimed_before,
+        )
+        .values(status=DeliveryStatus.FAILED, error=INTERRUPTED, not_before=None, updated_at=now)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return released is not None
+
+
+def failed_due(
+    session: Session, kinds: tuple[DeliveryKind, ...], now: datetime, claimed_since: datetime
+) -> list[Delivery]:
+    """Failed messages of `kinds`, first claimed since `claimed_since`, due a retry by `now`."""
+    return list(
+        session.scalars(
+            select(Delivery)
+            .where(
+                Delivery.kind.in_(kinds),
+                Delivery.status == DeliveryStatus.FAILED,
+                Delivery.created_at >= claimed_since,
+                or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
+            )
+            .order_by(Delivery.created_at)
+        )
+    )
 
 
 def mark_sent(

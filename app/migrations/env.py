@@ -21,7 +21,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(_url())
+    engine = make_engine(_url(), statement_timeout_s=None)  # a migration may take its time
     with engine.connect() as connection:
         # Batch mode lets later migrations alter columns on SQLite, which has no ALTER COLUMN.
         context.configure(

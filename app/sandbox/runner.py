@@ -171,7 +171,7 @@ class Sandbox:
 
     def reset(self) -> None:
         """Start over: the app's data and the workspace's messages, back to the sample people."""
-        engine = make_engine(self.settings.sqlalchemy_url)
+        engine = make_engine(self.settings.sqlalchemy_url, statement_timeout_s=None)
         try:
             with engine.begin() as connection:
                 delete_all_rows(connection, Base.metadata)

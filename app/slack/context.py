@@ -9,6 +9,7 @@ from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from app.domain.workspace import Workspace
+from app.slack.response_urls import is_slack_response_url, payload_response_urls
 from app.slack.services import (
     REQUESTER_KEY,
     SERVICES_KEY,
@@ -89,6 +90,11 @@ def request_middleware(
                 "refused a request from team(s) %s: not the installed workspace",
                 [team[:32] for team in sorted(named_workspaces(body)[0])[:3]],
             )
+            return refusal(body)
+        if not all(
+            is_slack_response_url(url, fast_client.base_url) for url in payload_response_urls(body)
+        ):
+            logger.warning("refused a request whose response_url is not Slack's")
             return refusal(body)
         context[SERVICES_KEY] = services
         context[WORKSPACE_KEY] = workspace

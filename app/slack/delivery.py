@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.domain import deliveries
+from app.domain.deliveries import UNCERTAIN
 from app.domain.workspace import Workspace
 from app.models import DeliveryKind
 from app.slack.services import Services
@@ -38,9 +39,6 @@ PERMANENT_ERRORS = frozenset(
 )
 # ... of which these say the recipient left the workspace (as opposed to "cannot be DMed").
 RECIPIENT_GONE_ERRORS = frozenset({"account_inactive", "user_not_found", "user_disabled"})
-# Marks a failure after which Slack may or may not have posted the message (a timeout once
-# the request was sent): it is retried only after checking that it did not arrive.
-UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True)
@@ -68,13 +66,17 @@ def send_once(
     channel: str,
     text: str,
     blocks: Sequence[Block],
+    metadata: dict | None = None,
 ) -> str | None:
-    """Post the message unless one with this kind and key was already claimed; its ts if sent."""
+    """Post the message unless one with this kind and key was already claimed; its ts if sent.
+    A failed send stays claimed as failed, for the worker to retry (passes/confirmations.py)."""
     with session_scope(services.sessions) as session:
         claim = deliveries.claim(session, workspace, kind, key, channel, services.now())
     if claim is None:
         return None
-    posted = post_claimed(client, services, claim, text=text, blocks=blocks, label=f"{kind} {key}")
+    posted = post_claimed(
+        client, services, claim, text=text, blocks=blocks, label=f"{kind} {key}", metadata=metadata
+    )
     return posted.ts
 
 

@@ -31,6 +31,8 @@ DATABASE_DOWN = "That could not be done just now: nothing was stored. Try again 
 NOT_FINISHED = "Slack is slow right now, so I could not finish that. Try again in a minute."
 DATABASE_NOT_FINISHED = "That could not be finished just now. Try again in a minute."
 COMMAND_FAILED = "Something went wrong on our side and nothing was saved. Try again in a minute."
+# Slack's deadline came before the listener's answer (a hung database, a saturated process).
+NOT_IN_TIME = "That is not available just now. Try again in a minute."
 NOTICE_TITLE = "Commitment Coach"
 
 
@@ -77,6 +79,11 @@ class FieldError(CoachError):
 
     def __init__(self, block_id: str, message: str) -> None:
         super().__init__(message, block_id=block_id)
+
+
+class TooLate(Exception):
+    """Raised by a listener's ack() once Slack has been answered without it (see the runner):
+    the listener stops there, and the person, already told, is told nothing more."""
 
 
 def as_coach_error(error: Exception) -> CoachError:
@@ -129,6 +136,9 @@ def render_error(
 ) -> BoltResponse | None:
     """Tell the user about `error` where they are; `response` is None once the listener acked
     (the answer then goes through response_url, a modal or a DM instead of the ack)."""
+    if isinstance(error, TooLate):
+        logger.info("a listener acked after Slack's deadline had been answered for it")
+        return None
     shown = as_coach_error(error)
     if isinstance(error, CoachError):
         logger.info("a listener refused or gave up: %s (%r)", shown.message, error.__cause__)
@@ -143,6 +153,20 @@ def render_error(
         return _in_the_ack(shown, surface, body, context)
     _after_the_ack(shown.text(acked=True), shown.title, surface, context)
     return None
+
+
+def answer_in_time(body: dict) -> BoltResponse:
+    """Slack's answer when the listener has not acked by Slack's deadline: said in the ack,
+    with no Web API call (which could be what is slow)."""
+    surface = Surface.of(body)
+    if surface.kind == "command":
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": NOT_IN_TIME})
+    if surface.kind == "view_submission":
+        block = first_input_block(body.get("view") or {})
+        if block:
+            errors = {block: NOT_IN_TIME}
+            return BoltResponse(status=200, body={"response_action": "errors", "errors": errors})
+    return BoltResponse(status=200, body="")
 
 
 def _in_the_ack(

@@ -13,8 +13,14 @@ from slack_bolt.listener import Listener
 from slack_bolt.listener.thread_runner import ThreadListenerRunner
 from slack_bolt.logger.messages import warning_did_not_call_ack
 
+from app.slack.errors import TooLate, answer_in_time
+
 # The longest a listener that has acked waits for its answer to be sent before going on anyway.
 SEND_WAIT_MAX_S = 0.25
+# Slack shows an error 3 s after its request: by then the answer must have left. A listener
+# that has not acked by this deadline (the database hangs, every listener thread is busy) is
+# answered for, politely, and its own ack() raises TooLate.
+ACK_DEADLINE_S = 2.5
 
 _sending = threading.local()
 
@@ -45,9 +51,13 @@ class SignallingAck(Ack):
         self._waiter = threading.get_ident()  # the request thread, which must never wait here
         self._response: BoltResponse | None = None
         self.first_response: BoltResponse | None = None
+        self._answered_for = False
+        self._lock = threading.Lock()
         super().__init__()
 
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        if self._answered_for:
+            raise TooLate()
         answer = super().__call__(*args, **kwargs)
         self.let_answer_leave()
         return answer
@@ -69,10 +79,20 @@ class SignallingAck(Ack):
 
     @response.setter
     def response(self, value: BoltResponse | None) -> None:
-        self._response = value
-        if value is not None and self.first_response is None:
-            self.first_response = value
-            self._acked.set()
+        with self._lock:
+            self._response = value
+            if value is not None and self.first_response is None:
+                self.first_response = value
+                self._acked.set()
+
+    def answer_for_listener(self, answer: BoltResponse) -> BoltResponse:
+        """Answer with `answer` unless the listener acked first: what Slack gets."""
+        with self._lock:
+            if self.first_response is None:
+                self._answered_for = True
+                self.first_response = self._response = answer
+                self._acked.set()
+            return self.first_response
 
     def wait(self, timeout: float) -> bool:
         """True once acked, False if `timeout` seconds pass first."""
@@ -112,10 +132,10 @@ class PromptAckRunner(ThreadListenerRunner):
         if listener.auto_acknowledgement:
             ack()  # Events API: acknowledged at once, as Bolt does
         self.listener_executor.submit(self._run_listener, request, response, listener)
-        remaining = listener.ack_timeout - (time.time() - starting_time)
-        if not ack.wait(max(remaining, 0.0)):
+        deadline = min(listener.ack_timeout, ACK_DEADLINE_S)
+        if not ack.wait(max(deadline - (time.time() - starting_time), 0.0)):
             self.logger.warning(warning_did_not_call_ack(listener_name))
-            return None
+            return ack.answer_for_listener(answer_in_time(request.body))
         answer = response if response is not None else ack.first_response
         if answer is not None:
             self._debug_log_completion(starting_time, answer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from app.domain import deliveries, nudge_settings, nudges, summaries
 from app.domain.checks import FieldErrors
@@ -222,7 +222,8 @@ def claim_today(session, status: DeliveryStatus, **columns) -> None:
         (DeliveryStatus.FAILED, {"not_before": NOW + timedelta(seconds=30)}, False),
         (DeliveryStatus.FAILED, {"not_before": NOW - timedelta(seconds=1)}, True),
         (DeliveryStatus.FAILED, {}, True),
-        (DeliveryStatus.SENDING, {}, False),
+        (DeliveryStatus.SENDING, {"updated_at": NOW - timedelta(minutes=5)}, False),
+        (DeliveryStatus.SENDING, {}, True),  # an hour in "sending": its process died
     ],
 )
 def test_a_claim_for_the_local_date_decides(session, status, columns, due) -> None:
@@ -232,13 +233,19 @@ def test_a_claim_for_the_local_date_decides(session, status, columns, due) -> No
     assert (REP in due_now(session)) is due
 
 
-def test_a_claim_stuck_in_sending_is_reported_not_resent(session) -> None:
+def test_a_claim_stuck_in_sending_is_reported_and_released_as_uncertain(session) -> None:
     add_rep(session)
     add_interaction(session, NOW - timedelta(days=1))
-    claim_today(session, DeliveryStatus.SENDING, updated_at=NOW - timedelta(minutes=11))
+    claim_today(session, DeliveryStatus.SENDING, updated_at=NOW - timedelta(minutes=9))
+    assert nudges.find_due(session, NOW).reps == []  # still sending, as far as anyone knows
+    session.execute(update(Delivery).values(updated_at=NOW - timedelta(minutes=11)))
     found = nudges.find_due(session, NOW)
-    assert found.reps == []
     assert [(s.user_id, s.key) for s in found.stuck] == [(REP, f"2026-11-26:{REP}")]
+    assert [rep.user_id for rep in found.reps] == [REP]  # due, to be looked for first
+    claim = session.scalar(select(Delivery))
+    assert (claim.status, claim.error) == (DeliveryStatus.FAILED, deliveries.INTERRUPTED)
+    # A second sweep at the same time finds it released already: nothing more to release.
+    assert nudges.find_due(session, NOW).stuck == []
 
 
 # ----- what the DM shows

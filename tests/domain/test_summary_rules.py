@@ -235,28 +235,43 @@ def test_a_period_is_posted_once_and_a_failure_retried_for_a_day(session) -> Non
     assert due_keys(session, utc(11, 4, 20)) == []
     # An on-demand post is another claim: it does not count as the period's.
     other = summaries.save_subscription(session, WORKSPACE, "UMGR", settings(), utc(10, 1, 12))
-    assert summaries.claim_post_now(session, other, utc(11, 4, 12)) is not None
+    assert summaries.claim_post_now(session, other, utc(11, 4, 12), "1.1.a") is not None
     assert due_keys(session, utc(11, 4, 13)) == [f"{other.id}:2026-10-28/2026-11-04"]
 
 
 def test_post_now_repeated_within_seconds_is_claimed_once_and_later_again(session) -> None:
     weekly = summaries.save_subscription(session, WORKSPACE, "UMGR", settings(), utc(10, 1, 12))
     clicked = utc(11, 4, 12)
-    first = summaries.claim_post_now(session, weekly, clicked)
+    first = summaries.claim_post_now(session, weekly, clicked, "0.1.a")
     assert first is not None
     # The second click of a double click, while the first one posts: nothing to post.
-    assert summaries.claim_post_now(session, weekly, clicked + timedelta(milliseconds=300)) is None
+    assert (
+        summaries.claim_post_now(session, weekly, clicked + timedelta(milliseconds=300), "1.1.a")
+        is None
+    )
     deliveries.mark_failed(session, first, "uncertain: timed out", clicked + timedelta(seconds=2))
-    assert summaries.claim_post_now(session, weekly, clicked + timedelta(seconds=9)) is None
+    assert (
+        summaries.claim_post_now(session, weekly, clicked + timedelta(seconds=9), "2.1.a") is None
+    )
     # A click well after it posts again (the same row, claimed again).
     later = clicked + summaries.POST_NOW_REPEAT
-    again = summaries.claim_post_now(session, weekly, later)
+    again = summaries.claim_post_now(session, weekly, later, "3.1.a")
     assert again is not None and again.delivery_id == first.delivery_id
     assert again.previous_error is None  # a new post, not a retry of the last one
-    assert summaries.claim_post_now(session, weekly, later + timedelta(seconds=1)) is None
+    assert summaries.claim_post_now(session, weekly, later + timedelta(seconds=1), "4.1.a") is None
     # Each summary has its own.
     other = summaries.save_subscription(session, WORKSPACE, "UMGR", settings(), utc(10, 1, 12))
-    assert summaries.claim_post_now(session, other, later) is not None
+    assert summaries.claim_post_now(session, other, later, "5.1.a") is not None
+
+
+def test_a_replayed_post_now_request_is_never_claimed_again(session) -> None:
+    weekly = summaries.save_subscription(session, WORKSPACE, "UMGR", settings(), utc(10, 1, 12))
+    clicked = utc(11, 4, 12)
+    assert summaries.claim_post_now(session, weekly, clicked, "9.1.a") is not None
+    for later in (summaries.POST_NOW_REPEAT, timedelta(minutes=4, seconds=59)):
+        assert summaries.claim_post_now(session, weekly, clicked + later, "9.1.a") is None
+    # Another request (its own trigger id) is a new one.
+    assert summaries.claim_post_now(session, weekly, clicked + timedelta(minutes=5), "9.2.b")
 
 
 def test_a_claim_left_sending_is_reported_stuck_and_not_due(session) -> None:

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
 from app.slack.bolt import build_app
+from app.slack.errors import NOT_IN_TIME, TooLate
 from app.slack.runner import (
     PromptAckRunner,
     SignallingAck,
@@ -132,25 +133,37 @@ def test_an_error_after_the_ack_leaves_the_answer_as_acked(bolt: App, no_polling
     assert done.wait(WAIT_S)
 
 
-def test_a_listener_that_never_acks_gets_bolts_warning_and_no_answer(bolt: App, caplog) -> None:
-    release = threading.Event()
+def test_a_listener_that_does_not_ack_in_time_is_answered_for_and_its_ack_refused(
+    bolt: App, caplog
+) -> None:
+    release, late = threading.Event(), threading.Event()
+    refused: list[Exception] = []
 
-    def never_acks(ack) -> None:
+    def acks_too_late(ack) -> None:
         release.wait(WAIT_S)
+        try:
+            ack(text="saved")
+        except TooLate as error:
+            refused.append(error)
+        late.set()
 
     listener = CustomListener(
         app_name=bolt.name,
-        ack_function=never_acks,
+        ack_function=acks_too_late,
         lazy_functions=[],
         matchers=[],
         middleware=[],
         ack_timeout=0.2,  # type: ignore[arg-type]  # Bolt's is 3 s; the wait is the same code
     )
     with caplog.at_level(logging.WARNING):
-        answer = bolt.listener_runner.run(command_request(), None, "never_acks", listener)  # type: ignore[arg-type]
+        answer = bolt.listener_runner.run(command_request(), None, "acks_too_late", listener)  # type: ignore[arg-type]
     release.set()
-    assert answer is None
-    assert any("never_acks" in r.getMessage() and "ack()" in r.getMessage() for r in caplog.records)
+    assert answer is not None and answer.status == 200
+    assert json.loads(answer.body) == {"response_type": "ephemeral", "text": NOT_IN_TIME}
+    assert any(
+        "acks_too_late" in r.getMessage() and "ack()" in r.getMessage() for r in caplog.records
+    )
+    assert late.wait(WAIT_S) and len(refused) == 1
 
 
 def test_events_are_acknowledged_before_their_listener_runs(bolt: App, no_polling) -> None:

@@ -205,9 +205,9 @@ def test_a_deactivated_user_is_skipped_when_their_profile_is_refreshed(
         assert (rep.is_active, rep.unreachable_reason) == (False, "deactivated")
 
 
-def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: Coach) -> None:
+def test_a_claim_left_sending_by_a_crash_before_the_post_is_sent_once(coach: Coach) -> None:
     seed(coach, (-26, "Acme Corp", True))
-    with coach.services.sessions.begin() as session:
+    with coach.services.sessions.begin() as session:  # claimed, then the process was killed
         deliveries.claim(
             session,
             Workspace(coach.team_id),
@@ -218,8 +218,30 @@ def test_a_claim_left_sending_by_a_crash_is_reported_never_resent(coach: Coach) 
         )
     report = sweep(coach)
     assert [(s.user_id, s.key) for s in report.stuck] == [(REP_NY, f"2026-11-26:{REP_NY}")]
-    assert report.sent == [] and dms(coach) == []
     assert any(line.startswith("stuck U0REPNY") for line in report.lines())
+    assert len(coach.slack.calls("conversations.history")) == 1  # looked for first
+    assert [s.verified for s in report.sent] == [False] and len(dms(coach)) == 1
+    assert sweep(coach, NOW + timedelta(minutes=30)).sent == []
+    assert len(dms(coach)) == 1 and delivery_of(coach).status is DeliveryStatus.SENT
+
+
+def test_a_claim_left_sending_by_a_crash_after_the_post_is_found_not_resent(
+    coach: Coach,
+) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    assert len(sweep(coach).sent) == 1
+    with coach.services.sessions.begin() as session:  # killed after the post, before the record
+        claim = session.scalar(select(Delivery))
+        claim.status, claim.message_ts, claim.sent_at = DeliveryStatus.SENDING, None, None
+        claim.updated_at = NOW - timedelta(minutes=11)
+    report = sweep(coach, NOW + timedelta(minutes=1))
+    assert len(report.stuck) == 1
+    assert [(s.verified, s.items) for s in report.sent] == [(True, 1)]
+    assert len(dms(coach)) == 1
+    delivery = delivery_of(coach)
+    assert delivery.status is DeliveryStatus.SENT
+    assert delivery.message_ts == coach.slack.messages(REP_NY)[0].ts
+    assert sweep(coach, NOW + timedelta(minutes=30)).sent == [] and len(dms(coach)) == 1
 
 
 # ----- buttons

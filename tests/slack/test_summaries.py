@@ -33,8 +33,9 @@ from app.slack.passes import summaries as summary_posting
 from app.slack.passes.summaries import SummaryPassReport, run_summary_pass
 from app.slack.views.summary import SUMMARY_EVENT
 from app.slack.views.summary_setup import SummaryListIds, item_block_id
+from tests.support.catcher import Catcher
 from tests.support.cli import clean_env, run_coach
-from tests.support.coach import Coach, http
+from tests.support.coach import SIGNING_SECRET, Coach, http
 from tests.support.factories import Seeder
 from tests.support.forms import block
 from tests.support.summaries import (
@@ -328,6 +329,31 @@ def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: Coac
     assert len(posts(team)) == 2
 
 
+def test_a_replayed_post_now_posts_once(team: Coach) -> None:
+    subscription_id = add_summary(team)
+    list_ts = show_list(team, MANAGER)
+    payload = inbound.block_actions_payload(
+        user_id=MANAGER,
+        team_id=team.team_id,
+        actions=[
+            inbound.block_action(
+                SummaryListIds.POST_NOW,
+                item_block_id(SummaryListIds.ACTIONS_BLOCK, subscription_id),
+                value=str(subscription_id),
+            )
+        ],
+        channel_id=GENERAL,
+        ephemeral_message_ts=list_ts,
+    )
+    body = inbound.interaction_body(payload)
+    headers = inbound.signed_headers(SIGNING_SECRET, body)  # captured once, sent again later
+    for later in (0, 11, 60, 290):
+        team.set_now(NOW + timedelta(seconds=later))
+        assert team.deliver(body, headers).status == 200
+        team.settle()
+    assert len(posts(team)) == 1
+
+
 def test_post_now_clicks_handled_at_the_same_time_post_once(team: Coach) -> None:
     subscription_id = add_summary(team)
     clicks = [
@@ -366,6 +392,49 @@ def test_the_list_shows_an_edit_or_a_removal_made_from_it(team: Coach) -> None:
     click(team, SummaryListIds.REMOVE, removed, MANAGER, list_ts)
     assert "will not be posted again" in last_modal_text(team)
     assert listed(removed) is None and "weekly on Friday at 08:30" in listed(kept)
+
+
+def test_an_edit_never_refreshes_a_list_at_a_url_that_is_not_slacks(team: Coach) -> None:
+    kept = add_summary(team)
+    click(team, SummaryListIds.EDIT, kept, MANAGER, show_list(team, MANAGER))
+    view = team.slack.calls("views.update")[-1].response["view"]
+    with Catcher() as catcher:
+        metadata = json.loads(view["private_metadata"])
+        view["private_metadata"] = json.dumps(metadata | {"list_url": catcher.url})
+        values = summary_values(cadence="weekly", weekday="4", at="08:30")
+        assert team.submit(view, values, MANAGER).json()["response_action"] == "update"
+        team.settle()
+    assert catcher.requests == []
+
+
+def test_a_click_carrying_a_response_url_that_is_not_slacks_is_refused(team: Coach) -> None:
+    kept = add_summary(team)
+    list_ts = show_list(team, MANAGER)
+    with Catcher() as catcher:
+        payload = inbound.block_actions_payload(
+            user_id=MANAGER,
+            team_id=team.team_id,
+            actions=[
+                inbound.block_action(
+                    SummaryListIds.REMOVE,
+                    item_block_id(SummaryListIds.ACTIONS_BLOCK, kept),
+                    value=str(kept),
+                )
+            ],
+            channel_id=GENERAL,
+            ephemeral_message_ts=list_ts,
+        )
+        payload["response_url"] = catcher.url
+        assert team.post_signed(inbound.interaction_body(payload)).status == 200
+        team.settle()
+    assert catcher.requests == []
+    with team.services.sessions() as session:
+        assert [
+            s.id
+            for s in summaries.manageable_subscriptions(
+                session, WORKSPACE, summaries.Role.ADMIN, MANAGER
+            )
+        ] == [kept]
 
 
 def test_summary_now_with_several_summaries_asks_which(team: Coach) -> None:

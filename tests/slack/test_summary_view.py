@@ -233,7 +233,10 @@ def test_counts_agree_in_number_and_a_rep_with_no_plans_says_so() -> None:
     assert "*1* interaction, *1* with an outcome logged: " in body
     assert "*Without a next step:* 2 interactions" in body
     assert "*Escalated by the nudges:* 1 item the reps did not act on" in body
-    assert "_1 morning nudge to these reps stopped while sending and was not sent again._" in body
+    assert (
+        "_1 morning nudge to these reps stopped while sending; the next sweep sends it once "
+        "unless Slack has it._"
+    ) in body
     lines = post.blocks[-1].text.text.splitlines()
     assert lines == [
         "*Bo* · 1 interaction · 0/1 planned · no plans · 1 lost · hit rate 0/1 (0%) · "

@@ -24,7 +24,7 @@ from app.sandbox.slack_double import SlackDouble
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
 from app.slack.services import Services
-from app.web import EVENTS_PATH, create_web_app
+from app.web import EVENTS_PATH, LISTENER_THREADS, create_web_app
 
 SIGNING_SECRET = "test-signing-secret"
 # How often the served app's loop looks for a shutdown: werkzeug's default, 0.5 s, was paid in
@@ -41,12 +41,19 @@ class HttpResponse:
         return json.loads(self.body) if self.body else {}
 
 
-def http(method: str, url: str, body: str | None = None, headers: dict | None = None):
+def http(
+    method: str,
+    url: str,
+    body: str | None = None,
+    headers: dict | None = None,
+    timeout: float = 10,
+):
+    """The answer to one request; a TimeoutError when none came within `timeout` seconds."""
     request = urllib.request.Request(
         url, data=body.encode() if body is not None else None, method=method, headers=headers or {}
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return HttpResponse(response.status, response.read().decode())
     except urllib.error.HTTPError as error:
         return HttpResponse(error.code, error.read().decode())
@@ -56,7 +63,7 @@ class WatchedExecutor(ThreadPoolExecutor):
     """Bolt's listener pool, counting unfinished work so tests can wait for it to settle."""
 
     def __init__(self) -> None:
-        super().__init__(max_workers=10, thread_name_prefix="listener")
+        super().__init__(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
         self._pending = 0
         self._idle = threading.Condition()
 
@@ -176,9 +183,10 @@ class RunningCoach(Coach):
     """The web app served over HTTP on a local port, as Slack reaches it in production."""
 
     url: str
+    timeout: float = 10.0  # Slack's own is 3 s: a test of answering in time sets that
 
     def deliver(self, body: str, headers: dict[str, str]) -> HttpResponse:
-        return http("POST", self.url + EVENTS_PATH, body, headers)
+        return http("POST", self.url + EVENTS_PATH, body, headers, timeout=self.timeout)
 
 
 def coach_settings(slack: SlackDouble, database_url: str) -> Settings:

@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app.domain import deliveries
 from app.domain.nudges.rules import (
     DEFAULT_RULES,
     STUCK_AFTER,
@@ -59,7 +60,9 @@ class DueRep:
 
 @dataclass(frozen=True)
 class StuckNudge:
-    """A claim left in "sending" by a process that stopped mid-send: reported, never re-sent."""
+    """A claim left in "sending" by a process that stopped mid-send: reported, and released
+    (`deliveries.release_interrupted`), so the DM is looked for and, if Slack does not have
+    it, sent once."""
 
     workspace: Workspace
     user_id: str
@@ -171,7 +174,8 @@ def _candidates(
     session: Session, in_window, now: datetime, due: DueNow
 ) -> dict[tuple[str, str], _Candidate]:
     """The reps in their nudge window not nudged yet today (or due a retry), by (team, user);
-    claims left stuck in "sending" go to `due.stuck`, never to be sent again."""
+    claims left stuck in "sending" go to `due.stuck` and, released, are due a retry that
+    looks for the DM first."""
     c = in_window.c
     rows = session.execute(
         select(
@@ -202,10 +206,14 @@ def _candidates(
         retry = row.status is DeliveryStatus.FAILED and (
             row.not_before is None or row.not_before <= now
         )
+        stuck = row.status is DeliveryStatus.SENDING and row.updated_at < now - STUCK_AFTER
+        if stuck:
+            due.stuck.append(StuckNudge(workspace, row.user_id, row.delivery_key, row.created_at))
+            retry = deliveries.release_interrupted(
+                session, workspace, DeliveryKind.NUDGE, row.delivery_key, now - STUCK_AFTER, now
+            )
         if row.status is None or retry:
             candidates[row.team_id, row.user_id] = _Candidate(
                 workspace, row.tz, row.local_date, row.tz_checked_at, row.waited
             )
-        elif row.status is DeliveryStatus.SENDING and row.updated_at < now - STUCK_AFTER:
-            due.stuck.append(StuckNudge(workspace, row.user_id, row.delivery_key, row.created_at))
     return candidates

@@ -66,14 +66,20 @@ def on_demand_key(subscription_id: int) -> str:
 
 
 def claim_post_now(
-    session: Session, subscription: Subscription, now: datetime
+    session: Session, subscription: Subscription, now: datetime, request_id: str
 ) -> deliveries.Claim | None:
     """The right to post `subscription` at once; None when a post on request of it was claimed
-    less than POST_NOW_REPEAT ago. Of processes racing, exactly one gets it: the first insert
-    wins, and claiming the row again is an update whose condition the winner's own update (or
+    less than POST_NOW_REPEAT ago, or when this very request (`request_id`, its trigger id) was
+    handled before: a replay. Of processes racing, exactly one gets it: the first insert wins,
+    and claiming the row again is an update whose condition the winner's own update (or
     insert) has already made false for the others."""
     key = on_demand_key(subscription.id)
     workspace, channel = subscription.workspace, subscription.channel_id
+    request_key = f"{subscription.id}:{request_id}"
+    if not deliveries.first_request(
+        session, workspace, DeliveryKind.POST_NOW_REQUEST, request_key, now
+    ):
+        return None
     claim = deliveries.claim(session, workspace, DeliveryKind.SUMMARY, key, channel, now)
     if claim is not None:
         return claim

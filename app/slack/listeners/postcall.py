@@ -26,6 +26,7 @@ from app.slack.forms.outcome import (
 )
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
+from app.slack.passes.confirmations import confirmation_metadata
 from app.slack.services import Requester
 from app.slack.views.formatting import escape
 from app.slack.views.notices import stale_form_modal
@@ -139,6 +140,7 @@ def handle_postcall_submission(
             channel=user_id,
             text=text,
             blocks=blocks,
+            metadata=confirmation_metadata(DeliveryKind.OUTCOME_CONFIRMATION, key),
         )
     # An outcome for another interaction (chosen in the form) leaves the nudge item as it is.
     nudge = own_message_ref(requester, metadata.nudge)

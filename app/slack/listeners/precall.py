@@ -22,6 +22,7 @@ from app.slack.forms.plan import PrecallIds, PrecallMetadata
 from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal, saved_anyway_modal
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
+from app.slack.passes.confirmations import confirmation_metadata
 from app.slack.services import Requester
 from app.slack.views.formatting import escape
 from app.slack.views.notices import failure_modal, stale_form_modal
@@ -238,10 +239,11 @@ def confirm_plan(
             services,
             workspace,
             kind=DeliveryKind.PLAN_CONFIRMATION,
-            key=f"{interaction.id}:{interaction.revision}",
+            key=(key := f"{interaction.id}:{interaction.revision}"),
             channel=user_id,
             text=text,
             blocks=blocks,
+            metadata=confirmation_metadata(DeliveryKind.PLAN_CONFIRMATION, key),
         )
     nudge = own_message_ref(requester, nudge)
     if nudge is not None:

@@ -23,6 +23,7 @@ from app.slack.forms.managers import ManagerIds, managers_modal
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.summary import SummaryIds, SummaryMetadata, summary_modal
 from app.slack.passes.summaries import PostedSummary, claim_post_now, post_now
+from app.slack.response_urls import is_slack_response_url
 from app.slack.services import Requester, Services
 from app.slack.subcommands import Subcommands
 from app.slack.views.formatting import plural
@@ -136,7 +137,7 @@ def handle_summary_command(
         ack(text=text, blocks=blocks, response_type="ephemeral")
     elif action == "now":
         (subscription,) = mine
-        claim = claim_post_now(services, subscription)
+        claim = claim_post_now(services, subscription, command["trigger_id"])
         if claim is None:
             ack(text=_just_posted(subscription), response_type="ephemeral")
             return
@@ -215,7 +216,7 @@ def handle_summary_submission(
         return
     ack(response_action="update", view=notice_modal("Summary saved", saved_text(settings)))
     if metadata.list_url:
-        _refresh_list(metadata.list_url, services, workspace, role, user_id)
+        _refresh_list(metadata.list_url, fast_client, services, workspace, role, user_id)
 
 
 def _load_usergroups(
@@ -280,7 +281,7 @@ def handle_post_now_action(
     ack()
     subscription, _ = _manageable(fast_client, requester, body, "Post now")
     services = requester.services
-    claim = claim_post_now(services, subscription)
+    claim = claim_post_now(services, subscription, body["trigger_id"])
     if claim is None:
         logger.info("summary %s: a repeated post now, not posted again", subscription.id)
         return
@@ -365,14 +366,22 @@ def handle_remove_action(
         "a summary",
     )
     if body.get("response_url"):
-        _refresh_list(body["response_url"], services, workspace, role, user_id)
+        _refresh_list(body["response_url"], client, services, workspace, role, user_id)
 
 
 def _refresh_list(
-    response_url: str, services: Services, workspace: Workspace, role: Role, user_id: str
+    response_url: str,
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    role: Role,
+    user_id: str,
 ) -> None:
     """Show the `/coach summary list` message an edit or a removal started from as the
     summaries are now (through its response_url: the list is ephemeral)."""
+    if not is_slack_response_url(response_url, client.base_url):  # the form's metadata is input
+        logger.warning("did not refresh a summary list: its response_url is not Slack's")
+        return
     try:
         with services.session() as session:
             mine = summaries.manageable_subscriptions(session, workspace, role, user_id)

@@ -77,7 +77,7 @@ class SweepReport(claimed_pass.PassReport):
         for stuck in self.stuck:
             lines.append(
                 f"stuck {stuck.user_id} {stuck.key}: claimed {stuck.claimed_at.isoformat()}, "
-                "never finished; not re-sent"
+                "never finished; looked for before sending once"
             )
         return lines
 
@@ -106,7 +106,7 @@ def run_nudge_sweep(
     report.escalated = due.escalated
     for stuck in due.stuck:
         logger.warning(
-            "the nudge %s to %s was claimed at %s and never finished sending; not re-sent",
+            "the nudge %s to %s was claimed at %s and never finished sending; looking for it",
             stuck.key,
             stuck.user_id,
             stuck.claimed_at.isoformat(),

@@ -53,11 +53,14 @@ class PostedSummary:
         return self.error is None
 
 
-def claim_post_now(services: Services, subscription: Subscription) -> deliveries.Claim | None:
+def claim_post_now(
+    services: Services, subscription: Subscription, request_id: str
+) -> deliveries.Claim | None:
     """The right to post the summary at once (see `summaries.claim_post_now`); None for a
-    repeat of a request made moments ago, such as the second click of a double click."""
+    repeat of a request made moments ago, such as the second click of a double click, or for
+    a replay of the request `request_id` (its trigger id)."""
     with session_scope(services.sessions) as session:
-        return summaries.claim_post_now(session, subscription, services.now())
+        return summaries.claim_post_now(session, subscription, services.now(), request_id)
 
 
 def post_now(

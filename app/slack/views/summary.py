@@ -177,9 +177,10 @@ def _open_and_escalated(summary: TeamSummary, now: datetime) -> list[Block]:
         )
     if summary.stuck_nudges:
         stuck = summary.stuck_nudges
+        them = plural(stuck, "it", "them")
         lines.append(
-            f"_{_count(stuck, 'morning nudge')} to these reps stopped while sending and "
-            f"{plural(stuck, 'was', 'were')} not sent again._"
+            f"_{_count(stuck, 'morning nudge')} to these reps stopped while sending; the next "
+            f"sweep sends {them} once unless Slack has {them}._"
         )
     return [SectionBlock(text="\n".join(lines))] if lines else []
 
