@@ -6,6 +6,8 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    Boolean,
+    Column,
     DateTime,
     Enum,
     ForeignKey,
@@ -13,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -364,3 +367,95 @@ class SummarySubscription(WorkspaceScoped, Timestamped, Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     # Why it stopped posting (the channel was archived or deleted, the app was removed...).
     disabled_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class WorkspaceRecord(WorkspaceScoped, Timestamped, Base):
+    """A workspace the app serves or served: whether it may be served now (installed, or granted
+    by its Grid org), when it was uninstalled and when its data goes, and its retention rule."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # False once uninstalled, its tokens revoked, or (Grid) its access revoked by the org.
+    active: Mapped[bool] = mapped_column(default=True)
+    uninstalled_at: Mapped[datetime | None]
+    # When the worker deletes the workspace's data; cleared by a reinstall before it.
+    purge_after: Mapped[datetime | None] = mapped_column(index=True)
+    # Days after which objectives, notes and next-step texts are erased (counts stay); None: kept.
+    text_retention_days: Mapped[int | None] = mapped_column(Integer)
+
+
+# The tables of slack_sdk's SQLAlchemyInstallationStore and SQLAlchemyOAuthStateStore, column for
+# column (tests/slack/test_install.py compares them with the stores' own metadata), so that the
+# stores work unchanged on tables the migrations create. Plain DateTime: the stores write naive
+# UTC values.
+
+
+slack_installations = Table(
+    "slack_installations",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("enterprise_url", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(200)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(200)),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String(200)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("token_type", String(32)),
+    Column("installed_at", DateTime, nullable=False),
+    Index(
+        "slack_installations_idx",
+        "client_id",
+        "enterprise_id",
+        "team_id",
+        "user_id",
+        "installed_at",
+    ),
+)
+
+slack_bots = Table(
+    "slack_bots",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("installed_at", DateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+slack_oauth_states = Table(
+    "slack_oauth_states",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
+)

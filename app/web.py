@@ -15,10 +15,12 @@ from werkzeug.exceptions import HTTPException
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
 from app.domain import when
+from app.slack import installs
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
 from app.slack.runner import answer_sent_when
 from app.slack.services import Services
+from app.slack.views import install_pages
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +55,17 @@ def create_web_app(
     """The Flask app served by gunicorn: POST /slack/events and GET /healthz."""
     engine = make_engine(settings.sqlalchemy_url)
     services = services or Services(sessions=make_session_factory(engine))
+    client = make_slack_client(settings, oauth=settings.oauth_enabled)
+    flow = (
+        installs.oauth_flow(settings, engine, services, client) if settings.oauth_enabled else None
+    )
     bolt = build_app(
-        settings.slack_signing_secret, make_slack_client(settings), services, listener_executor
+        settings.slack_signing_secret,
+        client,
+        services,
+        listener_executor,
+        oauth_flow=flow,
+        uninstall_retention_days=settings.uninstall_retention_days,
     )
     handler = SlackRequestHandler(bolt)
     when.warm_up()  # the first /postcall must not pay dateparser's cold start
@@ -83,6 +94,17 @@ def create_web_app(
             raise
         response.call_on_close(sent.set)
         return response
+
+    if flow is not None:
+        # Installs through OAuth: Bolt's flow answers both (state, cookie, oauth.v2.access).
+        @web.get(installs.INSTALL_PATH)
+        @web.get(installs.REDIRECT_PATH)
+        def oauth():
+            return handler.handle(request)
+
+        @web.get(install_pages.PRIVACY_PATH)
+        def privacy():
+            return install_pages.privacy_page(installs.privacy_text())
 
     @web.get("/healthz")
     def healthz():

@@ -213,6 +213,9 @@ class Workspace(DoubleState):
             self._used_triggers,
             self._calls,
             self._violations,
+            self._install_codes,
+            self._issued_tokens,
+            self._refresh_tokens,
         ):
             state.clear()
 
@@ -222,14 +225,22 @@ class Workspace(DoubleState):
         return {"args": args}
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The token's workspace; an org-wide token's org, with no team, as Slack answers."""
+        identity = self._token_identity(self._calling_token)
+        team_id = identity.team_id if identity else self.team_id
         return {
             "url": f"https://{self.team_domain}.slack.com/",
-            "team": self.team_name,
+            "team": (identity.team_name if identity else None) or self.team_name,
             "user": self.bot_name,
-            "team_id": self.team_id,
+            "team_id": team_id or "",
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
-            "is_enterprise_install": False,
+            "is_enterprise_install": bool(identity and not identity.team_id),
+            **(
+                {"enterprise_id": identity.enterprise_id}
+                if identity and identity.enterprise_id
+                else {}
+            ),
         }
 
     def _team_info(self, args: dict[str, Any]) -> dict[str, Any]:
