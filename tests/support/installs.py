@@ -14,6 +14,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 from flask.testing import FlaskClient
+from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -128,7 +129,13 @@ class OAuthCoach:
             enterprise_id=team.enterprise_id if team else enterprise_id,
             is_enterprise_install=team.org_wide if team else bool(enterprise_id),
         )
-        return self.post_signed(json.dumps(payload), "application/json")
+        response = self.post_signed(json.dumps(payload), "application/json")
+        self.settle()  # the listener runs after the ack
+        return response
+
+    def slack_client(self) -> WebClient:
+        """The worker's tokenless client: each workspace's pass brings its installation's."""
+        return WebClient(base_url=self.slack.api_url, timeout=5, retry_handlers=[])
 
     def tokens_used(self, method: str) -> list[str | None]:
         return [call.token for call in self.slack.calls(method)]

@@ -260,7 +260,8 @@ def _send_concurrently(lanes: list[_Lane], send: Callable, deadline: float, stop
                         return
                     if ready and busy < WORKSPACES_AT_ONCE:
                         wait = ready[0][0] - time.monotonic()
-                        if wait <= 0:
+                        # Past the deadline (a long Retry-After): deferred now, not waited for.
+                        if wait <= 0 or ready[0][0] > deadline or (stop and stop.is_set()):
                             index = heapq.heappop(ready)[1]
                             break
                         changed.wait(wait)
