@@ -16,6 +16,7 @@ from app.slack.context import NOT_INSTALLED, installation_check, request_middlew
 from app.slack.errors import render_error
 from app.slack.listeners import (
     coach,
+    data_rights,
     installs,
     nudge_settings,
     nudges,
@@ -87,6 +88,7 @@ def build_app(
     users.register(app)
     summaries.register(app, subcommands)
     installs.register(app, oauth_flow, uninstall_retention_days)
+    data_rights.register(app, subcommands)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:
