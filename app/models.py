@@ -221,8 +221,10 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     objective_gaps: Mapped[str | None] = mapped_column(String(120))
     planned_at: Mapped[datetime | None]
     origin: Mapped[Origin] = mapped_column(_str_enum(Origin))
+    # Indexed, as are the other references to interactions, so that deleting interactions
+    # (a rep's data, an uninstalled workspace's) finds what points at them without a scan.
     follows_id: Mapped[int | None] = mapped_column(
-        ForeignKey("interactions.id", ondelete="SET NULL")
+        ForeignKey("interactions.id", ondelete="SET NULL"), index=True
     )
     # Bumped on every change of the plan; a confirmation is sent once per revision.
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -276,7 +278,7 @@ class Outcome(WorkspaceScoped, Timestamped, Base):
     next_step_when_text: Mapped[str | None] = mapped_column(String(WHEN_TEXT_MAX))
     notes: Mapped[str | None] = mapped_column(Text)
     follow_up_id: Mapped[int | None] = mapped_column(
-        ForeignKey("interactions.id", ondelete="SET NULL")
+        ForeignKey("interactions.id", ondelete="SET NULL"), index=True
     )
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -321,7 +323,9 @@ class NudgeItem(WorkspaceScoped, Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_user_id: Mapped[str] = mapped_column(String(SLACK_ID))
-    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[NudgeReason] = mapped_column(_str_enum(NudgeReason))
     times_shown: Mapped[int] = mapped_column(Integer, default=0)
     last_shown_on: Mapped[date | None]  # the rep's local date of the last DM showing it

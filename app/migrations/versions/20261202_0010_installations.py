@@ -109,8 +109,16 @@ def upgrade() -> None:
             batch_op.f("ix_workspaces_purge_after"), ["purge_after"], unique=False
         )
 
+    # Deleting interactions (a purge, a rep's data) looks up what refers to them.
+    op.create_index("ix_interactions_follows_id", "interactions", ["follows_id"])
+    op.create_index("ix_outcomes_follow_up_id", "outcomes", ["follow_up_id"])
+    op.create_index("ix_nudge_items_interaction_id", "nudge_items", ["interaction_id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_nudge_items_interaction_id", table_name="nudge_items")
+    op.drop_index("ix_outcomes_follow_up_id", table_name="outcomes")
+    op.drop_index("ix_interactions_follows_id", table_name="interactions")
     with op.batch_alter_table("workspaces", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workspaces_purge_after"))
 
