@@ -10,13 +10,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.domain import installs
+from app.domain import installs, summaries
+from app.domain.summaries import SummarySettings
 from app.domain.workspace import Workspace
-from app.models import Interaction, Rep, WorkspaceRecord
+from app.models import Interaction, Rep, SummaryCadence, WorkspaceRecord
 from app.slack.context import NOT_GRANTED
 from app.slack.delivery import Pacers
 from app.slack.installs import InstalledWorkspaces
 from app.slack.passes.nudges import run_nudge_sweep
+from app.slack.passes.summaries import run_summary_pass
 from tests.support.factories import add_interaction, add_rep
 from tests.support.installs import OAuthCoach, Team, oauth_coach, oauth_settings
 from tests.support.workspace import NOW
@@ -224,3 +226,72 @@ def test_a_rate_limit_storm_in_one_workspace_never_holds_anothers_nudges(
     assert sent == ["U0B0", "U0B1", "U0B2", "U0B3", "U0B4"]
     assert [f.user_id for f in report.failed] == ["U0A0"]  # then Acme waits for its Retry-After
     assert report.deferred == 4
+
+
+def test_each_workspaces_summary_goes_with_its_token_and_counts_only_its_reps(
+    oauth, sessions, engine, database_url
+):
+    oauth.install(ACME, "U0ANA")
+    oauth.install(GLOBEX, "U0BEN")
+    oauth.slack.add_channel("C0TEAM", "team")
+    # The same user id in both workspaces (as in a Grid org): Acme has 3 calls, Globex 1.
+    with sessions.begin() as session:
+        for team_, calls in ((ACME, 3), (GLOBEX, 1)):
+            workspace = Workspace(team_.team_id)
+            add_rep(session, "W0SAME", workspace=workspace)
+            for n in range(calls):
+                add_interaction(
+                    session,
+                    NOW - timedelta(hours=20, minutes=n),
+                    user_id="W0SAME",
+                    account=f"Account {n}",
+                    workspace=workspace,
+                )
+            summaries.save_subscription(
+                session,
+                workspace,
+                "U0ANA",
+                SummarySettings(
+                    channel_id="C0TEAM",
+                    rep_user_ids=("W0SAME",),
+                    usergroup_id=None,
+                    cadence=SummaryCadence.DAILY,
+                    weekday=None,
+                    minute=9 * 60,
+                    zone="America/New_York",
+                ),
+                NOW - timedelta(days=30),
+            )
+    clients = InstalledWorkspaces(
+        oauth_settings(oauth.slack, database_url), engine, oauth.services, oauth.slack_client()
+    )
+
+    report = run_summary_pass(oauth.services, clients, NOW, pacer=Pacers(0))
+
+    assert len(report.sent) == 2
+    posts = {
+        call.token: call.args["text"]
+        for call in oauth.slack.calls("chat.postMessage")
+        if call.args["channel"] == "C0TEAM" and not call.args.get("thread_ts")
+    }
+    assert posts == {
+        oauth.slack.token_of("T0ACME"): "Team summary, Wed 25 Nov: 3 interactions, "
+        "commitment hit rate none yet",
+        oauth.slack.token_of("T0GLOBEX"): "Team summary, Wed 25 Nov: 1 interaction, "
+        "commitment hit rate none yet",
+    }
+
+
+def test_an_event_changes_only_its_own_workspaces_rows(oauth, sessions):
+    install_all(oauth)
+    seed_due(sessions, GRID_A, GRID_B)  # W0SAM in both workspaces of the org
+    user = {"id": "W0SAM", "name": "sam", "tz": "Asia/Tokyo", "team_id": "T0GRIDA"}
+
+    oauth.event(GRID_A, {"type": "user_change", "user": user})
+
+    with sessions() as session:
+        rows = session.execute(select(Rep.team_id, Rep.tz).where(Rep.user_id == "W0SAM"))
+        zones = {team_id: tz for team_id, tz in rows}
+    assert zones == {"T0GRIDA": "Asia/Tokyo", "T0GRIDB": "America/New_York"}
+    authorized = oauth.slack.calls("auth.test")[-1]
+    assert authorized.token == oauth.slack.token_of("E0GRID")
