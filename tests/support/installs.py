@@ -5,12 +5,10 @@ all through the web app's own routes (Flask's test client: no sockets)."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 from flask.testing import FlaskClient
@@ -22,6 +20,7 @@ from app.config import Settings
 from app.models import slack_installations
 from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
+from app.sandbox.slack_double.installs import add_to_slack_link
 from app.slack.installs import INSTALL_PATH, REDIRECT_PATH
 from app.slack.services import Services
 from app.web import EVENTS_PATH, create_web_app
@@ -80,7 +79,7 @@ class OAuthCoach:
     def start_install(self) -> Started:
         page = self.web.get(INSTALL_PATH)
         assert page.status_code == 200, page.status_code
-        url = unescape(re.search(r'class="add" href="([^"]+)"', page.get_data(as_text=True))[1])
+        url = add_to_slack_link(page.get_data(as_text=True))
         cookie = self.web.get_cookie(STATE_COOKIE)
         return Started(url, parse_qs(urlsplit(url).query)["state"][0], cookie and cookie.value)
 

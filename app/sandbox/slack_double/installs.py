@@ -3,8 +3,9 @@ workspace (or per Grid org), rotating tokens, and revoking them."""
 
 from __future__ import annotations
 
+import re
 import secrets
-from html import escape
+from html import escape, unescape
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -12,7 +13,17 @@ from app.sandbox.slack_double.records import IssuedToken, SlackError
 from app.sandbox.slack_double.state import DoubleState
 
 AUTHORIZE_PATH = "/oauth/v2/authorize"
+# The app's install page links Slack's authorize page from its Add to Slack button.
+ADD_TO_SLACK = re.compile(r'class="add" href="([^"]+)"')
 ROTATING_TOKEN_SECONDS = 12 * 3600  # Slack's rotating tokens live 12 hours
+
+
+def add_to_slack_link(install_page: str) -> str:
+    """Where the install page's Add to Slack button goes, as a browser follows it."""
+    found = ADD_TO_SLACK.search(install_page)
+    if found is None:
+        raise ValueError("the page has no Add to Slack button")
+    return unescape(found[1])
 
 
 class Installs(DoubleState):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from app.sandbox.slack_double.records import (
     Channel,
+    IssuedToken,
     Message,
     SlackError,
     User,
@@ -162,6 +163,8 @@ class Workspace(DoubleState):
                     },
                     "messages": [asdict(m) for ms in self._messages.values() for m in ms],
                     # New ids and ts continue after the restored ones, never reusing them.
+                    # The installs' tokens, so the app's stored installation still works.
+                    "issued_tokens": {t: asdict(i) for t, i in self._issued_tokens.items()},
                     "next_id": self._next_id,
                     "last_ts_micros": self._last_ts_micros,
                 }
@@ -184,6 +187,10 @@ class Workspace(DoubleState):
             }
             for fields in snapshot["messages"]:
                 self._messages.setdefault(fields["channel"], []).append(Message(**fields))
+            self._issued_tokens = {
+                token: IssuedToken(**issued)
+                for token, issued in snapshot.get("issued_tokens", {}).items()
+            }
             self._next_id = max(self._next_id, snapshot["next_id"])
             self._last_ts_micros = max(self._last_ts_micros, snapshot["last_ts_micros"])
             self._changed()
