@@ -396,6 +396,18 @@ class WorkspaceRecord(WorkspaceScoped, Timestamped, Base):
 # UTC values.
 
 
+def _bot_columns() -> list[Column]:
+    """The bot's token and identity, which both tables of the installation store keep."""
+    return [
+        Column("bot_token", String(200)),
+        Column("bot_id", String(32)),
+        Column("bot_user_id", String(32)),
+        Column("bot_scopes", String(1000)),
+        Column("bot_refresh_token", String(200)),
+        Column("bot_token_expires_at", DateTime),
+    ]
+
+
 slack_installations = Table(
     "slack_installations",
     Base.metadata,
@@ -407,12 +419,7 @@ slack_installations = Table(
     Column("enterprise_url", String(200)),
     Column("team_id", String(32)),
     Column("team_name", String(200)),
-    Column("bot_token", String(200)),
-    Column("bot_id", String(32)),
-    Column("bot_user_id", String(32)),
-    Column("bot_scopes", String(1000)),
-    Column("bot_refresh_token", String(200)),
-    Column("bot_token_expires_at", DateTime),
+    *_bot_columns(),
     Column("user_id", String(32), nullable=False),
     Column("user_token", String(200)),
     Column("user_scopes", String(1000)),
@@ -445,12 +452,7 @@ slack_bots = Table(
     Column("enterprise_name", String(200)),
     Column("team_id", String(32)),
     Column("team_name", String(200)),
-    Column("bot_token", String(200)),
-    Column("bot_id", String(32)),
-    Column("bot_user_id", String(32)),
-    Column("bot_scopes", String(1000)),
-    Column("bot_refresh_token", String(200)),
-    Column("bot_token_expires_at", DateTime),
+    *_bot_columns(),
     Column("is_enterprise_install", Boolean, nullable=False),
     Column("installed_at", DateTime, nullable=False),
     Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),

@@ -21,23 +21,18 @@ each at its own pace, and purging one uninstalled workspace while the others wor
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import statistics
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from multiprocessing import get_context
-from multiprocessing.managers import BaseManager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nudge_sweep import counted  # noqa: E402
-from roundtrip import bench_engine  # noqa: E402
+from roundtrip import DoubleManager, DoubleService, bench_engine, slack_double  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 from slack_sdk.oauth.installation_store import Installation  # noqa: E402
 from sqlalchemy import Engine, event, text, update  # noqa: E402
@@ -47,7 +42,6 @@ from app.db import make_session_factory  # noqa: E402
 from app.domain import installs, nudges  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
 from app.models import Rep  # noqa: E402
-from app.sandbox.slack_double import SlackDouble  # noqa: E402
 from app.slack.delivery import Pacers  # noqa: E402
 from app.slack.installs import InstalledWorkspaces, installation_store  # noqa: E402
 from app.slack.passes.nudges import run_nudge_sweep  # noqa: E402
@@ -261,12 +255,11 @@ def measure_finding(engine: Engine, args: argparse.Namespace) -> None:
 # ----- 2. sending every workspace's DMs, each at its own pace
 
 
-class DoubleService:
-    """The Slack double in a process of its own, so its work never holds the sweep's GIL."""
+class InstallsDouble(DoubleService):
+    """The bench's Slack double (a process of its own), answering installs too."""
 
     def __init__(self) -> None:
-        gc.disable()  # it keeps every call; a full collection would stall it late in the run
-        self._double = SlackDouble().start()
+        super().__init__()
         self._double.oauth_client_id, self._double.oauth_client_secret = CLIENT_ID, CLIENT_SECRET
 
     def api_url(self) -> str:
@@ -283,36 +276,12 @@ class DoubleService:
         """When each DM was answered, by the team of the token that sent it."""
         times: dict[str, list[float]] = {}
         for call in self._double.calls("chat.postMessage"):
-            if call.status == 200:
+            if call.status == 200 and call.token:
                 times.setdefault(call.token.split("-")[1], []).append(call.time)
         return times
 
-    def violations(self) -> list[str]:
-        return self._double.violations
 
-    def stop(self) -> None:
-        self._double.stop()
-
-
-class DoubleManager(BaseManager):
-    pass
-
-
-DoubleManager.register("DoubleService", DoubleService)
-
-
-@contextlib.contextmanager
-def slack_double() -> Iterator[DoubleService]:
-    manager = DoubleManager(ctx=get_context("fork"))
-    manager.start()
-    try:
-        double = manager.DoubleService()  # type: ignore[attr-defined]
-        try:
-            yield double
-        finally:
-            double.stop()
-    finally:
-        manager.shutdown()
+DoubleManager.register("InstallsDouble", InstallsDouble)
 
 
 def measure_sending(engine: Engine, args: argparse.Namespace) -> None:
@@ -327,7 +296,7 @@ def measure_sending(engine: Engine, args: argparse.Namespace) -> None:
             text("UPDATE interactions SET scheduled_at = :at"), {"at": NOW - timedelta(hours=3)}
         )
     services = Services(sessions=make_session_factory(engine))
-    with slack_double() as double:
+    with slack_double("InstallsDouble") as double:
         api_url = double.api_url()
         settings = Settings(
             slack_client_id=CLIENT_ID,

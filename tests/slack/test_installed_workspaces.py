@@ -5,7 +5,7 @@ the retention window; an org's grants; one workspace's rate limits never slowing
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 from app.domain import installs, summaries
 from app.domain.summaries import SummarySettings
 from app.domain.workspace import Workspace
-from app.models import Interaction, Rep, SummaryCadence, WorkspaceRecord
+from app.models import (
+    Interaction,
+    Rep,
+    SummaryCadence,
+    WorkspaceRecord,
+    slack_bots,
+    slack_installations,
+)
 from app.slack.context import NOT_GRANTED
 from app.slack.delivery import Pacers
 from app.slack.installs import InstalledWorkspaces
@@ -295,3 +302,38 @@ def test_an_event_changes_only_its_own_workspaces_rows(oauth, sessions):
     assert zones == {"T0GRIDA": "Asia/Tokyo", "T0GRIDB": "America/New_York"}
     authorized = oauth.slack.calls("auth.test")[-1]
     assert authorized.token == oauth.slack.token_of("E0GRID")
+
+
+def test_the_worker_refreshes_a_rotating_token_before_it_sends(
+    oauth, sessions, engine, database_url
+):
+    oauth.install(ACME, "U0ANA", rotating=True)
+    first = oauth.slack.token_of("T0ACME")
+    seed_due(sessions, ACME)
+    with sessions.begin() as session:
+        soon = datetime.now(UTC).replace(tzinfo=None) + timedelta(minutes=30)
+        for table in (slack_installations, slack_bots):
+            session.execute(table.update().values(bot_token_expires_at=soon))
+
+    report = sweep(oauth, engine, database_url)
+
+    refreshed = oauth.slack.token_of("T0ACME")
+    assert refreshed != first
+    assert [sent.user_id for sent in report.sent] == ["U0ANA"]
+    assert nudges_by_token(oauth) == {("U0ANA", None): refreshed}
+
+
+def test_an_org_wide_uninstall_stops_every_workspace_of_the_org(
+    oauth, sessions, engine, database_url
+):
+    install_all(oauth)
+    seed_due(sessions, ACME, GRID_A, GRID_B)
+
+    oauth.event(None, {"type": "app_uninstalled"}, enterprise_id="E0GRID")
+    report = sweep(oauth, engine, database_url)
+
+    assert [sent.user_id for sent in report.sent] == ["U0ANA"]
+    assert report.not_installed == 2
+    with sessions() as session:
+        assert oauth.installations(session) == 2  # Acme's and Globex's
+    assert sorted(installs.run_upkeep(sessions, NOW).purged_workspaces) == ["T0GRIDA", "T0GRIDB"]
