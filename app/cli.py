@@ -33,10 +33,21 @@ def require_credentials(settings: Settings, *names: str) -> None:
     raise click.ClickException("\n".join(lines))
 
 
+def require_slack(settings: Settings, *also: str) -> None:
+    """OAuth installs (client id and secret), or one workspace's bot token."""
+    if settings.oauth_enabled:
+        require_credentials(settings, *also)
+    else:
+        require_credentials(settings, "SLACK_BOT_TOKEN", *also)
+
+
 def check_bot_token(settings: Settings) -> None:
-    """Fail early and clearly when Slack refuses the bot token, before workers start."""
+    """Fail early and clearly when Slack refuses the bot token, before workers start (in OAuth
+    mode each installation's token is checked on its own requests)."""
     from app.slack.client import make_slack_client
 
+    if settings.oauth_enabled:
+        return
     try:
         make_slack_client(settings).auth_test()
     except SlackApiError as error:
@@ -79,7 +90,7 @@ def serve(port: int | None, workers: int | None, host: str) -> None:
     from app.server import serve_with_gunicorn
 
     settings = get_settings()
-    require_credentials(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    require_slack(settings, "SLACK_SIGNING_SECRET")
     check_bot_token(settings)
     serve_with_gunicorn(
         settings,
@@ -170,17 +181,17 @@ def nudges_command(now_text: str | None) -> None:
 def run_once(run, now_text: str | None) -> None:
     """One sweep or pass of the scheduler, as if the clock read `now_text`; print its report."""
     from app import scheduler
-    from app.slack.client import make_slack_client
-    from app.slack.delivery import Pacer
+    from app.slack.delivery import Pacers
 
     settings = get_settings()
-    require_credentials(settings, "SLACK_BOT_TOKEN")
+    require_slack(settings)
+    services = scheduler.services_for(settings)
     report = run(
-        scheduler.services_for(settings),
-        make_slack_client(settings, scheduler=True),
+        services,
+        scheduler.slack_clients(settings, services),
         parse_now(now_text),
         rules=scheduler.nudge_rules(settings),
-        pacer=Pacer(settings.nudge_sends_per_second),
+        pacer=Pacers(settings.nudge_sends_per_second),
         budget_seconds=scheduler.sweep_budget(settings),
     )
     for line in report.lines():
@@ -204,7 +215,7 @@ def worker() -> None:
     from app.scheduler import run_worker
 
     settings = get_settings()
-    require_credentials(settings, "SLACK_BOT_TOKEN")
+    require_slack(settings)
     check_bot_token(settings)
     run_worker(settings)
 

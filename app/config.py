@@ -19,6 +19,10 @@ CREDENTIAL_SOURCES = {
     "App Credentials > Signing Secret",
     "SLACK_APP_TOKEN": "api.slack.com/apps > your app > Basic Information > App-Level Tokens "
     "(scope connections:write, xapp-...)",
+    "SLACK_CLIENT_ID": "api.slack.com/apps > your app > Basic Information > App Credentials > "
+    "Client ID",
+    "SLACK_CLIENT_SECRET": "api.slack.com/apps > your app > Basic Information > "
+    "App Credentials > Client Secret",
 }
 
 
@@ -30,6 +34,12 @@ class Settings(BaseSettings):
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""
+    # Installs through OAuth (many workspaces, Grid orgs) when both are set; see docs/installs.md.
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_scopes: str = ""  # comma-separated; default: the bot scopes of manifest.yml
+    slack_redirect_uri: str = ""  # default: Slack uses the app's only Redirect URL
+    uninstall_retention_days: int = Field(default=0, ge=0)
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = Field(
         default_factory=lambda: f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
@@ -41,6 +51,11 @@ class Settings(BaseSettings):
     nudge_sends_per_second: float = Field(default=1.0, ge=0)  # 0: as fast as Slack answers
     nudge_sweep_minutes: int = Field(default=5, ge=1, le=60)
     nudge_outcome_grace_minutes: int = Field(default=60, ge=0)
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """Installs through OAuth, each workspace with its own token (else one SLACK_BOT_TOKEN)."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @property
     def sqlalchemy_url(self) -> str:

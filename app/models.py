@@ -6,6 +6,8 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    Boolean,
+    Column,
     DateTime,
     Enum,
     ForeignKey,
@@ -13,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -204,8 +207,10 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     objective_gaps: Mapped[str | None] = mapped_column(String(120))
     planned_at: Mapped[datetime | None]
     origin: Mapped[Origin] = mapped_column(_str_enum(Origin))
+    # Indexed, as are the other references to interactions, so that deleting interactions
+    # (a rep's data, an uninstalled workspace's) finds what points at them without a scan.
     follows_id: Mapped[int | None] = mapped_column(
-        ForeignKey("interactions.id", ondelete="SET NULL")
+        ForeignKey("interactions.id", ondelete="SET NULL"), index=True
     )
     # Bumped on every change of the plan; a confirmation is sent once per revision.
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -259,7 +264,7 @@ class Outcome(WorkspaceScoped, Timestamped, Base):
     next_step_when_text: Mapped[str | None] = mapped_column(String(WHEN_TEXT_MAX))
     notes: Mapped[str | None] = mapped_column(Text)
     follow_up_id: Mapped[int | None] = mapped_column(
-        ForeignKey("interactions.id", ondelete="SET NULL")
+        ForeignKey("interactions.id", ondelete="SET NULL"), index=True
     )
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -304,7 +309,9 @@ class NudgeItem(WorkspaceScoped, Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_user_id: Mapped[str] = mapped_column(String(SLACK_ID))
-    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[NudgeReason] = mapped_column(_str_enum(NudgeReason))
     times_shown: Mapped[int] = mapped_column(Integer, default=0)
     last_shown_on: Mapped[date | None]  # the rep's local date of the last DM showing it
@@ -350,3 +357,97 @@ class SummarySubscription(WorkspaceScoped, Timestamped, Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     # Why it stopped posting (the channel was archived or deleted, the app was removed...).
     disabled_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class WorkspaceRecord(WorkspaceScoped, Timestamped, Base):
+    """A workspace the app serves or served: whether it may be served now (installed, or granted
+    by its Grid org), when it was uninstalled and when its data goes, and its retention rule."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # False once uninstalled, its tokens revoked, or (Grid) its access revoked by the org.
+    active: Mapped[bool] = mapped_column(default=True)
+    uninstalled_at: Mapped[datetime | None]
+    # When the worker deletes the workspace's data; cleared by a reinstall before it.
+    purge_after: Mapped[datetime | None] = mapped_column(index=True)
+    # Days after which objectives, notes and next-step texts are erased (counts stay); None: kept.
+    text_retention_days: Mapped[int | None] = mapped_column(Integer)
+
+
+# The tables of slack_sdk's SQLAlchemyInstallationStore and SQLAlchemyOAuthStateStore, column for
+# column (tests/slack/test_install.py compares them with the stores' own metadata), so that the
+# stores work unchanged on tables the migrations create. Plain DateTime: the stores write naive
+# UTC values.
+
+
+def _bot_columns() -> list[Column]:
+    """The bot's token and identity, which both tables of the installation store keep."""
+    return [
+        Column("bot_token", String(200)),
+        Column("bot_id", String(32)),
+        Column("bot_user_id", String(32)),
+        Column("bot_scopes", String(1000)),
+        Column("bot_refresh_token", String(200)),
+        Column("bot_token_expires_at", DateTime),
+    ]
+
+
+slack_installations = Table(
+    "slack_installations",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("enterprise_url", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    *_bot_columns(),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(200)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(200)),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String(200)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("token_type", String(32)),
+    Column("installed_at", DateTime, nullable=False),
+    Index(
+        "slack_installations_idx",
+        "client_id",
+        "enterprise_id",
+        "team_id",
+        "user_id",
+        "installed_at",
+    ),
+)
+
+slack_bots = Table(
+    "slack_bots",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    *_bot_columns(),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("installed_at", DateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+slack_oauth_states = Table(
+    "slack_oauth_states",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
+)

@@ -8,11 +8,16 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from slack_sdk import WebClient
+
 from app.config import Settings
 from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_engine, make_session_factory
+from app.domain import installs
+from app.domain.installs import UpkeepReport
 from app.domain.nudges import NudgeRules
 from app.slack import delivery
 from app.slack.client import make_slack_client
+from app.slack.installs import InstalledWorkspaces, WorkspaceClients
 from app.slack.passes.claimed_pass import PassReport
 from app.slack.passes.confirmations import run_confirmation_pass
 from app.slack.passes.nudges import run_nudge_sweep
@@ -30,6 +35,21 @@ def services_for(settings: Settings) -> Services:
     return Services(sessions=make_session_factory(engine))
 
 
+def slack_clients(settings: Settings, services: Services) -> WebClient | WorkspaceClients:
+    """The passes' Web API clients: SLACK_BOT_TOKEN's, or each installation's (OAuth mode)."""
+    if not settings.oauth_enabled:
+        return make_slack_client(settings, scheduler=True)
+    engine = services.sessions.kw["bind"]
+    return InstalledWorkspaces(
+        settings, engine, services, make_slack_client(settings, scheduler=True, oauth=True)
+    )
+
+
+def run_upkeep(services: Services, now: datetime | None = None) -> UpkeepReport:
+    """Uninstalled workspaces' data purged, texts past their retention period erased."""
+    return installs.run_upkeep(services.sessions, now or services.now())
+
+
 def sweep_budget(settings: Settings) -> float:
     """Seconds a sweep may spend claiming and sending: the rest is the next sweep's."""
     return settings.nudge_sweep_minutes * 60 * SWEEP_BUDGET_SHARE
@@ -45,14 +65,14 @@ def run_worker(settings: Settings) -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     services = services_for(settings)
-    client = make_slack_client(settings, scheduler=True)
+    client = slack_clients(settings, services)
     rules = nudge_rules(settings)
     interval = settings.nudge_sweep_minutes * 60
     stop = threading.Event()
 
-    def job(run: Callable[..., PassReport], what: str) -> Callable[[], None]:
-        # Each job its own pacer: jobs run in threads of their own.
-        pacer = delivery.Pacer(settings.nudge_sends_per_second)
+    def job(run: Callable[..., PassReport | UpkeepReport], what: str) -> Callable[[], None]:
+        # Each job its own pacers (one per workspace): jobs run in threads of their own.
+        pacer = delivery.Pacers(settings.nudge_sends_per_second)
 
         def run_job() -> None:
             try:
@@ -79,6 +99,7 @@ def run_worker(settings: Settings) -> None:
         "nudges": job(run_nudge_sweep, "nudge sweep"),
         "summaries": job(run_summary_pass, "summary pass"),
         "confirmations": job(run_confirmation_pass, "confirmation retries"),
+        "upkeep": job(lambda services, _client, **_options: run_upkeep(services), "upkeep"),
     }
     for job_id, run_job in jobs.items():
         scheduler.add_job(
@@ -100,7 +121,7 @@ def run_worker(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
     logger.info(
-        "coach worker: a nudge sweep, a summary pass and confirmation retries every %s minutes",
+        "coach worker: nudges, summaries, confirmation retries and upkeep every %s minutes",
         settings.nudge_sweep_minutes,
     )
     scheduler.start()

@@ -10,6 +10,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from flask import Flask, Request, abort, jsonify, request
 from slack_bolt import BoltRequest
+from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.pool import NullPool
@@ -19,10 +20,12 @@ from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
 from app.domain import dates
 from app.server import THREADS_PER_WORKER
+from app.slack import installs
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
 from app.slack.runner import answer_sent_when
 from app.slack.services import Services
+from app.slack.views import install_pages
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +89,17 @@ def create_web_app(
     listener_executor = listener_executor or ThreadPoolExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="listener"
     )
+    client = make_slack_client(settings, oauth=settings.oauth_enabled)
+    flow = (
+        installs.oauth_flow(settings, engine, services, client) if settings.oauth_enabled else None
+    )
     bolt = build_app(
-        settings.slack_signing_secret, make_slack_client(settings), services, listener_executor
+        settings.slack_signing_secret,
+        client,
+        services,
+        listener_executor,
+        oauth_flow=flow,
+        uninstall_retention_days=settings.uninstall_retention_days,
     )
     dates.warm_up()  # the first /postcall must not pay dateparser's cold start
 
@@ -119,6 +131,19 @@ def create_web_app(
             raise
         response.call_on_close(sent.set)
         return response
+
+    if flow is not None:
+        # Installs through OAuth: Bolt's flow answers both (state, cookie, oauth.v2.access).
+        oauth_handler = SlackRequestHandler(bolt)
+
+        @web.get(installs.INSTALL_PATH)
+        @web.get(installs.REDIRECT_PATH)
+        def oauth():
+            return oauth_handler.handle(request)
+
+        @web.get(install_pages.PRIVACY_PATH)
+        def privacy():
+            return install_pages.privacy_page(installs.privacy_text())
 
     # Its own connections (none kept), so a full or hung pool does not hide a database that
     # answers again, and two threads at most, however long a hung check takes to time out.

@@ -162,11 +162,12 @@ DoubleManager.register("DoubleService", DoubleService)
 
 
 @contextlib.contextmanager
-def slack_double() -> Iterator[DoubleService]:
+def slack_double(service: str = "DoubleService") -> Iterator[DoubleService]:
+    """The double behind `service`, a DoubleService (or a subclass registered on DoubleManager)."""
     manager = DoubleManager(ctx=get_context("fork"))
     manager.start()
     try:
-        double = manager.DoubleService()
+        double = getattr(manager, service)()
         try:
             yield double
         finally:

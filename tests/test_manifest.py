@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from app.slack.bolt import KNOWN_COMMANDS
+from app.slack.installs import BOT_SCOPES, REDIRECT_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "tests" / "data" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
@@ -73,3 +74,16 @@ def test_bot_scopes_are_exactly_those_the_code_uses(manifest: dict) -> None:
 
 def test_profile_changes_are_subscribed_to(manifest: dict) -> None:
     assert "user_change" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_oauth_installs_ask_for_the_manifests_scopes_and_return_to_its_redirect_url(
+    manifest: dict,
+) -> None:
+    assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
+    (redirect,) = manifest["oauth_config"]["redirect_urls"]
+    assert redirect.endswith(REDIRECT_PATH)
+    assert manifest["settings"]["org_deploy_enabled"] is True
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert {"app_uninstalled", "tokens_revoked", "team_access_granted", "team_access_revoked"} <= (
+        events
+    )

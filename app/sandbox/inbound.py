@@ -65,6 +65,7 @@ def slash_command_body(
     team_domain: str = DEFAULT_TEAM_DOMAIN,
     response_url: str | None = None,
     api_app_id: str = DEFAULT_APP_ID,
+    is_enterprise_install: bool = False,
 ) -> str:
     """The form body of a slash command invocation, field for field as Slack posts it."""
     fields = {
@@ -78,7 +79,7 @@ def slash_command_body(
         "command": command,
         "text": text,
         "api_app_id": api_app_id,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if is_enterprise_install else "false",
         "response_url": response_url or _response_url("commands", team_id),
         "trigger_id": trigger_id or new_trigger_id(user_id),
     }
@@ -201,9 +202,12 @@ def event_callback_payload(
     event_id: str | None = None,
     event_time: int | None = None,
     bot_user_id: str = "U0COACHBOT",
+    enterprise_id: str | None = None,
+    is_enterprise_install: bool = False,
 ) -> dict:
     """An Events API delivery of `event` (send it as JSON, signed like any request)."""
-    return {
+    grid = {"enterprise_id": enterprise_id} if enterprise_id else {}
+    return grid | {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
         "api_app_id": api_app_id,
@@ -216,9 +220,11 @@ def event_callback_payload(
                 "team_id": team_id,
                 "user_id": bot_user_id,
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": is_enterprise_install,
+                **grid,
             }
         ],
+        "is_enterprise_install": is_enterprise_install,
         "is_ext_shared_channel": False,
     }
 

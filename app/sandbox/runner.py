@@ -22,17 +22,20 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.config import Settings
 from app.db import delete_all_rows, make_engine
-from app.models import Base
+from app.models import Base, slack_installations
 from app.sandbox.dispatch import Dispatcher
-from app.sandbox.sample_workspace import seed
+from app.sandbox.sample_workspace import SAMPLE_ADMIN, seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
 from app.sandbox.slack_double import SlackDouble
+from app.sandbox.slack_double.installs import add_to_slack_link
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +69,14 @@ class Sandbox:
         self.state_file = state_path(settings)
         saved = _read_state(self.state_file)
         self.signing_secret = saved.get("signing_secret") or secrets.token_hex(16)
+        # The app installs through OAuth here, as it does in any workspace.
+        self.client_id = saved.get("client_id") or f"{secrets.randbelow(10**12)}.sandbox"
+        self.client_secret = saved.get("client_secret") or secrets.token_hex(16)
         self.slack = SlackDouble(bot_token=saved.get("bot_token"))
+        self.slack.oauth_client_id, self.slack.oauth_client_secret = (
+            self.client_id,
+            self.client_secret,
+        )
         if saved.get("workspace"):
             self.slack.restore(saved["workspace"])
         else:
@@ -82,6 +92,14 @@ class Sandbox:
     def url(self) -> str:
         return f"http://localhost:{self.port}/"
 
+    @property
+    def app_url(self) -> str:
+        return f"http://{HOST}:{self.app_port}"
+
+    @property
+    def install_url(self) -> str:
+        return f"{self.app_url}/slack/install"
+
     def start(self) -> None:
         """The page's port first, so a port in use stops the sandbox before the app starts."""
         dispatcher = Dispatcher(
@@ -93,6 +111,7 @@ class Sandbox:
             run_scheduler=self.run_scheduler,
             reset=self.reset,
             app_is_ready=self.app_is_ready,
+            install_url=self.install_url,
         )
         self._page = make_server(HOST, self.port, create_sandbox_app(controls), threaded=True)
         self.slack.start()
@@ -123,6 +142,42 @@ class Sandbox:
                 self._app_output.show_start_up()
                 raise SandboxError(f"the app did not answer within {APP_START_SECONDS} s")
             self._stopping.wait(0.2)
+        if not self._installed():
+            self.install()
+
+    def _installed(self) -> bool:
+        """The app holds an installation of the workspace whose token the double still knows."""
+        engine = make_engine(self.settings.sqlalchemy_url)
+        try:
+            with engine.connect() as connection:
+                stored = connection.scalar(
+                    select(func.count())
+                    .select_from(slack_installations)
+                    .where(slack_installations.c.team_id == self.slack.team_id)
+                )
+        finally:
+            engine.dispose()
+        return bool(stored) and self.slack.token_of(self.slack.team_id) is not None
+
+    def install(self) -> None:
+        """The sample workspace's admin installs the app through its OAuth flow, as in Slack:
+        the install page, Slack's authorize step, back to the app's redirect URL."""
+        try:
+            with urllib.request.urlopen(self.install_url, timeout=10) as page:
+                html = page.read().decode()
+                cookie = (page.headers.get("Set-Cookie") or "").split(";")[0]
+            state = parse_qs(urlsplit(add_to_slack_link(html)).query)["state"][0]
+            code = self.slack.authorize(
+                self.slack.team_id, user_id=SAMPLE_ADMIN, team_name=self.slack.team_name
+            )
+            query = urlencode({"code": code, "state": state})
+            back = urllib.request.Request(
+                f"{self.app_url}/slack/oauth_redirect?{query}", headers={"Cookie": cookie}
+            )
+            with urllib.request.urlopen(back, timeout=10):
+                pass
+        except (OSError, ValueError, KeyError) as error:
+            raise SandboxError(f"the app could not be installed in the sandbox: {error}") from None
 
     def serve_forever(self) -> None:
         assert self._page is not None, "start() first"
@@ -180,6 +235,8 @@ class Sandbox:
         self.slack.clear()
         seed(self.slack)
         self.save()
+        if self.app_is_ready():
+            self.install()
 
     # ----- the app process and the saved workspace
 
@@ -189,7 +246,10 @@ class Sandbox:
         # The double does not rate limit; nudges need no pacing here.
         environment.setdefault("NUDGE_SENDS_PER_SECOND", "0")
         return environment | {
-            "SLACK_BOT_TOKEN": self.slack.bot_token,
+            "SLACK_BOT_TOKEN": "",
+            "SLACK_CLIENT_ID": self.client_id,
+            "SLACK_CLIENT_SECRET": self.client_secret,
+            "SLACK_REDIRECT_URI": f"{self.app_url}/slack/oauth_redirect",
             "SLACK_SIGNING_SECRET": self.signing_secret,
             "SLACK_API_URL": self.slack.api_url,
             "DATABASE_URL": self.settings.database_url,
@@ -207,6 +267,8 @@ class Sandbox:
         """Write the workspace beside the database; a crash never leaves half a file."""
         state = {
             "signing_secret": self.signing_secret,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
             "bot_token": self.slack.bot_token,
             "workspace": self.slack.snapshot(),
         }

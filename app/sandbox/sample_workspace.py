@@ -29,6 +29,8 @@ SAMPLE_PEOPLE = (
         "U0SBSAM", "sam", "Sam Rivera", "America/Los_Angeles", "Workspace admin", is_admin=True
     ),
 )
+# Who installs the app in the sandbox (its welcome DM goes to them).
+SAMPLE_ADMIN = "U0SBSAM"
 SAMPLE_CHANNELS = (("C0SBSALES", "sales-team"), ("C0SBGENERAL", "general"))
 SALES_REPS_GROUP = ("S0SBREPS", "sales-reps")
 # The manager is a sample role only: the admin names managers in the app with /coach managers.

@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, abort, jsonify, request, send_from_directory
+from flask import Flask, abort, jsonify, redirect, request, send_from_directory
 
 from app.sandbox.dispatch import Dispatcher
 from app.sandbox.render import render_message, render_view
@@ -40,6 +40,8 @@ class SandboxControls:
     run_scheduler: Callable[[str, datetime], tuple[bool, str]]  # ("nudges", as of) -> report
     reset: Callable[[], None]
     app_is_ready: Callable[[], bool]
+    # The app's own install page (OAuth): the flow an admin goes through to add the app.
+    install_url: str | None = None
 
 
 def create_sandbox_app(controls: SandboxControls) -> Flask:
@@ -53,6 +55,12 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
     @web.get("/static/<path:name>")
     def static_file(name: str):
         return send_from_directory(STATIC_DIR, name)
+
+    @web.get("/sandbox/install")
+    def install():
+        if controls.install_url is None:
+            return jsonify(ok=False, error="the app does not install through OAuth here"), 404
+        return redirect(controls.install_url)
 
     @web.get("/sandbox/ready")
     def ready():

@@ -9,13 +9,15 @@ from concurrent.futures import Executor
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.logger import get_bolt_logger
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 
-from app.slack.client import make_fast_client
-from app.slack.context import request_middleware
+from app.slack.context import NOT_INSTALLED, installation_check, request_middleware
 from app.slack.errors import render_error
 from app.slack.listeners import (
     coach,
+    data_rights,
+    installs,
     nudge_settings,
     nudges,
     postcall,
@@ -53,8 +55,12 @@ def build_app(
     client: WebClient,
     services: Services,
     listener_executor: Executor | None = None,
+    *,
+    oauth_flow: OAuthFlow | None = None,
+    uninstall_retention_days: int = 0,
 ) -> App:
-    """A Bolt app verifying requests with `signing_secret`, calling Slack through `client`."""
+    """A Bolt app verifying requests with `signing_secret`, calling Slack through `client`
+    with its token, or, given `oauth_flow`, with the token of each request's installation."""
     app = answer_on_ack(
         App(
             signing_secret=signing_secret,
@@ -63,10 +69,15 @@ def build_app(
             process_before_response=False,
             # Bolt's default pool (None) unless the caller wants to watch the work after acks.
             listener_executor=listener_executor,
+            oauth_flow=oauth_flow,
+            before_authorize=(
+                installation_check(oauth_flow.settings.installation_store) if oauth_flow else None
+            ),
+            user_facing_authorize_error_message=NOT_INSTALLED,
         )
     )
 
-    app.middleware(request_middleware(services, make_fast_client(client)))
+    app.middleware(request_middleware(services))
 
     subcommands = Subcommands()
     precall.register(app)
@@ -76,6 +87,8 @@ def build_app(
     nudges.register(app)
     users.register(app)
     summaries.register(app, subcommands)
+    installs.register(app, oauth_flow, uninstall_retention_days)
+    data_rights.register(app, subcommands)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:

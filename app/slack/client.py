@@ -21,11 +21,14 @@ SLACK_TIMEOUT_SECONDS = 10
 FAST_TIMEOUT_SECONDS = 1.5
 
 
-def make_slack_client(settings: Settings, *, scheduler: bool = False) -> WebClient:
+def make_slack_client(
+    settings: Settings, *, scheduler: bool = False, oauth: bool = False
+) -> WebClient:
     """The client of the web app, or (`scheduler`) of the sweeps, which retry nothing Slack
-    may already have posted and handle 429s themselves (they pace every send)."""
+    may already have posted and handle 429s themselves (they pace every send). With `oauth`
+    it has no token: each request or piece of work brings its installation's."""
     client = WebClient(
-        token=settings.slack_bot_token,
+        token=None if oauth else settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=SLACK_TIMEOUT_SECONDS,
     )
@@ -50,6 +53,8 @@ def make_fast_client(client: WebClient) -> WebClient:
         # slack_sdk types the timeout as int, but hands it to urllib, which takes seconds.
         timeout=FAST_TIMEOUT_SECONDS,  # type: ignore[arg-type]
         headers=client.headers,
+        # An org-wide token names the workspace on every call (Bolt sets it per request).
+        team_id=client.default_params.get("team_id"),
         retry_handlers=[],
     )
 

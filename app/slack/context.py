@@ -6,9 +6,11 @@ import logging
 from collections.abc import Callable
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
-from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 
+from app.domain import installs
 from app.domain.workspace import Workspace
+from app.slack.client import make_fast_client
 from app.slack.response_urls import is_slack_response_url, payload_response_urls
 from app.slack.services import (
     REQUESTER_KEY,
@@ -23,6 +25,11 @@ logger = logging.getLogger(__name__)
 # A context key, which Bolt passes to any listener naming it as an argument.
 FAST_CLIENT_KEY = "fast_client"
 NOT_INSTALLED = "This app is not installed in this workspace."
+NOT_GRANTED = (
+    "Commitment Coach is installed in your Enterprise Grid org, but not in this workspace. "
+    "An org admin can add it here: the org's admin dashboard > Integrations > Installed apps > "
+    "Commitment Coach > Add to more workspaces."
+)
 
 
 def named_workspaces(body: dict) -> tuple[set[str], set[str]]:
@@ -66,15 +73,57 @@ def verified_workspace(context: BoltContext, body: dict) -> Workspace | None:
     return None
 
 
-def refusal(body: dict) -> BoltResponse:
+def refusal(body: dict, text: str = NOT_INSTALLED) -> BoltResponse:
     """A command gets a polite ephemeral; interactions and events get an empty 200."""
     if body.get("command"):
-        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": NOT_INSTALLED})
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
     return BoltResponse(status=200, body="")
 
 
+def _org_wide(context: BoltContext) -> bool:
+    installed = context.authorize_result
+    return bool(installed is not None and installed.enterprise_id and not installed.team_id)
+
+
+# Events about the installation itself: they name no workspace of their own (an org's grants)
+# or arrive once the installation is gone; Slack signed them, and their listener reads the
+# team and enterprise Bolt took from the envelope.
+LIFECYCLE_EVENTS = frozenset(
+    {"app_uninstalled", "tokens_revoked", "team_access_granted", "team_access_revoked"}
+)
+
+
+def installation_check(
+    store: InstallationStore,
+) -> Callable[[BoltContext, BoltRequest, Callable[[], BoltResponse]], BoltResponse | None]:
+    """OAuth mode, before Bolt's authorize: a workspace with no installation gets the app's
+    own answer (Bolt's would go to the payload's response_url, whatever host that names)."""
+
+    def check_installed(
+        context: BoltContext,
+        request: BoltRequest,
+        next: Callable[[], BoltResponse],  # noqa: A002
+    ) -> BoltResponse | None:
+        body = request.body if isinstance(request.body, dict) else {}
+        if _object(body, "event").get("type") in LIFECYCLE_EVENTS or not (
+            context.team_id or context.enterprise_id
+        ):
+            return next()
+        found = store.find_installation(
+            enterprise_id=context.enterprise_id,
+            team_id=context.team_id,
+            is_enterprise_install=context.is_enterprise_install,
+        )
+        if found is None or not found.bot_token:
+            logger.info("refused a request from %s: not installed", context.team_id)
+            return refusal(body)
+        return next()
+
+    return check_installed
+
+
 def request_middleware(
-    services: Services, fast_client: WebClient
+    services: Services,
 ) -> Callable[[BoltContext, BoltRequest, Callable[[], BoltResponse]], BoltResponse | None]:
     """Put what every listener starts from into the context; refuse foreign workspaces."""
 
@@ -84,6 +133,9 @@ def request_middleware(
         next: Callable[[], BoltResponse],  # noqa: A002
     ) -> BoltResponse | None:
         body = request.body if isinstance(request.body, dict) else {}
+        if _object(body, "event").get("type") in LIFECYCLE_EVENTS:
+            context[SERVICES_KEY] = services
+            return next()
         workspace = verified_workspace(context, body)
         if workspace is None:
             logger.warning(
@@ -92,13 +144,21 @@ def request_middleware(
             )
             return refusal(body)
         if not all(
-            is_slack_response_url(url, fast_client.base_url) for url in payload_response_urls(body)
+            is_slack_response_url(url, context.client.base_url)
+            for url in payload_response_urls(body)
         ):
             logger.warning("refused a request whose response_url is not Slack's")
             return refusal(body)
+        if _org_wide(context):
+            with services.session() as session:
+                granted = installs.is_granted(session, workspace)
+            if not granted:
+                logger.info("refused a request from %s: not granted by its org", workspace.team_id)
+                return refusal(body, NOT_GRANTED)
         context[SERVICES_KEY] = services
         context[WORKSPACE_KEY] = workspace
-        context[FAST_CLIENT_KEY] = fast_client
+        # Built from this request's client, which carries the token of its installation.
+        context[FAST_CLIENT_KEY] = make_fast_client(context.client)
         user_id = _object(body, "user").get("id") or body.get("user_id") or context.user_id
         if isinstance(user_id, str) and user_id:
             context[REQUESTER_KEY] = Requester(services, workspace, user_id)

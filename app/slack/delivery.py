@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -206,3 +207,24 @@ class Pacer:
     def hold(self, seconds: float) -> None:
         """No send for `seconds` (Slack's Retry-After applies to the workspace, not one DM)."""
         self._next = max(self._next, self._clock() + seconds)
+
+
+class Pacers:
+    """One Pacer per workspace: Slack's limits are per workspace, so a 429 or a slow Slack in
+    one never holds the sends of another. Given one `shared` Pacer, every workspace uses it
+    (a caller pacing all sends as one, as a single-workspace test does)."""
+
+    def __init__(self, per_second: float = 0.0, *, shared: Pacer | None = None) -> None:
+        self.per_second = per_second
+        self.shared = shared
+        self._pacers: dict[str, Pacer] = {}
+        self._lock = threading.Lock()
+
+    def for_workspace(self, team_id: str) -> Pacer:
+        if self.shared is not None:
+            return self.shared
+        with self._lock:
+            pacer = self._pacers.get(team_id)
+            if pacer is None:
+                pacer = self._pacers[team_id] = Pacer(self.per_second)
+            return pacer

@@ -18,6 +18,7 @@ class Faults(DoubleState):
         retry_after: int | None = None,
         delay: float = 0.0,
         times: int = 1,
+        team_id: str | None = None,
     ) -> None:
         """Answer the next `times` calls of `method` with a fault instead of, or before, the answer.
 
@@ -25,6 +26,7 @@ class Faults(DoubleState):
         status>=500: a server error. `error` with status 200: `{"ok": false, "error": error}`.
         `delay` alone: the call is answered normally, `delay` seconds late (a client timeout),
         and its effects (a posted message...) happen all the same, as they do on Slack.
+        `team_id`: only calls made with that workspace's token (Slack's limits are per workspace).
         """
         if times < 1:
             raise ValueError("times must be at least 1")
@@ -34,17 +36,17 @@ class Faults(DoubleState):
             raise ValueError("give an error, a non-200 status or a delay")
         with self._lock:
             self._faults.setdefault(method, []).append(
-                Fault(error, status, retry_after, delay, remaining=times)
+                Fault(error, status, retry_after, delay, remaining=times, team_id=team_id)
             )
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, team_id: str | None = None) -> Fault | None:
         queue = self._faults.get(method)
-        if not queue:
+        fault = next((f for f in queue or [] if f.team_id in (None, team_id)), None)
+        if queue is None or fault is None:
             return None
-        fault = queue[0]
         fault.remaining -= 1
         if fault.remaining == 0:
-            queue.pop(0)
+            queue.remove(fault)
         return fault
 
     @staticmethod

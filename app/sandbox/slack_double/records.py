@@ -77,6 +77,19 @@ class Fault:
     retry_after: int | None
     delay: float
     remaining: int
+    team_id: str | None = None  # only calls made with that workspace's token
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A workspace's (or, with no team, a Grid org's) install: what its token acts for."""
+
+    team_id: str | None
+    enterprise_id: str | None
+    team_name: str | None
+    enterprise_name: str | None
+    installer_id: str
+    expires_at: float | None = None  # rotating tokens expire; others never do
 
 
 @dataclass

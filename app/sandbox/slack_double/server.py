@@ -3,6 +3,7 @@ them, each call answered (faults first) and recorded."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import json
@@ -12,6 +13,7 @@ from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from app.sandbox.slack_double.faults import Faults
+from app.sandbox.slack_double.installs import AUTHORIZE_PATH, Installs
 from app.sandbox.slack_double.messages import Messages
 from app.sandbox.slack_double.records import Answer, RecordedCall, SlackError
 from app.sandbox.slack_double.state import API_PATH, HOOK_PATH
@@ -19,10 +21,10 @@ from app.sandbox.slack_double.state import API_PATH, HOOK_PATH
 # Fields Slack takes as JSON; form-encoded calls carry them as JSON strings.
 JSON_FIELDS = ("view", "blocks", "attachments", "metadata", "user_auth_blocks")
 # Methods Slack answers without a token.
-UNAUTHENTICATED_METHODS = ("api.test",)
+UNAUTHENTICATED_METHODS = ("api.test", "oauth.v2.access")
 
 
-class Serving(Faults, Messages):
+class Serving(Faults, Messages, Installs):
     """Starting and stopping the server, and answering one call through the method table."""
 
     # Slack's method name -> the name of the method answering it; the double combines its parts'.
@@ -81,7 +83,7 @@ class Serving(Faults, Messages):
         A POST to the response_url `hook` is recorded as a call of the method "response_url".
         """
         with self._recorded:
-            fault = self._take_fault(method)
+            fault = self._take_fault(method, self._team_of(token))
             if fault is not None and (fault.status != 200 or fault.error is not None):
                 answer = self._fault_answer(fault)
             elif hook is not None:
@@ -112,9 +114,10 @@ class Serving(Faults, Messages):
         if method not in UNAUTHENTICATED_METHODS:
             if not token:
                 return {"ok": False, "error": "not_authed"}
-            if token != self.bot_token:
+            if self._team_of(token) is None:
                 return {"ok": False, "error": "invalid_auth"}
         try:
+            self._calling_token = token  # under the lock: what auth.test reads
             return {"ok": True, **handler(args)}
         except SlackError as refusal:
             return {"ok": False, "error": refusal.error, **refusal.extra}
@@ -139,6 +142,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self, body: bytes) -> None:
         url = urlsplit(self.path)
         double = self.server.double
+        if url.path == AUTHORIZE_PATH and self.command == "GET":
+            with double._lock:
+                status, headers, page = double.authorize_page(dict(parse_qsl(url.query)))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(page.encode())))
+            self.end_headers()
+            self.wfile.write(page.encode())
+            return
         if url.path.startswith(HOOK_PATH) and self.command == "POST":
             hook = url.path.removeprefix(HOOK_PATH)
             try:
@@ -213,5 +226,11 @@ def _decode_request(query: str, headers: Any, body: bytes) -> tuple[dict[str, An
             with contextlib.suppress(json.JSONDecodeError):
                 args[name] = json.loads(args[name])
     authorization = headers.get("Authorization") or ""
+    if authorization.startswith("Basic "):
+        # oauth.v2.access: the app's client id and secret, as HTTP Basic credentials.
+        with contextlib.suppress(ValueError):
+            client_id, _, secret = base64.b64decode(authorization[6:]).decode().partition(":")
+            args |= {"client_id": client_id, "client_secret": secret}
+        authorization = ""
     token = args.pop("token", None) or authorization.removeprefix("Bearer ").strip() or None
     return args, token

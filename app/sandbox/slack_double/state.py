@@ -9,7 +9,15 @@ from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 
 from app.sandbox.inbound import DEFAULT_APP_ID, DEFAULT_TEAM_DOMAIN
-from app.sandbox.slack_double.records import Channel, Fault, Hook, Message, RecordedCall, User
+from app.sandbox.slack_double.records import (
+    Channel,
+    Fault,
+    Hook,
+    IssuedToken,
+    Message,
+    RecordedCall,
+    User,
+)
 
 API_PATH = "/api/"
 HOOK_PATH = "/hooks/"
@@ -69,10 +77,34 @@ class DoubleState:
         self._view_errors: dict[str, dict[str, str]] = {}
         self._hooks: dict[str, Hook] = {}
         self._used_triggers: set[str] = set()
+        # Installs through OAuth: the codes waiting for oauth.v2.access, and the tokens issued.
+        self._install_codes: dict[str, IssuedToken] = {}
+        self._issued_tokens: dict[str, IssuedToken] = {}
+        self._refresh_tokens: dict[str, IssuedToken] = {}
+        self._calling_token: str | None = None
         self._populate()
 
     def _populate(self) -> None:
         """The workspace's first members; called at the end of __init__."""
+
+    def _token_identity(self, token: str | None) -> IssuedToken | None:
+        """Who a token acts for: the default workspace's bot token, or one oauth.v2.access
+        issued (and not revoked or expired)."""
+        if token is None:
+            return None
+        if token == self.bot_token:
+            return IssuedToken(self.team_id, None, self.team_name, None, "")
+        issued = self._issued_tokens.get(token)
+        if issued is None or (issued.expires_at and issued.expires_at <= self._clock()):
+            return None
+        return issued
+
+    def _team_of(self, token: str | None) -> str | None:
+        """The workspace (an org-wide token: the org) a token's calls count against."""
+        identity = self._token_identity(token)
+        if identity is None:
+            return None
+        return identity.team_id or identity.enterprise_id
 
     def _origin(self) -> str:
         if self._server is None:

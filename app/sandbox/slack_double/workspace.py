@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from app.sandbox.slack_double.records import (
     Channel,
+    IssuedToken,
     Message,
     SlackError,
     User,
@@ -164,6 +165,8 @@ class Workspace(DoubleState):
                     },
                     "messages": [asdict(m) for ms in self._messages.values() for m in ms],
                     # New ids and ts continue after the restored ones, never reusing them.
+                    # The installs' tokens, so the app's stored installation still works.
+                    "issued_tokens": {t: asdict(i) for t, i in self._issued_tokens.items()},
                     "next_id": self._next_id,
                     "last_ts_micros": self._last_ts_micros,
                 }
@@ -186,6 +189,10 @@ class Workspace(DoubleState):
             }
             for fields in snapshot["messages"]:
                 self._messages.setdefault(fields["channel"], []).append(Message(**fields))
+            self._issued_tokens = {
+                token: IssuedToken(**issued)
+                for token, issued in snapshot.get("issued_tokens", {}).items()
+            }
             self._next_id = max(self._next_id, snapshot["next_id"])
             self._last_ts_micros = max(self._last_ts_micros, snapshot["last_ts_micros"])
             self._changed()
@@ -215,6 +222,9 @@ class Workspace(DoubleState):
             self._used_triggers,
             self._calls,
             self._violations,
+            self._install_codes,
+            self._issued_tokens,
+            self._refresh_tokens,
         ):
             state.clear()
 
@@ -224,14 +234,22 @@ class Workspace(DoubleState):
         return {"args": args}
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The token's workspace; an org-wide token's org, with no team, as Slack answers."""
+        identity = self._token_identity(self._calling_token)
+        team_id = identity.team_id if identity else self.team_id
         return {
             "url": f"https://{self.team_domain}.slack.com/",
-            "team": self.team_name,
+            "team": (identity.team_name if identity else None) or self.team_name,
             "user": self.bot_name,
-            "team_id": self.team_id,
+            "team_id": team_id or "",
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
-            "is_enterprise_install": False,
+            "is_enterprise_install": bool(identity and not identity.team_id),
+            **(
+                {"enterprise_id": identity.enterprise_id}
+                if identity and identity.enterprise_id
+                else {}
+            ),
         }
 
     def _team_info(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from app.domain import coaching, deliveries, reps
 from app.domain.workspace import Workspace
 from app.models import DeliveryKind, Interaction, Outcome
 from app.slack import delivery
+from app.slack.installs import WorkspaceClients, workspace_clients
 from app.slack.passes import claimed_pass
 from app.slack.services import Services
 from app.slack.views.outcome_confirmation import outcome_confirmation
@@ -60,26 +61,36 @@ class ConfirmationReport(claimed_pass.PassReport):
 
 def run_confirmation_pass(
     services: Services,
-    client: WebClient,
+    client: WebClient | WorkspaceClients,
     now: datetime | None = None,
     *,
-    pacer: delivery.Pacer | None = None,
+    pacer: delivery.Pacer | delivery.Pacers | None = None,
     budget_seconds: float = 240.0,
     stop: threading.Event | None = None,
     **_rules: object,
 ) -> ConfirmationReport:
-    """Send once each confirmation DM of the last RETRY_FOR hours whose send failed."""
-    services, now, pacer = claimed_pass.on_clock(services, now, pacer)
+    """Send once each confirmation DM of the last RETRY_FOR hours whose send failed, each
+    with its workspace's token and at its workspace's pace."""
+    services, now, pacers = claimed_pass.on_clock(services, now, pacer)
+    clients = workspace_clients(client, services)
     report = ConfirmationReport(now)
     with session_scope(services.sessions) as session:
         due = [
             (Workspace(row.team_id, row.enterprise_id), row.kind, row.key)
             for row in deliveries.failed_due(session, CONFIRMATION_KINDS, now, now - RETRY_FOR)
         ]
-    for workspace, kind, key in claimed_pass.within_budget(
-        due, report, pacer, budget_seconds, stop
-    ):
-        _retry(client, services, workspace, DeliveryKind(kind), key, report, pacer)
+    claimed_pass.send_by_workspace(
+        due,
+        lambda item: item[0],
+        lambda ws_client, item, part, ws_pacer: _retry(
+            ws_client, services, item[0], DeliveryKind(item[1]), item[2], part, ws_pacer
+        ),
+        clients,
+        pacers,
+        report,
+        budget_seconds,
+        stop,
+    )
     return report
 
 

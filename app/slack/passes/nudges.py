@@ -14,6 +14,7 @@ from app.domain import deliveries, nudges, reps
 from app.domain.nudges import DueRep, ItemKey, NudgeRules
 from app.models import DeliveryKind
 from app.slack import delivery, directory
+from app.slack.installs import WorkspaceClients, workspace_clients
 from app.slack.passes import claimed_pass
 from app.slack.services import Services
 from app.slack.views.formatting import plural
@@ -84,11 +85,11 @@ class SweepReport(claimed_pass.PassReport):
 
 def run_nudge_sweep(
     services: Services,
-    client: WebClient,
+    client: WebClient | WorkspaceClients,
     now: datetime | None = None,
     *,
     rules: NudgeRules = nudges.DEFAULT_RULES,
-    pacer: delivery.Pacer | None = None,
+    pacer: delivery.Pacer | delivery.Pacers | None = None,
     budget_seconds: float = 240.0,
     stop: threading.Event | None = None,
 ) -> SweepReport:
@@ -96,11 +97,13 @@ def run_nudge_sweep(
     for their local date however many sweeps run at the same time.
 
     With `now` the sweep runs as if the clock read `now` (what it records too); without, it
-    decides at the real time it starts.
+    decides at the real time it starts. Each workspace's DMs go with its own token and at its
+    own pace, workspaces concurrently (see claimed_pass.send_by_workspace).
     """
-    services, now, pacer = claimed_pass.on_clock(services, now, pacer)
+    services, now, pacers = claimed_pass.on_clock(services, now, pacer)
+    clients = workspace_clients(client, services)
     report = SweepReport(now)
-    report.profiles_refreshed = _refresh_stale_profiles(client, services, now)
+    report.profiles_refreshed = _refresh_stale_profiles(clients, services, now)
     with session_scope(services.sessions) as session:
         due = nudges.find_due(session, now, rules)
     report.escalated = due.escalated
@@ -112,23 +115,35 @@ def run_nudge_sweep(
             stuck.claimed_at.isoformat(),
         )
     report.stuck = due.stuck
-    for rep in claimed_pass.within_budget(due.reps, report, pacer, budget_seconds, stop):
-        _nudge(client, services, rep, report, pacer)
+    claimed_pass.send_by_workspace(
+        due.reps,
+        lambda rep: rep.workspace,
+        lambda ws_client, rep, part, ws_pacer: _nudge(ws_client, services, rep, part, ws_pacer),
+        clients,
+        pacers,
+        report,
+        budget_seconds,
+        stop,
+    )
     return report
 
 
-def _refresh_stale_profiles(client: WebClient, services: Services, now: datetime) -> int:
+def _refresh_stale_profiles(clients: WorkspaceClients, services: Services, now: datetime) -> int:
     """Users.info again for a few reps whose zone is missing or a day old (stalest first)."""
     with session_scope(services.sessions) as session:
         stale = reps.stale_profiles(session, now, PROFILE_REFRESHES_PER_SWEEP)
     refreshed = 0
+    silent: set[str] = set()  # workspaces whose Slack is not answering: the next sweep retries
     for workspace, user_id in stale:
+        client = None if workspace.team_id in silent else clients.client_for(workspace)
+        if client is None:
+            continue
         try:
             directory.refresh_profile(client, services, workspace, user_id)
             refreshed += 1
         except directory.ProfileUnavailable as error:
             logger.info("could not refresh the profile of %s: %s", user_id, error)
-            break  # Slack is not answering: the next sweep tries again
+            silent.add(workspace.team_id)
     return refreshed
 
 

@@ -16,6 +16,7 @@ from app.domain import deliveries, nudges, summaries
 from app.domain.summaries import Period, StuckSummary, Subscription
 from app.models import DeliveryKind
 from app.slack import delivery
+from app.slack.installs import WorkspaceClients, workspace_clients
 from app.slack.passes import claimed_pass
 from app.slack.services import Services
 from app.slack.views.formatting import plural
@@ -294,17 +295,19 @@ class SummaryPassReport(claimed_pass.PassReport):
 
 def run_summary_pass(
     services: Services,
-    client: WebClient,
+    client: WebClient | WorkspaceClients,
     now: datetime | None = None,
     *,
     rules: nudges.NudgeRules = nudges.DEFAULT_RULES,
-    pacer: delivery.Pacer | None = None,
+    pacer: delivery.Pacer | delivery.Pacers | None = None,
     budget_seconds: float = 240.0,
     stop: threading.Event | None = None,
 ) -> SummaryPassReport:
     """One pass: post every summary whose time has come, once per (summary, period) however
-    many passes run at the same time. With `now`, as if the clock read `now`."""
-    services, now, pacer = claimed_pass.on_clock(services, now, pacer)
+    many passes run at the same time. With `now`, as if the clock read `now`. Each workspace
+    posts with its own token and at its own pace, workspaces concurrently."""
+    services, now, pacers = claimed_pass.on_clock(services, now, pacer)
+    clients = workspace_clients(client, services)
     report = SummaryPassReport(now)
     with session_scope(services.sessions) as session:
         due = summaries.find_due(session, now)
@@ -315,11 +318,14 @@ def run_summary_pass(
             stuck.claimed_at.isoformat(),
         )
     report.stuck = due.stuck
-    for item in claimed_pass.within_budget(due.due, report, pacer, budget_seconds, stop):
+
+    def post_due(
+        ws_client: WebClient, item, part: SummaryPassReport, ws_pacer: delivery.Pacer
+    ) -> None:
         subscription = item.subscription
         claim = claimed_pass.claim(
             services,
-            report,
+            part,
             subscription.workspace,
             DeliveryKind.SUMMARY,
             item.key,
@@ -327,7 +333,20 @@ def run_summary_pass(
             now,
         )
         if claim is None:
-            continue
-        posted = _post(client, services, subscription, item.period, item.key, claim, pacer, rules)
-        (report.sent if posted.sent else report.failed).append(posted)
+            return
+        posted = _post(
+            ws_client, services, subscription, item.period, item.key, claim, ws_pacer, rules
+        )
+        (part.sent if posted.sent else part.failed).append(posted)
+
+    claimed_pass.send_by_workspace(
+        due.due,
+        lambda item: item.subscription.workspace,
+        post_due,
+        clients,
+        pacers,
+        report,
+        budget_seconds,
+        stop,
+    )
     return report
