@@ -228,6 +228,10 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     outcome: Mapped[Outcome | None] = relationship(
         back_populates="interaction", foreign_keys="Outcome.interaction_id", uselist=False
     )
+    # The interaction whose outcome's agreed next step this one is (a follow-up's promise).
+    follows: Mapped[Interaction | None] = relationship(
+        remote_side="Interaction.id", foreign_keys=[follows_id]
+    )
 
 
 # Outcomes that still want a dated next step, and those that close the rep's chain with an

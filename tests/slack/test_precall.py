@@ -155,7 +155,8 @@ def test_precall_again_for_the_same_account_and_time_updates_the_plan(
 
     second_view = open_precall(coach, REP_NY, "acme corp tomorrow 2pm")
     new_objective = "Dana (CFO) signs the order form by Friday"
-    coach.submit(second_view, plan_values(account="ACME Corp", objective=new_objective), REP_NY)
+    values = plan_values(second_view, account="ACME Corp", objective=new_objective)
+    coach.submit(second_view, values, REP_NY)
     dms = coach.slack.wait_for("chat.postMessage", count=2)
 
     with sessions() as session:

@@ -1,16 +1,20 @@
 """Opening the planning form (/precall's modal) and completing it once open: the use-case
-that the /precall command and a nudge's Plan it button share."""
+that the /precall command, a nudge's Plan it, the confirmations' Edit plan and Plan the next
+step, and the shortcuts share."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from app.domain import outcomes, plans
+from app.domain import outcomes, plans, when
 from app.domain.workspace import Workspace
+from app.models import Interaction
 from app.slack import directory
 from app.slack.forms.plan import PrecallMetadata, precall_modal
 from app.slack.services import Services
@@ -29,7 +33,9 @@ def open_planning_form(
     prefill: plans.PlanPrefill,
     metadata: PrecallMetadata,
 ) -> bool:
-    """Open the form before any slow work (the trigger id lasts ~3 s), then complete it.
+    """Open the form before any slow work (the trigger id lasts ~3 s), then complete it: with
+    the plan of `metadata.interaction_id` (an edit), else offering the account's upcoming
+    interactions first.
 
     False when Slack would not open it (an expired trigger id).
     """
@@ -50,31 +56,86 @@ def refresh_modal(
     view: dict,
     prefill: plans.PlanPrefill,
     metadata: PrecallMetadata,
+    *,
+    offer_upcoming: bool = True,
 ) -> None:
-    """Show the rep's time zone and, for a known account, the last outcome with it."""
+    """Show the rep's time zone and, for a known account, the last outcome with it and its
+    upcoming interactions; with `offer_upcoming`, the likeliest of those chosen, its plan filled
+    in, so that planning it again updates it (the rep may still choose "Plan a new one")."""
+    now = services.now()
     try:
         zone = metadata.zone or directory.zone_for(client, services, workspace, user_id)
-        history = None
-        if prefill.account:
-            with services.session() as session:
+        metadata = metadata.model_copy(update={"zone": zone})
+        with services.session() as session:
+            prefill, metadata, choices = _about(
+                session, workspace, user_id, prefill, metadata, zone, now, offer_upcoming
+            )
+            history = None
+            if prefill.account:
                 last = outcomes.last_logged_interaction(
-                    session, workspace, user_id, prefill.account, services.now()
+                    session, workspace, user_id, prefill.account, now
                 )
                 history = history_line(last, zone) if last else None
+            modal = precall_modal(prefill, metadata, zone_label(zone, now), history, choices)
     except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         # The form stays usable; the submission looks the zone up again.
         logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
         return
     try:
-        client.views_update(
-            view_id=view["id"],
-            hash=view["hash"],
-            view=precall_modal(
-                prefill,
-                metadata.model_copy(update={"zone": zone}),
-                zone_label(zone, services.now()),
-                history,
-            ),
-        )
+        client.views_update(view_id=view["id"], hash=view["hash"], view=modal)
     except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile
         logger.info("precall modal not refreshed: %s", error.response.get("error"))
+
+
+def _about(
+    session: Session,
+    workspace: Workspace,
+    user_id: str,
+    prefill: plans.PlanPrefill,
+    metadata: PrecallMetadata,
+    zone: str,
+    now: datetime,
+    offer_upcoming: bool,
+) -> tuple[plans.PlanPrefill, PrecallMetadata, list[Interaction]]:
+    """The form's prefill, metadata and "Which interaction" choices."""
+    editing = None
+    if metadata.interaction_id is not None:
+        try:
+            editing = plans.find_own_plan(session, workspace, user_id, metadata.interaction_id)
+        except plans.NotYourPlan:  # gone since, or never the rep's: a plan for a new one
+            metadata = metadata.model_copy(update={"interaction_id": None, "offered": False})
+    if editing is not None:
+        prefill = plans.prefill_of(editing, zone)
+    choices = (
+        plans.upcoming_interactions(session, workspace, user_id, prefill.account, now)
+        if prefill.account
+        else []
+    )
+    if editing is not None:
+        if editing not in choices:
+            choices = [editing, *choices]
+        return prefill, metadata, choices
+    chosen = _likely(choices, prefill, zone, now) if offer_upcoming else None
+    if chosen is None:
+        return prefill, metadata, choices
+    return (
+        plans.prefill_of(chosen, zone),
+        metadata.model_copy(update={"interaction_id": chosen.id, "offered": True}),
+        choices,
+    )
+
+
+def _likely(
+    choices: list[Interaction], prefill: plans.PlanPrefill, zone: str, now: datetime
+) -> Interaction | None:
+    """The upcoming interaction a plan is most likely about: the one at the time the rep
+    named, or with no time named the soonest; None when the time named is another one's."""
+    if not choices:
+        return None
+    if not prefill.when_text:
+        return choices[0]
+    reading = when.read_when(prefill.when_text, zone, now, allow_past=plans.PLAN_ALLOW_PAST)
+    if not reading.ok or reading.at is None:
+        return choices[0]
+    named = reading.at.replace(second=0, microsecond=0)
+    return next((i for i in choices if i.scheduled_at == named), None)

@@ -12,6 +12,7 @@ from app.domain.coaching import Review
 from app.domain.plans import PlanForm
 from app.slack.forms.fields import form_modal
 from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.plan import PrecallMetadata
 from app.slack.views.formatting import quote
 from app.slack.views.nudges import NudgeItemRef
 from app.slack.views.review import checklist_blocks
@@ -30,6 +31,8 @@ class ReviewMetadata(FormMetadata):
     zone: str
     channel_id: str | None = None
     nudge: NudgeItemRef | None = None
+    interaction_id: int | None = None  # the plan edited (see PrecallMetadata)
+    offered: bool = False
     account: str | None = None
     kind: str | None = None
     when_text: str | None = None
@@ -38,10 +41,15 @@ class ReviewMetadata(FormMetadata):
     minimum_commitment: str | None = None
 
     @classmethod
-    def of(
-        cls, zone: str, channel_id: str | None, form: PlanForm, nudge: NudgeItemRef | None
-    ) -> ReviewMetadata:
-        return cls(zone=zone, channel_id=channel_id, nudge=nudge, **asdict(form))
+    def of(cls, zone: str, form: PlanForm, precall: PrecallMetadata) -> ReviewMetadata:
+        return cls(
+            zone=zone,
+            channel_id=precall.channel_id,
+            nudge=precall.nudge,
+            interaction_id=precall.interaction_id,
+            offered=precall.offered,
+            **asdict(form),
+        )
 
     @property
     def form(self) -> PlanForm:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -13,7 +15,8 @@ from app.domain import outcomes
 from app.domain.checks import FieldErrors
 from app.models import DeliveryKind
 from app.slack import delivery
-from app.slack.errors import FieldError, handled
+from app.slack.client import open_modal
+from app.slack.errors import FieldError, NotAllowed, handled
 from app.slack.flows import outcomes as flows_outcomes
 from app.slack.forms import outcome
 from app.slack.forms.metadata import StaleForm
@@ -27,6 +30,8 @@ from app.slack.forms.outcome import (
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
+from app.slack.views.interaction_actions import InteractionIds
+from app.slack.views.interaction_actions import interaction_id_of as button_interaction_id
 from app.slack.views.notices import stale_form_modal
 from app.slack.views.nudges import outcome_logged_status
 from app.slack.views.outcome_confirmation import outcome_confirmation
@@ -36,6 +41,8 @@ logger = logging.getLogger(__name__)
 COMMAND = "/postcall"
 SAVE_FAILED = "Your outcome could not be saved just now, and nothing was stored. Try again soon."
 NOT_YOURS = "That interaction is not one of yours, so its outcome cannot be logged here."
+# The outcome's radio buttons, whatever interaction's inputs the form shows (see inputs_key).
+RESULT_BLOCKS = re.compile(rf"^{re.escape(PostcallIds.RESULT_BLOCK)}\.")
 
 
 def register(app: App) -> None:
@@ -43,6 +50,10 @@ def register(app: App) -> None:
     app.view_submission(PostcallIds.CALLBACK)(handled(handle_postcall_submission))
     app.block_action(PostcallIds.CHOOSE_INTERACTION)(handled(handle_interaction_chosen))
     app.block_action(PostcallIds.READ_NEXT_STEP_WHEN)(handled(handle_next_step_when_typed))
+    app.block_action({"block_id": RESULT_BLOCKS, "action_id": PostcallIds.INPUT})(
+        handled(handle_result_chosen)
+    )
+    app.action(InteractionIds.LOG_OUTCOME)(handled(handle_log_outcome_action))
 
 
 def handle_postcall_command(
@@ -76,9 +87,43 @@ def handle_interaction_chosen(
         return
     chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
     typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
-    flows_outcomes.redraw(
-        client, requester, body, metadata, interaction_id_of(chosen), typed.next_step_when
-    )
+    flows_outcomes.redraw(client, requester, body, metadata, interaction_id_of(chosen), typed)
+
+
+def handle_result_chosen(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Show what the chosen outcome needs: its next step and date required, or not asked."""
+    ack()
+    try:
+        metadata = PostcallMetadata.from_metadata(body["view"].get("private_metadata"))
+    except StaleForm:
+        flows_outcomes.update_modal(client, body["view"], stale_form_modal())
+        return
+    typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
+    chosen = (action.get("selected_option") or {}).get("value")
+    typed = replace(typed, result=chosen or typed.result)
+    flows_outcomes.redraw(client, requester, body, metadata, metadata.interaction_id, typed)
+
+
+def handle_log_outcome_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Log outcome on a plan's DM: the outcome form on that interaction, as it is now (already
+    logged, it shows the outcome to update)."""
+    ack()
+    _, workspace, user_id = requester
+    interaction_id = button_interaction_id(action.get("value"))
+    with requester.session() as session:
+        try:
+            if interaction_id is None:
+                raise outcomes.NotYourInteraction(action.get("value"))
+            outcomes.find_own_interaction(session, workspace, user_id, interaction_id)
+        except outcomes.NotYourInteraction as error:
+            raise NotAllowed(NOT_YOURS, title="Log an outcome") from error
+    opened = open_modal(client, body["trigger_id"], loading_modal(), "Log outcome")
+    if opened is not None:
+        flows_outcomes.open_outcome_form(client, *requester, opened, interaction_id=interaction_id)
 
 
 def handle_next_step_when_typed(
@@ -91,9 +136,9 @@ def handle_next_step_when_typed(
     except StaleForm:
         flows_outcomes.update_modal(client, body["view"], stale_form_modal())
         return
-    flows_outcomes.redraw(
-        client, requester, body, metadata, metadata.interaction_id, action.get("value")
-    )
+    typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
+    typed = replace(typed, next_step_when=action.get("value"))
+    flows_outcomes.redraw(client, requester, body, metadata, metadata.interaction_id, typed)
 
 
 def handle_postcall_submission(
