@@ -227,11 +227,14 @@ class SavedPlan:
 
 
 class PlanClash(Exception):
-    """Another of the rep's interactions is with this account at this very moment."""
+    """Another of the rep's interactions is with this account at this very moment (what it is,
+    read while the session is open)."""
 
     def __init__(self, other: Interaction) -> None:
         super().__init__(other.id)
-        self.other = other
+        self.kind = other.kind
+        self.account_name = other.account.name
+        self.scheduled_at = other.scheduled_at
 
 
 class NotYourPlan(LookupError):

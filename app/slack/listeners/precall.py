@@ -260,10 +260,9 @@ def handle_save_anyway(ack: Ack, view: dict, client: WebClient, requester: Reque
 
 def clash(error: plans.PlanClash, zone: str) -> str:
     """Why an edited plan cannot take its new account and time (plain text: a modal shows it)."""
-    other = error.other
     return (
-        f"You already have a {KIND_LABELS[other.kind].lower()} with {other.account.name} at "
-        f"{short_moment(other.scheduled_at, zone)}: choose it in Which interaction, "
+        f"You already have a {KIND_LABELS[error.kind].lower()} with {error.account_name} at "
+        f"{short_moment(error.scheduled_at, zone)}: choose it in Which interaction, "
         "or pick another time."
     )
 
