@@ -20,6 +20,7 @@ from app.slack.listeners import (
     nudges,
     postcall,
     precall,
+    shortcuts,
     summaries,
     users,
 )
@@ -76,6 +77,7 @@ def build_app(
     nudges.register(app)
     users.register(app)
     summaries.register(app, subcommands)
+    shortcuts.register(app)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:
