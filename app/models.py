@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app import clock
+
 SLACK_ID = 32
 ACCOUNT_NAME_MAX = 150
 WHEN_TEXT_MAX = 200
@@ -51,7 +53,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, as the app's clock reads it (app.clock): what every row's timestamps say."""
+    return clock.utcnow()
 
 
 class Base(DeclarativeBase):

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from app import clock
 from app.config import Settings
 from app.db import make_engine, make_session_factory
 from app.domain.nudges import NudgeRules
@@ -25,6 +26,7 @@ SWEEP_BUDGET_SHARE = 0.8
 
 
 def services_for(settings: Settings) -> Services:
+    clock.shift(settings.clock_offset_seconds)
     return Services(sessions=make_session_factory(make_engine(settings.sqlalchemy_url)))
 
 

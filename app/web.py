@@ -12,6 +12,7 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from werkzeug.exceptions import HTTPException
 
+from app import clock
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
 from app.domain import when
@@ -51,6 +52,7 @@ def create_web_app(
     listener_executor: Executor | None = None,
 ) -> Flask:
     """The Flask app served by gunicorn: POST /slack/events and GET /healthz."""
+    clock.shift(settings.clock_offset_seconds)
     engine = make_engine(settings.sqlalchemy_url)
     services = services or Services(sessions=make_session_factory(engine))
     bolt = build_app(
