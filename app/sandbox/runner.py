@@ -100,7 +100,6 @@ class Sandbox:
             run_scheduler=self.run_scheduler,
             reset=self.reset,
             app_is_ready=self.app_is_ready,
-            now=self.now,
             explain=self.explain,
         )
         self._page = make_server(HOST, self.port, create_sandbox_app(controls), threaded=True)

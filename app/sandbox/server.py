@@ -41,8 +41,6 @@ class SandboxControls:
     run_scheduler: Callable[[str, datetime], tuple[bool, str]]  # ("nudges", as of) -> report
     reset: Callable[[], None]
     app_is_ready: Callable[[], bool]
-    # The sandbox's clock, which the app reads too; the real time unless it was moved.
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
     # (run, as of, the pass's report) -> the report in plain words.
     explain: Callable[[str, datetime, str], str] = lambda run, as_of, report: report
 
@@ -72,7 +70,7 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
         if since is not None and since >= slack.version:
             slack.wait_for_change(since, LONG_POLL_SECONDS)
         state = page_state(slack, user_id, request.args.get("channel"))
-        now = controls.now().astimezone(ZoneInfo(state["me"]["tz"]))
+        now = sandbox_now(slack).astimezone(ZoneInfo(state["me"]["tz"]))
         return jsonify(
             state
             | {
@@ -158,9 +156,16 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
     return web
 
 
+def sandbox_now(slack: SlackDouble) -> datetime:
+    """The sandbox's time: the double's clock, which the app's clock is set to (runner.py)."""
+    return datetime.fromtimestamp(slack.now(), UTC)
+
+
 def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict:
-    """Everything the page shows to `user_id`, with `channel_id` (default: the app's DM) open."""
+    """Everything the page shows to `user_id`, with `channel_id` (default: the app's DM) open;
+    "today" and "tomorrow" as the sandbox's clock reads them."""
     version = slack.version  # read first: a change while rendering makes the next poll return
+    now = sandbox_now(slack)
     me = slack.user(user_id)
     if me is None:
         raise ValueError(f"no user {user_id}")
@@ -178,7 +183,11 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
     modal = None
     if top is not None:
         html = render_view(
-            top, viewer_zone=me.tz, errors=slack.view_errors(top["id"]), directory=directory
+            top,
+            viewer_zone=me.tz,
+            errors=slack.view_errors(top["id"]),
+            directory=directory,
+            now=now,
         )
         modal = {
             "id": top["id"],
@@ -202,7 +211,7 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
             "id": open_id,
             "name": open_name,
             "is_app": open_id == app_dm,
-            "html": messages_html(slack, open_id, user_id, me.tz, directory),
+            "html": messages_html(slack, open_id, user_id, me.tz, directory, now),
         },
         "modal": modal,
         "violations": {"total": len(violations), "recent": violations[-RECENT_VIOLATIONS:]},
@@ -213,7 +222,12 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
 
 
 def messages_html(
-    slack: SlackDouble, channel_id: str, viewer_id: str, zone: str, directory: dict
+    slack: SlackDouble,
+    channel_id: str,
+    viewer_id: str,
+    zone: str,
+    directory: dict,
+    now: datetime | None = None,
 ) -> str:
     """The channel's messages as the viewer sees them: replies folded under their parent."""
     visible = _visible(slack.messages(channel_id), viewer_id)
@@ -224,7 +238,7 @@ def messages_html(
     names = dict(directory["users"]) | {slack.bot_user_id: APP_NAME}
 
     def post(message: Message, thread: str = "") -> str:
-        return _post_html(message, channel_id, names, zone, directory, thread)
+        return _post_html(message, channel_id, names, zone, directory, thread, now)
 
     parts = []
     for message in visible:
@@ -245,7 +259,13 @@ def messages_html(
 
 
 def _post_html(
-    message: Message, channel_id: str, names: dict, zone: str, directory: dict, thread: str
+    message: Message,
+    channel_id: str,
+    names: dict,
+    zone: str,
+    directory: dict,
+    thread: str,
+    now: datetime | None,
 ) -> str:
     posted = datetime.fromtimestamp(float(message.ts), ZoneInfo(zone))
     author = names.get(message.user, message.user)
@@ -264,6 +284,7 @@ def _post_html(
         },
         viewer_zone=zone,
         directory=directory,
+        now=now,
     )
     initials = "".join(word[0] for word in author.split()[:2]).upper()
     return (

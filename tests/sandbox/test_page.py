@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -74,7 +75,7 @@ def sandbox_app(running: RunningCoach, **overrides) -> Flask:
         run_scheduler=overrides.get("run_scheduler", lambda run, at: (True, "")),
         reset=overrides.get("reset", lambda: None),
         app_is_ready=lambda: True,
-        **{name: overrides[name] for name in ("now", "explain") if name in overrides},
+        **{name: overrides[name] for name in ("explain",) if name in overrides},
     )
     return create_sandbox_app(controls)
 
@@ -397,11 +398,15 @@ def test_the_clock_answers_in_plain_words_and_the_page_shows_the_sandbox_time(ru
         running,
         run_scheduler=lambda run, at: (True, "nudge sweep at …: 0 sent"),
         explain=lambda run, at, report: said.append(report) or "Nobody got a nudge.",
-        now=lambda: datetime(2026, 11, 27, 14, 30, tzinfo=ZoneInfo("UTC")),
     )
+    friday = datetime(2026, 11, 27, 14, 30, tzinfo=ZoneInfo("UTC"))
+    running.slack.shift_clock(friday.timestamp() - time.time())
     page = Page(web, running.slack)
     answer = page.post("/sandbox/clock", run="nudges", at="2026-11-28T09:30")
     assert (answer["report"], answer["details"]) == ("Nobody got a nudge.", said[0])
     state = page.state()
     assert state["clock_now"] == "Fri 27 Nov, 9:30 AM"  # Ana is in New York
     assert state["clock_default"] == "2026-11-28T09:30"
+    # Dates read relative to the sandbox's clock: Saturday is "tomorrow" there.
+    running.slack.post_as_user(SALES, ANA, "<!date^1795878000^{date_short_pretty}|Sat>")
+    assert ">tomorrow<" in page.state(SALES)["channel"]["html"]
