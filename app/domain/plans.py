@@ -406,6 +406,18 @@ def upcoming_interactions(
     )
 
 
+def is_someone_elses(
+    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int
+) -> bool:
+    """Whether the interaction exists in the workspace as another rep's (else: it is gone)."""
+    owner = session.scalar(
+        select(Interaction.rep_user_id).where(
+            Interaction.id == interaction_id, Interaction.team_id == workspace.team_id
+        )
+    )
+    return owner is not None and owner != rep_user_id
+
+
 def find_own_plan(
     session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int
 ) -> Interaction:

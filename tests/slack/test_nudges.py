@@ -425,6 +425,22 @@ def test_mark_lost_logs_lost_once_confirmed_and_a_second_confirmation_changes_no
     assert "Already handled" in str(coach.slack.calls("views.open")[-1].args["view"])
 
 
+def test_a_mark_lost_confirmation_submitted_by_someone_else_changes_nothing(
+    coach: Coach,
+) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    confirmation = mark_lost_confirmation(coach, key)
+    assert coach.submit(confirmation, {}, REP_TOKYO).body == ""  # a crafted submission
+    coach.settle()
+    (refused,) = coach.slack.wait_for("chat.postEphemeral")
+    assert refused.args["user"] == REP_TOKYO and "someone else" in refused.args["text"]
+    with coach.services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Outcome)) == 0
+    assert item_status(coach, key) is None
+
+
 def test_an_email_that_passed_is_not_offered_cancel_in_mark_lost(coach: Coach) -> None:
     with coach.services.sessions.begin() as session:
         add_rep(session, user_id=REP_NY, zone=NY)

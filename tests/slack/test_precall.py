@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.models import Delivery, Interaction, InteractionKind, Origin, Outcome, Stage
 from app.sandbox import inbound
@@ -375,3 +375,18 @@ def test_plan_the_next_step_opens_precall_on_the_follow_up_and_answers_what_it_i
     notice = coach.slack.wait_for("views.open", count=opened + 1)[-1].args["view"]
     assert "now logged as *Lost*" in str(notice["blocks"])
     assert "Plan the next step" not in str(confirmation(coach, "Outcome updated")[1]["blocks"])
+
+
+def test_edit_plan_of_an_interaction_gone_since_says_so_and_opens_nothing(
+    coach: Coach, sessions
+) -> None:
+    coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
+    coach.settle()
+    dm = confirmation(coach, "Plan saved")
+    with sessions.begin() as session:
+        session.execute(delete(Interaction))
+    opened = len(coach.slack.calls("views.open"))
+    press(coach, dm, InteractionIds.EDIT_PLAN)
+    (notice,) = coach.slack.wait_for("views.open", count=opened + 1)[opened:]
+    assert "no longer in your plans" in str(notice.args["view"]["blocks"])
+    assert count(sessions, Interaction) == 0

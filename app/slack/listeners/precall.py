@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.domain import coaching, outcomes, plans
 from app.domain.checks import FieldErrors
@@ -37,6 +38,10 @@ SAVE_FAILED = (
     "Your plan could not be saved just now, and nothing was stored. Try again in a minute."
 )
 NOT_YOUR_PLAN = "This plan is someone else's: only they can change it. Nothing changed."
+PLAN_NO_LONGER = (
+    "That interaction is no longer in your plans (it changed since this message), so there is "
+    "nothing to open. Plan it again with `/precall`."
+)
 PLAN_GONE = (
     "That interaction is no longer among your plans: nothing was saved. Open /precall again."
 )
@@ -140,7 +145,7 @@ def handle_edit_plan_action(
                 raise plans.NotYourPlan(action.get("value"))
             plans.find_own_plan(session, *requester[1:], interaction_id)
         except plans.NotYourPlan as error:
-            raise NotAllowed(NOT_YOUR_PLAN, title="Edit plan") from error
+            raise _refusal(session, requester, interaction_id, "Edit plan") from error
     _open_form(client, requester, body, plans.PlanPrefill(), interaction_id)
 
 
@@ -157,7 +162,7 @@ def handle_plan_next_step_action(
                 raise outcomes.NotYourInteraction(action.get("value"))
             next_step = outcomes.next_step_to_plan(session, *requester[1:], interaction_id)
         except outcomes.NotYourInteraction as error:
-            raise NotAllowed(NOT_YOUR_PLAN, title="Plan the next step") from error
+            raise _refusal(session, requester, interaction_id, "Plan the next step") from error
         if next_step.ended is not None:
             label = RESULT_LABELS[next_step.ended][0]
             raise NotAllowed(
@@ -171,6 +176,18 @@ def handle_plan_next_step_action(
         )
         follow_up_id = next_step.follow_up.id if next_step.follow_up else None
     _open_form(client, requester, body, prefill, follow_up_id)
+
+
+def _refusal(
+    session: Session, requester: Requester, interaction_id: int | None, title: str
+) -> NotAllowed:
+    """Why a button names no interaction of the rep's: another rep's, or gone since."""
+    _, workspace, user_id = requester
+    if interaction_id is not None and not plans.is_someone_elses(
+        session, workspace, user_id, interaction_id
+    ):
+        return NotAllowed(PLAN_NO_LONGER, title=title)
+    return NotAllowed(NOT_YOUR_PLAN, title=title)
 
 
 def _open_form(
