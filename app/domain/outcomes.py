@@ -17,8 +17,10 @@ from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.plans import (
     FIELD_LIMITS,
     OBJECTIVE_MAX,
+    NotYourInteraction,
     PlanField,
     account_key_problem,
+    find_own_interaction,
     too_long,
 )
 from app.domain.text import clean, member
@@ -32,6 +34,8 @@ from app.models import (
     Outcome,
     Result,
 )
+
+__all__ = ["NotYourInteraction", "find_own_interaction"]  # the ownership check, from plans
 
 NOTES_MAX = 3000
 # Outcomes that promise a dated customer action, and so a follow-up interaction.
@@ -241,24 +245,6 @@ def _to_minute(at: datetime | None) -> datetime | None:
 
 def _minute_of(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(second=0, microsecond=0)
-
-
-class NotYourInteraction(LookupError):
-    """The interaction does not exist in this workspace, or belongs to another rep."""
-
-
-def find_own_interaction(
-    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int, *, lock=False
-) -> Interaction:
-    statement = select(Interaction).where(
-        Interaction.id == interaction_id,
-        Interaction.team_id == workspace.team_id,
-        Interaction.rep_user_id == rep_user_id,
-    )
-    interaction = session.scalar(statement.with_for_update() if lock else statement)
-    if interaction is None:
-        raise NotYourInteraction(interaction_id)
-    return interaction
 
 
 def recent_interactions(
@@ -573,11 +559,8 @@ class NextStepToPlan:
     ended: Result | None
 
 
-def next_step_to_plan(
-    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int
-) -> NextStepToPlan:
-    """The rep's logged interaction's next step as it is now (NotYourInteraction otherwise)."""
-    logged = find_own_interaction(session, workspace, rep_user_id, interaction_id)
+def next_step_to_plan(session: Session, logged: Interaction) -> NextStepToPlan:
+    """What comes after the rep's logged interaction, as its outcome says now."""
     outcome = logged.outcome
     if outcome is None or outcome.result in ENDS_CHAIN:
         return NextStepToPlan(logged, None, outcome.result if outcome else None)

@@ -237,8 +237,22 @@ class PlanClash(Exception):
         self.scheduled_at = other.scheduled_at
 
 
-class NotYourPlan(LookupError):
-    """The plan to update does not exist in this workspace, or is another rep's."""
+class NotYourInteraction(LookupError):
+    """The interaction does not exist in this workspace, or belongs to another rep."""
+
+
+def find_own_interaction(
+    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int, *, lock=False
+) -> Interaction:
+    statement = select(Interaction).where(
+        Interaction.id == interaction_id,
+        Interaction.team_id == workspace.team_id,
+        Interaction.rep_user_id == rep_user_id,
+    )
+    interaction = session.scalar(statement.with_for_update() if lock else statement)
+    if interaction is None:
+        raise NotYourInteraction(interaction_id)
+    return interaction
 
 
 def _plan_columns(draft: PlanDraft) -> dict:
@@ -268,8 +282,8 @@ def save_plan(
     """Store the plan; the same account and time again updates it instead of adding another.
 
     With `interaction_id` (an edit, or an upcoming interaction chosen in the form), that very
-    interaction is updated, whatever its account and time were: NotYourPlan when it is not the
-    rep's, PlanClash when another of theirs already has the new account and time. With
+    interaction is updated, whatever its account and time were: NotYourInteraction when it is
+    not the rep's, PlanClash when another of theirs already has the new account and time. With
     `same_account_only` (the interaction was only offered, not chosen), a plan for another
     account is a plan for a new interaction.
 
@@ -338,17 +352,7 @@ def _update_plan(
     draft: PlanDraft,
     now: datetime,
 ) -> SavedPlan:
-    interaction = session.scalar(
-        select(Interaction)
-        .where(
-            Interaction.id == interaction_id,
-            Interaction.team_id == workspace.team_id,
-            Interaction.rep_user_id == rep_user_id,
-        )
-        .with_for_update()
-    )
-    if interaction is None:
-        raise NotYourPlan(interaction_id)
+    interaction = find_own_interaction(session, workspace, rep_user_id, interaction_id, lock=True)
     columns = _plan_columns(draft)
     if (interaction.account_id, interaction.scheduled_at) != (account.id, draft.scheduled_at):
         other = session.scalar(
@@ -416,21 +420,3 @@ def is_someone_elses(
         )
     )
     return owner is not None and owner != rep_user_id
-
-
-def find_own_plan(
-    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int
-) -> Interaction:
-    """The rep's own interaction (NotYourPlan for another rep's or another workspace's)."""
-    interaction = session.scalar(
-        select(Interaction)
-        .options(selectinload(Interaction.outcome))
-        .where(
-            Interaction.id == interaction_id,
-            Interaction.team_id == workspace.team_id,
-            Interaction.rep_user_id == rep_user_id,
-        )
-    )
-    if interaction is None:
-        raise NotYourPlan(interaction_id)
-    return interaction

@@ -101,8 +101,10 @@ def _about(
     editing = None
     if metadata.interaction_id is not None:
         try:
-            editing = plans.find_own_plan(session, workspace, user_id, metadata.interaction_id)
-        except plans.NotYourPlan:  # gone since, or never the rep's: a plan for a new one
+            editing = plans.find_own_interaction(
+                session, workspace, user_id, metadata.interaction_id
+            )
+        except plans.NotYourInteraction:  # gone since, or never the rep's: a plan for a new one
             metadata = metadata.model_copy(update={"interaction_id": None, "offered": False})
     if editing is not None:
         prefill = plans.prefill_of(editing, zone)

@@ -135,8 +135,7 @@ def handle_more_action(
 ) -> None:
     """The overflow menu: snooze at once; Mark lost and Cancel first say what they do."""
     ack()
-    chosen = (action.get("selected_option") or {}).get("value") or ""
-    key_text, _, choice_text = chosen.partition("|")
+    key_text, choice_text = _chosen(action)
     if choice_text in SNOOZE_OF:
         _snooze(client, body, requester, key_text, SNOOZE_OF[MoreAction(choice_text)])
     elif choice_text == MoreAction.MARK_LOST:
@@ -152,10 +151,16 @@ def handle_snooze_action(
 ) -> None:
     """Keep the item out of the DMs until tomorrow or next week; say so in the message."""
     ack()
-    chosen = (action.get("selected_option") or {}).get("value") or ""
-    key_text, _, choice_text = chosen.partition("|")
+    key_text, choice_text = _chosen(action)
     choice = SnoozeFor(choice_text) if choice_text in set(SnoozeFor) else SnoozeFor.TOMORROW
     _snooze(client, body, requester, key_text, choice)
+
+
+def _chosen(action: dict) -> tuple[str, str]:
+    """The item key and the choice of an option valued "<item key>|<choice>"."""
+    chosen = (action.get("selected_option") or {}).get("value") or ""
+    key_text, _, choice_text = chosen.partition("|")
+    return key_text, choice_text
 
 
 def _snooze(

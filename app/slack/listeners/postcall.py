@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from types import EllipsisType
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -80,14 +81,8 @@ def handle_interaction_chosen(
 ) -> None:
     """Show the chosen interaction's plan (or the fields of an unplanned one)."""
     ack()
-    try:
-        metadata = PostcallMetadata.from_metadata(body["view"].get("private_metadata"))
-    except StaleForm:
-        flows_outcomes.update_modal(client, body["view"], stale_form_modal())
-        return
     chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
-    typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
-    flows_outcomes.redraw(client, requester, body, metadata, interaction_id_of(chosen), typed)
+    _redraw(client, requester, body, chosen=interaction_id_of(chosen))
 
 
 def handle_result_chosen(
@@ -95,15 +90,33 @@ def handle_result_chosen(
 ) -> None:
     """Show what the chosen outcome needs: its next step and date required, or not asked."""
     ack()
+    _redraw(client, requester, body, result=(action.get("selected_option") or {}).get("value"))
+
+
+def _redraw(
+    client: WebClient,
+    requester: Requester,
+    body: dict,
+    *,
+    chosen: int | None | EllipsisType = ...,
+    result: str | None = None,
+    next_step_when: str | None = None,
+) -> None:
+    """The open form again, about `chosen` (default: the interaction it is about), with what
+    the action just changed (the outcome chosen, the date typed) over the view's state."""
     try:
         metadata = PostcallMetadata.from_metadata(body["view"].get("private_metadata"))
     except StaleForm:
         flows_outcomes.update_modal(client, body["view"], stale_form_modal())
         return
     typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
-    chosen = (action.get("selected_option") or {}).get("value")
-    typed = replace(typed, result=chosen or typed.result)
-    flows_outcomes.redraw(client, requester, body, metadata, metadata.interaction_id, typed)
+    typed = replace(
+        typed,
+        result=result or typed.result,
+        next_step_when=next_step_when if next_step_when is not None else typed.next_step_when,
+    )
+    about = metadata.interaction_id if isinstance(chosen, EllipsisType) else chosen
+    flows_outcomes.redraw(client, requester, body, metadata, about, typed)
 
 
 def handle_log_outcome_action(
@@ -131,14 +144,7 @@ def handle_next_step_when_typed(
 ) -> None:
     """Show, under the field, the moment the product read from what the rep is typing."""
     ack()
-    try:
-        metadata = PostcallMetadata.from_metadata(body["view"].get("private_metadata"))
-    except StaleForm:
-        flows_outcomes.update_modal(client, body["view"], stale_form_modal())
-        return
-    typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
-    typed = replace(typed, next_step_when=action.get("value"))
-    flows_outcomes.redraw(client, requester, body, metadata, metadata.interaction_id, typed)
+    _redraw(client, requester, body, next_step_when=action.get("value"))
 
 
 def handle_postcall_submission(

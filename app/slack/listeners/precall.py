@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import coaching, outcomes, plans
 from app.domain.checks import FieldErrors
-from app.models import DeliveryKind
+from app.models import DeliveryKind, Interaction
 from app.slack import delivery, directory
 from app.slack.errors import FieldError, NotAllowed, handled
 from app.slack.flows import planning
@@ -138,14 +138,8 @@ def handle_edit_plan_action(
 ) -> None:
     """Edit plan: the planning form filled with the plan as it is now."""
     ack()
-    interaction_id = interaction_id_of(action.get("value"))
     with requester.session() as session:
-        try:
-            if interaction_id is None:
-                raise plans.NotYourPlan(action.get("value"))
-            plans.find_own_plan(session, *requester[1:], interaction_id)
-        except plans.NotYourPlan as error:
-            raise _refusal(session, requester, interaction_id, "Edit plan") from error
+        interaction_id = _own_interaction(session, requester, action, "Edit plan").id
     _open_form(client, requester, body, plans.PlanPrefill(), interaction_id)
 
 
@@ -155,14 +149,9 @@ def handle_plan_next_step_action(
     """Plan the next step: the follow-up the outcome created, or a new interaction with the
     account; what the outcome is now decides (it may have changed since the message)."""
     ack()
-    interaction_id = interaction_id_of(action.get("value"))
     with requester.session() as session:
-        try:
-            if interaction_id is None:
-                raise outcomes.NotYourInteraction(action.get("value"))
-            next_step = outcomes.next_step_to_plan(session, *requester[1:], interaction_id)
-        except outcomes.NotYourInteraction as error:
-            raise _refusal(session, requester, interaction_id, "Plan the next step") from error
+        logged = _own_interaction(session, requester, action, "Plan the next step")
+        next_step = outcomes.next_step_to_plan(session, logged)
         if next_step.ended is not None:
             label = RESULT_LABELS[next_step.ended][0]
             raise NotAllowed(
@@ -178,16 +167,20 @@ def handle_plan_next_step_action(
     _open_form(client, requester, body, prefill, follow_up_id)
 
 
-def _refusal(
-    session: Session, requester: Requester, interaction_id: int | None, title: str
-) -> NotAllowed:
-    """Why a button names no interaction of the rep's: another rep's, or gone since."""
+def _own_interaction(
+    session: Session, requester: Requester, action: dict, title: str
+) -> Interaction:
+    """The rep's interaction the button names; NotAllowed, saying why, for one that is another
+    rep's or gone since (or a value that names none)."""
     _, workspace, user_id = requester
-    if interaction_id is not None and not plans.is_someone_elses(
-        session, workspace, user_id, interaction_id
-    ):
-        return NotAllowed(PLAN_NO_LONGER, title=title)
-    return NotAllowed(NOT_YOUR_PLAN, title=title)
+    interaction_id = interaction_id_of(action.get("value"))
+    if interaction_id is None:
+        raise NotAllowed(NOT_YOUR_PLAN, title=title)
+    try:
+        return plans.find_own_interaction(session, workspace, user_id, interaction_id)
+    except plans.NotYourInteraction as error:
+        gone = not plans.is_someone_elses(session, workspace, user_id, interaction_id)
+        raise NotAllowed(PLAN_NO_LONGER if gone else NOT_YOUR_PLAN, title=title) from error
 
 
 def _open_form(
@@ -237,7 +230,7 @@ def handle_precall_submission(
         saved = save_plan(requester, draft, metadata)
     except plans.PlanClash as error:
         raise FieldError(keyed(PrecallIds.WHEN_BLOCK, metadata), clash(error, zone)) from error
-    except plans.NotYourPlan as error:
+    except plans.NotYourInteraction as error:
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, PLAN_GONE) from error
     if saved is None:
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED)
@@ -265,7 +258,7 @@ def handle_save_anyway(ack: Ack, view: dict, client: WebClient, requester: Reque
         problem = f"{clash(error, metadata.zone)} Go back to edit the plan."
         ack(response_action="update", view=failure_modal(problem))
         return
-    except plans.NotYourPlan:
+    except plans.NotYourInteraction:
         ack(response_action="update", view=failure_modal(PLAN_GONE))
         return
     if saved is None:
