@@ -14,7 +14,7 @@ from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import NOT_PLANNED, PostcallIds, PostcallMetadata
 from app.slack.views.interaction_actions import InteractionIds
 from tests.support.coach import Coach
-from tests.support.confirmations import confirmation, press
+from tests.support.confirmations import confirmation, view_after_press
 from tests.support.forms import (
     OBJECTIVE,
     block,
@@ -460,16 +460,12 @@ def test_the_date_read_back_keeps_the_outcome_chosen(coach: Coach) -> None:
 def test_log_outcome_on_the_plans_dm_opens_that_interaction_as_it_is_now(coach: Coach) -> None:
     interaction_id = plan_interaction(coach)
     plan_dm = confirmation(coach, "Plan saved")
-    updates = len(coach.slack.calls("views.update"))
-    press(coach, plan_dm, InteractionIds.LOG_OUTCOME)
-    form = coach.slack.wait_for("views.update", count=updates + 1)[-1].response["view"]
+    form = view_after_press(coach, plan_dm, InteractionIds.LOG_OUTCOME)
     assert selected_key(form) == str(interaction_id)
     coach.submit(form, outcome_values(form, "continuation", next_step=None, when=None), REP_NY)
     coach.settle()
     # The same button later: the form says it is logged, and saving updates it.
-    updates = len(coach.slack.calls("views.update"))
-    press(coach, plan_dm, InteractionIds.LOG_OUTCOME)
-    again = coach.slack.wait_for("views.update", count=updates + 1)[-1].response["view"]
+    again = view_after_press(coach, plan_dm, InteractionIds.LOG_OUTCOME)
     assert "Already logged as *Continuation*" in str(again["blocks"])
 
 
@@ -478,9 +474,10 @@ def test_log_outcome_on_someone_elses_plan_answers_politely_and_opens_no_form(
 ) -> None:
     plan_interaction(coach)
     plan_dm = confirmation(coach, "Plan saved")
-    opened, updates = len(coach.slack.calls("views.open")), len(coach.slack.calls("views.update"))
-    press(coach, plan_dm, InteractionIds.LOG_OUTCOME, user_id=REP_TOKYO)
-    (notice,) = coach.slack.wait_for("views.open", count=opened + 1)[opened:]
-    assert "not one of yours" in str(notice.args["view"]["blocks"])
+    updates = len(coach.slack.calls("views.update"))
+    notice = view_after_press(
+        coach, plan_dm, InteractionIds.LOG_OUTCOME, REP_TOKYO, method="views.open"
+    )
+    assert "not one of yours" in str(notice["blocks"])
     assert len(coach.slack.calls("views.update")) == updates  # no form was filled in
     assert outcomes_of(coach) == []

@@ -13,7 +13,7 @@ from app.sandbox import inbound
 from app.slack.forms.plan import NEW_PLAN, PrecallIds
 from app.slack.views.interaction_actions import InteractionIds
 from tests.support.coach import Coach
-from tests.support.confirmations import button, confirmation, press
+from tests.support.confirmations import button, confirmation, press, view_after_press
 from tests.support.factories import add_interaction
 from tests.support.forms import (
     block,
@@ -256,9 +256,7 @@ def test_edit_plan_pressed_by_another_rep_answers_politely_and_changes_nothing(
     coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
     coach.settle()
     dm = confirmation(coach, "Plan saved")
-    opened = len(coach.slack.calls("views.open"))
-    press(coach, dm, InteractionIds.EDIT_PLAN, user_id=REP_TOKYO)
-    notice = coach.slack.wait_for("views.open", count=opened + 1)[-1].args["view"]
+    notice = view_after_press(coach, dm, InteractionIds.EDIT_PLAN, REP_TOKYO, method="views.open")
     assert "someone else's" in str(notice["blocks"])
     assert notice.get("callback_id") != PrecallIds.CALLBACK
     with sessions() as session:
@@ -370,9 +368,7 @@ def test_plan_the_next_step_opens_precall_on_the_follow_up_and_answers_what_it_i
     postcall = choose(coach, coach.open_modal("/postcall", "", REP_NY), str(interaction_id))
     coach.submit(postcall, outcome_values(postcall, "lost", next_step=None, when=None), REP_NY)
     coach.settle()
-    opened = len(coach.slack.calls("views.open"))
-    press(coach, logged, InteractionIds.PLAN_NEXT_STEP)
-    notice = coach.slack.wait_for("views.open", count=opened + 1)[-1].args["view"]
+    notice = view_after_press(coach, logged, InteractionIds.PLAN_NEXT_STEP, method="views.open")
     assert "now logged as *Lost*" in str(notice["blocks"])
     assert "Plan the next step" not in str(confirmation(coach, "Outcome updated")[1]["blocks"])
 
@@ -385,8 +381,6 @@ def test_edit_plan_of_an_interaction_gone_since_says_so_and_opens_nothing(
     dm = confirmation(coach, "Plan saved")
     with sessions.begin() as session:
         session.execute(delete(Interaction))
-    opened = len(coach.slack.calls("views.open"))
-    press(coach, dm, InteractionIds.EDIT_PLAN)
-    (notice,) = coach.slack.wait_for("views.open", count=opened + 1)[opened:]
-    assert "no longer in your plans" in str(notice.args["view"]["blocks"])
+    notice = view_after_press(coach, dm, InteractionIds.EDIT_PLAN, method="views.open")
+    assert "no longer in your plans" in str(notice["blocks"])
     assert count(sessions, Interaction) == 0

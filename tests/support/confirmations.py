@@ -42,3 +42,19 @@ def press(coach: Coach, posted: tuple[str, dict], action_id: str, user_id: str =
     action = inbound.block_action(action_id, block_id, value=pressed["value"])
     assert coach.act_in_message(channel, message, action, user_id).status == 200
     coach.settle()
+
+
+def view_after_press(
+    coach: Coach,
+    posted: tuple[str, dict],
+    action_id: str,
+    user_id: str = REP_NY,
+    *,
+    method: str = "views.update",
+) -> dict:
+    """Press the button; the view it led to: the form once filled in (views.update), or with
+    `method="views.open"` what was opened (a notice)."""
+    before = len(coach.slack.calls(method))
+    press(coach, posted, action_id, user_id)
+    (led_to,) = coach.slack.wait_for(method, count=before + 1)[before:]
+    return led_to.response["view"] if method == "views.update" else led_to.args["view"]

@@ -98,23 +98,17 @@ def item_status(coach: Coach, key: str) -> str | None:
 
 def more_choice(key: str, choice: str) -> dict:
     """Choosing `choice` (a MoreAction) in an item's overflow menu."""
-    return {
-        "type": "overflow",
-        "selected_option": {
-            "text": {"type": "plain_text", "text": choice},
-            "value": f"{key}|{choice}",
-        },
-    }
+    return _item_choice("overflow", key, choice)
 
 
 def snooze_choice(key: str, choice: str) -> dict:
-    return {
-        "type": "static_select",
-        "selected_option": {
-            "text": {"type": "plain_text", "text": choice},
-            "value": f"{key}|{choice}",
-        },
-    }
+    """Choosing `choice` in the Snooze select of a DM sent before the overflow menu."""
+    return _item_choice("static_select", key, choice)
+
+
+def _item_choice(element: str, key: str, choice: str) -> dict:
+    option = {"text": {"type": "plain_text", "text": choice}, "value": f"{key}|{choice}"}
+    return {"type": element, "selected_option": option}
 
 
 def plan_todays_heads_up(coach: Coach) -> tuple[str, dict]:
