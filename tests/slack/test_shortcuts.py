@@ -155,3 +155,19 @@ def test_plan_a_follow_up_from_a_message_naming_nothing_known_opens_an_empty_pla
     )
     assert initial(form, PrecallIds.ACCOUNT_BLOCK) is None
     assert not any(b.get("block_id") == PrecallIds.INTERACTION_BLOCK for b in form["blocks"])
+
+
+def test_plan_a_follow_up_still_opens_a_usable_form_when_the_zone_cannot_be_read(
+    coach: Coach,
+) -> None:
+    coach.slack.fail_next("users.info", status=500)
+    form = filled_form(
+        coach,
+        lambda: coach.message_shortcut(
+            ShortcutIds.PLAN_FOLLOW_UP, CHANNEL, message("Globex wants a call"), REP_NY
+        ),
+    )
+    assert form["callback_id"] == PrecallIds.CALLBACK
+    assert form["submit"]["text"] == "Save plan"  # the form, not the loading notice
+    zone_note = block(form, PrecallIds.ZONE_BLOCK)["elements"][0]["text"]
+    assert zone_note == "Times are read in your Slack time zone."  # not completed

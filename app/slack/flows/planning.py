@@ -58,10 +58,12 @@ def refresh_modal(
     metadata: PrecallMetadata,
     *,
     offer_upcoming: bool = True,
-) -> None:
+) -> bool:
     """Show the rep's time zone and, for a known account, the last outcome with it and its
     upcoming interactions; with `offer_upcoming`, the likeliest of those chosen, its plan filled
-    in, so that planning it again updates it (the rep may still choose "Plan a new one")."""
+    in, so that planning it again updates it (the rep may still choose "Plan a new one").
+
+    False when the zone or the database could not be read (the view is left as it was)."""
     now = services.now()
     try:
         zone = metadata.zone or directory.zone_for(client, services, workspace, user_id)
@@ -80,11 +82,31 @@ def refresh_modal(
     except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         # The form stays usable; the submission looks the zone up again.
         logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
-        return
+        return False
     try:
         client.views_update(view_id=view["id"], hash=view["hash"], view=modal)
     except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile
         logger.info("precall modal not refreshed: %s", error.response.get("error"))
+    return True
+
+
+def fill_planning_form(
+    client: WebClient,
+    services: Services,
+    workspace: Workspace,
+    user_id: str,
+    view: dict,
+    prefill: plans.PlanPrefill,
+    metadata: PrecallMetadata,
+) -> None:
+    """Turn an opened loading modal into the planning form (completed as refresh_modal does);
+    the plain form when it cannot be completed, so the rep can still plan."""
+    if refresh_modal(client, services, workspace, user_id, view, prefill, metadata):
+        return
+    try:
+        client.views_update(view_id=view["id"], view=precall_modal(prefill, metadata))
+    except SlackApiError as error:
+        logger.info("precall modal not shown: %s", error.response.get("error"))
 
 
 def _about(

@@ -6,7 +6,14 @@ import enum
 from collections.abc import Mapping
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, InputBlock, MarkdownTextObject, Option
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
 from app.domain.plans import FIELD_LIMITS, PlanField, PlanForm, PlanPrefill
@@ -195,12 +202,23 @@ def precall_modal(
             optional=True,
         ),
     ]
+    editing = metadata.interaction_id is not None and prefill.objective
     return form_modal(
         PrecallIds.CALLBACK,
-        "Edit the plan" if metadata.interaction_id is not None else "Plan an interaction",
+        "Edit the plan" if editing else "Plan an interaction",
         submit="Save plan",
         metadata=metadata,
         blocks=blocks,
+    )
+
+
+def loading_modal() -> View:
+    """Opened at once where the form's account must be looked up first (a message's)."""
+    return form_modal(
+        PrecallIds.CALLBACK,
+        "Plan an interaction",
+        submit=None,
+        blocks=[SectionBlock(text="Looking up the account…")],
     )
 
 

@@ -15,6 +15,7 @@ from app.slack.client import open_modal
 from app.slack.errors import handled
 from app.slack.flows import outcomes as flows_outcomes
 from app.slack.flows import planning
+from app.slack.forms import plan
 from app.slack.forms.outcome import loading_modal
 from app.slack.forms.plan import PrecallMetadata
 from app.slack.services import Requester
@@ -108,11 +109,14 @@ def handle_plan_follow_up_shortcut(
     """Plan a follow-up: the /precall form for the account the message names (its upcoming
     interaction offered first, as /precall does)."""
     ack()
+    opened = open_modal(client, shortcut["trigger_id"], plan.loading_modal(), "Plan a follow-up")
+    if opened is None:
+        return
     account = _account_named(requester, _message_text(shortcut))
-    planning.open_planning_form(
+    planning.fill_planning_form(
         client,
         *requester,
-        shortcut["trigger_id"],
+        opened,
         plans.PlanPrefill(account=account or None),
         PrecallMetadata(channel_id=(shortcut.get("channel") or {}).get("id")),
     )
