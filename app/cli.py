@@ -146,6 +146,9 @@ def socket() -> None:
     settings = get_settings()
     require_credentials(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     check_bot_token(settings)
+    from app import clock
+
+    clock.shift(settings.clock_offset_seconds)
     services = Services(sessions=make_session_factory(make_engine(settings.sqlalchemy_url)))
     # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.
     bolt = build_app(settings.slack_signing_secret, make_slack_client(settings), services)

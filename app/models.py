@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app import clock
+
 # Re-exported: the domain owns these enums, the tables store them.
 from app.domain.enums import InteractionKind as InteractionKind
 from app.domain.enums import Result as Result
@@ -59,7 +61,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, as the app's clock reads it (app.clock): what every row's timestamps say."""
+    return clock.utcnow()
 
 
 class Base(DeclarativeBase):
@@ -218,6 +221,10 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     account: Mapped[Account] = relationship(lazy="joined", innerjoin=True)
     outcome: Mapped[Outcome | None] = relationship(
         back_populates="interaction", foreign_keys="Outcome.interaction_id", uselist=False
+    )
+    # The interaction whose outcome's agreed next step this one is (a follow-up's promise).
+    follows: Mapped[Interaction | None] = relationship(
+        remote_side="Interaction.id", foreign_keys=[follows_id]
     )
 
 

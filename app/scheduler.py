@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 
+from app import clock
 from app.config import Settings
 from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_engine, make_session_factory
 from app.domain import installs
@@ -31,6 +32,7 @@ SWEEP_BUDGET_SHARE = 0.8
 
 
 def services_for(settings: Settings) -> Services:
+    clock.shift(settings.clock_offset_seconds)
     engine = make_engine(settings.sqlalchemy_url, statement_timeout_s=SWEEP_STATEMENT_TIMEOUT_S)
     return Services(sessions=make_session_factory(engine))
 

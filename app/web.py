@@ -16,6 +16,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.pool import NullPool
 from werkzeug.exceptions import HTTPException
 
+from app import clock
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
 from app.domain import dates
@@ -79,6 +80,7 @@ def create_web_app(
     listener_executor: Executor | None = None,
 ) -> Flask:
     """The Flask app served by gunicorn: POST /slack/events and GET /healthz."""
+    clock.shift(settings.clock_offset_seconds)
     # A connection for each listener thread; one more waits POOL_TIMEOUT_S, then gives up.
     engine = make_engine(
         settings.sqlalchemy_url,

@@ -288,3 +288,20 @@ def test_run_without_credentials_starts_the_sandbox_and_a_restart_keeps_it(tmp_p
         assert "Morning team!" in state["channel"]["html"]
     finally:
         stop_sandbox(process)
+
+
+def test_a_clock_offset_moves_the_time_a_sweep_runs_at_without_now(tmp_path) -> None:
+    ahead = timedelta(days=3)
+    with SlackDouble() as slack, temporary_database(tmp_path) as url:
+        env = clean_env(
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_API_URL=slack.api_url,
+            DATABASE_URL=url,
+            CLOCK_OFFSET_SECONDS=str(ahead.total_seconds()),
+        )
+        assert run_coach("migrate", env=env, cwd=tmp_path).returncode == 0
+        before = datetime.now(UTC)
+        result = run_coach("nudges", env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        swept_at = datetime.fromisoformat(result.stdout.split()[3].rstrip(":"))
+        assert before + ahead <= swept_at <= datetime.now(UTC) + ahead

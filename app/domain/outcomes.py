@@ -17,8 +17,10 @@ from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.plans import (
     FIELD_LIMITS,
     OBJECTIVE_MAX,
+    NotYourInteraction,
     PlanField,
     account_key_problem,
+    find_own_interaction,
     too_long,
 )
 from app.domain.text import clean, member
@@ -32,6 +34,8 @@ from app.models import (
     Outcome,
     Result,
 )
+
+__all__ = ["NotYourInteraction", "find_own_interaction"]  # the ownership check, from plans
 
 NOTES_MAX = 3000
 # Outcomes that promise a dated customer action, and so a follow-up interaction.
@@ -49,6 +53,24 @@ RECENT_LIMIT = 50
 # an outcome logged for tomorrow's plan must not become a second, unplanned interaction.
 NAMED_ACCOUNT_AHEAD = timedelta(days=7)
 NAMED_ACCOUNT_LIMIT = 10
+
+
+class Need(enum.Enum):
+    """Whether an outcome's form asks for a field: required, optional, or not at all."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+    NONE = "none"
+
+
+def next_step_need(result: Result | None) -> Need:
+    """Whether the agreed next step (and its date) goes with `result`, as check_outcome rules:
+    required for Advanced and Minimum, noted for Won, none for Continuation and Lost."""
+    if result in NEEDS_NEXT_STEP:
+        return Need.REQUIRED
+    if result in (Result.CONTINUATION, Result.LOST):
+        return Need.NONE
+    return Need.OPTIONAL  # Won, or no outcome chosen yet
 
 
 class OutcomeField(enum.StrEnum):
@@ -234,24 +256,6 @@ def _to_minute(at: datetime | None) -> datetime | None:
 
 def _minute_of(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(second=0, microsecond=0)
-
-
-class NotYourInteraction(LookupError):
-    """The interaction does not exist in this workspace, or belongs to another rep."""
-
-
-def find_own_interaction(
-    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int, *, lock=False
-) -> Interaction:
-    statement = select(Interaction).where(
-        Interaction.id == interaction_id,
-        Interaction.team_id == workspace.team_id,
-        Interaction.rep_user_id == rep_user_id,
-    )
-    interaction = session.scalar(statement.with_for_update() if lock else statement)
-    if interaction is None:
-        raise NotYourInteraction(interaction_id)
-    return interaction
 
 
 def recent_interactions(
@@ -536,3 +540,40 @@ def last_logged_interaction(
         .order_by(Interaction.scheduled_at.desc())
         .limit(1)
     )
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What the customer agreed to do, which a follow-up interaction is about."""
+
+    next_step: str
+    due_at: datetime | None
+
+
+def promise_of(interaction: Interaction) -> Promise | None:
+    """The agreed next step a follow-up the app created is about (None for any other)."""
+    if interaction.origin is not Origin.FOLLOW_UP or interaction.follows is None:
+        return None
+    earlier = interaction.follows.outcome
+    if earlier is None or not earlier.next_step:
+        return None
+    return Promise(earlier.next_step, earlier.next_step_at)
+
+
+@dataclass(frozen=True)
+class NextStepToPlan:
+    """What "Plan the next step" on an outcome plans: its follow-up, or a new interaction with
+    the account; `ended` when the outcome now closes the chain (nothing to plan)."""
+
+    logged: Interaction
+    follow_up: Interaction | None
+    ended: Result | None
+
+
+def next_step_to_plan(session: Session, logged: Interaction) -> NextStepToPlan:
+    """What comes after the rep's logged interaction, as its outcome says now."""
+    outcome = logged.outcome
+    if outcome is None or outcome.result in ENDS_CHAIN:
+        return NextStepToPlan(logged, None, outcome.result if outcome else None)
+    follow_up = session.get(Interaction, outcome.follow_up_id) if outcome.follow_up_id else None
+    return NextStepToPlan(logged, follow_up, None)

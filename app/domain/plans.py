@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.db import insert_unless_exists
 from app.domain import coaching, dates
@@ -18,9 +19,11 @@ from app.domain.workspace import Workspace
 from app.models import (
     ACCOUNT_NAME_MAX,
     WHEN_TEXT_MAX,
+    Account,
     Interaction,
     InteractionKind,
     Origin,
+    Outcome,
     Stage,
 )
 
@@ -69,12 +72,28 @@ STAGE_WORDS = {
 
 @dataclass(frozen=True)
 class PlanPrefill:
-    """What `/precall <text>` already says about the interaction."""
+    """What the form opens with: what `/precall <text>` says, or a saved plan (to edit it)."""
 
     account: str | None = None
     when_text: str | None = None
     kind: InteractionKind | None = None
     stage: Stage | None = None
+    objective: str | None = None
+    minimum_commitment: str | None = None
+
+
+def prefill_of(interaction: Interaction, zone: str) -> PlanPrefill:
+    """The saved plan as the form shows it; its time as a phrase that reads back to it (with
+    the year, so a plan just past or in January still reads as the same moment)."""
+    local = interaction.scheduled_at.astimezone(ZoneInfo(zone))
+    return PlanPrefill(
+        account=interaction.account.name,
+        when_text=when.describe(local, with_year=True, with_zone=False),
+        kind=interaction.kind,
+        stage=interaction.stage,
+        objective=interaction.objective,
+        minimum_commitment=interaction.minimum_commitment,
+    )
 
 
 def read_command_text(text: str, now: datetime) -> PlanPrefill:
@@ -218,16 +237,37 @@ class SavedPlan:
     changed: bool
 
 
-def save_plan(
-    session: Session, workspace: Workspace, rep_user_id: str, draft: PlanDraft, now: datetime
-) -> SavedPlan:
-    """Store the plan; the same account and time again updates it instead of adding another.
+class PlanClash(Exception):
+    """Another of the rep's interactions is with this account at this very moment (what it is,
+    read while the session is open)."""
 
-    A resubmission of identical content changes nothing (and so sends nothing): that is
-    what makes a double-clicked submit harmless.
-    """
-    account = find_or_create_account(session, workspace, draft.account_name)
-    plan_columns = {
+    def __init__(self, other: Interaction) -> None:
+        super().__init__(other.id)
+        self.kind = other.kind
+        self.account_name = other.account.name
+        self.scheduled_at = other.scheduled_at
+
+
+class NotYourInteraction(LookupError):
+    """The interaction does not exist in this workspace, or belongs to another rep."""
+
+
+def find_own_interaction(
+    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int, *, lock=False
+) -> Interaction:
+    statement = select(Interaction).where(
+        Interaction.id == interaction_id,
+        Interaction.team_id == workspace.team_id,
+        Interaction.rep_user_id == rep_user_id,
+    )
+    interaction = session.scalar(statement.with_for_update() if lock else statement)
+    if interaction is None:
+        raise NotYourInteraction(interaction_id)
+    return interaction
+
+
+def _plan_columns(draft: PlanDraft) -> dict:
+    return {
         "kind": draft.kind,
         "stage": draft.stage,
         "when_text": draft.when_text,
@@ -238,6 +278,39 @@ def save_plan(
             result.criterion.value for result in draft.review.results if not result.passed
         ),
     }
+
+
+def save_plan(
+    session: Session,
+    workspace: Workspace,
+    rep_user_id: str,
+    draft: PlanDraft,
+    now: datetime,
+    *,
+    interaction_id: int | None = None,
+    same_account_only: bool = False,
+) -> SavedPlan:
+    """Store the plan; the same account and time again updates it instead of adding another.
+
+    With `interaction_id` (an edit, or an upcoming interaction chosen in the form), that very
+    interaction is updated, whatever its account and time were: NotYourInteraction when it is
+    not the rep's, PlanClash when another of theirs already has the new account and time. With
+    `same_account_only` (the interaction was only offered, not chosen), a plan for another
+    account is a plan for a new interaction.
+
+    A resubmission of identical content changes nothing (and so sends nothing): that is
+    what makes a double-clicked submit harmless.
+    """
+    account = find_or_create_account(session, workspace, draft.account_name)
+    if interaction_id is not None and same_account_only:
+        offered_account = session.scalar(
+            select(Interaction.account_id).where(Interaction.id == interaction_id)
+        )
+        if offered_account != account.id:
+            interaction_id = None
+    if interaction_id is not None:
+        return _update_plan(session, workspace, rep_user_id, interaction_id, account, draft, now)
+    plan_columns = _plan_columns(draft)
     new_id = insert_unless_exists(
         session,
         Interaction,
@@ -266,11 +339,95 @@ def save_plan(
     assert interaction is not None
     if new_id is not None:
         return SavedPlan(interaction, created=True, changed=True)
-    changed = any(getattr(interaction, name) != value for name, value in plan_columns.items())
+    return SavedPlan(interaction, created=False, changed=_apply(interaction, plan_columns, now))
+
+
+def _apply(interaction: Interaction, columns: dict, now: datetime) -> bool:
+    """Write `columns` into the interaction's plan; whether anything changed (a new revision)."""
+    changed = any(getattr(interaction, name) != value for name, value in columns.items())
     if changed or interaction.planned_at is None:
-        for name, value in plan_columns.items():
+        for name, value in columns.items():
             setattr(interaction, name, value)
         interaction.planned_at = interaction.planned_at or now
         interaction.revision += 1
-        changed = True
+        return True
+    return False
+
+
+def _update_plan(
+    session: Session,
+    workspace: Workspace,
+    rep_user_id: str,
+    interaction_id: int,
+    account: Account,
+    draft: PlanDraft,
+    now: datetime,
+) -> SavedPlan:
+    interaction = find_own_interaction(session, workspace, rep_user_id, interaction_id, lock=True)
+    columns = _plan_columns(draft)
+    if (interaction.account_id, interaction.scheduled_at) != (account.id, draft.scheduled_at):
+        other = session.scalar(
+            select(Interaction).where(
+                Interaction.team_id == workspace.team_id,
+                Interaction.rep_user_id == rep_user_id,
+                Interaction.account_id == account.id,
+                Interaction.scheduled_at == draft.scheduled_at,
+                Interaction.id != interaction.id,
+            )
+        )
+        if other is not None:
+            raise PlanClash(other)
+        # An interaction with an outcome keeps the time it happened (see save_outcome).
+        if interaction.outcome is None:
+            columns["scheduled_at"] = draft.scheduled_at
+        columns["account_id"] = account.id
+    changed = _apply(interaction, columns, now)
+    if changed:
+        session.flush()
+        session.refresh(interaction, ["account"])
     return SavedPlan(interaction, created=False, changed=changed)
+
+
+# What /precall offers as the account's upcoming interactions: from a little while ago (a
+# meeting running now, a call that just ended) on, the first few.
+UPCOMING_GRACE = timedelta(hours=2)
+UPCOMING_LIMIT = 5
+
+
+def upcoming_interactions(
+    session: Session, workspace: Workspace, rep_user_id: str, account_name: str, now: datetime
+) -> list[Interaction]:
+    """The rep's open interactions with this account (its exact name, however spelled) from
+    UPCOMING_GRACE ago on, soonest first: what a second /precall for it most likely means."""
+    key = account_key(account_name)
+    if not key:
+        return []
+    return list(
+        session.scalars(
+            select(Interaction)
+            .options(selectinload(Interaction.outcome))
+            .join(Account, Interaction.account_id == Account.id)
+            .where(
+                Interaction.team_id == workspace.team_id,
+                Interaction.rep_user_id == rep_user_id,
+                Account.team_id == workspace.team_id,
+                Account.name_key == key,
+                Interaction.scheduled_at >= now - UPCOMING_GRACE,
+                ~select(Outcome.id).where(Outcome.interaction_id == Interaction.id).exists(),
+            )
+            .order_by(Interaction.scheduled_at)
+            .limit(UPCOMING_LIMIT)
+        )
+    )
+
+
+def is_someone_elses(
+    session: Session, workspace: Workspace, rep_user_id: str, interaction_id: int
+) -> bool:
+    """Whether the interaction exists in the workspace as another rep's (else: it is gone)."""
+    owner = session.scalar(
+        select(Interaction.rep_user_id).where(
+            Interaction.id == interaction_id, Interaction.team_id == workspace.team_id
+        )
+    )
+    return owner is not None and owner != rep_user_id

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from app.sandbox import inbound
 from app.sandbox.slack_double import Message, SlackDouble
 from app.slack.bolt import KNOWN_COMMANDS
+from app.slack.listeners.shortcuts import SHORTCUTS, Shortcut
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,43 @@ class Dispatcher:
             error = answer.error or "dispatch_failed"
             self.slack.post_notice(channel_id, user_id, f'The app failed to answer ("{error}").')
         return None
+
+    def shortcut(
+        self, user_id: str, channel_id: str, callback_id: str, message_ts: str | None
+    ) -> str | None:
+        """A shortcut from the message box's menu (global) or a message's "more actions" menu
+        (with `message_ts`); only those the manifest declares, as Slack offers no others."""
+        declared: dict[str, Shortcut] = {s.callback_id: s for s in SHORTCUTS}
+        shortcut = declared.get(callback_id)
+        if shortcut is None:
+            return "That shortcut is not one of the app's."
+        if shortcut.type == "message":
+            message = self._find_message(user_id, channel_id, message_ts or "")
+            if message is None or message.ephemeral_to is not None:
+                return "That message is gone."
+            payload = inbound.message_shortcut_payload(
+                callback_id=callback_id,
+                user_id=user_id,
+                team_id=self.slack.team_id,
+                channel_id=channel_id,
+                channel_name=self._channel_name(channel_id),
+                message=_message_object(message),
+                user_name=self._handle(user_id),
+            )
+            payload["response_url"] = self.slack.response_url(channel=channel_id, user=user_id)
+        else:
+            payload = inbound.global_shortcut_payload(
+                callback_id=callback_id,
+                user_id=user_id,
+                team_id=self.slack.team_id,
+                user_name=self._handle(user_id),
+            )
+        answer = self._post(inbound.interaction_body(payload))
+        return (
+            None
+            if answer.ok
+            else f'The app failed to answer ("{answer.error or "dispatch_failed"}").'
+        )
 
     # ----- talking to the app
 

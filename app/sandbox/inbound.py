@@ -194,6 +194,56 @@ def block_actions_payload(
     return payload
 
 
+def global_shortcut_payload(
+    *,
+    callback_id: str,
+    user_id: str,
+    team_id: str,
+    trigger_id: str | None = None,
+    enterprise_id: str | None = None,
+    user_name: str | None = None,
+    team_domain: str = DEFAULT_TEAM_DOMAIN,
+    api_app_id: str = DEFAULT_APP_ID,
+) -> dict:
+    """A global shortcut chosen from the shortcut menu: a trigger id, no channel."""
+    return {
+        "type": "shortcut",
+        **_origin(user_id, team_id, enterprise_id, user_name, team_domain, api_app_id),
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(user_id),
+        "action_ts": f"{time.time():.6f}",
+    }
+
+
+def message_shortcut_payload(
+    *,
+    callback_id: str,
+    user_id: str,
+    team_id: str,
+    channel_id: str,
+    message: dict,
+    channel_name: str = "directmessage",
+    trigger_id: str | None = None,
+    enterprise_id: str | None = None,
+    user_name: str | None = None,
+    team_domain: str = DEFAULT_TEAM_DOMAIN,
+    api_app_id: str = DEFAULT_APP_ID,
+) -> dict:
+    """A message shortcut chosen from a message's "more actions" menu: the message (as Slack
+    stores it), its channel and a response_url besides the trigger id."""
+    return {
+        "type": "message_action",
+        **_origin(user_id, team_id, enterprise_id, user_name, team_domain, api_app_id),
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(user_id),
+        "action_ts": f"{time.time():.6f}",
+        "message_ts": message["ts"],
+        "message": message,
+        "channel": {"id": channel_id, "name": channel_name},
+        "response_url": _response_url("app", team_id),
+    }
+
+
 def event_callback_payload(
     *,
     event: dict,

@@ -381,8 +381,22 @@ def _directory_select(element: dict, common: dict, ctx: _Context) -> str:
     return _select(element, {**common, **extra}, options, chosen)
 
 
+def _overflow(element: dict, common: dict, ctx: _Context) -> str:
+    """An overflow menu: a "⋯" whose choice is sent at once (it has no state)."""
+    bid, aid = common["data_block_id"], common["data_action_id"]
+    attrs = _attrs(
+        class_="sb-control sb-overflow",
+        name=_control_id(bid, aid),
+        aria_label="More actions",
+        **{**common, "data_dispatch_action": "true"},
+    )
+    options = _options_html(element.get("options", []), set())
+    return f'<select{attrs}><option value="" selected>⋯</option>{options}</select>'
+
+
 _ELEMENTS = {
     "button": _button,
+    "overflow": _overflow,
     "plain_text_input": _text_input,
     "static_select": _static_select,
     "multi_static_select": _static_select,

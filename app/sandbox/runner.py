@@ -19,18 +19,20 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.config import Settings
 from app.db import delete_all_rows, make_engine
 from app.models import Base, slack_installations
+from app.sandbox.clock_report import explain_nudges, explain_summaries
 from app.sandbox.dispatch import Dispatcher
 from app.sandbox.sample_workspace import SAMPLE_ADMIN, seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
@@ -45,6 +47,8 @@ COACH = (sys.executable, "-m", "app.cli")
 APP_START_SECONDS = 60
 SCHEDULER_RUN_SECONDS = 120
 SAVE_WAIT_SECONDS = 5.0
+# A clock set within this of where it reads already is left alone (the app is not restarted).
+CLOCK_SAME_SECONDS = 60.0
 
 
 def state_path(settings: Settings) -> Path:
@@ -72,7 +76,10 @@ class Sandbox:
         # The app installs through OAuth here, as it does in any workspace.
         self.client_id = saved.get("client_id") or f"{secrets.randbelow(10**12)}.sandbox"
         self.client_secret = saved.get("client_secret") or secrets.token_hex(16)
+        # The sandbox's clock: how far ahead of the real time the app and the double read.
+        self.clock_offset = float(saved.get("clock_offset") or 0.0)
         self.slack = SlackDouble(bot_token=saved.get("bot_token"))
+        self.slack.shift_clock(self.clock_offset)
         self.slack.oauth_client_id, self.slack.oauth_client_secret = (
             self.client_id,
             self.client_secret,
@@ -112,11 +119,15 @@ class Sandbox:
             reset=self.reset,
             app_is_ready=self.app_is_ready,
             install_url=self.install_url,
+            explain=self.explain,
         )
         self._page = make_server(HOST, self.port, create_sandbox_app(controls), threaded=True)
         self.slack.start()
         self.save()
         self._saver.start()
+        self._start_app()
+
+    def _start_app(self) -> None:
         self._app = subprocess.Popen(
             # Only the sandbox talks to the app: it listens on this machine alone.
             [*COACH, "serve", "--host", HOST, "--port", str(self.app_port)],
@@ -126,6 +137,16 @@ class Sandbox:
             text=True,
         )
         self._app_output = AppOutput(self._app)
+
+    def _stop_app(self) -> None:
+        if self._app is not None and self._app.poll() is None:
+            self._app.terminate()
+            try:
+                self._app.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._app.kill()
+        if self._app_output is not None:
+            self._app_output.wait_for_end(timeout=5)  # its last words before the sandbox's
 
     def wait_until_ready(self) -> None:
         """Return once the app answers its health check; raise SandboxError if it never does."""
@@ -187,14 +208,7 @@ class Sandbox:
         self._stopping.set()
         if self._page is not None:
             self._page.server_close()
-        if self._app is not None and self._app.poll() is None:
-            self._app.terminate()
-            try:
-                self._app.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._app.kill()
-        if self._app_output is not None:
-            self._app_output.wait_for_end(timeout=5)  # its last words before the sandbox's
+        self._stop_app()
         self.save()
         self.slack.stop()
 
@@ -209,8 +223,28 @@ class Sandbox:
         except (urllib.error.URLError, OSError):
             return False
 
+    def set_clock(self, as_of: datetime) -> None:
+        """Move the sandbox's clock to `as_of`: the app (restarted to read it), its passes and
+        the double's message times all read it from now on, and it is kept between runs."""
+        offset = as_of.timestamp() - time.time()
+        if abs(offset - self.clock_offset) < CLOCK_SAME_SECONDS:
+            return
+        self.clock_offset = 0.0 if abs(offset) < CLOCK_SAME_SECONDS else offset
+        self.slack.shift_clock(self.clock_offset)
+        self.save()
+        if self._app is not None:
+            self._stop_app()
+            self._start_app()
+            self.wait_until_ready()
+
+    def now(self) -> datetime:
+        """The sandbox's time (aware, UTC)."""
+        return datetime.fromtimestamp(self.slack.now(), UTC)
+
     def run_scheduler(self, run: str, as_of: datetime) -> tuple[bool, str]:
-        """`coach nudges` or `coach summaries` as of `as_of`, as an operator would run it."""
+        """`coach nudges` or `coach summaries` as of `as_of`, as an operator would run it, once
+        the sandbox's clock reads `as_of` (so what it says of "tomorrow" is true here)."""
+        self.set_clock(as_of)
         try:
             done = subprocess.run(
                 [*COACH, run, "--now", as_of.isoformat()],
@@ -224,6 +258,19 @@ class Sandbox:
         report = (done.stdout + done.stderr).strip()
         return done.returncode == 0, report or "Nothing was due."
 
+    def explain(self, run: str, as_of: datetime, report: str) -> str:
+        """The pass's report in plain words (see clock_report.py)."""
+        if run == "summaries":
+            names = {channel.id: channel.name for channel in self.slack.channels()}
+            return explain_summaries(report, names)
+        people = [user for user in self.slack.users() if not user.is_bot]
+        engine = make_engine(self.settings.sqlalchemy_url)
+        try:
+            with Session(engine) as session:
+                return explain_nudges(report, as_of, people, session, self.slack.team_id)
+        finally:
+            engine.dispose()
+
     def reset(self) -> None:
         """Start over: the app's data and the workspace's messages, back to the sample people."""
         engine = make_engine(self.settings.sqlalchemy_url, statement_timeout_s=None)
@@ -234,6 +281,7 @@ class Sandbox:
             engine.dispose()
         self.slack.clear()
         seed(self.slack)
+        self.set_clock(datetime.now(UTC))  # the real time again
         self.save()
         if self.app_is_ready():
             self.install()
@@ -253,6 +301,7 @@ class Sandbox:
             "SLACK_SIGNING_SECRET": self.signing_secret,
             "SLACK_API_URL": self.slack.api_url,
             "DATABASE_URL": self.settings.database_url,
+            "CLOCK_OFFSET_SECONDS": str(self.clock_offset),
         }
 
     def _save_changes(self) -> None:
@@ -270,6 +319,7 @@ class Sandbox:
             "client_id": self.client_id,
             "client_secret": self.client_secret,
             "bot_token": self.slack.bot_token,
+            "clock_offset": self.clock_offset,
             "workspace": self.slack.snapshot(),
         }
         temporary = self.state_file.with_suffix(".tmp")

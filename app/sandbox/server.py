@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from app.sandbox.dispatch import Dispatcher
 from app.sandbox.render import render_message, render_view
 from app.sandbox.sample_workspace import APP_NAME, ROLES, WORKSPACE_NAME
 from app.sandbox.slack_double import Message, SlackDouble, User
+from app.slack.listeners.shortcuts import SHORTCUTS
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class SandboxControls:
     app_is_ready: Callable[[], bool]
     # The app's own install page (OAuth): the flow an admin goes through to add the app.
     install_url: str | None = None
+    # (run, as of, the pass's report) -> the report in plain words.
+    explain: Callable[[str, datetime, str], str] = lambda run, as_of, report: report
 
 
 def create_sandbox_app(controls: SandboxControls) -> Flask:
@@ -74,7 +77,15 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
         since = request.args.get("since", type=int)
         if since is not None and since >= slack.version:
             slack.wait_for_change(since, LONG_POLL_SECONDS)
-        return jsonify(page_state(slack, user_id, request.args.get("channel")))
+        state = page_state(slack, user_id, request.args.get("channel"))
+        now = sandbox_now(slack).astimezone(ZoneInfo(state["me"]["tz"]))
+        return jsonify(
+            state
+            | {
+                "clock_default": _clock_default(state["me"]["tz"], now),
+                "clock_now": now.strftime("%a %-d %b, %-I:%M %p"),
+            }
+        )
 
     @web.post("/sandbox/command")
     def command():
@@ -133,7 +144,17 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
             return jsonify(ok=False, error="Pick a date and a time."), 400
         as_of = local.replace(tzinfo=ZoneInfo(user.tz)) if local.tzinfo is None else local
         ok, report = controls.run_scheduler(run, as_of)
-        return jsonify(ok=ok, report=report, as_of=as_of.isoformat())
+        said = controls.explain(run, as_of, report) if ok else report
+        return jsonify(ok=ok, report=said, details=report, as_of=as_of.isoformat())
+
+    @web.post("/sandbox/shortcut")
+    def shortcut():
+        data = _json()
+        user_id = _person(slack, data.get("user")).id
+        channel_id = _channel(slack, user_id, data.get("channel"))
+        callback_id = data.get("callback_id") or ""
+        problem = dispatcher.shortcut(user_id, channel_id, callback_id, data.get("message_ts"))
+        return jsonify(ok=problem is None, error=problem)
 
     @web.post("/sandbox/reset")
     def reset():
@@ -143,9 +164,16 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
     return web
 
 
+def sandbox_now(slack: SlackDouble) -> datetime:
+    """The sandbox's time: the double's clock, which the app's clock is set to (runner.py)."""
+    return datetime.fromtimestamp(slack.now(), UTC)
+
+
 def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict:
-    """Everything the page shows to `user_id`, with `channel_id` (default: the app's DM) open."""
+    """Everything the page shows to `user_id`, with `channel_id` (default: the app's DM) open;
+    "today" and "tomorrow" as the sandbox's clock reads them."""
     version = slack.version  # read first: a change while rendering makes the next poll return
+    now = sandbox_now(slack)
     me = slack.user(user_id)
     if me is None:
         raise ValueError(f"no user {user_id}")
@@ -163,7 +191,11 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
     modal = None
     if top is not None:
         html = render_view(
-            top, viewer_zone=me.tz, errors=slack.view_errors(top["id"]), directory=directory
+            top,
+            viewer_zone=me.tz,
+            errors=slack.view_errors(top["id"]),
+            directory=directory,
+            now=now,
         )
         modal = {
             "id": top["id"],
@@ -187,16 +219,23 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
             "id": open_id,
             "name": open_name,
             "is_app": open_id == app_dm,
-            "html": messages_html(slack, open_id, user_id, me.tz, directory),
+            "html": messages_html(slack, open_id, user_id, me.tz, directory, now),
         },
         "modal": modal,
         "violations": {"total": len(violations), "recent": violations[-RECENT_VIOLATIONS:]},
-        "clock_default": _clock_default(me.tz),
+        "shortcuts": [
+            {"callback_id": s.callback_id, "name": s.name, "type": s.type} for s in SHORTCUTS
+        ],
     }
 
 
 def messages_html(
-    slack: SlackDouble, channel_id: str, viewer_id: str, zone: str, directory: dict
+    slack: SlackDouble,
+    channel_id: str,
+    viewer_id: str,
+    zone: str,
+    directory: dict,
+    now: datetime | None = None,
 ) -> str:
     """The channel's messages as the viewer sees them: replies folded under their parent."""
     visible = _visible(slack.messages(channel_id), viewer_id)
@@ -207,7 +246,7 @@ def messages_html(
     names = dict(directory["users"]) | {slack.bot_user_id: APP_NAME}
 
     def post(message: Message, thread: str = "") -> str:
-        return _post_html(message, channel_id, names, zone, directory, thread)
+        return _post_html(message, channel_id, names, zone, directory, thread, now)
 
     parts = []
     for message in visible:
@@ -228,7 +267,13 @@ def messages_html(
 
 
 def _post_html(
-    message: Message, channel_id: str, names: dict, zone: str, directory: dict, thread: str
+    message: Message,
+    channel_id: str,
+    names: dict,
+    zone: str,
+    directory: dict,
+    thread: str,
+    now: datetime | None,
 ) -> str:
     posted = datetime.fromtimestamp(float(message.ts), ZoneInfo(zone))
     author = names.get(message.user, message.user)
@@ -247,6 +292,7 @@ def _post_html(
         },
         viewer_zone=zone,
         directory=directory,
+        now=now,
     )
     initials = "".join(word[0] for word in author.split()[:2]).upper()
     return (
@@ -257,7 +303,22 @@ def _post_html(
         f'<span class="sb-post-author">{escape(author)}</span>{badge}'
         f'<time class="sb-post-time" datetime="{posted.isoformat()}">'
         f"{posted.strftime('%b %-d, %-I:%M %p')}</time>{edited}{ephemeral}</div>"
-        f"{body}{thread}</div></div>"
+        f"{body}{thread}</div>{'' if message.ephemeral_to else _more_actions()}</div>"
+    )
+
+
+def _more_actions() -> str:
+    """A message's "more actions" menu: the app's message shortcuts, as Slack lists them."""
+    items = "".join(
+        f'<button type="button" class="sb-menu-item" data-shortcut="{escape(s.callback_id)}">'
+        f"{escape(s.name)}</button>"
+        for s in SHORTCUTS
+        if s.type == "message"
+    )
+    return (
+        '<details class="sb-more-actions"><summary aria-label="More actions">⋯</summary>'
+        f'<div class="sb-menu" role="menu"><p class="sb-menu-heading">{APP_NAME}</p>'
+        f"{items}</div></details>"
     )
 
 
@@ -275,9 +336,10 @@ def _person_json(user) -> dict:
     }
 
 
-def _clock_default(zone: str) -> str:
-    """Tomorrow at 09:30 in the viewer's zone: inside the default nudge morning."""
-    tomorrow = datetime.now(ZoneInfo(zone)).date() + timedelta(days=1)
+def _clock_default(zone: str, now: datetime) -> str:
+    """Tomorrow (by the sandbox's clock) at 09:30 in the viewer's zone: inside the default
+    nudge morning."""
+    tomorrow = now.astimezone(ZoneInfo(zone)).date() + timedelta(days=1)
     return datetime.combine(tomorrow, time(9, 30)).strftime("%Y-%m-%dT%H:%M")
 
 

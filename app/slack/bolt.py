@@ -22,6 +22,7 @@ from app.slack.listeners import (
     nudges,
     postcall,
     precall,
+    shortcuts,
     summaries,
     users,
 )
@@ -89,6 +90,7 @@ def build_app(
     summaries.register(app, subcommands)
     installs.register(app, oauth_flow, uninstall_retention_days)
     data_rights.register(app, subcommands)
+    shortcuts.register(app)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:

@@ -113,7 +113,12 @@ class Surface:
             kind = "command"
         elif body.get("type") == "view_submission":
             kind = "view_submission"
-        elif body.get("type") in ("block_actions", "interactive_message", "shortcut"):
+        elif body.get("type") in (
+            "block_actions",
+            "interactive_message",
+            "shortcut",
+            "message_action",
+        ):
             kind = "action"
         else:
             kind = "event"

@@ -1,8 +1,8 @@
 """A rep's week and their manager's summary, clicked through the sandbox workspace in Chromium.
 
-Interactive steps happen at the real time (the sandbox runs the app on the real clock), so the
-dates are computed here from now in each person's zone; the scheduled passes run "as of" the
-time typed into the page's clock.
+Steps start at the real time, so the dates are computed here from now in each person's zone. A
+scheduled pass run from the page's clock moves the sandbox's clock (the app's too) to the time
+typed there, and what follows happens at that time.
 """
 
 from __future__ import annotations
@@ -180,18 +180,20 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         modal.get_by_label(field("Day of the week (weekly only)")).select_option(
             str(run_day.weekday())
         )
-        modal.get_by_label(field("At")).fill("08:00")
+        # The sandbox's clock reads 08:30 in Chicago since the morning sweep: a slot ahead.
+        modal.get_by_label(field("At")).fill("09:00")
         slack.submit_modal(then="Summary saved")
         expect(slack.modal).to_contain_text("sales-team")
         expect(slack.modal).to_contain_text(
-            f"weekly on {DAY_NAMES[run_day.weekday()]} at 08:00 ({MARIA_ZONE})"
+            f"weekly on {DAY_NAMES[run_day.weekday()]} at 09:00 ({MARIA_ZONE})"
         )
         slack.close_modal()
 
-    with step("run summaries that day at 09:00, Maria's time"):
+    with step("run summaries that day at 09:30, Maria's time"):
         report = slack.run_clock(
-            "#sb-run-summaries", datetime.combine(run_day, time(9)), MARIA_ZONE
+            "#sb-run-summaries", datetime.combine(run_day, time(9, 30)), MARIA_ZONE
         )
+        expect(report).to_contain_text("#sales-team got its summary")
         expect(report).not_to_contain_text("Traceback")
 
     with step("the summary is posted in #sales-team"):
@@ -281,14 +283,67 @@ def test_a_nudges_snooze_select_and_mark_lost_update_the_message(page: Page, san
         nudge = slack.app_post("Good morning")
         expect(nudge.locator("h3")).to_have_text("Good morning: 2 interactions need your attention")
 
-    with step("snoozing Initech from its select updates the message"):
+    with step("snoozing Initech from its overflow menu updates the message"):
         initech = nudge.locator('.sb-block[data-block-id^="nudge_actions."]').first
-        initech.locator("select").select_option(label="Until tomorrow")
+        expect(initech.get_by_role("button", name="Plan it")).to_have_count(0)  # it passed
+        initech.locator("select.sb-overflow").select_option(label="Snooze until tomorrow")
         expect(nudge).to_contain_text("Snoozed until tomorrow")
         expect(nudge.locator(".sb-post-edited")).to_be_visible()
 
-    with step("marking Hooli lost asks first, then updates the message"):
-        nudge.get_by_role("button", name="Mark lost").click()
-        expect(page.locator("#sb-confirm-title")).to_have_text("Mark it lost?")
-        page.locator("#sb-confirm-ok").click()
+    with step("marking Hooli lost says what it stops chasing and offers Cancel first"):
+        hooli = nudge.locator('.sb-block[data-block-id^="nudge_actions."]').first
+        hooli.locator("select.sb-overflow").select_option(label="Mark lost…")
+        modal = slack.expect_modal("Mark it lost?")
+        expect(modal).to_contain_text("No other interaction with Hooli is open.")
+        expect(modal.get_by_role("button", name="Cancel it")).to_be_visible()
+        slack.submit_modal()
         expect(nudge).to_contain_text("Marked lost: nothing more about Hooli will be chased.")
+
+
+def test_shortcuts_plan_from_the_message_box_and_log_an_outcome_from_a_message(
+    page: Page, sandbox, step
+) -> None:
+    slack = WorkspacePage(page, sandbox.url)
+    message = "Initech call: Gavin books the pilot kickoff for next week"
+
+    with step("Plan an interaction from the message box's shortcuts"):
+        slack.open()
+        slack.act_as(ANA, ANA_ZONE)
+        page.locator("#sb-shortcuts > summary").click()
+        page.locator("#sb-shortcut-menu").get_by_role("button", name="Plan an interaction").click()
+        modal = slack.expect_modal("Plan an interaction")
+        expect(modal.locator('.sb-block[data-block-id="precall_zone"]')).to_contain_text(ANA_ZONE)
+        modal.get_by_label(field("Account or prospect")).fill("Initech")
+        modal.get_by_label(field("When")).fill("today 8am")
+        modal.get_by_label(field("Stage of the sale")).select_option(label="Demo / evaluation")
+        modal.get_by_label(field("Commitment objective")).fill(
+            "Gavin (VP Ops) agrees to book the pilot kickoff by Friday"
+        )
+        slack.submit_modal(then=None)
+        expect(slack.app_post("Plan saved: Initech")).to_be_visible()
+
+    with step("Log outcome from a message in #sales-team"):
+        slack.open_channel(*SALES_TEAM)
+        slack.send(message)
+        post = slack.post(message)
+        post.locator(".sb-more-actions > summary").click()
+        post.get_by_role("button", name="Log outcome from message").click()
+        modal = slack.expect_modal("Log an outcome")
+        chosen = modal.get_by_label(field("Which interaction")).locator("option:checked")
+        expect(chosen).to_contain_text("Initech")
+        expect(modal.get_by_label(field("Notes"))).to_have_value(message)
+
+    with step("choosing Advanced makes the next step and its date required"):
+        modal.get_by_role("radio", name=re.compile(r"^Advanced")).check()
+        label = modal.locator("label.sb-label", has_text="Next step: what the customer agreed")
+        expect(label.locator(".sb-optional")).to_have_count(0)
+        expect(modal.locator("label.sb-label", has_text=re.compile(r"^When"))).not_to_contain_text(
+            "(optional)"
+        )
+        modal.get_by_role("radio", name=re.compile(r"^Continuation")).check()
+        expect(label).to_have_count(0)
+        slack.submit_modal()
+        slack.open_app_dm()
+        post = slack.app_post("Outcome logged: Initech")
+        expect(post).to_contain_text(message)
+        expect(post.get_by_role("button", name="Plan the next step")).to_be_visible()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -75,6 +76,7 @@ def sandbox_app(running: RunningCoach, **overrides) -> Flask:
         run_scheduler=overrides.get("run_scheduler", lambda run, at: (True, "")),
         reset=overrides.get("reset", lambda: None),
         app_is_ready=lambda: True,
+        **{name: overrides[name] for name in ("explain",) if name in overrides},
     )
     return create_sandbox_app(controls)
 
@@ -356,3 +358,75 @@ def test_messages_show_their_time_in_the_viewers_zone(page, running):
     html = page.state(SALES)["channel"]["html"]
 
     assert f'datetime="{posted.isoformat()}"' in html
+
+
+# ---------------------------------------------------------------- shortcuts and the clock
+
+
+def test_the_page_offers_the_apps_shortcuts_and_each_message_its_more_actions(page):
+    state = page.state()
+    assert {(s["name"], s["type"]) for s in state["shortcuts"]} == {
+        ("Plan an interaction", "global"),
+        ("Log an outcome", "global"),
+        ("Log outcome from message", "message"),
+        ("Plan a follow-up", "message"),
+    }
+    page.type("Lunch with Acme Corp went well", channel=SALES)
+    html = page.state(SALES)["channel"]["html"]
+    assert 'class="sb-more-actions"' in html
+    assert 'data-shortcut="log_outcome_from_message"' in html
+    assert 'data-shortcut="plan_interaction"' not in html  # global ones are in the message box
+
+
+def test_a_global_shortcut_opens_the_apps_modal(page, running):
+    updates = len(running.slack.calls("views.update"))
+    assert page.post("/sandbox/shortcut", callback_id="plan_interaction")["ok"] is True
+    running.slack.wait_for("views.update", count=updates + 1)
+    assert running.slack.top_view(ANA)["callback_id"] == PrecallIds.CALLBACK
+    assert "Plan an interaction" in page.modal()["html"]
+
+
+def test_a_message_shortcut_sends_the_message_and_its_text_reaches_the_notes(page, running):
+    page.type("Gavin books the pilot kickoff", channel=SALES)
+    (posted,) = [m for m in running.slack.messages(SALES) if m.text.startswith("Gavin")]
+    updates = len(running.slack.calls("views.update"))
+    answer = page.post(
+        "/sandbox/shortcut",
+        callback_id="log_outcome_from_message",
+        channel=SALES,
+        message_ts=posted.ts,
+    )
+    assert answer["ok"] is True
+    running.slack.wait_for("views.update", count=updates + 1)
+    modal = running.slack.top_view(ANA)
+    assert modal["callback_id"] == "postcall_outcome"
+    assert "Gavin books the pilot kickoff" in json.dumps(modal["blocks"])
+    assert "Gavin books the pilot kickoff" in page.modal()["html"]
+
+
+def test_a_shortcut_the_app_does_not_declare_or_a_message_gone_is_refused(page):
+    assert page.post("/sandbox/shortcut", callback_id="delete_everything")["ok"] is False
+    gone = page.post(
+        "/sandbox/shortcut", callback_id="plan_follow_up", channel=SALES, message_ts="1.000001"
+    )
+    assert gone == {"ok": False, "error": "That message is gone."}
+
+
+def test_the_clock_answers_in_plain_words_and_the_page_shows_the_sandbox_time(running):
+    said = []
+    web = sandbox_app(
+        running,
+        run_scheduler=lambda run, at: (True, "nudge sweep at …: 0 sent"),
+        explain=lambda run, at, report: said.append(report) or "Nobody got a nudge.",
+    )
+    friday = datetime(2026, 11, 27, 14, 30, tzinfo=ZoneInfo("UTC"))
+    running.slack.shift_clock(friday.timestamp() - time.time())
+    page = Page(web, running.slack)
+    answer = page.post("/sandbox/clock", run="nudges", at="2026-11-28T09:30")
+    assert (answer["report"], answer["details"]) == ("Nobody got a nudge.", said[0])
+    state = page.state()
+    assert state["clock_now"] == "Fri 27 Nov, 9:30 AM"  # Ana is in New York
+    assert state["clock_default"] == "2026-11-28T09:30"
+    # Dates read relative to the sandbox's clock: Saturday is "tomorrow" there.
+    running.slack.post_as_user(SALES, ANA, "<!date^1795878000^{date_short_pretty}|Sat>")
+    assert ">tomorrow<" in page.state(SALES)["channel"]["html"]

@@ -170,10 +170,23 @@ def test_actions_buttons_with_style_value_and_confirm() -> None:
 def test_unknown_block_and_element_are_marked_not_dropped() -> None:
     html = render(
         {"type": "rich_text"},
-        {"type": "actions", "elements": [{"type": "overflow", "action_id": "o"}]},
+        {"type": "actions", "elements": [{"type": "external_select", "action_id": "o"}]},
     )
     assert '<span class="sb-unsupported">[rich_text]</span>' in html
-    assert '<span class="sb-unsupported">[overflow]</span>' in html
+    assert '<span class="sb-unsupported">[external_select]</span>' in html
+
+
+def test_an_overflow_menu_is_a_menu_whose_choice_is_sent_at_once() -> None:
+    menu = {
+        "type": "overflow",
+        "action_id": "nudge_more",
+        "options": [
+            {"text": {"type": "plain_text", "text": "Mark lost…"}, "value": "7:no_outcome|x"}
+        ],
+    }
+    html = render({"type": "actions", "block_id": "b", "elements": [menu]})
+    assert 'data-type="overflow"' in html and 'data-dispatch-action="true"' in html
+    assert '<option value="7:no_outcome|x">Mark lost…</option>' in html
 
 
 # ---------------------------------------------------------------- inputs

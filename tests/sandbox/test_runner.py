@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -102,3 +103,44 @@ def test_an_app_that_fails_to_start_has_its_lines_shown() -> None:
     process.wait(timeout=10)
     output.show_start_up()
     assert sink.getvalue() == f"{GUNICORN_START}\nError: the database is locked\n"
+
+
+def test_the_sandbox_clock_moves_the_app_the_double_and_the_passes_and_is_kept(
+    tmp_path,
+) -> None:
+    settings = settings_for(f"sqlite:///{tmp_path}/coach.db")
+    sandbox = Sandbox(settings, port=0)
+    ahead = datetime.now(UTC) + timedelta(days=2, hours=3)
+
+    sandbox.set_clock(ahead)  # the app is not running: nothing to restart
+
+    assert abs(sandbox.now() - ahead) < timedelta(seconds=5)
+    with sandbox.slack:  # the app's environment names the running double
+        offset = float(sandbox._app_environment()["CLOCK_OFFSET_SECONDS"])
+    assert abs(offset - timedelta(days=2, hours=3).total_seconds()) < 5
+    sandbox.slack.post_as_user(SALES, "U0SBANA", "Two days on")
+    (posted,) = sandbox.slack.messages(SALES)
+    assert abs(float(posted.ts) - ahead.timestamp()) < 5  # messages carry the sandbox's time
+    assert abs(Sandbox(settings, port=0).now() - ahead) < timedelta(seconds=5)
+
+    sandbox.set_clock(datetime.now(UTC))  # back to the real time
+    assert sandbox.clock_offset == 0.0
+
+
+def test_a_pass_runs_once_the_clock_reads_its_time(tmp_path, monkeypatch) -> None:
+    sandbox = Sandbox(settings_for(f"sqlite:///{tmp_path}/coach.db"), port=0)
+    ran = []
+    monkeypatch.setattr(
+        subprocess,
+        "run",
+        lambda command, env, **_: (
+            ran.append((command, env["CLOCK_OFFSET_SECONDS"]))
+            or subprocess.CompletedProcess(command, 0, "nudge sweep: 0 sent", "")
+        ),
+    )
+    ahead = datetime.now(UTC) + timedelta(days=1)
+    with sandbox.slack:
+        assert sandbox.run_scheduler("nudges", ahead) == (True, "nudge sweep: 0 sent")
+    ((command, offset),) = ran
+    assert command[-2:] == ["--now", ahead.isoformat()]
+    assert abs(float(offset) - 86_400) < 5

@@ -32,13 +32,17 @@ NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 REF = NudgeItemRef("D0DM", "1795750482.395322", f"{10**15}:{NudgeReason.UNPLANNED_TODAY}")
 EVERY_METADATA: list[FormMetadata] = [
     plan.PrecallMetadata(zone="America/New_York", channel_id="C1", nudge=REF),
+    plan.PrecallMetadata(zone="America/New_York", interaction_id=41),
     review.ReviewMetadata.of(
-        "Asia/Tokyo", None, PlanForm("Acme", "call", "tomorrow 2pm", "demo", "Dana signs"), REF
+        "Asia/Tokyo",
+        PlanForm("Acme", "call", "tomorrow 2pm", "demo", "Dana signs"),
+        plan.PrecallMetadata(nudge=REF, interaction_id=41),
     ),
     outcome.PostcallMetadata(zone="UTC", named_account="Initech", selected="12", nudge=REF),
     summary.SummaryMetadata(subscription_id=7, zone="Europe/London", list_url="https://x/y"),
 ]
 IDS = [type(metadata).__name__ for metadata in EVERY_METADATA]
+EDITING = plan.PrecallMetadata(zone="UTC", interaction_id=41)
 
 
 @pytest.mark.parametrize("metadata", EVERY_METADATA, ids=IDS)
@@ -83,7 +87,11 @@ def test_the_largest_plan_fits_in_the_reviews_metadata() -> None:
         objective='\\"' * (plans.OBJECTIVE_MAX // 2),
         minimum_commitment="a\n" * (plans.OBJECTIVE_MAX // 2),
     )
-    metadata = review.ReviewMetadata.of("America/Argentina/ComodRivadavia", "C" * 12, worst, REF)
+    metadata = review.ReviewMetadata.of(
+        "America/Argentina/ComodRivadavia",
+        worst,
+        plan.PrecallMetadata(channel_id="C" * 12, nudge=REF, interaction_id=10**15),
+    )
     raw = metadata.to_metadata()
     assert len(raw) <= 3000
     assert review.ReviewMetadata.from_metadata(raw).form == worst
@@ -147,7 +155,12 @@ def input_block_ids(view) -> set[str]:
     [
         (
             plan.precall_modal(PlanPrefill(), plan.PrecallMetadata()),
-            plan.errors,
+            lambda errors: plan.errors(errors, plan.PrecallMetadata()),
+            list(PlanField),
+        ),
+        (
+            plan.precall_modal(PlanPrefill(), EDITING),
+            lambda errors: plan.errors(errors, EDITING),
             list(PlanField),
         ),
         (
@@ -182,7 +195,14 @@ def test_forms_read_what_their_builders_wrote() -> None:
             "value": {"type": "static_select", "selected_option": {"value": "demo"}}
         },
     }
-    assert plan.read(values) == PlanForm("Acme", None, None, "demo", None, None)
+    assert plan.read(values, plan.PrecallMetadata()) == PlanForm(
+        "Acme", None, None, "demo", None, None
+    )
+    editing = {
+        plan.PrecallIds.ACCOUNT_BLOCK: values[plan.PrecallIds.ACCOUNT_BLOCK],
+        f"{plan.PrecallIds.STAGE_BLOCK}.41": values[plan.PrecallIds.STAGE_BLOCK],
+    }
+    assert plan.read(editing, EDITING) == PlanForm("Acme", None, None, "demo", None, None)
     people = {managers.ManagerIds.USERS_BLOCK: {"value": {"selected_users": ["U1", 2]}}}
     assert managers.read(people) == ["U1"]
 

@@ -10,7 +10,13 @@ from app.domain.nudges import DueItem, ItemKey
 from app.domain.outcomes import ENDS_CHAIN, NEEDS_NEXT_STEP
 from app.models import AWAITING_NEXT_STEP, CLOSES_CHAIN, InteractionKind, NudgeReason
 from app.sandbox.limits import MESSAGE_MAX_BLOCKS, validate_message_blocks
-from app.slack.views.nudges import NudgeIds, item_block_id, nudge_message, with_item_status
+from app.slack.views.nudges import (
+    MoreAction,
+    NudgeIds,
+    item_block_id,
+    nudge_message,
+    with_item_status,
+)
 
 AT = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 
@@ -36,7 +42,7 @@ def test_ten_long_items_stay_within_slacks_limits() -> None:
         item(n, reasons[n % len(reasons)], "A" * 150 + " <@U0HACK> & co", "x" * 2000)
         for n in range(10)
     ]
-    text, blocks = nudge_message(items, more=7, zone="Asia/Kolkata")
+    text, blocks = nudge_message(items, more=7, zone="Asia/Kolkata", now=AT)
     assert len(blocks) <= MESSAGE_MAX_BLOCKS
     assert validate_message_blocks(dicts(blocks)) == []
     assert "<@U0HACK>" not in str(dicts(blocks)) + text  # user text never becomes a mention
@@ -46,7 +52,9 @@ def test_ten_long_items_stay_within_slacks_limits() -> None:
 
 def test_each_reason_says_what_is_missing() -> None:
     said = {
-        reason: str(dicts(nudge_message([item(1, reason, next_step="Dana books it")], 0, "UTC")[1]))
+        reason: str(
+            dicts(nudge_message([item(1, reason, next_step="Dana books it")], 0, "UTC", AT)[1])
+        )
         for reason in NudgeReason
     }
     assert "No outcome logged yet" in said[NudgeReason.NO_OUTCOME]
@@ -58,7 +66,7 @@ def test_each_reason_says_what_is_missing() -> None:
 
 
 def test_a_status_replaces_only_the_items_buttons() -> None:
-    _, blocks = nudge_message([item(1), item(2)], 0, "UTC")
+    _, blocks = nudge_message([item(1), item(2)], 0, "UTC", AT)
     updated = with_item_status(dicts(blocks), "1:no_outcome", "Snoozed")
     ids = [block.get("block_id") for block in updated]
     assert item_block_id(NudgeIds.ACTIONS_BLOCK, "1:no_outcome") not in ids
@@ -74,9 +82,32 @@ def test_the_partial_index_predicates_say_what_the_outcome_rules_say() -> None:
     assert "'continuation'" in AWAITING_NEXT_STEP
 
 
-def test_mark_lost_asks_first_with_a_danger_confirmation() -> None:
-    _, blocks = nudge_message([item(1)], 0, "UTC")
-    buttons = [e for b in dicts(blocks) for e in b.get("elements", []) if "action_id" in e]
-    mark_lost = next(e for e in buttons if e["action_id"] == NudgeIds.MARK_LOST)
-    assert mark_lost["confirm"]["style"] == "danger"
-    assert mark_lost["confirm"]["confirm"]["text"] == "Mark lost"
+def controls(item_: DueItem, now: datetime) -> tuple[list[str], list[str]]:
+    """The item's buttons (action ids) and the choices of its overflow menu."""
+    _, blocks = nudge_message([item_], 0, "UTC", now)
+    (actions,) = [b for b in dicts(blocks) if b["type"] == "actions"]
+    buttons = [e["action_id"] for e in actions["elements"] if e["type"] == "button"]
+    (menu,) = [e for e in actions["elements"] if e["type"] == "overflow"]
+    assert menu["action_id"] == NudgeIds.MORE
+    return buttons, [o["value"].split("|")[1] for o in menu["options"]]
+
+
+def test_an_item_that_passed_offers_log_outcome_and_cancel_not_plan_it() -> None:
+    passed = item(1)  # a call an hour after AT, seen two hours later
+    buttons, more = controls(passed, AT + timedelta(hours=2))
+    assert buttons == [NudgeIds.LOG_OUTCOME]
+    assert more == [
+        MoreAction.SNOOZE_TOMORROW,
+        MoreAction.SNOOZE_NEXT_WEEK,
+        MoreAction.MARK_LOST,
+        MoreAction.CANCEL,
+    ]
+
+
+def test_an_item_still_ahead_is_planned_first_and_one_logged_is_never_cancelled() -> None:
+    buttons, more = controls(item(3, NudgeReason.UNPLANNED_TODAY), AT)
+    assert buttons == [NudgeIds.PLAN_IT, NudgeIds.LOG_OUTCOME]
+    assert MoreAction.CANCEL in more
+    buttons, more = controls(item(1, NudgeReason.NO_NEXT_STEP), AT + timedelta(days=1))
+    assert buttons == [NudgeIds.PLAN_IT, NudgeIds.LOG_OUTCOME]
+    assert MoreAction.CANCEL not in more and MoreAction.MARK_LOST in more

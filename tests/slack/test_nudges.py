@@ -15,6 +15,7 @@ from app.models import (
     DeliveryKind,
     DeliveryStatus,
     Interaction,
+    InteractionKind,
     NudgeItem,
     NudgeReason,
     Origin,
@@ -27,7 +28,7 @@ from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
 from app.slack.views.nudges import NUDGE_EVENT, NudgeIds, item_block_id
 from tests.support.coach import Coach
-from tests.support.factories import add_outcome, local
+from tests.support.factories import add_interaction, add_outcome, add_rep, local
 from tests.support.forms import (
     block,
     choose,
@@ -43,6 +44,7 @@ from tests.support.nudges import (
     delivery_of,
     dms,
     item_status,
+    more_choice,
     plan_todays_heads_up,
     save_plan,
     seed,
@@ -71,12 +73,8 @@ def test_one_dm_lists_what_is_due_with_buttons_and_counts_the_appearance(
     assert first["text"].startswith("*Acme Corp* · call <!date^")
     assert "No outcome logged yet" in first["text"]
     actions = block(dm.args, item_block_id(NudgeIds.ACTIONS_BLOCK, f"{past}:no_outcome"))
-    assert [e["action_id"] for e in actions["elements"]] == [
-        NudgeIds.LOG_OUTCOME,
-        NudgeIds.PLAN_IT,
-        NudgeIds.SNOOZE,
-        NudgeIds.MARK_LOST,
-    ]
+    # The call passed: log it; the rarely used actions sit in the overflow menu.
+    assert [e["action_id"] for e in actions["elements"]] == [NudgeIds.LOG_OUTCOME, NudgeIds.MORE]
     heads_up = block(dm.args, item_block_id(NudgeIds.ITEM_BLOCK, f"{today}:unplanned_today"))
     assert "no plan yet" in heads_up["text"]["text"]
     assert dm.args["metadata"]["event_type"] == NUDGE_EVENT
@@ -400,27 +398,120 @@ def test_snooze_hides_the_item_until_tomorrow_and_says_so(coach: Coach) -> None:
         )
 
 
-def test_mark_lost_logs_lost_once_and_a_second_click_changes_nothing(
+def mark_lost_confirmation(coach: Coach, key: str, user_id: str = REP_NY) -> dict:
+    """Choose Mark lost in the item's overflow menu: the confirmation it opens."""
+    opened = len(coach.slack.calls("views.open"))
+    click(coach, NudgeIds.MORE, key, user_id=user_id, value=None, **more_choice(key, "mark_lost"))
+    return coach.slack.wait_for("views.open", count=opened + 1)[-1].response["view"]
+
+
+def test_mark_lost_says_what_else_it_stops_chasing_and_offers_cancel_first(
+    coach: Coach,
+) -> None:
+    # The meeting yesterday, a follow-up planned next week, and one the week after.
+    interaction, later, latest = seed(
+        coach, (-26, "Acme Corp", True), (24 * 6, "Acme Corp", False), (24 * 13, "Acme Corp", True)
+    )
+    (other_account,) = seed(coach, (24 * 3, "Globex", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    confirmation = mark_lost_confirmation(coach, key)
+    assert confirmation["callback_id"] == NudgeIds.MARK_LOST_CONFIRM
+    stops = block(confirmation, NudgeIds.MARK_LOST_STOPS_BLOCK)["text"]["text"]
+    first, second = (
+        f"<!date^{int((NOW + timedelta(hours=hours)).timestamp())}^" for hours in (24 * 6, 24 * 13)
+    )
+    assert "stops chasing Acme Corp's other open interactions" in stops
+    assert first in stops and second in stops and stops.index(first) < stops.index(second)
+    assert "(no plan yet)" in stops.splitlines()[1] and "no plan" not in stops.splitlines()[2]
+    cancel = block(confirmation, NudgeIds.MARK_LOST_CANCEL_BLOCK)["accessory"]
+    assert (cancel["action_id"], cancel["value"]) == ("interaction_cancel", str(interaction))
+    # Nothing is logged until it is confirmed.
+    with coach.services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Outcome)) == 0
+    assert item_status(coach, key) is None
+
+
+def test_mark_lost_logs_lost_once_confirmed_and_a_second_confirmation_changes_nothing(
     coach: Coach,
 ) -> None:
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
     sweep(coach)
     key = f"{interaction}:no_outcome"
-    click(coach, NudgeIds.MARK_LOST, key)
-    assert "Marked lost" in str(coach.slack.wait_for("chat.update")[0].args["blocks"])
-    click(coach, NudgeIds.MARK_LOST, key)
-    again = coach.slack.wait_for("chat.update", count=2)[-1].args
-    assert "Already handled" in str(block(again, item_block_id(NudgeIds.STATUS_BLOCK, key)))
+    confirmation = mark_lost_confirmation(coach, key)
+    assert "No other interaction with Acme Corp is open" in str(confirmation["blocks"])
+    assert coach.submit(confirmation, {}, REP_NY).body == ""
+    coach.settle()
+    assert "Marked lost" in item_status(coach, key)
+    assert coach.submit(confirmation, {}, REP_NY).body == ""  # a double submit
+    coach.settle()
     with coach.services.sessions() as session:
         (outcome,) = session.scalars(select(Outcome)).all()
         assert (outcome.result, outcome.revision) == (Result.LOST, 1)
+    # A Mark lost button of a DM sent before the overflow menu asks first too: already handled.
+    click(coach, NudgeIds.MARK_LOST, key)
+    assert "Already handled" in str(coach.slack.calls("views.open")[-1].args["view"])
+
+
+def test_a_mark_lost_confirmation_submitted_by_someone_else_changes_nothing(
+    coach: Coach,
+) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    confirmation = mark_lost_confirmation(coach, key)
+    assert coach.submit(confirmation, {}, REP_TOKYO).body == ""  # a crafted submission
+    coach.settle()
+    (refused,) = coach.slack.wait_for("chat.postEphemeral")
+    assert refused.args["user"] == REP_TOKYO and "someone else" in refused.args["text"]
+    with coach.services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Outcome)) == 0
+    assert item_status(coach, key) is None
+
+
+def test_an_email_that_passed_is_not_offered_cancel_in_mark_lost(coach: Coach) -> None:
+    with coach.services.sessions.begin() as session:
+        add_rep(session, user_id=REP_NY, zone=NY)
+        interaction = add_interaction(
+            session,
+            NOW - timedelta(hours=26),
+            user_id=REP_NY,
+            account="Acme Corp",
+            kind=InteractionKind.EMAIL,
+        ).id
+    sweep(coach)
+    confirmation = mark_lost_confirmation(coach, f"{interaction}:no_outcome")
+    assert NudgeIds.MARK_LOST_CANCEL_BLOCK not in str(confirmation["blocks"])
+
+
+def test_cancel_in_the_overflow_shows_the_cancel_button(coach: Coach) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    click(coach, NudgeIds.MORE, key, value=None, **more_choice(key, "cancel"))
+    offer = coach.slack.wait_for("views.open")[0].args["view"]
+    (button,) = [b["accessory"] for b in offer["blocks"] if "accessory" in b]
+    assert (button["action_id"], button["value"]) == ("interaction_cancel", str(interaction))
+
+
+def test_snooze_in_the_overflow_hides_the_item_until_next_week(coach: Coach) -> None:
+    (interaction,) = seed(coach, (-26, "Acme Corp", True))
+    sweep(coach)
+    key = f"{interaction}:no_outcome"
+    click(coach, NudgeIds.MORE, key, value=None, **more_choice(key, "snooze_next_week"))
+    assert "Snoozed until" in item_status(coach, key)
+    with coach.services.sessions() as session:
+        assert session.scalar(select(NudgeItem.snoozed_until)) == local(
+            date(2026, 11, 30), 0, 0, NY
+        )
 
 
 def test_a_click_by_someone_else_is_refused_and_changes_nothing(coach: Coach) -> None:
     (interaction,) = seed(coach, (-26, "Acme Corp", True))
     sweep(coach)
     key = f"{interaction}:no_outcome"
-    click(coach, NudgeIds.MARK_LOST, key, user_id=REP_TOKYO)
+    refusal = mark_lost_confirmation(coach, key, user_id=REP_TOKYO)
+    assert "someone else" in str(refusal["blocks"])
     click(
         coach,
         NudgeIds.SNOOZE,
@@ -429,11 +520,10 @@ def test_a_click_by_someone_else_is_refused_and_changes_nothing(coach: Coach) ->
         value=None,
         **snooze_choice(key, "next_week"),
     )
-    refusals = coach.slack.wait_for("chat.postEphemeral", count=2)
-    assert {c.args["user"] for c in refusals} == {REP_TOKYO}
-    assert all("someone else" in c.args["text"] for c in refusals)
+    (refused,) = coach.slack.wait_for("chat.postEphemeral")
+    assert refused.args["user"] == REP_TOKYO and "someone else" in refused.args["text"]
     click(coach, NudgeIds.LOG_OUTCOME, key, user_id=REP_TOKYO)
-    assert "someone else" in str(coach.slack.wait_for("views.open")[0].args["view"]["blocks"])
+    assert "someone else" in str(coach.slack.calls("views.open")[-1].args["view"]["blocks"])
     assert coach.slack.calls("chat.update") == []
     with coach.services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Outcome)) == 0

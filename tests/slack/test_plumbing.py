@@ -14,6 +14,7 @@ from app.sandbox import inbound
 from app.slack.bolt import UNKNOWN_COMMAND
 from app.slack.context import NOT_INSTALLED
 from app.slack.errors import DATABASE_NOT_FINISHED
+from app.slack.forms.plan import PrecallIds
 from app.slack.views.nudges import NudgeIds
 from tests.support.coach import EVENTS_PATH, RunningCoach, http
 from tests.support.forms import open_precall, plan_values
@@ -128,15 +129,17 @@ def test_the_catch_all_answers_only_commands_the_app_does_not_declare() -> None:
 
 
 def test_a_plan_cannot_update_another_reps_nudge_message(coach: RunningCoach) -> None:
-    """The form Ana's Plan it opened carries her DM's ref; Kenji submitting it (a crafted
-    request) saves his own plan but leaves her DM as it is."""
+    """The form Ana's Plan it opened carries her DM's ref and her interaction; Kenji submitting
+    it (a crafted request) is refused inline, and her plan and her DM stay as they are."""
     key, form = plan_todays_heads_up(coach)
-    values = plan_values(account="Globex", kind="call", when="Thu 26 Nov, 2:00 PM")
-    assert coach.submit(form, values, REP_TOKYO).body == ""
+    values = plan_values(form, account="Globex", kind="call", when="Thu 26 Nov, 2:00 PM")
+    refused = coach.submit(form, values, REP_TOKYO).json()
+    assert refused["response_action"] == "errors"
+    assert "no longer among your plans" in refused["errors"][PrecallIds.ACCOUNT_BLOCK]
     coach.settle()
     with coach.services.sessions() as session:
-        owners = session.scalars(select(Interaction.rep_user_id)).all()
-    assert REP_TOKYO in owners
+        rows = session.execute(select(Interaction.rep_user_id, Interaction.objective)).all()
+    assert rows == [(REP_NY, None)]
     assert item_status(coach, key) is None  # her item keeps its buttons
     # Her own submission of the same form still shows what was done.
     assert save_plan(coach, form, "Globex").body == ""

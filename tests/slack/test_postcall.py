@@ -13,7 +13,9 @@ from app.models import Delivery, Interaction, Origin, Outcome, Result
 from app.sandbox import inbound
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import NOT_PLANNED, PostcallIds, PostcallMetadata
+from app.slack.views.interaction_actions import InteractionIds
 from tests.support.coach import Coach
+from tests.support.confirmations import confirmation, view_after_press
 from tests.support.forms import (
     OBJECTIVE,
     block,
@@ -386,3 +388,119 @@ def test_interactions_stay_in_their_workspace(coach: Coach) -> None:
     assert response.json()["text"] == "This app is not installed in this workspace."
     coach.settle()
     assert len(coach.slack.calls("views.open")) == opened
+
+
+# ----- follow-ups, the form that follows the outcome chosen, Log outcome from the plan's DM
+
+
+def test_a_follow_up_opens_with_the_customers_promise_not_a_missing_plan(coach: Coach) -> None:
+    interaction_id = plan_interaction(coach)
+    form = coach.open_modal("/postcall", "", REP_NY)
+    values = outcome_values(form, "advanced", next_step="Gavin books the pilot kickoff")
+    coach.submit(form, values, REP_NY)
+    coach.settle()
+    (_, follow_up) = interactions_of(coach)
+    assert follow_up.origin is Origin.FOLLOW_UP and follow_up.id != interaction_id
+
+    shown = choose(coach, coach.open_modal("/postcall", "", REP_NY), str(follow_up.id))
+    plan = block(shown, PostcallIds.PLAN_BLOCK)
+    text = plan["text"]["text"]
+    unix = int(NEXT_TUESDAY_3PM.timestamp())
+    assert text.startswith(
+        f"*They agreed:* Gavin books the pilot kickoff, by <!date^{unix}^{{date_long_pretty}}|"
+    )
+    assert "Did they do it?" in text
+    assert "No commitment objective was planned" not in str(shown["blocks"])
+
+
+def choose_result(coach: Coach, view: dict, result: str) -> dict:
+    """Choose an outcome in the form: the form Slack shows then."""
+    chosen = inbound.block_action(
+        PostcallIds.INPUT,
+        f"{PostcallIds.RESULT_BLOCK}.{inputs_of(view)}",
+        type="radio_buttons",
+        selected_option={"text": {"type": "plain_text", "text": result}, "value": result},
+    )
+    updates = len(coach.slack.calls("views.update"))
+    assert coach.act_in_view(view, chosen, REP_NY).status == 200
+    return coach.slack.wait_for("views.update", count=updates + 1)[-1].response["view"]
+
+
+def next_step_fields(view: dict) -> dict[str, bool]:
+    """The next step's inputs the form shows, each with whether Slack requires it."""
+    return {
+        b["block_id"].split(".")[0]: not b.get("optional", False)
+        for b in view["blocks"]
+        if b["block_id"].startswith((PostcallIds.NEXT_STEP_BLOCK, PostcallIds.NEXT_STEP_WHEN_BLOCK))
+    }
+
+
+def test_choosing_an_outcome_shows_the_next_step_as_required_exactly_when_it_is(
+    coach: Coach,
+) -> None:
+    plan_interaction(coach)
+    form = coach.open_modal("/postcall", "", REP_NY)
+    result = block(form, f"{PostcallIds.RESULT_BLOCK}.{inputs_of(form)}")
+    assert result["dispatch_action"] is True
+    both = {PostcallIds.NEXT_STEP_BLOCK, PostcallIds.NEXT_STEP_WHEN_BLOCK}
+    assert next_step_fields(form) == dict.fromkeys(both, False)  # nothing chosen yet
+    for chosen, expected in (
+        ("advanced", dict.fromkeys(both, True)),
+        ("minimum", dict.fromkeys(both, True)),
+        ("won", dict.fromkeys(both, False)),
+        ("continuation", {}),
+        ("lost", {}),
+    ):
+        form = choose_result(coach, form, chosen)
+        assert next_step_fields(form) == expected, chosen
+    form = choose_result(coach, form, "advanced")
+    hint = block(form, f"{PostcallIds.NEXT_STEP_BLOCK}.{inputs_of(form)}")["hint"]["text"]
+    assert "becomes your follow-up" in hint and "(optional)" not in hint
+
+
+def test_the_date_read_back_keeps_the_outcome_chosen(coach: Coach) -> None:
+    plan_interaction(coach)
+    form = choose_result(coach, coach.open_modal("/postcall", "", REP_NY), "minimum")
+    key = inputs_of(form)
+    typed = outcome_values(form, "minimum")
+    coach.slack.set_view_state(form["id"], typed)
+    action = inbound.block_action(
+        PostcallIds.READ_NEXT_STEP_WHEN,
+        f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}",
+        type="plain_text_input",
+        value="next Tuesday 3pm",
+    )
+    payload = inbound.block_actions_payload(
+        user_id=REP_NY, team_id=coach.team_id, actions=[action], view=form, values=typed
+    )
+    updates = len(coach.slack.calls("views.update"))
+    coach.post_signed(inbound.interaction_body(payload))
+    redrawn = coach.slack.wait_for("views.update", count=updates + 1)[-1].response["view"]
+    assert next_step_fields(redrawn)[PostcallIds.NEXT_STEP_BLOCK] is True
+    assert "→ Tue 1 Dec" in str(redrawn["blocks"])
+
+
+def test_log_outcome_on_the_plans_dm_opens_that_interaction_as_it_is_now(coach: Coach) -> None:
+    interaction_id = plan_interaction(coach)
+    plan_dm = confirmation(coach, "Plan saved")
+    form = view_after_press(coach, plan_dm, InteractionIds.LOG_OUTCOME)
+    assert selected_key(form) == str(interaction_id)
+    coach.submit(form, outcome_values(form, "continuation", next_step=None, when=None), REP_NY)
+    coach.settle()
+    # The same button later: the form says it is logged, and saving updates it.
+    again = view_after_press(coach, plan_dm, InteractionIds.LOG_OUTCOME)
+    assert "Already logged as *Continuation*" in str(again["blocks"])
+
+
+def test_log_outcome_on_someone_elses_plan_answers_politely_and_opens_no_form(
+    coach: Coach,
+) -> None:
+    plan_interaction(coach)
+    plan_dm = confirmation(coach, "Plan saved")
+    updates = len(coach.slack.calls("views.update"))
+    notice = view_after_press(
+        coach, plan_dm, InteractionIds.LOG_OUTCOME, REP_TOKYO, method="views.open"
+    )
+    assert "not one of yours" in str(notice["blocks"])
+    assert len(coach.slack.calls("views.update")) == updates  # no form was filled in
+    assert outcomes_of(coach) == []

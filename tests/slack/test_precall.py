@@ -6,12 +6,25 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from app.models import Delivery, Interaction, Stage
-from app.slack.forms.plan import PrecallIds
+from app.models import Delivery, Interaction, InteractionKind, Origin, Outcome, Stage
+from app.sandbox import inbound
+from app.slack.forms.plan import NEW_PLAN, PrecallIds
+from app.slack.views.interaction_actions import InteractionIds
 from tests.support.coach import Coach
-from tests.support.forms import block, open_precall, plan_values
+from tests.support.confirmations import button, confirmation, press, view_after_press
+from tests.support.factories import add_interaction
+from tests.support.forms import (
+    block,
+    choose,
+    initial,
+    open_precall,
+    outcome_values,
+    plan_inputs_of,
+    plan_interaction,
+    plan_values,
+)
 from tests.support.workspace import REP_NY, REP_TOKYO
 
 
@@ -153,7 +166,8 @@ def test_precall_again_for_the_same_account_and_time_updates_the_plan(
 
     second_view = open_precall(coach, REP_NY, "acme corp tomorrow 2pm")
     new_objective = "Dana (CFO) books the pilot kickoff by Friday"
-    coach.submit(second_view, plan_values(account="ACME Corp", objective=new_objective), REP_NY)
+    values = plan_values(second_view, account="ACME Corp", objective=new_objective)
+    coach.submit(second_view, values, REP_NY)
     dms = coach.slack.wait_for("chat.postMessage", count=2)
 
     with sessions() as session:
@@ -178,3 +192,193 @@ def test_the_zone_is_cached_after_the_first_lookup(coach: Coach) -> None:
     open_precall(coach, REP_NY)
     open_precall(coach, REP_NY)
     assert len(coach.slack.calls("users.info")) == 1
+
+
+# ----- editing a plan, and the account's upcoming interaction offered first
+
+
+def plan_form_after(coach: Coach, act) -> dict:
+    """The planning form a click opens, once the app has filled it in (views.update)."""
+    updates = len(coach.slack.calls("views.update"))
+    act()
+    return coach.slack.wait_for("views.update", count=updates + 1)[-1].response["view"]
+
+
+def test_edit_plan_from_the_dm_opens_the_saved_plan_and_saving_updates_it(
+    coach: Coach, sessions
+) -> None:
+    coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
+    coach.settle()
+    with sessions() as session:
+        interaction_id = session.scalars(select(Interaction.id)).one()
+    dm = confirmation(coach, "Plan saved")
+    assert button(dm[1], InteractionIds.EDIT_PLAN)["value"] == str(interaction_id)
+    assert button(dm[1], InteractionIds.LOG_OUTCOME)["value"] == str(interaction_id)
+
+    form = plan_form_after(coach, lambda: press(coach, dm, InteractionIds.EDIT_PLAN))
+    assert form["title"]["text"] == "Edit the plan"
+    assert initial(form, PrecallIds.ACCOUNT_BLOCK) == "Acme Corp"
+    assert initial(form, PrecallIds.KIND_BLOCK) == "meeting"
+    assert initial(form, PrecallIds.WHEN_BLOCK) == "Fri 27 Nov 2026, 2:00 PM"
+    assert initial(form, PrecallIds.STAGE_BLOCK) == Stage.DEMO
+    assert initial(form, PrecallIds.OBJECTIVE_BLOCK).startswith("Dana (CFO) agrees")
+    assert initial(form, PrecallIds.MINIMUM_BLOCK).startswith("Dana forwards")
+    assert initial(form, PrecallIds.INTERACTION_BLOCK) == str(interaction_id)
+
+    edited = plan_values(form, when="Fri 27 Nov 2026, 4:00 PM", objective="Dana signs by Friday")
+    assert coach.submit(form, edited, REP_NY).body == ""
+    coach.settle()
+    with sessions() as session:
+        (plan,) = session.scalars(select(Interaction)).all()
+        assert plan.id == interaction_id  # the same interaction, no duplicate
+        assert plan.scheduled_at == datetime(2026, 11, 27, 21, 0, tzinfo=UTC)
+        assert (plan.objective, plan.revision) == ("Dana signs by Friday", 2)
+    updated = str(confirmation(coach, "Plan updated")[1]["blocks"])
+    assert "Dana signs by Friday" in updated and "Customer action" in updated  # reviewed again
+
+
+def test_an_older_edit_plan_button_opens_the_plan_as_it_is_now(coach: Coach) -> None:
+    coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
+    coach.settle()
+    first_dm = confirmation(coach, "Plan saved")
+    form = plan_form_after(coach, lambda: press(coach, first_dm, InteractionIds.EDIT_PLAN))
+    coach.submit(form, plan_values(form, objective="Dana (CFO) signs on Friday"), REP_NY)
+    coach.settle()
+    again = plan_form_after(coach, lambda: press(coach, first_dm, InteractionIds.EDIT_PLAN))
+    assert initial(again, PrecallIds.OBJECTIVE_BLOCK) == "Dana (CFO) signs on Friday"
+
+
+def test_edit_plan_pressed_by_another_rep_answers_politely_and_changes_nothing(
+    coach: Coach, sessions
+) -> None:
+    coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
+    coach.settle()
+    dm = confirmation(coach, "Plan saved")
+    notice = view_after_press(coach, dm, InteractionIds.EDIT_PLAN, REP_TOKYO, method="views.open")
+    assert "someone else's" in str(notice["blocks"])
+    assert notice.get("callback_id") != PrecallIds.CALLBACK
+    with sessions() as session:
+        assert session.scalars(select(Interaction.revision)).all() == [1]
+
+
+def test_an_edit_onto_another_interactions_time_is_refused_inline(coach: Coach, sessions) -> None:
+    coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
+    coach.settle()
+    # "Plan a new one" for the same account, the day after.
+    form = open_precall(coach, REP_NY, "Acme Corp")
+    chosen = plan_form_after(coach, lambda: choose_interaction(coach, form, NEW_PLAN))
+    assert plan_inputs_of(chosen) == ""
+    assert (
+        coach.submit(chosen, plan_values(chosen, when="Sat 28 Nov 2026, 2:00 PM"), REP_NY).body
+        == ""
+    )
+    coach.settle()
+    assert count(sessions, Interaction) == 2
+    second = confirmation(coach, "Plan saved")
+    form = plan_form_after(coach, lambda: press(coach, second, InteractionIds.EDIT_PLAN))
+    clash = coach.submit(form, plan_values(form, when="Fri 27 Nov 2026, 2:00 PM"), REP_NY).json()
+    message = clash["errors"][PrecallIds.WHEN_BLOCK + plan_inputs_of(form)]
+    assert message.startswith("You already have a meeting with Acme Corp at Fri 27 Nov, 2:00 PM")
+
+
+def choose_interaction(coach: Coach, view: dict, value: str) -> None:
+    chosen = inbound.block_action(
+        PrecallIds.CHOOSE_INTERACTION,
+        PrecallIds.INTERACTION_BLOCK,
+        type="static_select",
+        selected_option={"text": {"type": "plain_text", "text": value}, "value": value},
+    )
+    assert coach.act_in_view(view, chosen, REP_NY).status == 200
+
+
+def test_precall_for_an_account_with_an_upcoming_interaction_offers_it_first(
+    coach: Coach, sessions
+) -> None:
+    # The follow-up an outcome created: next Tuesday (1 December), 9:00 in New York.
+    tuesday = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    with coach.services.sessions.begin() as session:
+        follow_up = add_interaction(
+            session,
+            tuesday,
+            user_id=REP_NY,
+            account="Acme Corp",
+            origin=Origin.FOLLOW_UP,
+            planned=False,
+            kind=InteractionKind.MEETING,
+            stage=Stage.PROPOSAL,
+        ).id
+    form = open_precall(coach, REP_NY, "acme corp")
+    choice = block(form, PrecallIds.INTERACTION_BLOCK)["element"]
+    assert choice["initial_option"]["value"] == str(follow_up)
+    assert [o["value"] for o in choice["options"]] == [str(follow_up), NEW_PLAN]
+    assert choice["options"][0]["text"]["text"] == "Tue 1 Dec, 9:00 AM · meeting · no plan yet"
+    assert initial(form, PrecallIds.WHEN_BLOCK) == "Tue 1 Dec 2026, 9:00 AM"
+    assert initial(form, PrecallIds.STAGE_BLOCK) == Stage.PROPOSAL
+
+    # Planning it (the meeting is at 3pm after all) updates it: no second interaction.
+    values = plan_values(form, when="Tue 1 Dec 2026, 3:00 PM", stage="proposal")
+    assert coach.submit(form, values, REP_NY).body == ""
+    coach.settle()
+    with sessions() as session:
+        (plan,) = session.scalars(select(Interaction)).all()
+        assert (plan.id, plan.origin) == (follow_up, Origin.FOLLOW_UP)
+        assert plan.scheduled_at == datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+        assert plan.objective.startswith("Dana (CFO) agrees")
+
+    # "Plan a new one" stays possible.
+    form = open_precall(coach, REP_NY, "Acme Corp")
+    new = plan_form_after(coach, lambda: choose_interaction(coach, form, NEW_PLAN))
+    assert coach.submit(new, plan_values(new, when="Wed 2 Dec 2026, 10:00 AM"), REP_NY).body == ""
+    coach.settle()
+    assert count(sessions, Interaction) == 2
+
+
+def test_a_time_named_in_the_command_that_is_another_one_plans_a_new_interaction(
+    coach: Coach, sessions
+) -> None:
+    coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)  # Friday 2pm
+    coach.settle()
+    form = open_precall(coach, REP_NY, "Acme Corp monday 11am")
+    assert initial(form, PrecallIds.INTERACTION_BLOCK) == NEW_PLAN
+    assert plan_inputs_of(form) == ""
+    assert initial(form, PrecallIds.WHEN_BLOCK) == "monday 11am"
+
+
+def test_plan_the_next_step_opens_precall_on_the_follow_up_and_answers_what_it_is_now(
+    coach: Coach, sessions
+) -> None:
+    interaction_id = plan_interaction(coach)
+    postcall = coach.open_modal("/postcall", "", REP_NY)
+    coach.submit(postcall, outcome_values(postcall, "advanced"), REP_NY)
+    coach.settle()
+    with sessions() as session:
+        follow_up = session.scalar(select(Outcome.follow_up_id))
+    logged = confirmation(coach, "Outcome logged")
+    assert button(logged[1], InteractionIds.PLAN_NEXT_STEP)["value"] == str(interaction_id)
+    form = plan_form_after(coach, lambda: press(coach, logged, InteractionIds.PLAN_NEXT_STEP))
+    assert initial(form, PrecallIds.INTERACTION_BLOCK) == str(follow_up)
+    assert initial(form, PrecallIds.ACCOUNT_BLOCK) == "Acme Corp"
+    assert initial(form, PrecallIds.WHEN_BLOCK) == "Tue 1 Dec 2026, 3:00 PM"
+    history = block(form, PrecallIds.HISTORY_BLOCK)["elements"][0]["text"]
+    assert "they agreed to “Dana books the security review”" in history
+
+    # The outcome changed to Lost since: the same button says so, and opens no form.
+    postcall = choose(coach, coach.open_modal("/postcall", "", REP_NY), str(interaction_id))
+    coach.submit(postcall, outcome_values(postcall, "lost", next_step=None, when=None), REP_NY)
+    coach.settle()
+    notice = view_after_press(coach, logged, InteractionIds.PLAN_NEXT_STEP, method="views.open")
+    assert "now logged as *Lost*" in str(notice["blocks"])
+    assert "Plan the next step" not in str(confirmation(coach, "Outcome updated")[1]["blocks"])
+
+
+def test_edit_plan_of_an_interaction_gone_since_says_so_and_opens_nothing(
+    coach: Coach, sessions
+) -> None:
+    coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
+    coach.settle()
+    dm = confirmation(coach, "Plan saved")
+    with sessions.begin() as session:
+        session.execute(delete(Interaction))
+    notice = view_after_press(coach, dm, InteractionIds.EDIT_PLAN, method="views.open")
+    assert "no longer in your plans" in str(notice["blocks"])
+    assert count(sessions, Interaction) == 0

@@ -149,6 +149,26 @@ class Coach:
         )
         return self.post_signed(inbound.interaction_body(payload))
 
+    def global_shortcut(self, callback_id: str, user_id: str) -> HttpResponse:
+        """Choose a global shortcut from the shortcut menu."""
+        payload = inbound.global_shortcut_payload(
+            callback_id=callback_id, user_id=user_id, team_id=self.team_id
+        )
+        return self.post_signed(inbound.interaction_body(payload))
+
+    def message_shortcut(
+        self, callback_id: str, channel_id: str, message: dict, user_id: str
+    ) -> HttpResponse:
+        """Choose a message shortcut from a message's "more actions" menu."""
+        payload = inbound.message_shortcut_payload(
+            callback_id=callback_id,
+            user_id=user_id,
+            team_id=self.team_id,
+            channel_id=channel_id,
+            message=message,
+        )
+        return self.post_signed(inbound.interaction_body(payload))
+
     def send_event(self, event: dict) -> HttpResponse:
         """Deliver an Events API event, as JSON, signed like every request from Slack."""
         body = json.dumps(inbound.event_callback_payload(event=event, team_id=self.team_id))

@@ -48,10 +48,10 @@ def add_interaction(
         **workspace.columns,
         rep_user_id=user_id,
         account_id=find_or_create_account(session, workspace, account).id,
-        kind=InteractionKind.CALL,
         scheduled_at=at,
         origin=origin,
-        **{"objective": PLANNED_OBJECTIVE if planned else None} | columns,
+        **{"kind": InteractionKind.CALL, "objective": PLANNED_OBJECTIVE if planned else None}
+        | columns,
     )
     session.add(row)
     session.flush()

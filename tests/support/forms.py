@@ -16,6 +16,7 @@ OBJECTIVE = "Dana (CFO) agrees to a 30-minute pricing review on Tuesday"
 
 
 def plan_values(
+    view: dict | None = None,
     *,
     account="Acme Corp",
     kind="meeting",
@@ -24,14 +25,37 @@ def plan_values(
     objective=OBJECTIVE,
     minimum="Dana forwards the pricing sheet to procurement",
 ) -> dict:
+    """What Slack submits for a plan typed into `view` (its inputs as that form keyed them;
+    without a view, the inputs of a plan for a new interaction)."""
+    key = plan_inputs_of(view) if view else ""
     return {
         PrecallIds.ACCOUNT_BLOCK: {PrecallIds.INPUT: inbound.plain_text_value(account)},
-        PrecallIds.KIND_BLOCK: {PrecallIds.INPUT: inbound.radio_value(kind)},
-        PrecallIds.WHEN_BLOCK: {PrecallIds.INPUT: inbound.plain_text_value(when)},
-        PrecallIds.STAGE_BLOCK: {PrecallIds.INPUT: inbound.static_select_value(stage)},
-        PrecallIds.OBJECTIVE_BLOCK: {PrecallIds.INPUT: inbound.plain_text_value(objective)},
-        PrecallIds.MINIMUM_BLOCK: {PrecallIds.INPUT: inbound.plain_text_value(minimum)},
+        PrecallIds.KIND_BLOCK + key: {PrecallIds.INPUT: inbound.radio_value(kind)},
+        PrecallIds.WHEN_BLOCK + key: {PrecallIds.INPUT: inbound.plain_text_value(when)},
+        PrecallIds.STAGE_BLOCK + key: {PrecallIds.INPUT: inbound.static_select_value(stage)},
+        PrecallIds.OBJECTIVE_BLOCK + key: {PrecallIds.INPUT: inbound.plain_text_value(objective)},
+        PrecallIds.MINIMUM_BLOCK + key: {PrecallIds.INPUT: inbound.plain_text_value(minimum)},
     }
+
+
+def plan_inputs_of(view: dict) -> str:
+    """The suffix of the plan form's input block ids: "" for a new plan, ".<id>" for an
+    interaction's own plan."""
+    block_id = next(
+        b["block_id"]
+        for b in view["blocks"]
+        if b["block_id"].startswith(PrecallIds.OBJECTIVE_BLOCK)
+    )
+    return block_id[len(PrecallIds.OBJECTIVE_BLOCK) :]
+
+
+def initial(view: dict, block_prefix: str) -> str | None:
+    """The value an input of the form opens with (its text, or its chosen option's value)."""
+    found = next(b for b in view["blocks"] if b.get("block_id", "").startswith(block_prefix))
+    element = found["element"]
+    if "initial_option" in element:
+        return element["initial_option"]["value"]
+    return element.get("initial_value")
 
 
 def open_precall(coach: Coach, user_id: str, text: str = "") -> dict:

@@ -96,14 +96,19 @@ def item_status(coach: Coach, key: str) -> str | None:
     return status["elements"][0]["text"] if status else None
 
 
+def more_choice(key: str, choice: str) -> dict:
+    """Choosing `choice` (a MoreAction) in an item's overflow menu."""
+    return _item_choice("overflow", key, choice)
+
+
 def snooze_choice(key: str, choice: str) -> dict:
-    return {
-        "type": "static_select",
-        "selected_option": {
-            "text": {"type": "plain_text", "text": choice},
-            "value": f"{key}|{choice}",
-        },
-    }
+    """Choosing `choice` in the Snooze select of a DM sent before the overflow menu."""
+    return _item_choice("static_select", key, choice)
+
+
+def _item_choice(element: str, key: str, choice: str) -> dict:
+    option = {"text": {"type": "plain_text", "text": choice}, "value": f"{key}|{choice}"}
+    return {"type": element, "selected_option": option}
 
 
 def plan_todays_heads_up(coach: Coach) -> tuple[str, dict]:
@@ -118,5 +123,5 @@ def plan_todays_heads_up(coach: Coach) -> tuple[str, dict]:
 
 def save_plan(coach: Coach, form: dict, account: str, objective: str | None = None):
     extra = {"objective": objective} if objective else {}
-    values = plan_values(account=account, kind="call", when="Thu 26 Nov, 2:00 PM", **extra)
+    values = plan_values(form, account=account, kind="call", when="Thu 26 Nov, 2:00 PM", **extra)
     return coach.submit(form, values, REP_NY)

@@ -97,8 +97,9 @@ class WorkspacePage:
         self.page.locator("#sb-clock-at").fill(at.strftime("%Y-%m-%dT%H:%M"))
         self.page.locator(button_id).click()
         output = self.page.locator("#sb-clock-output")
-        # The heading names the zone only once the run has answered.
-        expect(output).to_contain_text(f"as of {at:%Y-%m-%d %H:%M} ({zone})")
+        # The heading names the zone only once the run has answered; moving the sandbox's clock
+        # restarts the app first.
+        expect(output).to_contain_text(f"as of {at:%Y-%m-%d %H:%M} ({zone})", timeout=60_000)
         return output
 
 

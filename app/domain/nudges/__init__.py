@@ -9,9 +9,11 @@ from app.domain.nudges.buttons import (
     SnoozeFor,
     item_state,
     mark_lost,
+    may_not_have_happened,
     open_item,
     snooze,
     snooze_end,
+    stops_chasing,
 )
 from app.domain.nudges.rules import (
     DEFAULT_RULES,
@@ -29,6 +31,8 @@ from app.domain.nudges.shown import record_shown
 from app.domain.nudges.sweep import DueNow, DueRep, StuckNudge, find_due
 
 __all__ = [
+    "may_not_have_happened",
+    "stops_chasing",
     "MAX_ITEMS_SHOWN",
     "MAX_APPEARANCES",
     "STUCK_AFTER",

@@ -24,10 +24,15 @@ from app.domain.outcomes import (
 from app.domain.workspace import Workspace
 from app.models import (
     Interaction,
+    InteractionKind,
     NudgeItem,
+    NudgeReason,
     Outcome,
     Result,
 )
+
+# The confirmation of Mark lost lists this many of what it stops chasing, then "and more".
+STOPS_CHASING_SHOWN = 10
 
 
 class ItemAction(enum.Enum):
@@ -131,3 +136,43 @@ def mark_lost(
         )
         save_outcome(session, workspace, user_id, draft, now)
     return action, item
+
+
+def may_not_have_happened(item: DueItem, now: datetime) -> bool:
+    """A meeting or call whose time passed with nothing logged: perhaps it never took place,
+    and cancelling it (rather than marking it lost) is what the rep means."""
+    return (
+        item.key.reason in (NudgeReason.NO_OUTCOME, NudgeReason.UNPLANNED_TODAY)
+        and item.kind in (InteractionKind.MEETING, InteractionKind.CALL)
+        and item.scheduled_at <= now
+    )
+
+
+def stops_chasing(
+    session: Session, workspace: Workspace, user_id: str, interaction_id: int
+) -> list[Interaction]:
+    """What marking the interaction lost stops chasing besides it: the rep's other open
+    interactions with the account (Lost closes the whole chain), by time."""
+    account_id = (
+        select(Interaction.account_id)
+        .where(
+            Interaction.id == interaction_id,
+            Interaction.team_id == workspace.team_id,
+            Interaction.rep_user_id == user_id,
+        )
+        .scalar_subquery()
+    )
+    return list(
+        session.scalars(
+            select(Interaction)
+            .where(
+                Interaction.team_id == workspace.team_id,
+                Interaction.rep_user_id == user_id,
+                Interaction.account_id == account_id,
+                Interaction.id != interaction_id,
+                ~select(Outcome.id).where(Outcome.interaction_id == Interaction.id).exists(),
+            )
+            .order_by(Interaction.scheduled_at)
+            .limit(STOPS_CHASING_SHOWN + 1)
+        )
+    )

@@ -51,6 +51,7 @@ class DoubleState:
         self.bot_token = bot_token or f"xoxb-{team_id}-{secrets.token_hex(12)}"
         self._host = host
         self._port = port
+        self._base_clock = clock
         self._clock = clock
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -120,6 +121,16 @@ class DoubleState:
         """Note a change a person could see and wake `wait_for_change`; hold the lock."""
         self._version += 1
         self._recorded.notify_all()
+
+    def shift_clock(self, seconds: float) -> None:
+        """Read the time `seconds` ahead of the clock it was built with (message times, hashes):
+        the sandbox's clock, which the app reads too."""
+        base = self._base_clock
+        self._clock = lambda: base() + seconds
+
+    def now(self) -> float:
+        """The double's time, as a Unix timestamp."""
+        return self._clock()
 
     def _next_ts(self) -> str:
         """A message ts: the clock in microseconds, strictly increasing like Slack's."""

@@ -83,6 +83,44 @@
       page.clockZone = state.me.tz;
       $("#sb-clock-at").value = state.clock_default;
     }
+    $("#sb-clock-now").textContent = `Sandbox time: ${state.clock_now} (your time)`;
+    showShortcuts(state.shortcuts);
+  }
+
+  // The message box's shortcut menu: the app's global shortcuts.
+  function showShortcuts(shortcuts) {
+    const menu = $("#sb-shortcut-menu");
+    const global = shortcuts.filter((s) => s.type === "global");
+    const key = global.map((s) => s.callback_id).join(",");
+    if (menu.dataset.key === key) return;
+    const heading = document.createElement("p");
+    heading.className = "sb-menu-heading";
+    heading.textContent = "Commitment Coach";
+    menu.replaceChildren(
+      heading,
+      ...global.map((s) => {
+        const item = document.createElement("button");
+        item.type = "button";
+        item.className = "sb-menu-item";
+        item.dataset.shortcut = s.callback_id;
+        item.textContent = s.name;
+        return item;
+      }),
+    );
+    menu.dataset.key = key;
+  }
+
+  async function runShortcut(item) {
+    const details = item.closest("details");
+    if (details) details.open = false;
+    const postElement = item.closest(".sb-post");
+    const body = { callback_id: item.dataset.shortcut, channel: page.channel };
+    if (postElement) {
+      body.channel = postElement.dataset.channelId;
+      body.message_ts = postElement.dataset.ts;
+    }
+    const result = await post("/sandbox/shortcut", body);
+    if (result.error) notice(result.error);
   }
 
   function showPeople(state) {
@@ -285,7 +323,8 @@
     const name = CSS.escape(control.name);
     const chosen = () => [...control.selectedOptions].filter((o) => o.value);
     switch (type) {
-      case "static_select": {
+      case "static_select":
+      case "overflow": {
         const [option] = chosen();
         return { type, selected_option: option ? optionOf(option) : null };
       }
@@ -324,6 +363,7 @@
   function stateValues(root) {
     const values = {};
     for (const control of $$(CONTROLS, root)) {
+      if (control.dataset.type === "overflow") continue; // an overflow menu has no state
       const { blockId, actionId } = control.dataset;
       values[blockId] = values[blockId] || {};
       if (!(actionId in values[blockId])) values[blockId][actionId] = valueOf(control, root);
@@ -512,15 +552,22 @@
     box.addEventListener("click", (event) => {
       const button = event.target.closest("button.sb-button[data-action-id]");
       if (button) dispatchInMessage(button);
+      const shortcut = event.target.closest("button[data-shortcut]");
+      if (shortcut) runShortcut(shortcut);
     });
-    box.addEventListener("change", (event) => {
+    box.addEventListener("change", async (event) => {
       if (event.target.matches(CONTROLS) && event.target.dataset.dispatchAction === "true") {
-        dispatchInMessage(event.target);
+        await dispatchInMessage(event.target);
+        if (event.target.dataset.type === "overflow") event.target.value = "";
       }
     });
   }
 
   function wireComposer() {
+    $("#sb-shortcut-menu").addEventListener("click", (event) => {
+      const shortcut = event.target.closest("button[data-shortcut]");
+      if (shortcut) runShortcut(shortcut);
+    });
     const input = $("#sb-message-input");
     const send = async () => {
       const text = input.value.trim();
@@ -596,6 +643,8 @@
       const result = await post("/sandbox/clock", { run: button.dataset.run, at });
       const heading = `${button.textContent} as of ${at.replace("T", " ")} (${page.clockZone})`;
       output.textContent = `${heading}\n${result.report || result.error}`;
+      refresh(); // the sandbox's time moved: show it
+      page.clockZone = null;
     } finally {
       buttons.forEach((b) => (b.disabled = false));
     }

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.domain import outcomes
+from app.domain.outcomes import OutcomeForm
 from app.domain.text import clean
 from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
@@ -40,9 +41,11 @@ def open_outcome_form(
     account_hint: str = "",
     interaction_id: int | None = None,
     nudge: NudgeItemRef | None = None,
+    notes: str | None = None,
 ) -> None:
     """Fill an opened modal: the interaction named by id, else the likeliest one (of the
-    account named, if any). `nudge`: the nudge item it was opened from, updated once saved."""
+    account named, if any). `nudge`: the nudge item it was opened from, updated once saved;
+    `notes`: what the notes start with (a message's text)."""
     try:
         clock = directory.clock_for(client, services, workspace, user_id)
         metadata = PostcallMetadata(
@@ -59,7 +62,7 @@ def open_outcome_form(
                 selected = outcomes.likely_interaction(
                     choices, services.now(), metadata.named_account
                 )
-            modal = postcall_modal(choices, selected, metadata)
+            modal = postcall_modal(choices, selected, metadata, notes=notes)
     except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         logger.warning("could not fill the /postcall modal for %s: %s", user_id, error)
         modal = loading_modal(NO_PROFILE)
@@ -95,19 +98,22 @@ def redraw(
     body: dict,
     metadata: PostcallMetadata,
     chosen_id: int | None,
-    next_step_when: str | None,
+    typed: OutcomeForm,
 ) -> None:
-    """The form again, about `chosen_id`, with the reading of the next step's date if kept
-    (a database failure leaves the form as it is: the app's error handler logs it)."""
+    """The form again, about `chosen_id`, with what the rep chose and typed so far where its
+    inputs are kept: the outcome (which decides what else it asks) and the reading of the next
+    step's date (a database failure leaves the form as it is: the app's error handler logs it)."""
     services, workspace, user_id = requester
     with requester.session() as session:
         choices = _choices(session, services, workspace, user_id, metadata, chosen_id)
         selected = next((i for i in choices if i.id == chosen_id), None)
-        hint = None
-        if clean(next_step_when) and inputs_key(selected) == metadata.inputs:
-            reading = outcomes.read_next_step_when(
-                next_step_when, metadata.zone, requester.now(), locale=metadata.locale
-            )
-            hint = reading_hint(reading)
-        modal = postcall_modal(choices, selected, metadata, next_step_hint=hint)
+        hint = result = None
+        if inputs_key(selected) == metadata.inputs:
+            result = typed.result
+            if clean(typed.next_step_when):
+                reading = outcomes.read_next_step_when(
+                    typed.next_step_when, metadata.zone, requester.now(), locale=metadata.locale
+                )
+                hint = reading_hint(reading)
+        modal = postcall_modal(choices, selected, metadata, next_step_hint=hint, result=result)
     update_modal(client, body["view"], modal)

@@ -131,13 +131,19 @@ def select(
 
 
 def radio(
-    block_id: str, label: str, choices: list[Option], *, initial: str | None = None
+    block_id: str,
+    label: str,
+    choices: list[Option],
+    *,
+    initial: str | None = None,
+    dispatch: bool = False,
 ) -> InputBlock:
-    """Radio buttons of `choices`, `initial` chosen (by value) if given."""
+    """Radio buttons of `choices`, `initial` chosen (by value) if given; `dispatch` sends an
+    action on every choice (for a form that changes with it)."""
     element = RadioButtonsElement(
         action_id=INPUT, options=choices, initial_option=_chosen(choices, initial)
     )
-    return _input(block_id, label, element)
+    return _input(block_id, label, element, dispatch=dispatch)
 
 
 def checkboxes(

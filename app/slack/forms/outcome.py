@@ -16,17 +16,26 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.domain.outcomes import NOTES_MAX, OutcomeField, OutcomeForm
+from app.domain.outcomes import (
+    NOTES_MAX,
+    Need,
+    OutcomeField,
+    OutcomeForm,
+    next_step_need,
+    promise_of,
+)
 from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
-from app.models import WHEN_TEXT_MAX, Interaction, InteractionKind
+from app.domain.text import member
+from app.models import WHEN_TEXT_MAX, Interaction, InteractionKind, Outcome, Result
 from app.slack.forms.fields import INPUT, form_modal, options, radio, select, text_input
 from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_value
-from app.slack.views.formatting import quote, short_moment, truncate
+from app.slack.views.formatting import escape, quote, short_moment, slack_date, truncate
 from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
 from app.slack.views.nudges import NudgeItemRef
 
 NOT_PLANNED = "not_planned"
+PROMISE_DATE = "{date_long_pretty}"  # with its weekday: "by Tuesday, December 8th"
 OPTION_TEXT_MAX = 75
 
 
@@ -138,8 +147,18 @@ def _interaction_choice(choices: list[Interaction], metadata: PostcallMetadata) 
     )
 
 
-def _plan_blocks(interaction: Interaction) -> list[Block]:
-    if not interaction.objective:
+def _plan_blocks(interaction: Interaction, zone: str) -> list[Block]:
+    """The plan the outcome is against; for a follow-up, the customer's promise it is about."""
+    promise = promise_of(interaction)
+    parts = []
+    if promise:
+        by = f", by {slack_date(promise.due_at, zone, PROMISE_DATE)}" if promise.due_at else ""
+        parts.append(f"*They agreed:* {escape(truncate(promise.next_step, 900))}{by}")
+    if interaction.objective:
+        parts.append(f"*You planned:*\n{quote(interaction.objective, 900)}")
+        if interaction.minimum_commitment:
+            parts.append(f"*Minimum acceptable:*\n{quote(interaction.minimum_commitment, 900)}")
+    if not parts:
         return [
             ContextBlock(
                 block_id=PostcallIds.PLAN_BLOCK,
@@ -148,10 +167,9 @@ def _plan_blocks(interaction: Interaction) -> list[Block]:
                 ],
             )
         ]
-    text = f"*You planned:*\n{quote(interaction.objective, 1400)}"
-    if interaction.minimum_commitment:
-        text += f"\n*Minimum acceptable:*\n{quote(interaction.minimum_commitment, 1400)}"
-    return [SectionBlock(block_id=PostcallIds.PLAN_BLOCK, text=text)]
+    if promise and not interaction.objective:
+        parts.append("Did they do it? Log what happened.")
+    return [SectionBlock(block_id=PostcallIds.PLAN_BLOCK, text="\n".join(parts))]
 
 
 def _unplanned_blocks(metadata: PostcallMetadata) -> list[Block]:
@@ -192,12 +210,17 @@ def postcall_modal(
     metadata: PostcallMetadata,
     *,
     next_step_hint: str | None = None,
+    result: str | None = None,
+    notes: str | None = None,
 ) -> View:
-    """The outcome form for `selected` (None: an interaction that was not planned)."""
+    """The outcome form for `selected` (None: an interaction that was not planned); `result`:
+    the outcome chosen so far (else the logged one), which decides what else the form asks;
+    `notes`: what the notes open with when nothing is logged (a message's text)."""
     metadata = metadata.about(selected)
     outcome = selected.outcome if selected else None
+    chosen = member(Result, result) or (outcome.result if outcome else None)
     blocks: list[Block] = [_interaction_choice(choices, metadata)]
-    blocks += _plan_blocks(selected) if selected else _unplanned_blocks(metadata)
+    blocks += _plan_blocks(selected, metadata.zone) if selected else _unplanned_blocks(metadata)
     if outcome:
         label = RESULT_LABELS[outcome.result][0]
         blocks.append(
@@ -210,46 +233,26 @@ def postcall_modal(
                 ]
             )
         )
-    blocks += [
+    blocks.append(
         radio(
             keyed(PostcallIds.RESULT_BLOCK, metadata),
             "Outcome",
             _result_options(),
-            initial=outcome.result.value if outcome else None,
-        ),
-        text_input(
-            keyed(PostcallIds.NEXT_STEP_BLOCK, metadata),
-            "Next step: what the customer agreed to do",
-            limit=OBJECTIVE_MAX,
-            initial=outcome.next_step if outcome else None,
-            optional=True,
-            multiline=True,
-            placeholder="e.g. Dana books the security review with their IT lead",
-            # Slack marks it "(optional)" and cannot require it for some outcomes only.
-            hint="Required for Advanced and Minimum. Won may note one (e.g. the kickoff); "
-            "Continuation and Lost have none.",
-        ),
-        text_input(
-            keyed(PostcallIds.NEXT_STEP_WHEN_BLOCK, metadata),
-            "When",
-            limit=WHEN_TEXT_MAX,
-            initial=outcome.next_step_when_text if outcome else None,
-            optional=True,
-            action_id=PostcallIds.READ_NEXT_STEP_WHEN,
-            placeholder="e.g. next Tuesday 3pm, 12/15, EOW",
-            hint=next_step_hint
-            or f"Required for Advanced and Minimum. In your time zone, {metadata.zone}.",
-            dispatch_on=["on_enter_pressed", "on_character_entered"],
-        ),
+            initial=chosen.value if chosen else None,
+            dispatch=True,  # the form shows what the chosen outcome needs (next_step_blocks)
+        )
+    )
+    blocks += _next_step_blocks(chosen, outcome, metadata, next_step_hint)
+    blocks.append(
         text_input(
             keyed(PostcallIds.NOTES_BLOCK, metadata),
             "Notes",
             limit=NOTES_MAX,
-            initial=outcome.notes if outcome else None,
+            initial=outcome.notes if outcome else truncate(notes or "", NOTES_MAX),
             optional=True,
             multiline=True,
-        ),
-    ]
+        )
+    )
     return form_modal(
         PostcallIds.CALLBACK,
         "Log an outcome",
@@ -257,6 +260,53 @@ def postcall_modal(
         metadata=metadata,
         blocks=blocks,
     )
+
+
+# Under the next step, what it is for with the outcome chosen.
+NEXT_STEP_HINTS = {
+    Need.REQUIRED: "The dated customer action they agreed to: it becomes your follow-up.",
+    Need.OPTIONAL: "Required for Advanced and Minimum. Won may note one (e.g. the kickoff); "
+    "it is kept, not chased.",
+}
+
+
+def _next_step_blocks(
+    result: Result | None,
+    outcome: Outcome | None,
+    metadata: PostcallMetadata,
+    next_step_hint: str | None,
+) -> list[Block]:
+    """The next step and its date, required exactly when the chosen outcome needs them."""
+    need = next_step_need(result)
+    if need is Need.NONE:
+        return []
+    optional = need is not Need.REQUIRED
+    date_hint = f"In your time zone, {metadata.zone}."
+    if optional:
+        date_hint = f"Required for Advanced and Minimum. {date_hint}"
+    return [
+        text_input(
+            keyed(PostcallIds.NEXT_STEP_BLOCK, metadata),
+            "Next step: what the customer agreed to do",
+            limit=OBJECTIVE_MAX,
+            initial=outcome.next_step if outcome else None,
+            optional=optional,
+            multiline=True,
+            placeholder="e.g. Dana books the security review with their IT lead",
+            hint=NEXT_STEP_HINTS[need],
+        ),
+        text_input(
+            keyed(PostcallIds.NEXT_STEP_WHEN_BLOCK, metadata),
+            "When",
+            limit=WHEN_TEXT_MAX,
+            initial=outcome.next_step_when_text if outcome else None,
+            optional=optional,
+            action_id=PostcallIds.READ_NEXT_STEP_WHEN,
+            placeholder="e.g. next Tuesday 3pm, 12/15, EOW",
+            hint=next_step_hint or date_hint,
+            dispatch_on=["on_enter_pressed", "on_character_entered"],
+        ),
+    ]
 
 
 def read(state_values: dict[str, Any], metadata: PostcallMetadata) -> OutcomeForm:

@@ -6,11 +6,19 @@ import enum
 from collections.abc import Mapping
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
 from app.domain.enums import InteractionKind
 from app.domain.plans import FIELD_LIMITS, PlanField, PlanForm, PlanPrefill
+from app.models import Interaction
 from app.slack.forms.fields import (
     INPUT,
     block_errors,
@@ -22,7 +30,7 @@ from app.slack.forms.fields import (
 )
 from app.slack.forms.metadata import FormMetadata
 from app.slack.forms.state import submitted_value
-from app.slack.views.formatting import escape
+from app.slack.views.formatting import escape, short_moment, truncate
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
 from app.slack.views.nudges import NudgeItemRef
 
@@ -37,7 +45,13 @@ class PrecallIds(enum.StrEnum):
     MINIMUM_BLOCK = "precall_minimum"
     ZONE_BLOCK = "precall_zone"
     HISTORY_BLOCK = "precall_history"
+    INTERACTION_BLOCK = "precall_interaction"
     INPUT = INPUT  # the one element of every input block
+    CHOOSE_INTERACTION = "precall_choose"
+
+
+# The "Which interaction" option of a plan for a new interaction; also the key of its inputs.
+NEW_PLAN = "new"
 
 
 BLOCK_FOR_FIELD = {
@@ -48,6 +62,8 @@ BLOCK_FOR_FIELD = {
     PlanField.OBJECTIVE: PrecallIds.OBJECTIVE_BLOCK,
     PlanField.MINIMUM: PrecallIds.MINIMUM_BLOCK,
 }
+
+OPTION_TEXT_MAX = 75
 
 OBJECTIVE_HINT = (
     "The specific, concrete action you want the customer to agree to, and when. "
@@ -63,6 +79,51 @@ class PrecallMetadata(FormMetadata):
     locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     channel_id: str | None = None
     nudge: NudgeItemRef | None = None  # opened by a nudge item's Plan it
+    # The interaction whose plan the form edits (Edit plan, or an upcoming one chosen in the
+    # form); None: a plan for a new interaction.
+    interaction_id: int | None = None
+    # True when the form chose it itself, as the account's upcoming interaction: a plan for
+    # another account is then a plan for a new interaction (see plans.save_plan).
+    offered: bool = False
+
+    @property
+    def inputs(self) -> str:
+        """The key of the plan's inputs: Slack keeps what was typed in an input whose block id
+        survives a views.update, so each interaction's plan shows in inputs of its own."""
+        return str(self.interaction_id) if self.interaction_id is not None else NEW_PLAN
+
+
+def keyed(block_id: str, metadata: PrecallMetadata) -> str:
+    """An input's block id for the interaction the form is about (plain for a new plan)."""
+    if block_id is PrecallIds.ACCOUNT_BLOCK or metadata.interaction_id is None:
+        return block_id
+    return f"{block_id}.{metadata.inputs}"
+
+
+def _interaction_choice(
+    choices: list[Interaction], metadata: PrecallMetadata, zone: str
+) -> InputBlock:
+    """The account's upcoming interactions, so a second plan for one updates it."""
+    options_ = [
+        Option(value=str(interaction.id), label=_choice_label(interaction, zone))
+        for interaction in choices
+    ]
+    options_.append(Option(value=NEW_PLAN, label="Plan a new one"))
+    return select(
+        PrecallIds.INTERACTION_BLOCK,
+        "Which interaction",
+        options_,
+        initial=metadata.inputs,
+        action_id=PrecallIds.CHOOSE_INTERACTION,
+        dispatch=True,
+        hint="You already have these coming up with this account: saving updates the one chosen.",
+    )
+
+
+def _choice_label(interaction: Interaction, zone: str) -> str:
+    status = "planned" if interaction.objective else "no plan yet"
+    suffix = f" · {KIND_LABELS[interaction.kind].lower()} · {status}"
+    return truncate(short_moment(interaction.scheduled_at, zone) + suffix, OPTION_TEXT_MAX)
 
 
 def precall_modal(
@@ -71,9 +132,12 @@ def precall_modal(
     zone_text: str | None = None,
     history: str | None = None,
     when_hint: str | None = None,
+    choices: list[Interaction] | None = None,
 ) -> View:
-    """The planning form, pre-filled from the command text; `zone_text` once the zone is known,
-    and `history` (the last outcome with this account, as mrkdwn) once the account is."""
+    """The planning form, pre-filled from the command text or a saved plan; `zone_text` once
+    the zone is known, `history` (the last outcome with this account, as mrkdwn) once the
+    account is, `when_hint`: what was read from When as the rep typed it, and `choices`: the
+    account's upcoming interactions, offered before a new one."""
     zone_note = (
         f"Times are read in your Slack time zone, *{escape(zone_text)}*."
         if zone_text
@@ -88,7 +152,11 @@ def precall_modal(
         if history
         else []
     )
+    choice_blocks: list[Block] = (
+        [_interaction_choice(choices, metadata, metadata.zone or "UTC")] if choices else []
+    )
     blocks: list[Block] = [
+        *choice_blocks,
         text_input(
             PrecallIds.ACCOUNT_BLOCK,
             "Account or prospect",
@@ -99,13 +167,13 @@ def precall_modal(
         ),
         *history_blocks,
         radio(
-            PrecallIds.KIND_BLOCK,
+            keyed(PrecallIds.KIND_BLOCK, metadata),
             "Kind of interaction",
             options(KIND_LABELS),
             initial=prefill.kind or InteractionKind.MEETING,
         ),
         text_input(
-            PrecallIds.WHEN_BLOCK,
+            keyed(PrecallIds.WHEN_BLOCK, metadata),
             "When",
             initial=prefill.when_text,
             limit=FIELD_LIMITS[PlanField.WHEN],
@@ -116,43 +184,56 @@ def precall_modal(
         ),
         ContextBlock(block_id=PrecallIds.ZONE_BLOCK, elements=[MarkdownTextObject(text=zone_note)]),
         select(
-            PrecallIds.STAGE_BLOCK,
+            keyed(PrecallIds.STAGE_BLOCK, metadata),
             "Stage of the sale",
             options(STAGE_LABELS),
             initial=prefill.stage,
             placeholder="Choose a stage",
         ),
         text_input(
-            PrecallIds.OBJECTIVE_BLOCK,
+            keyed(PrecallIds.OBJECTIVE_BLOCK, metadata),
             "Commitment objective",
+            initial=prefill.objective,
             limit=FIELD_LIMITS[PlanField.OBJECTIVE],
             multiline=True,
             placeholder="What will the customer agree to do, and when?",
             hint=OBJECTIVE_HINT,
         ),
         text_input(
-            PrecallIds.MINIMUM_BLOCK,
+            keyed(PrecallIds.MINIMUM_BLOCK, metadata),
             "Minimum acceptable commitment",
+            initial=prefill.minimum_commitment,
             limit=FIELD_LIMITS[PlanField.MINIMUM],
             multiline=True,
             placeholder="Your fallback if the objective is out of reach",
             optional=True,
         ),
     ]
+    editing = metadata.interaction_id is not None and prefill.objective
     return form_modal(
         PrecallIds.CALLBACK,
-        "Plan an interaction",
+        "Edit the plan" if editing else "Plan an interaction",
         submit="Save plan",
         metadata=metadata,
         blocks=blocks,
     )
 
 
-def read(state_values: dict[str, Any]) -> PlanForm:
-    """The plan as submitted."""
+def loading_modal() -> View:
+    """Opened at once where the form's account must be looked up first (a message's)."""
+    return form_modal(
+        PrecallIds.CALLBACK,
+        "Plan an interaction",
+        submit=None,
+        blocks=[SectionBlock(text="Looking up the account…")],
+    )
+
+
+def read(state_values: dict[str, Any], metadata: PrecallMetadata) -> PlanForm:
+    """The plan as submitted, from the inputs the form showed (see PrecallMetadata.inputs)."""
 
     def value(block_id: PrecallIds) -> str | None:
-        return submitted_value(state_values, block_id, PrecallIds.INPUT)
+        return submitted_value(state_values, keyed(block_id, metadata), PrecallIds.INPUT)
 
     return PlanForm(
         account=value(PrecallIds.ACCOUNT_BLOCK),
@@ -164,6 +245,9 @@ def read(state_values: dict[str, Any]) -> PlanForm:
     )
 
 
-def errors(field_errors: Mapping[PlanField, str]) -> dict[str, str]:
-    """The check's problems, each at its input block."""
-    return block_errors(BLOCK_FOR_FIELD, field_errors)
+def errors(field_errors: Mapping[PlanField, str], metadata: PrecallMetadata) -> dict[str, str]:
+    """The check's problems, each at its input block as the form keyed it."""
+    return {
+        keyed(block, metadata): message
+        for block, message in block_errors(BLOCK_FOR_FIELD, field_errors).items()
+    }

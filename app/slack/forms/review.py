@@ -18,6 +18,7 @@ from app.domain.coaching import Review
 from app.domain.plans import PlanForm
 from app.slack.forms.fields import form_modal
 from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.plan import PrecallMetadata
 from app.slack.views.formatting import quote
 from app.slack.views.nudges import NudgeItemRef
 from app.slack.views.review import checklist_blocks
@@ -39,6 +40,8 @@ class ReviewMetadata(FormMetadata):
     locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     channel_id: str | None = None
     nudge: NudgeItemRef | None = None
+    interaction_id: int | None = None  # the plan edited (see PrecallMetadata)
+    offered: bool = False
     account: str | None = None
     kind: str | None = None
     when_text: str | None = None
@@ -48,14 +51,17 @@ class ReviewMetadata(FormMetadata):
 
     @classmethod
     def of(
-        cls,
-        zone: str,
-        channel_id: str | None,
-        form: PlanForm,
-        nudge: NudgeItemRef | None,
-        locale: str | None = None,
+        cls, zone: str, form: PlanForm, precall: PrecallMetadata, locale: str | None = None
     ) -> ReviewMetadata:
-        return cls(zone=zone, locale=locale, channel_id=channel_id, nudge=nudge, **asdict(form))
+        return cls(
+            zone=zone,
+            locale=locale,
+            channel_id=precall.channel_id,
+            nudge=precall.nudge,
+            interaction_id=precall.interaction_id,
+            offered=precall.offered,
+            **asdict(form),
+        )
 
     @property
     def form(self) -> PlanForm:

@@ -1,4 +1,5 @@
-"""The morning nudge's buttons: log the outcome, plan it, snooze it, mark it lost."""
+"""The morning nudge's buttons: log the outcome, plan it; in its overflow menu snooze it, mark
+it lost (once confirmed) or cancel it."""
 
 from __future__ import annotations
 
@@ -14,20 +15,23 @@ from sqlalchemy.orm import Session
 
 from app.domain import nudges, plans, reps
 from app.domain.nudges import ItemAction, ItemKey, SnoozeFor
+from app.domain.nudges.buttons import STOPS_CHASING_SHOWN
 from app.domain.workspace import Workspace
 from app.models import NudgeReason
 from app.slack.client import open_modal
 from app.slack.errors import handled
 from app.slack.flows.outcomes import open_outcome_form
 from app.slack.flows.planning import open_planning_form
+from app.slack.forms.mark_lost import MarkLostMetadata, cancel_offer_modal, mark_lost_modal
+from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import loading_modal
 from app.slack.forms.plan import PrecallMetadata
 from app.slack.nudge_status import show_item_status
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
 from app.slack.views.formatting import DAY_TOKEN, escape, short_moment, slack_date
-from app.slack.views.notices import notice_modal
-from app.slack.views.nudges import NudgeIds, NudgeItemRef
+from app.slack.views.notices import notice_modal, stale_form_modal
+from app.slack.views.nudges import SNOOZE_OF, MoreAction, NudgeIds, NudgeItemRef
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +42,11 @@ NOT_YOURS = "This reminder is for someone else: only they can act on it."
 def register(app: App) -> None:
     app.action(NudgeIds.LOG_OUTCOME)(handled(handle_log_outcome_action))
     app.action(NudgeIds.PLAN_IT)(handled(handle_plan_it_action))
+    app.action(NudgeIds.MORE)(handled(handle_more_action))
+    # The buttons of DMs sent before the overflow menu.
     app.action(NudgeIds.SNOOZE)(handled(handle_snooze_action))
     app.action(NudgeIds.MARK_LOST)(handled(handle_mark_lost_action))
+    app.view_submission(NudgeIds.MARK_LOST_CONFIRM)(handled(handle_mark_lost_confirmed))
 
 
 def _item_or_refusal(
@@ -123,15 +130,42 @@ class ItemScope:
     now: datetime
 
 
+def handle_more_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """The overflow menu: snooze at once; Mark lost and Cancel first say what they do."""
+    ack()
+    key_text, choice_text = _chosen(action)
+    if choice_text in SNOOZE_OF:
+        _snooze(client, body, requester, key_text, SNOOZE_OF[MoreAction(choice_text)])
+    elif choice_text == MoreAction.MARK_LOST:
+        _confirm_mark_lost(client, body, requester, key_text)
+    elif choice_text == MoreAction.CANCEL:
+        _offer_cancel(client, body, requester, key_text)
+    else:
+        logger.info("nudge overflow with an unknown choice %r", choice_text[:40])
+
+
 def handle_snooze_action(
     ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     """Keep the item out of the DMs until tomorrow or next week; say so in the message."""
     ack()
+    key_text, choice_text = _chosen(action)
+    choice = SnoozeFor(choice_text) if choice_text in set(SnoozeFor) else SnoozeFor.TOMORROW
+    _snooze(client, body, requester, key_text, choice)
+
+
+def _chosen(action: dict) -> tuple[str, str]:
+    """The item key and the choice of an option valued "<item key>|<choice>"."""
     chosen = (action.get("selected_option") or {}).get("value") or ""
     key_text, _, choice_text = chosen.partition("|")
-    choice = SnoozeFor(choice_text) if choice_text in set(SnoozeFor) else SnoozeFor.TOMORROW
+    return key_text, choice_text
 
+
+def _snooze(
+    client: WebClient, body: dict, requester: Requester, key_text: str, choice: SnoozeFor
+) -> None:
     def snooze(session: Session, scope: ItemScope) -> tuple[ItemAction, str]:
         until = nudges.snooze_end(choice, scope.zone, scope.now)
         result, _ = nudges.snooze(
@@ -145,7 +179,44 @@ def handle_snooze_action(
 def handle_mark_lost_action(
     ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
-    """Log the item's interaction as Lost, which closes the account's chain; say so."""
+    """Mark lost (a DM sent before the overflow menu): the confirmation first."""
+    ack()
+    _confirm_mark_lost(client, body, requester, action.get("value"))
+
+
+def _confirm_mark_lost(
+    client: WebClient, body: dict, requester: Requester, key_text: str | None
+) -> None:
+    """Say what Lost stops chasing (and offer Cancel for a meeting that did not happen)."""
+    checked = _item_or_refusal(client, body, requester, key_text, "Mark it lost?")
+    ref = NudgeItemRef.from_action(body, key_text)
+    if checked is None or ref is None:
+        return
+    item, zone = checked
+    _, workspace, user_id = requester
+    with requester.session() as session:
+        stops = nudges.stops_chasing(session, workspace, user_id, item.key.interaction_id)
+    modal = mark_lost_modal(
+        item,
+        stops,
+        STOPS_CHASING_SHOWN,
+        zone,
+        MarkLostMetadata(item=ref),
+        offer_cancel=nudges.may_not_have_happened(item, requester.now()),
+    )
+    open_modal(client, body["trigger_id"], modal, "Mark lost's confirmation")
+
+
+def handle_mark_lost_confirmed(
+    ack: Ack, view: dict, client: WebClient, requester: Requester
+) -> None:
+    """Mark lost, confirmed: log the item's interaction as Lost, which closes the account's
+    chain, and say so in the DM (once: a second confirmation changes nothing)."""
+    try:
+        metadata = MarkLostMetadata.from_metadata(view.get("private_metadata"))
+    except StaleForm:
+        ack(response_action="update", view=stale_form_modal())
+        return
     ack()
 
     def mark_lost(session: Session, scope: ItemScope) -> tuple[ItemAction, str]:
@@ -155,7 +226,19 @@ def handle_mark_lost_action(
         account = escape(item.account_name) if item else "this account"
         return result, f"✗ Marked lost: nothing more about {account} will be chased."
 
-    _act_in_message(client, body, requester, action.get("value"), mark_lost)
+    ref = metadata.item
+    _act_on_item(client, requester, ref, mark_lost, None)
+
+
+def _offer_cancel(client: WebClient, body: dict, requester: Requester, key_text: str) -> None:
+    """Cancel from the overflow menu: the interaction, with the Cancel button that asks why."""
+    checked = _item_or_refusal(client, body, requester, key_text, "Cancel it?")
+    if checked is None:
+        return
+    item, zone = checked
+    open_modal(
+        client, body["trigger_id"], cancel_offer_modal(item, zone, requester.now()), "Cancel"
+    )
 
 
 def _act_in_message(
@@ -165,13 +248,27 @@ def _act_in_message(
     key_text: str | None,
     act: Callable[[Session, ItemScope], tuple[ItemAction, str]],
 ) -> None:
-    """Run `act` on the item and show its result in place of the item's buttons; a click on
-    someone else's item gets a private refusal and changes nothing."""
-    _, workspace, user_id = requester
+    """Run `act` on the item whose control was used in the DM (see _act_on_item)."""
     ref = NudgeItemRef.from_action(body, key_text)
-    key = ref.item_key if ref else None
-    if ref is None or key is None:  # not one of the DM's items: no item to act on or update
+    if ref is None:  # not one of the DM's items: no item to act on or update
         logger.info("nudge action on an unknown item %r", key_text)
+        return
+    _act_on_item(client, requester, ref, act, body.get("message"))
+
+
+def _act_on_item(
+    client: WebClient,
+    requester: Requester,
+    ref: NudgeItemRef,
+    act: Callable[[Session, ItemScope], tuple[ItemAction, str]],
+    message: dict | None,
+) -> None:
+    """Run `act` on the item and show its result in place of the item's buttons; someone
+    else's item gets a private refusal and changes nothing."""
+    _, workspace, user_id = requester
+    key = ref.item_key
+    if key is None:
+        logger.info("nudge action on an unknown item %r", ref.key)
         return
     with requester.session() as session:
         scope = ItemScope(
@@ -184,7 +281,7 @@ def _act_in_message(
     if state is ItemAction.HANDLED:
         status = ALREADY_HANDLED
     if own_message_ref(requester, ref) is not None:
-        show_item_status(client, ref, status, body.get("message"))
+        show_item_status(client, ref, status, message)
 
 
 def _cached_zone(session: Session, workspace: Workspace, user_id: str) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
+from types import EllipsisType
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -13,7 +16,8 @@ from app.domain import outcomes
 from app.domain.checks import FieldErrors
 from app.models import DeliveryKind
 from app.slack import delivery
-from app.slack.errors import DatabaseUnavailable, NotAllowed, handled
+from app.slack.client import open_modal
+from app.slack.errors import DatabaseUnavailable, FieldError, NotAllowed, handled
 from app.slack.flows import outcomes as flows_outcomes
 from app.slack.forms import outcome
 from app.slack.forms.metadata import StaleForm
@@ -29,6 +33,8 @@ from app.slack.ownership import own_message_ref
 from app.slack.passes.confirmations import confirmation_metadata
 from app.slack.services import Requester
 from app.slack.views.formatting import escape
+from app.slack.views.interaction_actions import InteractionIds
+from app.slack.views.interaction_actions import interaction_id_of as button_interaction_id
 from app.slack.views.notices import stale_form_modal
 from app.slack.views.nudges import outcome_logged_status
 from app.slack.views.outcome_confirmation import outcome_confirmation
@@ -38,6 +44,8 @@ logger = logging.getLogger(__name__)
 COMMAND = "/postcall"
 SAVE_FAILED = "Your outcome could not be saved just now, and nothing was stored. Try again soon."
 NOT_YOURS = "That interaction is not one of yours, so its outcome cannot be logged here."
+# The outcome's radio buttons, whatever interaction's inputs the form shows (see inputs_key).
+RESULT_BLOCKS = re.compile(rf"^{re.escape(PostcallIds.RESULT_BLOCK)}\.")
 
 
 def register(app: App) -> None:
@@ -45,6 +53,10 @@ def register(app: App) -> None:
     app.view_submission(PostcallIds.CALLBACK)(handled(handle_postcall_submission))
     app.block_action(PostcallIds.CHOOSE_INTERACTION)(handled(handle_interaction_chosen))
     app.block_action(PostcallIds.READ_NEXT_STEP_WHEN)(handled(handle_next_step_when_typed))
+    app.block_action({"block_id": RESULT_BLOCKS, "action_id": PostcallIds.INPUT})(
+        handled(handle_result_chosen)
+    )
+    app.action(InteractionIds.LOG_OUTCOME)(handled(handle_log_outcome_action))
 
 
 def handle_postcall_command(
@@ -71,16 +83,62 @@ def handle_interaction_chosen(
 ) -> None:
     """Show the chosen interaction's plan (or the fields of an unplanned one)."""
     ack()
+    chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
+    _redraw(client, requester, body, chosen=interaction_id_of(chosen))
+
+
+def handle_result_chosen(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Show what the chosen outcome needs: its next step and date required, or not asked."""
+    ack()
+    _redraw(client, requester, body, result=(action.get("selected_option") or {}).get("value"))
+
+
+def _redraw(
+    client: WebClient,
+    requester: Requester,
+    body: dict,
+    *,
+    chosen: int | None | EllipsisType = ...,
+    result: str | None = None,
+    next_step_when: str | None = None,
+) -> None:
+    """The open form again, about `chosen` (default: the interaction it is about), with what
+    the action just changed (the outcome chosen, the date typed) over the view's state."""
     try:
         metadata = PostcallMetadata.from_metadata(body["view"].get("private_metadata"))
     except StaleForm:
         flows_outcomes.update_modal(client, body["view"], stale_form_modal())
         return
-    chosen = (action.get("selected_option") or {}).get("value") or NOT_PLANNED
     typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
-    flows_outcomes.redraw(
-        client, requester, body, metadata, interaction_id_of(chosen), typed.next_step_when
+    typed = replace(
+        typed,
+        result=result or typed.result,
+        next_step_when=next_step_when if next_step_when is not None else typed.next_step_when,
     )
+    about = metadata.interaction_id if isinstance(chosen, EllipsisType) else chosen
+    flows_outcomes.redraw(client, requester, body, metadata, about, typed)
+
+
+def handle_log_outcome_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Log outcome on a plan's DM: the outcome form on that interaction, as it is now (already
+    logged, it shows the outcome to update)."""
+    ack()
+    _, workspace, user_id = requester
+    interaction_id = button_interaction_id(action.get("value"))
+    with requester.session() as session:
+        try:
+            if interaction_id is None:
+                raise outcomes.NotYourInteraction(action.get("value"))
+            outcomes.find_own_interaction(session, workspace, user_id, interaction_id)
+        except outcomes.NotYourInteraction as error:
+            raise NotAllowed(NOT_YOURS, title="Log an outcome") from error
+    opened = open_modal(client, body["trigger_id"], loading_modal(), "Log outcome")
+    if opened is not None:
+        flows_outcomes.open_outcome_form(client, *requester, opened, interaction_id=interaction_id)
 
 
 def handle_next_step_when_typed(
@@ -88,14 +146,7 @@ def handle_next_step_when_typed(
 ) -> None:
     """Show, under the field, the moment the product read from what the rep is typing."""
     ack()
-    try:
-        metadata = PostcallMetadata.from_metadata(body["view"].get("private_metadata"))
-    except StaleForm:
-        flows_outcomes.update_modal(client, body["view"], stale_form_modal())
-        return
-    flows_outcomes.redraw(
-        client, requester, body, metadata, metadata.interaction_id, action.get("value")
-    )
+    _redraw(client, requester, body, next_step_when=action.get("value"))
 
 
 def handle_postcall_submission(

@@ -1,30 +1,35 @@
-"""/precall: open the planning modal, check the plan, save it and confirm it by DM."""
+"""/precall: open the planning modal, check the plan, save it and confirm it by DM; the plan
+DM's Edit plan and the outcome DM's Plan the next step open the same modal."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from app.domain import coaching, plans
+from app.domain import coaching, outcomes, plans
 from app.domain.checks import FieldErrors
-from app.models import DeliveryKind
+from app.models import DeliveryKind, Interaction
 from app.slack import delivery, directory
 from app.slack.client import update_modal
-from app.slack.errors import DatabaseUnavailable, FieldError, handled
+from app.slack.errors import FieldError, NotAllowed, handled
 from app.slack.flows import planning
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
-from app.slack.forms.plan import PrecallIds, PrecallMetadata
+from app.slack.forms.plan import NEW_PLAN, PrecallIds, PrecallMetadata, keyed
 from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal, saved_anyway_modal
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.passes.confirmations import confirmation_metadata
 from app.slack.services import Requester
-from app.slack.views.formatting import escape
+from app.slack.views.formatting import escape, short_moment
+from app.slack.views.interaction_actions import InteractionIds, interaction_id_of
+from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
 from app.slack.views.notices import failure_modal, stale_form_modal
 from app.slack.views.nudges import NudgeItemRef, planned_status
 from app.slack.views.plan_confirmation import plan_confirmation
@@ -35,6 +40,14 @@ COMMAND = "/precall"
 SAVE_FAILED = (
     "Your plan could not be saved just now, and nothing was stored. Try again in a minute."
 )
+NOT_YOUR_PLAN = "This plan is someone else's: only they can change it. Nothing changed."
+PLAN_NO_LONGER = (
+    "That interaction is no longer in your plans (it changed since this message), so there is "
+    "nothing to open. Plan it again with `/precall`."
+)
+PLAN_GONE = (
+    "That interaction is no longer among your plans: nothing was saved. Open /precall again."
+)
 
 
 def register(app: App) -> None:
@@ -44,12 +57,17 @@ def register(app: App) -> None:
     app.block_action({"block_id": ReviewIds.ACTIONS_BLOCK, "action_id": ReviewIds.SAVE_ANYWAY})(
         handled(handle_save_anyway)
     )
-    app.block_action({"block_id": PrecallIds.WHEN_BLOCK, "action_id": PrecallIds.INPUT})(
+    # When is keyed by the interaction the form is about (see forms.plan.keyed).
+    when_block = re.compile(rf"^{re.escape(PrecallIds.WHEN_BLOCK)}(\..+)?$")
+    app.block_action({"block_id": when_block, "action_id": PrecallIds.INPUT})(
         handled(handle_when_typed)
     )
     app.block_action({"block_id": PrecallIds.ACCOUNT_BLOCK, "action_id": PrecallIds.INPUT})(
         handled(handle_account_entered)
     )
+    app.block_action(PrecallIds.CHOOSE_INTERACTION)(handled(handle_interaction_chosen))
+    app.action(InteractionIds.EDIT_PLAN)(handled(handle_edit_plan_action))
+    app.action(InteractionIds.PLAN_NEXT_STEP)(handled(handle_plan_next_step_action))
 
 
 def handle_precall_command(
@@ -79,14 +97,11 @@ def handle_account_entered(
     account = (action.get("value") or "").strip()
     if not account:
         return
-    try:
-        metadata = PrecallMetadata.from_metadata(body["view"].get("private_metadata"))
-    except StaleForm:
-        try:
-            client.views_update(view_id=body["view"]["id"], view=stale_form_modal())
-        except SlackApiError as error:
-            logger.info("stale /precall modal not replaced: %s", error.response.get("error"))
+    metadata = _open_form_metadata(client, body)
+    if metadata is None:
         return
+    if metadata.offered:  # the interaction offered was the former account's: offer again
+        metadata = metadata.model_copy(update={"interaction_id": None, "offered": False})
     planning.refresh_modal(
         client,
         *requester,
@@ -102,18 +117,116 @@ def handle_when_typed(
 ) -> None:
     """Show, under When, the moment read from what the rep is typing."""
     ack()
-    try:
-        metadata = PrecallMetadata.from_metadata(body["view"].get("private_metadata"))
-    except StaleForm:
-        return  # the submission tells the rep to open the form again
-    typed = plan.read(body["view"].get("state", {}).get("values", {}))
+    metadata = _open_form_metadata(client, body)
+    if metadata is None:
+        return
+    typed = plan.read(body["view"].get("state", {}).get("values", {}), metadata)
     planning.refresh_modal(
         client,
         *requester,
         body["view"],
-        plans.PlanPrefill(account=(typed.account or "").strip() or None),
+        plans.PlanPrefill(account=typed.account),
         metadata,
         when_typed=action.get("value"),
+        offer_upcoming=False,
+    )
+
+
+def handle_interaction_chosen(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """The rep chose one of the account's upcoming interactions (its plan shows), or a new one."""
+    ack()
+    metadata = _open_form_metadata(client, body)
+    if metadata is None:
+        return
+    chosen = (action.get("selected_option") or {}).get("value") or NEW_PLAN
+    typed = plan.read(body["view"].get("state", {}).get("values", {}), metadata)
+    planning.refresh_modal(
+        client,
+        *requester,
+        body["view"],
+        plans.PlanPrefill(account=typed.account),
+        metadata.model_copy(update={"interaction_id": interaction_id_of(chosen), "offered": False}),
+        offer_upcoming=False,
+    )
+
+
+def _open_form_metadata(client: WebClient, body: dict) -> PrecallMetadata | None:
+    """The open form's metadata; None once a stale form has been replaced by a notice."""
+    try:
+        return PrecallMetadata.from_metadata(body["view"].get("private_metadata"))
+    except StaleForm:
+        try:
+            client.views_update(view_id=body["view"]["id"], view=stale_form_modal())
+        except SlackApiError as error:
+            logger.info("stale /precall modal not replaced: %s", error.response.get("error"))
+        return None
+
+
+def handle_edit_plan_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Edit plan: the planning form filled with the plan as it is now."""
+    ack()
+    with requester.session() as session:
+        interaction_id = _own_interaction(session, requester, action, "Edit plan").id
+    _open_form(client, requester, body, plans.PlanPrefill(), interaction_id)
+
+
+def handle_plan_next_step_action(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Plan the next step: the follow-up the outcome created, or a new interaction with the
+    account; what the outcome is now decides (it may have changed since the message)."""
+    ack()
+    with requester.session() as session:
+        logged = _own_interaction(session, requester, action, "Plan the next step")
+        next_step = outcomes.next_step_to_plan(session, logged)
+        if next_step.ended is not None:
+            label = RESULT_LABELS[next_step.ended][0]
+            raise NotAllowed(
+                f"{escape(next_step.logged.account.name)} is now logged as *{label}*: "
+                "there is no next step to plan. Plan a new interaction with `/precall`.",
+                title="Plan the next step",
+            )
+        logged = next_step.logged
+        prefill = plans.PlanPrefill(
+            account=logged.account.name, kind=logged.kind, stage=logged.stage
+        )
+        follow_up_id = next_step.follow_up.id if next_step.follow_up else None
+    _open_form(client, requester, body, prefill, follow_up_id)
+
+
+def _own_interaction(
+    session: Session, requester: Requester, action: dict, title: str
+) -> Interaction:
+    """The rep's interaction the button names; NotAllowed, saying why, for one that is another
+    rep's or gone since (or a value that names none)."""
+    _, workspace, user_id = requester
+    interaction_id = interaction_id_of(action.get("value"))
+    if interaction_id is None:
+        raise NotAllowed(NOT_YOUR_PLAN, title=title)
+    try:
+        return plans.find_own_interaction(session, workspace, user_id, interaction_id)
+    except plans.NotYourInteraction as error:
+        gone = not plans.is_someone_elses(session, workspace, user_id, interaction_id)
+        raise NotAllowed(PLAN_NO_LONGER if gone else NOT_YOUR_PLAN, title=title) from error
+
+
+def _open_form(
+    client: WebClient,
+    requester: Requester,
+    body: dict,
+    prefill: plans.PlanPrefill,
+    interaction_id: int | None,
+) -> None:
+    planning.open_planning_form(
+        client,
+        *requester,
+        body["trigger_id"],
+        prefill,
+        PrecallMetadata(interaction_id=interaction_id),
     )
 
 
@@ -129,7 +242,7 @@ def handle_precall_submission(
     except StaleForm:
         ack(response_action="update", view=stale_form_modal())
         return
-    form = plan.read(view.get("state", {}).get("values", {}))
+    form = plan.read(view.get("state", {}).get("values", {}), metadata)
     try:
         if metadata.zone:
             zone, locale = metadata.zone, metadata.locale
@@ -140,23 +253,24 @@ def handle_precall_submission(
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED) from error
     draft = plans.check_plan(form, zone, services.now(), locale=locale)
     if isinstance(draft, FieldErrors):
-        ack(response_action="errors", errors=plan.errors(draft))
+        ack(response_action="errors", errors=plan.errors(draft, metadata))
         return
     if draft.review.held:
-        review_metadata = ReviewMetadata.of(
-            zone, metadata.channel_id, form, metadata.nudge, locale=locale
-        )
+        review_metadata = ReviewMetadata.of(zone, form, metadata, locale=locale)
         ack(
             response_action="push",
             view=review_modal(draft.objective, draft.review, review_metadata),
         )
         return
-    # A checked plan closes the form at once; saving is the work after the ack. Should the
-    # database refuse it, the rep is told with what they typed (see `not_saved`).
-    ack()
-    saved = save_plan(requester, draft)
+    try:
+        saved = save_plan(requester, draft, metadata)
+    except plans.PlanClash as error:
+        raise FieldError(keyed(PrecallIds.WHEN_BLOCK, metadata), clash(error, zone)) from error
+    except plans.NotYourInteraction as error:
+        raise FieldError(PrecallIds.ACCOUNT_BLOCK, PLAN_GONE) from error
     if saved is None:
-        raise not_saved(draft)
+        raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED)
+    ack()
     confirm_plan(client, requester, saved, zone, metadata.nudge)
 
 
@@ -185,7 +299,15 @@ def handle_save_anyway(ack: Ack, body: dict, client: WebClient, requester: Reque
             client, view, failure_modal(f"{problem} Go back to edit the plan."), "precall review"
         )
         return
-    saved = save_plan(requester, draft)
+    try:
+        saved = save_plan(requester, draft, metadata)
+    except plans.PlanClash as error:
+        problem = f"{clash(error, metadata.zone)} Go back to edit the plan."
+        update_modal(client, view, failure_modal(problem), "precall review")
+        return
+    except plans.NotYourInteraction:
+        update_modal(client, view, failure_modal(PLAN_GONE), "precall review")
+        return
     if saved is None:
         # The form is still open under the review: what the rep typed is not lost.
         update_modal(client, view, failure_modal(SAVE_FAILED), "precall review")
@@ -194,22 +316,32 @@ def handle_save_anyway(ack: Ack, body: dict, client: WebClient, requester: Reque
     confirm_plan(client, requester, saved, metadata.zone, metadata.nudge)
 
 
-def not_saved(draft: plans.PlanDraft) -> DatabaseUnavailable:
-    """The answer to a plan the database did not take after its form closed: what the rep
-    typed comes back to them, so nothing they wrote is lost."""
-    return DatabaseUnavailable(
-        f"{SAVE_FAILED}\nWhat you wrote for {escape(draft.account_name)}: "
-        f"{escape(draft.objective)}",
-        title="Plan not saved",
+def clash(error: plans.PlanClash, zone: str) -> str:
+    """Why an edited plan cannot take its new account and time (plain text: a modal shows it)."""
+    return (
+        f"You already have a {KIND_LABELS[error.kind].lower()} with {error.account_name} at "
+        f"{short_moment(error.scheduled_at, zone)}: choose it in Which interaction, "
+        "or pick another time."
     )
 
 
-def save_plan(requester: Requester, draft: plans.PlanDraft) -> plans.SavedPlan | None:
-    """The saved plan, or None when the database would not take it (nothing is half-written)."""
+def save_plan(
+    requester: Requester, draft: plans.PlanDraft, form: PrecallMetadata | ReviewMetadata
+) -> plans.SavedPlan | None:
+    """The saved plan (of the interaction the form is about, if any), or None when the
+    database would not take it (nothing is half-written)."""
     _, workspace, user_id = requester
     try:
         with requester.session() as session:
-            return plans.save_plan(session, workspace, user_id, draft, requester.now())
+            return plans.save_plan(
+                session,
+                workspace,
+                user_id,
+                draft,
+                requester.now(),
+                interaction_id=form.interaction_id,
+                same_account_only=form.offered,
+            )
     except SQLAlchemyError as error:
         logger.error("could not save a plan for %s: %s", user_id, error)
         return None

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import copy
 import enum
+from datetime import datetime
 from typing import NamedTuple
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
     Option,
+    OverflowMenuElement,
     SectionBlock,
-    StaticSelectElement,
 )
 
 from app.domain.nudges import DueItem, ItemKey, SnoozeFor
@@ -36,11 +36,29 @@ class NudgeIds(enum.StrEnum):
     STATUS_BLOCK = "nudge_status"
     LOG_OUTCOME = "nudge_log_outcome"
     PLAN_IT = "nudge_plan_it"
-    SNOOZE = "nudge_snooze"
+    SNOOZE = "nudge_snooze"  # DMs sent before the overflow menu
     MARK_LOST = "nudge_mark_lost"
+    MORE = "nudge_more"  # the overflow menu: snooze, mark lost, cancel
+    MARK_LOST_CONFIRM = "nudge_mark_lost_confirm"  # the confirmation's callback id
+    MARK_LOST_STOPS_BLOCK = "nudge_mark_lost_stops"
+    MARK_LOST_CANCEL_BLOCK = "nudge_mark_lost_cancel"
 
 
-SNOOZE_LABELS = {SnoozeFor.TOMORROW: "Until tomorrow", SnoozeFor.NEXT_WEEK: "Until next week"}
+class MoreAction(enum.StrEnum):
+    """The overflow menu's choices; an option's value is "<item key>|<choice>"."""
+
+    SNOOZE_TOMORROW = "snooze_tomorrow"
+    SNOOZE_NEXT_WEEK = "snooze_next_week"
+    MARK_LOST = "mark_lost"
+    CANCEL = "cancel"
+
+
+SNOOZE_OF = {
+    MoreAction.SNOOZE_TOMORROW: SnoozeFor.TOMORROW,
+    MoreAction.SNOOZE_NEXT_WEEK: SnoozeFor.NEXT_WEEK,
+}
+
+
 FOOTER = (
     "At most one message a day, in your morning, on the days you chose. `/coach settings` "
     "changes the time and the days, or pauses these."
@@ -97,7 +115,7 @@ def _what(item: DueItem, zone: str) -> tuple[str, str]:
     return f"{kind} {when}", "No outcome logged yet: what did the customer agree to?"
 
 
-def _item_blocks(item: DueItem, zone: str) -> list[Block]:
+def _item_blocks(item: DueItem, zone: str, now: datetime) -> list[Block]:
     key = str(item.key)
     account = escape(truncate(item.account_name, ACCOUNT_MAX))
     headline, missing = _what(item, zone)
@@ -108,42 +126,45 @@ def _item_blocks(item: DueItem, zone: str) -> list[Block]:
         ),
         ActionsBlock(
             block_id=item_block_id(NudgeIds.ACTIONS_BLOCK, key),
-            elements=[
-                ButtonElement(
-                    text="Log outcome", action_id=NudgeIds.LOG_OUTCOME, value=key, style="primary"
-                ),
-                ButtonElement(text="Plan it", action_id=NudgeIds.PLAN_IT, value=key),
-                StaticSelectElement(
-                    action_id=NudgeIds.SNOOZE,
-                    placeholder="Snooze",
-                    options=[
-                        Option(value=f"{key}|{choice.value}", label=label)
-                        for choice, label in SNOOZE_LABELS.items()
-                    ],
-                ),
-                ButtonElement(
-                    text="Mark lost",
-                    action_id=NudgeIds.MARK_LOST,
-                    value=key,
-                    style="danger",
-                    confirm=ConfirmObject(
-                        title="Mark it lost?",
-                        text=truncate(
-                            f"This logs the interaction with {account} as Lost, and nothing "
-                            "more about this account will be chased.",
-                            300,
-                        ),
-                        confirm="Mark lost",
-                        deny="Cancel",
-                        style="danger",
-                    ),
-                ),
-            ],
+            elements=[*_item_buttons(item, key, now), _more_menu(item, key)],
         ),
     ]
 
 
-def nudge_message(items: list[DueItem], more: int, zone: str) -> tuple[str, list[Block]]:
+def _item_buttons(item: DueItem, key: str, now: datetime) -> list[ButtonElement]:
+    """What fits the item: one that still lies ahead is planned, one that passed is logged
+    (an outcome without a dated next step asks for the next one to be planned)."""
+    log = ButtonElement(text="Log outcome", action_id=NudgeIds.LOG_OUTCOME, value=key)
+    plan = ButtonElement(text="Plan it", action_id=NudgeIds.PLAN_IT, value=key)
+    if item.key.reason is NudgeReason.NO_NEXT_STEP:
+        plan.style = "primary"
+        return [plan, log]
+    if item.scheduled_at > now:
+        plan.style = "primary"
+        return [plan, log]
+    log.style = "primary"
+    return [log]
+
+
+def _more_menu(item: DueItem, key: str) -> OverflowMenuElement:
+    """The rarely used actions, out of the way: snoozing, marking lost and cancelling (not for
+    an interaction whose outcome is logged: it happened)."""
+    choices = {
+        MoreAction.SNOOZE_TOMORROW: "Snooze until tomorrow",
+        MoreAction.SNOOZE_NEXT_WEEK: "Snooze until next week",
+        MoreAction.MARK_LOST: "Mark lost…",
+    }
+    if item.key.reason is not NudgeReason.NO_NEXT_STEP:
+        choices[MoreAction.CANCEL] = "Cancel it…"
+    return OverflowMenuElement(
+        action_id=NudgeIds.MORE,
+        options=[Option(value=f"{key}|{choice}", label=label) for choice, label in choices.items()],
+    )
+
+
+def nudge_message(
+    items: list[DueItem], more: int, zone: str, now: datetime
+) -> tuple[str, list[Block]]:
     """Notification text and blocks for the rep's items, most overdue first, then "N more"."""
     total = len(items) + more
     # Not "a next step" alone: a heads-up item needs a plan, a follow-up a fresh outcome.
@@ -153,7 +174,7 @@ def nudge_message(items: list[DueItem], more: int, zone: str) -> tuple[str, list
     text = f"{headline}: {names}" + (f" and {total - 3} more" if total > 3 else "")
     blocks: list[Block] = [HeaderBlock(text=truncate(f"Good morning: {headline}", HEADER_MAX))]
     for item in items:
-        blocks += _item_blocks(item, zone)
+        blocks += _item_blocks(item, zone, now)
     if more:
         blocks.append(
             SectionBlock(text=f"…and {more} more. They move up as you deal with the ones above.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ContextBlock,
     HeaderBlock,
@@ -10,8 +11,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from app.domain.outcomes import ENDS_CHAIN
 from app.models import Interaction, Outcome, Result
 from app.slack.views.formatting import escape, quote, slack_date, truncate
+from app.slack.views.interaction_actions import InteractionIds, interaction_button
 from app.slack.views.labels import RESULT_LABELS
 
 HEADER_MAX = 150
@@ -59,4 +62,17 @@ def outcome_confirmation(
     )
     if closing_note:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=closing_note)]))
+    if outcome.result not in ENDS_CHAIN:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    interaction_button(
+                        InteractionIds.PLAN_NEXT_STEP,
+                        "Plan the next step",
+                        interaction.id,
+                        style="primary",
+                    )
+                ]
+            )
+        )
     return text, blocks

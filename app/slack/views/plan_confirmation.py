@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ContextBlock,
     HeaderBlock,
@@ -13,6 +14,7 @@ from slack_sdk.models.blocks import (
 from app.domain.coaching import Review
 from app.models import Interaction
 from app.slack.views.formatting import escape, quote, slack_date, truncate
+from app.slack.views.interaction_actions import InteractionIds, interaction_button
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
 from app.slack.views.review import checklist_blocks
 
@@ -43,10 +45,18 @@ def plan_confirmation(
             + (quote(minimum) if minimum else "_None set: decide your fallback before you go in._")
         ),
         *checklist_blocks(review),
+        ActionsBlock(
+            elements=[
+                interaction_button(InteractionIds.EDIT_PLAN, "Edit plan", interaction.id),
+                interaction_button(
+                    InteractionIds.LOG_OUTCOME, "Log outcome", interaction.id, style="primary"
+                ),
+            ]
+        ),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Afterwards, log what the customer agreed to with `/postcall`."
+                    text="Afterwards, log what the customer agreed to here or with `/postcall`."
                 )
             ]
         ),
