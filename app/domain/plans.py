@@ -88,7 +88,7 @@ def prefill_of(interaction: Interaction, zone: str) -> PlanPrefill:
     local = interaction.scheduled_at.astimezone(ZoneInfo(zone))
     return PlanPrefill(
         account=interaction.account.name,
-        when_text=when.describe(local, with_year=True, with_zone=False),
+        when_text=dates.describe(local, with_year=True, with_zone=False),
         kind=interaction.kind,
         stage=interaction.stage,
         objective=interaction.objective,

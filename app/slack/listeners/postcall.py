@@ -17,7 +17,7 @@ from app.domain.checks import FieldErrors
 from app.models import DeliveryKind
 from app.slack import delivery
 from app.slack.client import open_modal
-from app.slack.errors import DatabaseUnavailable, FieldError, NotAllowed, handled
+from app.slack.errors import DatabaseUnavailable, NotAllowed, handled
 from app.slack.flows import outcomes as flows_outcomes
 from app.slack.forms import outcome
 from app.slack.forms.metadata import StaleForm
