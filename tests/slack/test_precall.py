@@ -225,16 +225,25 @@ def test_edit_plan_from_the_dm_opens_the_saved_plan_and_saving_updates_it(
     assert initial(form, PrecallIds.MINIMUM_BLOCK).startswith("Dana forwards")
     assert initial(form, PrecallIds.INTERACTION_BLOCK) == str(interaction_id)
 
-    edited = plan_values(form, when="Fri 27 Nov 2026, 4:00 PM", objective="Dana signs by Friday")
+    edited = plan_values(
+        form,
+        when="Fri 27 Nov 2026, 4:00 PM",
+        objective="Dana (CFO) books the pilot kickoff by Friday",
+    )
     assert coach.submit(form, edited, REP_NY).body == ""
     coach.settle()
     with sessions() as session:
         (plan,) = session.scalars(select(Interaction)).all()
         assert plan.id == interaction_id  # the same interaction, no duplicate
         assert plan.scheduled_at == datetime(2026, 11, 27, 21, 0, tzinfo=UTC)
-        assert (plan.objective, plan.revision) == ("Dana signs by Friday", 2)
+        assert (plan.objective, plan.revision) == (
+            "Dana (CFO) books the pilot kickoff by Friday",
+            2,
+        )
     updated = str(confirmation(coach, "Plan updated")[1]["blocks"])
-    assert "Dana signs by Friday" in updated and "Customer action" in updated  # reviewed again
+    assert (
+        "Dana (CFO) books the pilot kickoff by Friday" in updated and "Customer action" in updated
+    )  # reviewed again
 
 
 def test_an_older_edit_plan_button_opens_the_plan_as_it_is_now(coach: Coach) -> None:
@@ -242,10 +251,10 @@ def test_an_older_edit_plan_button_opens_the_plan_as_it_is_now(coach: Coach) -> 
     coach.settle()
     first_dm = confirmation(coach, "Plan saved")
     form = plan_form_after(coach, lambda: press(coach, first_dm, InteractionIds.EDIT_PLAN))
-    coach.submit(form, plan_values(form, objective="Dana (CFO) signs on Friday"), REP_NY)
+    coach.submit(form, plan_values(form, objective="Dana (CFO) books the pilot kickoff on Friday"), REP_NY)
     coach.settle()
     again = plan_form_after(coach, lambda: press(coach, first_dm, InteractionIds.EDIT_PLAN))
-    assert initial(again, PrecallIds.OBJECTIVE_BLOCK) == "Dana (CFO) signs on Friday"
+    assert initial(again, PrecallIds.OBJECTIVE_BLOCK) == "Dana (CFO) books the pilot kickoff on Friday"
 
 
 def test_edit_plan_pressed_by_another_rep_answers_politely_and_changes_nothing(
