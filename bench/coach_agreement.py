@@ -7,21 +7,18 @@ disagreements on the tuned half only.
 """
 
 import argparse
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from app.domain.coaching import CRITERION_NAMES, Criterion, review_objective
-from app.domain.enums import Stage
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "domain"))
+
+from coaching_cases import FAILURE_WORDS  # noqa: E402 (the labels' words, as in the tests)
+
+from app.domain.coaching import CRITERION_NAMES, Criterion, review_objective  # noqa: E402
+from app.domain.enums import Stage  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "objectives.txt"
-FAILURE_WORDS = {
-    "action": Criterion.CUSTOMER_ACTION,
-    "specific": Criterion.SPECIFIC,
-    "time": Criterion.TIME_BOUND,
-    "who": Criterion.DECISION_MAKER,
-    "fit": Criterion.STAGE_FIT,
-    "fallback": Criterion.FALLBACK,
-}
 
 
 class Labelled(NamedTuple):

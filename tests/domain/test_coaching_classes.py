@@ -75,27 +75,19 @@ def test_a_negation_or_a_setback_is_not_a_commitment(objective, quoted):
 @pytest.mark.parametrize(
     "objective",
     [
+        # Pleasantries and wishes.
         "Have a great demo with Dana on Tuesday",
         "Good luck with the CFO pricing review on Friday",
         "Hope Dana enjoys the pilot kickoff next week",
         "Enjoy the walkthrough with Raj tomorrow",
         "Thanks to Dana for booking the demo on Friday",
-    ],
-)
-def test_pleasantries_and_wishes_are_not_a_commitment(objective):
-    result = review(objective)
-    assert not result.result(ACTION).passed and not result.result(SPECIFIC).passed
-
-
-@pytest.mark.parametrize(
-    "objective",
-    [
+        # The rep's own reply.
         "Respond to Dana's note by Friday",
         "Reply to the CFO about pricing by Monday",
         "Get back to Raj about his questions by Thursday",
     ],
 )
-def test_the_reps_own_reply_is_not_the_customers_act(objective):
+def test_pleasantries_wishes_and_the_reps_own_reply_are_not_the_customers_act(objective):
     result = review(objective)
     assert not result.result(ACTION).passed and not result.result(SPECIFIC).passed
 

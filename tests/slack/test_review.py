@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import sessionmaker
 
 from app.models import Interaction, NudgeReason
 from app.sandbox.limits import validate_view
@@ -172,3 +173,18 @@ def test_a_strong_objective_without_a_rushed_close_or_a_late_missing_fallback_sa
     assert response.status == 200 and response.body == ""
     coach.settle()
     assert plans_saved(coach) == 1
+
+
+def test_save_anyway_the_database_refuses_says_so_in_the_review_and_keeps_the_form(
+    coach: Coach, tmp_path
+) -> None:
+    form, review = push_review(coach)
+    unreachable = create_engine(f"sqlite:///{tmp_path}/missing-dir/coach.db")
+    working, coach.services.sessions = coach.services.sessions, sessionmaker(unreachable)
+    press_save_anyway(coach, review)
+    coach.services.sessions = working
+    shown = coach.slack.top_view(REP_NY)
+    assert shown["id"] == review["id"] and "nothing was stored" in str(shown["blocks"])
+    coach.slack.close_view(REP_NY, shown["id"])  # back to the form, as typed
+    assert coach.slack.top_view(REP_NY)["id"] == form["id"]
+    assert plans_saved(coach) == 0 and coach.slack.calls("chat.postMessage") == []

@@ -14,42 +14,36 @@ RULES = tomllib.loads(
     resources.files(__package__).joinpath("rules.toml").read_text(encoding="utf-8")
 )
 
-CUSTOMER, JOINT, REP, REQUEST, ACQUIRE, AGREEMENT, REFUSAL, CAUSATIVE = (
-    f"acts.{name}"
-    for name in (
-        "customer",
-        "joint",
-        "rep",
-        "request",
-        "acquire",
-        "agreement",
-        "refusal",
-        "causative",
-    )
+
+def _tags(section: str, *names: str) -> tuple[str, ...]:
+    """The tag each list gives its words: "acts.customer" for [acts] customer."""
+    return tuple(f"{section}.{name}" for name in names)
+
+
+CUSTOMER, JOINT, REP, REQUEST, ACQUIRE, AGREEMENT, REFUSAL, CAUSATIVE = _tags(
+    "acts", "customer", "joint", "rep", "request", "acquire", "agreement", "refusal", "causative"
 )
-VAGUE, HEDGE, INQUIRY, STATE, SETBACK = (
-    f"acts.{name}" for name in ("vague", "hedge", "inquiry", "state", "setback")
+VAGUE, HEDGE, INQUIRY, STATE, SETBACK = _tags(
+    "acts", "vague", "hedge", "inquiry", "state", "setback"
 )
-EVENTS, DELIVERABLES, VAGUE_THINGS, HEDGE_THINGS, UNDETAILED = (
-    f"things.{name}" for name in ("events", "deliverables", "vague", "hedge", "undetailed")
+EVENTS, DELIVERABLES, VAGUE_THINGS, HEDGE_THINGS, UNDETAILED = _tags(
+    "things", "events", "deliverables", "vague", "hedge", "undetailed"
 )
-ROLE, DEPARTMENT, GROUP, GENERIC, REP_PARTY, COMPANY = (
-    f"parties.{name}"
-    for name in ("roles", "departments", "groups", "generic", "rep", "company_suffixes")
+ROLE, DEPARTMENT, GROUP, GENERIC, REP_PARTY, COMPANY = _tags(
+    "parties", "roles", "departments", "groups", "generic", "rep", "company_suffixes"
 )
-MODAL, BE, NEGATION, ADVERB, QUESTION, CONJUNCTION, DETERMINER, PREPOSITION = (
-    f"grammar.{name}"
-    for name in (
-        "modals",
-        "be",
-        "negations",
-        "adverbs",
-        "questions",
-        "conjunctions",
-        "determiners",
-        "prepositions",
-    )
+MODAL, BE, NEGATION, ADVERB, QUESTION, CONJUNCTION, DETERMINER, PREPOSITION = _tags(
+    "grammar",
+    "modals",
+    "be",
+    "negations",
+    "adverbs",
+    "questions",
+    "conjunctions",
+    "determiners",
+    "prepositions",
 )
+
 VAGUE_TIME = "time.vague"
 CLOSE, NOT_CLOSE, EARLY_MEETING = "stage.close", "stage.not_close", "stage.early_meetings"
 PUNCT, POSSESSIVE = "punct", "possessive"
