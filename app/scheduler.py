@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.config import Settings
 from app.db import make_engine, make_session_factory
+from app.domain.calendar import CalendarSetup
 from app.domain.nudges import NudgeRules
 from app.slack import delivery
 from app.slack.client import make_slack_client
@@ -25,7 +26,10 @@ SWEEP_BUDGET_SHARE = 0.8
 
 
 def services_for(settings: Settings) -> Services:
-    return Services(sessions=make_session_factory(make_engine(settings.sqlalchemy_url)))
+    return Services(
+        sessions=make_session_factory(make_engine(settings.sqlalchemy_url)),
+        calendars=CalendarSetup.from_settings(settings),
+    )
 
 
 def sweep_budget(settings: Settings) -> float:

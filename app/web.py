@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
 from app.domain import when
+from app.domain.calendar import CalendarSetup
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
 from app.slack.runner import answer_sent_when
@@ -52,7 +53,9 @@ def create_web_app(
 ) -> Flask:
     """The Flask app served by gunicorn: POST /slack/events and GET /healthz."""
     engine = make_engine(settings.sqlalchemy_url)
-    services = services or Services(sessions=make_session_factory(engine))
+    services = services or Services(
+        sessions=make_session_factory(engine), calendars=CalendarSetup.from_settings(settings)
+    )
     bolt = build_app(
         settings.slack_signing_secret, make_slack_client(settings), services, listener_executor
     )
