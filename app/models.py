@@ -372,7 +372,7 @@ class SummarySubscription(WorkspaceScoped, Timestamped, Base):
 
 
 class CalendarLink(WorkspaceScoped, Timestamped, Base):
-    """A rep's connected calendar feed: its secret address, encrypted (see app/domain/secrets.py)."""
+    """A rep's connected calendar feed; its secret address encrypted (app/domain/secrets.py)."""
 
     __tablename__ = "calendar_links"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)  # one calendar per rep
