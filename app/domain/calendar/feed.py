@@ -76,7 +76,6 @@ class Meeting:
     account_name: str
     account_domain: str | None  # the registrable domain the name came from, if a company's
     attendees: tuple[Attendee, ...]
-    sequence: int
 
 
 @dataclass(frozen=True)
@@ -109,6 +108,7 @@ def read_feed(
     calendar_name = str(calendar.get("X-WR-CALNAME", "")).strip().lower()
     if "@" in calendar_name:
         own.add(calendar_name)
+    series = _series_uids(calendar)
     try:
         occurrences = recurring_ical_events.of(calendar).between(window.start, window.end)
     except Exception:  # noqa: BLE001  # untrusted input: a broken RRULE, a bad date...
@@ -119,13 +119,14 @@ def read_feed(
     for event in occurrences:
         if event.name != "VEVENT" or not event.get("UID"):
             continue
-        read = _read_event(event, own, company_domains, zone)
+        key = _key(event, zone, series)
+        read = _read_event(event, key, own, company_domains, zone)
         if read is None:
             continue
         if isinstance(read, Ignored):
             ignored[read] += 1
             if read is Ignored.CANCELLED:
-                cancelled.append(_key(event, zone))
+                cancelled.append(key)
             continue
         if window.start <= read.starts_at < window.end:
             meetings.append(read)
@@ -143,8 +144,18 @@ def parse_calendar(feed: bytes) -> icalendar.Calendar:
     return calendar
 
 
+def _series_uids(calendar: icalendar.Calendar) -> set[str]:
+    """UIDs of series: their occurrences are told apart by RECURRENCE-ID (which the expansion
+    gives every occurrence it returns, a single event's too)."""
+    return {
+        str(event.get("UID")).strip()
+        for event in calendar.walk("VEVENT")
+        if any(name in event for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
+
+
 def _read_event(
-    event: Any, own: set[str], company: frozenset[str], zone: tzinfo
+    event: Any, key: EventKey, own: set[str], company: frozenset[str], zone: tzinfo
 ) -> Meeting | Ignored | None:
     start, end = event.get("DTSTART"), event.get("DTEND")
     if start is None:
@@ -167,7 +178,7 @@ def _read_event(
         ends_at = starts_at + (length if isinstance(length, timedelta) else timedelta(0))
     name, domain = account_from(guests)
     return Meeting(
-        key=_key(event, zone),
+        key=key,
         title=str(event.get("SUMMARY", "")).strip()[:TITLE_MAX],
         starts_at=starts_at,
         ends_at=ends_at,
@@ -175,15 +186,7 @@ def _read_event(
         account_name=name,
         account_domain=domain,
         attendees=tuple(people),
-        sequence=_sequence(event),
     )
-
-
-def _sequence(event: Any) -> int:
-    try:
-        return int(event.get("SEQUENCE", 0))
-    except (TypeError, ValueError):
-        return 0
 
 
 def _utc(value: datetime, zone: tzinfo) -> tuple[datetime, bool]:
@@ -194,10 +197,10 @@ def _utc(value: datetime, zone: tzinfo) -> tuple[datetime, bool]:
     return value.astimezone(UTC), False
 
 
-def _key(event: Any, zone: tzinfo) -> EventKey:
+def _key(event: Any, zone: tzinfo, series: set[str]) -> EventKey:
     uid = str(event.get("UID")).strip()
     recurrence = event.get("RECURRENCE-ID")
-    if recurrence is None:
+    if recurrence is None or uid not in series:
         return EventKey(uid)
     value = recurrence.dt
     if isinstance(value, datetime):
