@@ -15,7 +15,9 @@ from app.slack.client import make_fast_client
 from app.slack.context import request_middleware
 from app.slack.errors import render_error
 from app.slack.listeners import (
+    calendar,
     coach,
+    company_domains,
     nudge_settings,
     nudges,
     postcall,
@@ -76,6 +78,8 @@ def build_app(
     nudges.register(app)
     users.register(app)
     summaries.register(app, subcommands)
+    calendar.register(app, subcommands)
+    company_domains.register(app, subcommands)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:

@@ -3,6 +3,7 @@ can fail a fetch (401, 404, a redirect, a stall, a drip, a body too large, 304).
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +13,21 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.calendar import CalendarSetup
+from app.domain.calendar.fetch import FeedPolicy
+from app.domain.secrets import SecretBox
+
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "calendars"
 HELD_SECONDS = 10  # the longest a stalling route holds a request before giving up itself
+
+
+# What the tests' app may fetch: feeds on 127.0.0.1, a small cap, a short deadline.
+LOCAL_POLICY = FeedPolicy(allow_http=True, max_bytes=256 * 1024, check_seconds=1.0)
+
+
+def local_calendars() -> CalendarSetup:
+    """The calendar setup of the app under test: local feeds, a key of its own."""
+    return CalendarSetup(LOCAL_POLICY, SecretBox(SecretBox.new_key()))
 
 
 def fixture_feed(name: str) -> bytes:
@@ -29,6 +43,15 @@ class Route:
     drip: bool = False  # answer 200, then a byte every 50 ms until the server stops
     stream_bytes: int = 0  # answer 200 and stream this many bytes, no Content-Length
     etag: str | None = None  # answer 304 to a request that names it
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up (the app giving up on a huge or slow feed) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FeedServer:
@@ -98,8 +121,7 @@ class FeedServer:
                 except OSError:  # the client gave up: what the test expects it to do
                     return False
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         # A short poll: stopping the server waits for it.
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.02,), daemon=True

@@ -38,6 +38,7 @@ class User:
     team_id: str
     is_bot: bool
     display_name: str | None = None  # None: the handle, as many people leave it
+    email: str | None = None  # in users.info's profile (Slack's scope users:read.email)
 
 
 @dataclass

@@ -65,6 +65,7 @@ class Workspace(DoubleState):
         team_id: str | None = None,
         is_bot: bool = False,
         display_name: str | None = None,
+        email: str | None = None,
     ) -> None:
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a users.info call
         with self._lock:
@@ -79,6 +80,7 @@ class Workspace(DoubleState):
                 team_id=team_id or self.team_id,
                 is_bot=is_bot,
                 display_name=display_name,
+                email=email,
             )
             self._changed()
 
@@ -373,6 +375,7 @@ class Workspace(DoubleState):
                 "display_name": user.display_name or user.name,
                 "display_name_normalized": user.display_name or user.name,
                 "team": user.team_id,
+                **({"email": user.email} if user.email else {}),
             },
         }
 

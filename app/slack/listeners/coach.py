@@ -23,7 +23,10 @@ USAGE = (
     "• `/coach settings`: when your morning nudge comes, on which days, or pause it\n"
     "• `/coach summary`: set up a team summary in a channel (managers, admins); "
     "`/coach summary list` shows them, `/coach summary now` posts one at once\n"
-    "• `/coach managers`: name the managers who may set up summaries (admins)"
+    "• `/coach managers`: name the managers who may set up summaries (admins)\n"
+    "• `/coach calendar`: connect your calendar, so your customer meetings come to you\n"
+    "• `/coach domains`: the company's own email domains, which tell customers from "
+    "colleagues in calendars (admins)"
 )
 
 
