@@ -28,6 +28,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.config import Settings
 from app.db import delete_all_rows, make_engine
+from app.domain.secrets import SecretBox
 from app.models import Base
 from app.sandbox.dispatch import Dispatcher
 from app.sandbox.sample_workspace import seed
@@ -66,6 +67,8 @@ class Sandbox:
         self.state_file = state_path(settings)
         saved = _read_state(self.state_file)
         self.signing_secret = saved.get("signing_secret") or secrets.token_hex(16)
+        # The key to the calendar addresses the app stores: kept, so a restart can read them.
+        self.secret_key = saved.get("secret_key") or SecretBox.new_key()
         self.slack = SlackDouble(bot_token=saved.get("bot_token"))
         if saved.get("workspace"):
             self.slack.restore(saved["workspace"])
@@ -93,6 +96,7 @@ class Sandbox:
             run_scheduler=self.run_scheduler,
             reset=self.reset,
             app_is_ready=self.app_is_ready,
+            calendar_base=f"http://{HOST}:{self.port}",
         )
         self._page = make_server(HOST, self.port, create_sandbox_app(controls), threaded=True)
         self.slack.start()
@@ -193,6 +197,9 @@ class Sandbox:
             "SLACK_SIGNING_SECRET": self.signing_secret,
             "SLACK_API_URL": self.slack.api_url,
             "DATABASE_URL": self.settings.database_url,
+            # The sample calendars are served on this machine, over plain http.
+            "CALENDAR_ALLOW_HTTP": "true",
+            "COACH_SECRET_KEY": self.secret_key,
         }
 
     def _save_changes(self) -> None:
@@ -208,6 +215,7 @@ class Sandbox:
         state = {
             "signing_secret": self.signing_secret,
             "bot_token": self.slack.bot_token,
+            "secret_key": self.secret_key,
             "workspace": self.slack.snapshot(),
         }
         temporary = self.state_file.with_suffix(".tmp")

@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from flask import Flask, abort, jsonify, request, send_from_directory
 
 from app.sandbox.dispatch import Dispatcher
 from app.sandbox.render import render_message, render_view
+from app.sandbox.sample_calendar import FEED_PATH, feed_path, sample_feed
 from app.sandbox.sample_workspace import APP_NAME, ROLES, WORKSPACE_NAME
 from app.sandbox.slack_double import Message, SlackDouble, User
 
@@ -40,6 +41,8 @@ class SandboxControls:
     run_scheduler: Callable[[str, datetime], tuple[bool, str]]  # ("nudges", as of) -> report
     reset: Callable[[], None]
     app_is_ready: Callable[[], bool]
+    # Where the app reaches this page's sample calendar feeds ("" shows none).
+    calendar_base: str = ""
 
 
 def create_sandbox_app(controls: SandboxControls) -> Flask:
@@ -66,7 +69,17 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
         since = request.args.get("since", type=int)
         if since is not None and since >= slack.version:
             slack.wait_for_change(since, LONG_POLL_SECONDS)
-        return jsonify(page_state(slack, user_id, request.args.get("channel")))
+        channel = request.args.get("channel")
+        return jsonify(page_state(slack, user_id, channel, controls.calendar_base))
+
+    @web.get(FEED_PATH.replace("{user_id}", "<user_id>"))
+    def sample_calendar(user_id: str):
+        """A sample person's calendar, read by the app when the visitor connects it."""
+        person = slack.user(user_id)
+        if person is None or person.is_bot or not person.email:
+            abort(404)
+        feed = sample_feed(person.id, person.email, person.tz, datetime.now(UTC))
+        return feed, 200, {"Content-Type": "text/calendar; charset=utf-8"}
 
     @web.post("/sandbox/command")
     def command():
@@ -135,7 +148,9 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
     return web
 
 
-def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict:
+def page_state(
+    slack: SlackDouble, user_id: str, channel_id: str | None, calendar_base: str = ""
+) -> dict:
     """Everything the page shows to `user_id`, with `channel_id` (default: the app's DM) open."""
     version = slack.version  # read first: a change while rendering makes the next poll return
     me = slack.user(user_id)
@@ -184,6 +199,7 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
         "modal": modal,
         "violations": {"total": len(violations), "recent": violations[-RECENT_VIOLATIONS:]},
         "clock_default": _clock_default(me.tz),
+        "calendar_address": calendar_base + feed_path(me.id) if calendar_base else None,
     }
 
 
