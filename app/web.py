@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
-from app.domain import when
+from app.domain import company_domains, when
 from app.domain.calendar import CalendarSetup
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
@@ -61,6 +61,7 @@ def create_web_app(
     )
     handler = SlackRequestHandler(bolt)
     when.warm_up()  # the first /postcall must not pay dateparser's cold start
+    company_domains.suffixes()  # nor the first calendar check the Public Suffix List's
 
     verifier = SignatureVerifier(settings.slack_signing_secret)
 

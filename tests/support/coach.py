@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
 from app.config import Settings
-from app.domain import when
+from app.domain import company_domains, when
 from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
 from app.slack.bolt import build_app
@@ -199,6 +199,7 @@ def dispatched_coach(
             settings.slack_signing_secret, make_slack_client(settings), services, listeners
         )
         when.warm_up()  # as create_web_app does
+        company_domains.suffixes()
         try:
             yield DispatchedCoach(double, services, listeners, bolt)
         finally:

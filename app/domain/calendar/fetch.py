@@ -40,9 +40,10 @@ class FeedPolicy:
     connect_seconds: float = 1.0
     max_bytes: int = 10 * MEGABYTE
     max_redirects: int = 3
-    # The connect form's check answers inside Slack's 3 s; the calendar pass may wait longer.
-    check_seconds: float = 2.0
-    sync_seconds: float = 20.0
+    # The connect form's check runs after the form is acknowledged (it shows "Checking…"), so
+    # it may take longer than Slack's 3 s; the calendar pass may wait longer still.
+    check_seconds: float = 15.0
+    sync_seconds: float = 30.0
 
 
 @dataclass(frozen=True)

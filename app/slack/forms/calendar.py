@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block,
     ButtonElement,
     ConfirmObject,
     ContextBlock,
@@ -30,6 +31,7 @@ from app.slack.views.formatting import escape, plural, slack_date
 class CalendarIds(enum.StrEnum):
     CALLBACK = "calendar_connect"
     ADDRESS_BLOCK = "calendar_address"
+    PROBLEM_BLOCK = "calendar_problem"  # what the check found wrong, right under the address
     ACTIONS_BLOCK = "calendar_actions"
     DISCONNECT = "calendar_disconnect"
     INPUT = INPUT
@@ -54,22 +56,35 @@ KEPT_SECRET = (
 )
 
 
-def connect_modal(metadata: CalendarMetadata) -> View:
+def connect_modal(metadata: CalendarMetadata, problem: str | None = None) -> View:
+    """The form; after a failed check, with what is wrong under the address. The address is
+    not sent back: a secret travels to Slack (and its client's debug log) no more than once."""
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=WHERE_TO_FIND)),
+        text_input(
+            CalendarIds.ADDRESS_BLOCK,
+            "Secret iCal address",
+            limit=ADDRESS_MAX,
+            placeholder="https://calendar.google.com/calendar/ical/…/basic.ics",
+        ),
+    ]
+    if problem:
+        warning = MarkdownTextObject(text=f":warning: {escape(problem)}")
+        blocks.append(ContextBlock(block_id=CalendarIds.PROBLEM_BLOCK, elements=[warning]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=KEPT_SECRET)]))
     return form_modal(
-        CalendarIds.CALLBACK,
-        TITLE,
-        blocks=[
-            SectionBlock(text=MarkdownTextObject(text=WHERE_TO_FIND)),
-            text_input(
-                CalendarIds.ADDRESS_BLOCK,
-                "Secret iCal address",
-                limit=ADDRESS_MAX,
-                placeholder="https://calendar.google.com/calendar/ical/…/basic.ics",
-            ),
-            ContextBlock(elements=[MarkdownTextObject(text=KEPT_SECRET)]),
-        ],
-        submit="Connect",
-        metadata=metadata,
+        CalendarIds.CALLBACK, TITLE, blocks=blocks, submit="Connect", metadata=metadata
+    )
+
+
+def checking_modal() -> View:
+    """What the form becomes while the address is fetched and read."""
+    text = "Checking your calendar… I am fetching it and counting the meetings ahead."
+    return View(
+        type="modal",
+        title=TITLE,
+        close="Close",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
 
 
@@ -150,7 +165,7 @@ def problem_text(problem: FeedProblem, policy: FeedPolicy) -> str:
         "calendar's own iCal address.",
         Problem.TOO_LARGE: f"That calendar is larger than {_size(policy.max_bytes)}, more than "
         "I read.",
-        Problem.TOO_SLOW: f"The calendar did not answer within {policy.check_seconds:g} "
+        Problem.TOO_SLOW: f"The calendar did not send itself within {policy.check_seconds:g} "
         "seconds. Try again in a minute.",
         Problem.NOT_A_CALENDAR: "That address answered, but not with a calendar. Use Google's "
         "“Secret address in iCal format” or Outlook's ICS link.",

@@ -1,9 +1,12 @@
 """/coach calendar: connect the rep's calendar by its secret iCal address, see it masked,
 disconnect it.
 
-The address is checked inside the submission's ack (Slack allows 3 s): the fetch has its own
-deadline (FeedPolicy.check_seconds) and size cap, so a wrong, slow or huge address gets an
-error under the field that says what is wrong, and nothing is stored.
+What needs no fetch (not an address, not https or webcal) is refused in the submission's ack,
+under the field. Fetching and reading a feed can take longer than Slack's 3 s (a calendar of
+a few years is megabytes of iCalendar), so the form then becomes "Checking…" and is replaced
+when the check ends: by the calendar connected, with the meetings found, or by the form again,
+with what is wrong (401, 404, not a calendar, too large, too slow, a private
+address) right under it. The fetch has its own deadline and size cap (FeedPolicy).
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ import logging
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 from app.domain import company_domains, reps
 from app.domain.calendar import links
+from app.domain.calendar.address import normalize_address
 from app.domain.calendar.check import check_feed
 from app.domain.calendar.problems import FeedProblem
 from app.domain.secrets import SecretBox
@@ -25,6 +31,7 @@ from app.slack.forms import calendar as calendar_form
 from app.slack.forms.calendar import (
     CalendarIds,
     CalendarMetadata,
+    checking_modal,
     connect_modal,
     connected_modal,
     disconnected_modal,
@@ -78,8 +85,12 @@ def handle_calendar_command(
     open_modal(client, command["trigger_id"], view, "the calendar")
 
 
-def handle_connect_submission(ack: Ack, view: dict, requester: Requester) -> None:
-    """Fetch and read the pasted address now; store it (encrypted) only if it is a calendar."""
+def handle_connect_submission(
+    ack: Ack, view: dict, client: WebClient, requester: Requester
+) -> None:
+    """What can be told at once (not an address, not https) under the field; then "Checking…"
+    while the feed is fetched and read; then the calendar connected, or the form again with
+    what is wrong under the address. Stored (encrypted) only when it is a calendar."""
     services, workspace, user_id = requester
     try:
         metadata = CalendarMetadata.from_metadata(view.get("private_metadata"))
@@ -87,15 +98,20 @@ def handle_connect_submission(ack: Ack, view: dict, requester: Requester) -> Non
         ack(response_action="update", view=stale_form_modal())
         return
     secrets = _secrets(services)
-    text = calendar_form.read(view["state"]["values"])
+    policy = services.calendars.policy
+    typed = calendar_form.read(view["state"]["values"])
+    try:
+        address = normalize_address(typed, allow_http=policy.allow_http)
+    except FeedProblem as problem:
+        raise FieldError(CalendarIds.ADDRESS_BLOCK, problem_text(problem, policy)) from None
+    ack(response_action="update", view=checking_modal())
     now = requester.now()
     with requester.session() as session:
         rep = reps.find_rep(session, workspace, user_id)
         domains = company_domains.company_domains(session, workspace)
-    policy = services.calendars.policy
     try:
         checked = check_feed(
-            text,
+            address,
             policy,
             rep_addresses=frozenset({rep.email}) if rep is not None and rep.email else frozenset(),
             company_domains=domains,
@@ -104,7 +120,9 @@ def handle_connect_submission(ack: Ack, view: dict, requester: Requester) -> Non
         )
     except FeedProblem as problem:
         logger.info("a calendar address was refused: %s", problem)  # never the address
-        raise FieldError(CalendarIds.ADDRESS_BLOCK, problem_text(problem, policy)) from None
+        retry = connect_modal(metadata, problem=problem_text(problem, policy))
+        _show(client, view["id"], retry)
+        return
     with requester.session() as session:
         link = links.connect(
             session,
@@ -117,12 +135,18 @@ def handle_connect_submission(ack: Ack, view: dict, requester: Requester) -> Non
             last_modified=checked.last_modified,
         )
     logger.info("%s connected a calendar (%d upcoming meetings)", user_id, checked.upcoming)
-    ack(
-        response_action="update",
-        view=connected_modal(
-            link.id, link.masked, link.connected_at, metadata.zone, found=checked.upcoming
-        ),
+    connected = connected_modal(
+        link.id, link.masked, link.connected_at, metadata.zone, found=checked.upcoming
     )
+    _show(client, view["id"], connected)
+
+
+def _show(client: WebClient, view_id: str, view: View) -> None:
+    """Replace the modal; a rep who closed it meanwhile finds the same in `/coach calendar`."""
+    try:
+        client.views_update(view_id=view_id, view=view)
+    except SlackApiError as error:
+        logger.info("could not show the calendar check: %s", error.response.get("error"))
 
 
 def handle_disconnect_action(ack: Ack, body: dict, client: WebClient, requester: Requester) -> None:
