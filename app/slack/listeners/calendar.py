@@ -38,6 +38,7 @@ from app.slack.forms.calendar import (
     problem_text,
 )
 from app.slack.forms.metadata import StaleForm
+from app.slack.forms.state import clicked_value
 from app.slack.services import Requester, Services
 from app.slack.subcommands import Subcommands
 from app.slack.views.notices import stale_form_modal
@@ -152,7 +153,7 @@ def _show(client: WebClient, view_id: str, view: View) -> None:
 def handle_disconnect_action(ack: Ack, body: dict, client: WebClient, requester: Requester) -> None:
     """Disconnect the rep's own calendar; twice is fine; another rep's is refused."""
     _, workspace, user_id = requester
-    value = ((body.get("actions") or [{}])[0]).get("value") or ""
+    value = clicked_value(body)
     if not value.isdigit():
         raise NotAllowed(NOT_YOURS)
     with requester.session() as session:

@@ -15,6 +15,7 @@ from app.domain import company_domains
 from app.domain.summaries import Role
 from app.slack.directory import ProfileUnavailable, refresh_profile, role_for
 from app.slack.errors import NotAllowed, handled
+from app.slack.forms.state import clicked_value
 from app.slack.services import Requester
 from app.slack.subcommands import Subcommands
 from app.slack.views.company_domains import USAGE, DomainIds, domains_message
@@ -105,7 +106,7 @@ def handle_remove_action(
     the same button changes nothing."""
     _, workspace, user_id = requester
     _admin_only(fast_client, requester)
-    value = ((body.get("actions") or [{}])[0]).get("value") or ""
+    value = clicked_value(body)
     domain = company_domains.normalize_domain(value)
     ack()
     with requester.session() as session:
