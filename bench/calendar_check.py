@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.domain.calendar.check import check_feed, upcoming_window  # noqa: E402
 from app.domain.calendar.feed import read_feed  # noqa: E402
-from app.domain.calendar.fetch import FeedPolicy  # noqa: E402
+from app.domain.calendar.policy import FeedPolicy  # noqa: E402
 
 NOW = datetime(2026, 12, 2, 15, tzinfo=UTC)
 RUNS = 3

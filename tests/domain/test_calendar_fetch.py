@@ -9,7 +9,8 @@ import time
 import pytest
 
 from app.domain.calendar.address import mask_address, normalize_address
-from app.domain.calendar.fetch import FeedPolicy, fetch_feed
+from app.domain.calendar.fetch import fetch_feed
+from app.domain.calendar.policy import FeedPolicy
 from app.domain.calendar.problems import FeedProblem, Problem
 from tests.support.feeds import FeedServer, fixture_feed
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.calendar import CalendarSetup
-from app.domain.calendar.fetch import FeedPolicy
+from app.domain.calendar.policy import FeedPolicy
 from app.domain.secrets import SecretBox
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "calendars"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.config import Settings
-from app.domain.calendar.fetch import FeedPolicy
+from app.domain.calendar.policy import FeedPolicy
 from app.domain.secrets import SecretBox
 
 

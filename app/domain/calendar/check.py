@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from app.domain.calendar.address import normalize_address
 from app.domain.calendar.feed import FeedReading, Window, read_feed
-from app.domain.calendar.fetch import FeedPolicy, fetch_feed
+from app.domain.calendar.fetch import fetch_feed
+from app.domain.calendar.policy import FeedPolicy
 
 UPCOMING_DAYS = 14  # what "upcoming" means on the form, and the import's horizon
 

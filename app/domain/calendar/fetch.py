@@ -20,30 +20,16 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from app.domain.calendar.address import normalize_address
+from app.domain.calendar.policy import FeedPolicy
 from app.domain.calendar.problems import FeedProblem, Problem
 
 # httpx logs every request line, the secret address with it, at INFO.
 for _noisy in ("httpx", "httpcore"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
 
-MEGABYTE = 1024 * 1024
 USER_AGENT = "CommitmentCoach/1 (calendar feed reader)"
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-@dataclass(frozen=True)
-class FeedPolicy:
-    """What a fetch may reach and how long and large it may be."""
-
-    allow_http: bool = False  # CALENDAR_ALLOW_HTTP: plain http and loopback hosts
-    connect_seconds: float = 1.0
-    max_bytes: int = 10 * MEGABYTE
-    max_redirects: int = 3
-    # The connect form's check runs after the form is acknowledged (it shows "Checking…"), so
-    # it may take longer than Slack's 3 s; the calendar pass may wait longer still.
-    check_seconds: float = 15.0
-    sync_seconds: float = 30.0
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 
 from app.domain.calendar.address import ADDRESS_MAX
 from app.domain.calendar.check import UPCOMING_DAYS
-from app.domain.calendar.fetch import MEGABYTE, FeedPolicy
+from app.domain.calendar.policy import MEGABYTE, FeedPolicy
 from app.domain.calendar.problems import FeedProblem, Problem
 from app.slack.forms.fields import INPUT, form_modal, text_input
 from app.slack.forms.metadata import FormMetadata
