@@ -67,6 +67,7 @@ bench: install  ## measure the figures recorded in docs/benchmarks.md
 	$(BIN)/python bench/nudge_sweep.py
 	$(BIN)/python bench/summary.py
 	$(BIN)/python bench/slow_slack.py
+	$(BIN)/python bench/calendar_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-results

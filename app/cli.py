@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from app import migrate
 from app.config import CREDENTIAL_SOURCES, Settings, get_settings
+from app.domain.calendar import CalendarSetup
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +150,10 @@ def socket() -> None:
     from app import clock
 
     clock.shift(settings.clock_offset_seconds)
-    services = Services(sessions=make_session_factory(make_engine(settings.sqlalchemy_url)))
+    services = Services(
+        sessions=make_session_factory(make_engine(settings.sqlalchemy_url)),
+        calendars=CalendarSetup.from_settings(settings),
+    )
     # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.
     bolt = build_app(settings.slack_signing_secret, make_slack_client(settings), services)
     dates.warm_up()

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     nudge_sends_per_second: float = Field(default=1.0, ge=0)  # 0: as fast as Slack answers
     nudge_sweep_minutes: int = Field(default=5, ge=1, le=60)
     nudge_outcome_grace_minutes: int = Field(default=60, ge=0)
+    # Calendars (see docs/calendar.md): the key that encrypts their addresses, and whether an
+    # address may use plain http and loopback hosts (the sandbox and the tests only).
+    coach_secret_key: str = Field(default="", repr=False)
+    calendar_allow_http: bool = False
+
     # Shifts the app's clock (app/clock.py): for the sandbox's clock panel and demos.
     clock_offset_seconds: float = 0.0
 

@@ -34,6 +34,8 @@ from app.domain.enums import Stage as Stage
 SLACK_ID = 32
 ACCOUNT_NAME_MAX = 150
 WHEN_TEXT_MAX = 200
+EMAIL_MAX = 254  # RFC 5321's longest usable address
+DOMAIN_MAX = 253
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -151,6 +153,9 @@ class Rep(WorkspaceScoped, Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[str] = mapped_column(String(SLACK_ID))
     display_name: Mapped[str | None] = mapped_column(String(255))
+    # From users.info (scope users:read.email), lowercased: the rep's own address in their
+    # calendar feed, and where the company's email domains are learned from.
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_checked_at: Mapped[datetime | None]
     # The Slack locale ("en-GB"), refreshed with the zone: how the rep writes numeric dates.
@@ -458,3 +463,45 @@ slack_oauth_states = Table(
     Column("state", String(200), nullable=False),
     Column("expire_at", DateTime, nullable=False),
 )
+
+
+class CalendarLink(WorkspaceScoped, Timestamped, Base):
+    """A rep's connected calendar feed; its secret address encrypted (app/domain/secrets.py)."""
+
+    __tablename__ = "calendar_links"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)  # one calendar per rep
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    # The address as a Fernet token: it is a password to the whole calendar.
+    address_secret: Mapped[str] = mapped_column(Text)
+    # What the rep is shown instead: scheme, host and the last characters.
+    address_masked: Mapped[str] = mapped_column(String(300))
+    connected_at: Mapped[datetime]
+    # For conditional requests by the calendar pass (ETag / Last-Modified).
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+
+
+class DomainSource(enum.StrEnum):
+    """Where a company email domain came from."""
+
+    ADMIN = "admin"  # an admin added it with /coach domains
+    SLACK_EMAIL = "slack_email"  # a member's Slack email (users:read.email)
+
+
+class CompanyDomain(WorkspaceScoped, Timestamped, Base):
+    """An email domain of the company itself: attendees from it are colleagues, not customers.
+
+    A domain an admin removes stays as a removed row, so learning it again from a member's
+    email does not bring it back.
+    """
+
+    __tablename__ = "company_domains"
+    __table_args__ = (UniqueConstraint("team_id", "domain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(DOMAIN_MAX))
+    source: Mapped[DomainSource] = mapped_column(_str_enum(DomainSource))
+    removed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    changed_by: Mapped[str | None] = mapped_column(String(SLACK_ID))  # the admin, if one did

@@ -15,6 +15,7 @@ from app.config import Settings
 from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_engine, make_session_factory
 from app.domain import installs
 from app.domain.installs import UpkeepReport
+from app.domain.calendar import CalendarSetup
 from app.domain.nudges import NudgeRules
 from app.slack import delivery
 from app.slack.client import make_slack_client
@@ -34,7 +35,9 @@ SWEEP_BUDGET_SHARE = 0.8
 def services_for(settings: Settings) -> Services:
     clock.shift(settings.clock_offset_seconds)
     engine = make_engine(settings.sqlalchemy_url, statement_timeout_s=SWEEP_STATEMENT_TIMEOUT_S)
-    return Services(sessions=make_session_factory(engine))
+    return Services(
+        sessions=make_session_factory(engine), calendars=CalendarSetup.from_settings(settings)
+    )
 
 
 def slack_clients(settings: Settings, services: Services) -> WebClient | WorkspaceClients:

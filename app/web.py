@@ -19,7 +19,8 @@ from werkzeug.exceptions import HTTPException
 from app import clock
 from app.config import Settings
 from app.db import database_is_reachable, make_engine, make_session_factory
-from app.domain import dates
+from app.domain import company_domains, dates
+from app.domain.calendar import CalendarSetup
 from app.server import THREADS_PER_WORKER
 from app.slack import installs
 from app.slack.bolt import build_app
@@ -87,7 +88,9 @@ def create_web_app(
         pool_size=THREADS_PER_WORKER,
         max_overflow=LISTENER_THREADS - THREADS_PER_WORKER,
     )
-    services = services or Services(sessions=make_session_factory(engine))
+    services = services or Services(
+        sessions=make_session_factory(engine), calendars=CalendarSetup.from_settings(settings)
+    )
     listener_executor = listener_executor or ThreadPoolExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="listener"
     )
@@ -104,6 +107,7 @@ def create_web_app(
         uninstall_retention_days=settings.uninstall_retention_days,
     )
     dates.warm_up()  # the first /postcall must not pay dateparser's cold start
+    company_domains.suffixes()  # nor the first calendar check the Public Suffix List's
 
     verifier = SignatureVerifier(settings.slack_signing_secret)
 

@@ -13,6 +13,7 @@ from app import migrate
 from app.db import delete_all_rows, make_engine, make_session_factory
 from app.models import Base
 from tests.support.databases import backend_name, temporary_database
+from tests.support.feeds import feeds  # noqa: F401 (a fixture: calendar feeds on 127.0.0.1)
 
 
 def pytest_report_header() -> str:

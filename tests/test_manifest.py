@@ -27,7 +27,9 @@ SCOPE_FOR_METHOD = {
     "chat_postMessage": "chat:write",
     "chat_postEphemeral": "chat:write",
     "chat_update": "chat:write",
-    "users_info": "users:read",
+    # The profile's email (the rep's own address in their calendar, the company's domains)
+    # comes only with users:read.email.
+    "users_info": ("users:read", "users:read.email"),
     # Checking a summary's channel (public or private) when it is set up.
     "conversations_info": ("channels:read", "groups:read"),
     # Only for the bot's own DMs: finding a nudge whose send timed out before sending again.

@@ -10,8 +10,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.db import insert_unless_exists
+from app.domain import company_domains
 from app.domain.workspace import Workspace
-from app.models import Rep
+from app.models import EMAIL_MAX, Rep
 
 PROFILE_MAX_AGE = timedelta(days=1)
 FALLBACK_ZONE = "UTC"
@@ -30,6 +31,8 @@ class Profile:
     is_admin: bool | None = None
     is_owner: bool | None = None
     locale: str | None = None  # None: not told (users.info gives it only with include_locale)
+    # The Slack email: only for a member of this workspace, and with users:read.email.
+    email: str | None = None
 
 
 def find_rep(session: Session, workspace: Workspace, user_id: str) -> Rep | None:
@@ -57,7 +60,7 @@ def record_profile(session: Session, workspace: Workspace, profile: Profile, now
     )
     rep = find_rep(session, workspace, profile.user_id)
     assert rep is not None
-    _apply_profile(rep, profile, now)
+    _apply_profile(session, workspace, rep, profile, now)
     return rep
 
 
@@ -67,11 +70,13 @@ def record_known_profile(
     """Refresh the cached profile of a user who is already a rep; anyone else is ignored."""
     rep = find_rep(session, workspace, profile.user_id)
     if rep is not None:
-        _apply_profile(rep, profile, now)
+        _apply_profile(session, workspace, rep, profile, now)
     return rep
 
 
-def _apply_profile(rep: Rep, profile: Profile, now: datetime) -> None:
+def _apply_profile(
+    session: Session, workspace: Workspace, rep: Rep, profile: Profile, now: datetime
+) -> None:
     reactivated = profile.is_active and not rep.is_active
     rep.tz = usable_zone_name(profile.tz)
     rep.display_name = profile.display_name
@@ -79,6 +84,9 @@ def _apply_profile(rep: Rep, profile: Profile, now: datetime) -> None:
     rep.tz_checked_at = now
     if profile.locale:
         rep.locale = profile.locale[:16]
+    if profile.email and len(profile.email) <= EMAIL_MAX:
+        rep.email = profile.email.strip().lower()
+        company_domains.learn_from_email(session, workspace, rep.email)
     if profile.is_admin is None or profile.is_owner is None:
         rep.roles_checked_at = None  # roles unknown: the next role check asks Slack
     else:

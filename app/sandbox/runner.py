@@ -31,6 +31,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.config import Settings
 from app.db import delete_all_rows, make_engine
+from app.domain.secrets import SecretBox
 from app.models import Base, slack_installations
 from app.sandbox.clock_report import explain_nudges, explain_summaries
 from app.sandbox.dispatch import Dispatcher
@@ -78,6 +79,8 @@ class Sandbox:
         self.client_secret = saved.get("client_secret") or secrets.token_hex(16)
         # The sandbox's clock: how far ahead of the real time the app and the double read.
         self.clock_offset = float(saved.get("clock_offset") or 0.0)
+        # The key to the calendar addresses the app stores: kept, so a restart can read them.
+        self.secret_key = saved.get("secret_key") or SecretBox.new_key()
         self.slack = SlackDouble(bot_token=saved.get("bot_token"))
         self.slack.shift_clock(self.clock_offset)
         self.slack.oauth_client_id, self.slack.oauth_client_secret = (
@@ -120,6 +123,7 @@ class Sandbox:
             app_is_ready=self.app_is_ready,
             install_url=self.install_url,
             explain=self.explain,
+            calendar_base=f"http://{HOST}:{self.port}",
         )
         self._page = make_server(HOST, self.port, create_sandbox_app(controls), threaded=True)
         self.slack.start()
@@ -302,6 +306,9 @@ class Sandbox:
             "SLACK_API_URL": self.slack.api_url,
             "DATABASE_URL": self.settings.database_url,
             "CLOCK_OFFSET_SECONDS": str(self.clock_offset),
+            # The sample calendars are served on this machine, over plain http.
+            "CALENDAR_ALLOW_HTTP": "true",
+            "COACH_SECRET_KEY": self.secret_key,
         }
 
     def _save_changes(self) -> None:
@@ -320,6 +327,7 @@ class Sandbox:
             "client_secret": self.client_secret,
             "bot_token": self.slack.bot_token,
             "clock_offset": self.clock_offset,
+            "secret_key": self.secret_key,
             "workspace": self.slack.snapshot(),
         }
         temporary = self.state_file.with_suffix(".tmp")

@@ -8,6 +8,7 @@ from app.sandbox.slack_double import SlackDouble
 
 WORKSPACE_NAME = "Acme Sales"
 APP_NAME = "Commitment Coach"
+COMPANY_DOMAIN = "acmesales.com"  # the sample people's email addresses
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ def seed(slack: SlackDouble) -> None:
             display_name=person.real_name,
             tz=person.tz,
             is_admin=person.is_admin,
+            email=f"{person.handle}@{COMPANY_DOMAIN}",
         )
     for channel_id, name in SAMPLE_CHANNELS:
         slack.add_channel(channel_id, name)

@@ -20,6 +20,7 @@ from flask import Flask, abort, jsonify, redirect, request, send_from_directory
 
 from app.sandbox.dispatch import Dispatcher
 from app.sandbox.render import render_message, render_view
+from app.sandbox.sample_calendar import FEED_PATH, feed_path, sample_feed
 from app.sandbox.sample_workspace import APP_NAME, ROLES, WORKSPACE_NAME
 from app.sandbox.slack_double import Message, SlackDouble, User
 from app.slack.listeners.shortcuts import SHORTCUTS
@@ -45,6 +46,8 @@ class SandboxControls:
     install_url: str | None = None
     # (run, as of, the pass's report) -> the report in plain words.
     explain: Callable[[str, datetime, str], str] = lambda run, as_of, report: report
+    # Where the app reaches this page's sample calendar feeds ("" shows none).
+    calendar_base: str = ""
 
 
 def create_sandbox_app(controls: SandboxControls) -> Flask:
@@ -77,7 +80,8 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
         since = request.args.get("since", type=int)
         if since is not None and since >= slack.version:
             slack.wait_for_change(since, LONG_POLL_SECONDS)
-        state = page_state(slack, user_id, request.args.get("channel"))
+        channel = request.args.get("channel")
+        state = page_state(slack, user_id, channel, controls.calendar_base)
         now = sandbox_now(slack).astimezone(ZoneInfo(state["me"]["tz"]))
         return jsonify(
             state
@@ -86,6 +90,16 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
                 "clock_now": now.strftime("%a %-d %b, %-I:%M %p"),
             }
         )
+
+    @web.get(FEED_PATH.replace("{user_id}", "<user_id>"))
+    def sample_calendar(user_id: str):
+        """A sample person's calendar, read by the app when the visitor connects it; its
+        meetings lie ahead of the sandbox's clock."""
+        person = slack.user(user_id)
+        if person is None or person.is_bot or not person.email:
+            abort(404)
+        feed = sample_feed(person.id, person.email, person.tz, sandbox_now(slack))
+        return feed, 200, {"Content-Type": "text/calendar; charset=utf-8"}
 
     @web.post("/sandbox/command")
     def command():
@@ -169,7 +183,9 @@ def sandbox_now(slack: SlackDouble) -> datetime:
     return datetime.fromtimestamp(slack.now(), UTC)
 
 
-def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict:
+def page_state(
+    slack: SlackDouble, user_id: str, channel_id: str | None, calendar_base: str = ""
+) -> dict:
     """Everything the page shows to `user_id`, with `channel_id` (default: the app's DM) open;
     "today" and "tomorrow" as the sandbox's clock reads them."""
     version = slack.version  # read first: a change while rendering makes the next poll return
@@ -226,6 +242,7 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
         "shortcuts": [
             {"callback_id": s.callback_id, "name": s.name, "type": s.type} for s in SHORTCUTS
         ],
+        "calendar_address": calendar_base + feed_path(me.id) if calendar_base else None,
     }
 
 

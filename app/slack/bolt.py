@@ -15,7 +15,9 @@ from slack_sdk import WebClient
 from app.slack.context import NOT_INSTALLED, installation_check, request_middleware
 from app.slack.errors import render_error
 from app.slack.listeners import (
+    calendar,
     coach,
+    company_domains,
     data_rights,
     installs,
     nudge_settings,
@@ -91,6 +93,8 @@ def build_app(
     installs.register(app, oauth_flow, uninstall_retention_days)
     data_rights.register(app, subcommands)
     shortcuts.register(app)
+    calendar.register(app, subcommands)
+    company_domains.register(app, subcommands)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:

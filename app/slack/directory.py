@@ -55,6 +55,8 @@ def profile_from_user(user: dict, workspace: Workspace | None = None) -> reps.Pr
         is_admin=bool(user.get("is_admin")) if roles_known else None,
         is_owner=bool(user.get("is_owner")) if roles_known else None,
         locale=user.get("locale"),
+        # A guest from another workspace (Slack Connect) says nothing about the company's mail.
+        email=profile.get("email") if roles_known else None,
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import session_scope
+from app.domain.calendar import CalendarSetup
 from app.domain.workspace import Workspace
 from app.models import utcnow
 
@@ -24,6 +25,7 @@ REQUESTER_KEY = "requester"
 class Services:
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = utcnow
+    calendars: CalendarSetup = field(default_factory=CalendarSetup)
 
     def now(self) -> datetime:
         return self.clock()

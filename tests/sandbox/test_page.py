@@ -15,6 +15,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from werkzeug.serving import make_server
 
+from app.domain.calendar.check import upcoming_window
+from app.domain.calendar.feed import read_feed
 from app.sandbox.dispatch import NOT_OPEN, Dispatcher
 from app.sandbox.inbound import (
     new_trigger_id,
@@ -22,7 +24,7 @@ from app.sandbox.inbound import (
     radio_value,
     static_select_value,
 )
-from app.sandbox.sample_workspace import SAMPLE_PEOPLE, seed
+from app.sandbox.sample_workspace import COMPANY_DOMAIN, SAMPLE_PEOPLE, seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
 from app.sandbox.slack_double import SlackDouble
 from app.slack.forms.plan import PrecallIds
@@ -77,6 +79,7 @@ def sandbox_app(running: RunningCoach, **overrides) -> Flask:
         reset=overrides.get("reset", lambda: None),
         app_is_ready=lambda: True,
         **{name: overrides[name] for name in ("explain",) if name in overrides},
+        calendar_base=overrides.get("calendar_base", ""),
     )
     return create_sandbox_app(controls)
 
@@ -430,3 +433,23 @@ def test_the_clock_answers_in_plain_words_and_the_page_shows_the_sandbox_time(ru
     # Dates read relative to the sandbox's clock: Saturday is "tomorrow" there.
     running.slack.post_as_user(SALES, ANA, "<!date^1795878000^{date_short_pretty}|Sat>")
     assert ">tomorrow<" in page.state(SALES)["channel"]["html"]
+
+
+def test_each_sample_person_has_a_calendar_with_customer_meetings_ahead(running) -> None:
+    page = Page(sandbox_app(running, calendar_base="http://127.0.0.1:3000"), running.slack)
+    address = page.state()["calendar_address"]
+    assert address == "http://127.0.0.1:3000/sandbox/calendars/U0SBANA.ics"
+    served = page.client.get("/sandbox/calendars/U0SBANA.ics")
+    assert served.status_code == 200 and served.mimetype == "text/calendar"
+    now = datetime.now(ZoneInfo("UTC"))
+    reading = read_feed(
+        served.data,
+        rep_addresses=frozenset(),
+        company_domains=frozenset({COMPANY_DOMAIN}),
+        window=upcoming_window(now),
+        rep_zone="America/New_York",
+    )
+    assert [m.account_name for m in reading.meetings] == ["Globex", "Initech"]
+    assert page.client.get("/sandbox/calendars/U0NOBODY.ics").status_code == 404
+    # Without a base (the tests' page), no address is offered.
+    assert Page(sandbox_app(running), running.slack).state()["calendar_address"] is None

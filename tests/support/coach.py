@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
 from app.config import Settings
-from app.domain import dates
+from app.domain import company_domains, dates
 from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
 from app.slack.services import Services
 from app.web import EVENTS_PATH, LISTENER_THREADS, create_web_app
+from tests.support.feeds import local_calendars
 
 SIGNING_SECRET = "test-signing-secret"
 # How often the served app's loop looks for a shutdown: werkzeug's default, 0.5 s, was paid in
@@ -227,12 +228,13 @@ def dispatched_coach(
     """The fast tier: the Bolt app of `app.web`, requests dispatched into it in this thread."""
     with _double(slack) as double:
         settings = coach_settings(double, database_url)
-        services = Services(sessions=sessions)
+        services = Services(sessions=sessions, calendars=local_calendars())
         listeners = WatchedExecutor()
         bolt = build_app(
             settings.slack_signing_secret, make_slack_client(settings), services, listeners
         )
         dates.warm_up()  # as create_web_app does
+        company_domains.suffixes()
         try:
             yield DispatchedCoach(double, services, listeners, bolt)
         finally:
@@ -243,7 +245,7 @@ def dispatched_coach(
 def running_coach(database_url: str, sessions: sessionmaker[Session]) -> Iterator[RunningCoach]:
     """The end-to-end tier: the web app served by a local HTTP server."""
     with SlackDouble() as slack:
-        services = Services(sessions=sessions)
+        services = Services(sessions=sessions, calendars=local_calendars())
         listeners = WatchedExecutor()
         web = create_web_app(coach_settings(slack, database_url), services, listeners)
         server = make_server("127.0.0.1", 0, web, threaded=True)

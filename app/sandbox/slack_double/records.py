@@ -39,6 +39,7 @@ class User:
     is_bot: bool
     display_name: str | None = None  # None: the handle, as many people leave it
     locale: str = "en-US"
+    email: str | None = None  # in users.info's profile (Slack's scope users:read.email)
 
 
 @dataclass

@@ -67,6 +67,7 @@ class Workspace(DoubleState):
         is_bot: bool = False,
         display_name: str | None = None,
         locale: str = "en-US",
+        email: str | None = None,
     ) -> None:
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a users.info call
         with self._lock:
@@ -82,6 +83,7 @@ class Workspace(DoubleState):
                 is_bot=is_bot,
                 locale=locale,
                 display_name=display_name,
+                email=email,
             )
             self._changed()
 
@@ -396,6 +398,7 @@ class Workspace(DoubleState):
                 "display_name": user.display_name or user.name,
                 "display_name_normalized": user.display_name or user.name,
                 "team": user.team_id,
+                **({"email": user.email} if user.email else {}),
             },
         }
 

@@ -79,6 +79,8 @@
     showChannel(state.channel, state.me);
     showModal(state.modal);
     showViolations(state.violations);
+    $("#sb-calendar").hidden = !state.calendar_address;
+    $("#sb-calendar-address").value = state.calendar_address || "";
     if (page.clockZone !== state.me.tz) {
       page.clockZone = state.me.tz;
       $("#sb-clock-at").value = state.clock_default;

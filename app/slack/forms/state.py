@@ -33,3 +33,10 @@ def submitted_users(state_values: dict[str, Any], block_id: str, action_id: str)
     """The users chosen in a multi users select."""
     element = (state_values.get(block_id) or {}).get(action_id) or {}
     return [user for user in element.get("selected_users") or [] if isinstance(user, str)]
+
+
+def clicked_value(body: dict[str, Any]) -> str:
+    """The value of the button a block_actions payload is about ("" when it has none)."""
+    actions = body.get("actions") or [{}]
+    value = actions[0].get("value") if isinstance(actions[0], dict) else None
+    return value if isinstance(value, str) else ""

@@ -25,7 +25,10 @@ USAGE = (
     "`/coach summary list` shows them, `/coach summary now` posts one at once\n"
     "• `/coach managers`: name the managers who may set up summaries (admins)\n"
     "• `/coach delete my data`: delete what the app keeps about you\n"
-    "• `/coach retention [days|off]`: erase objectives and notes after a period (admins)"
+    "• `/coach retention [days|off]`: erase objectives and notes after a period (admins)\n"
+    "• `/coach calendar`: connect your calendar, so your customer meetings come to you\n"
+    "• `/coach domains`: the company's own email domains, which tell customers from "
+    "colleagues in calendars (admins)"
 )
 
 

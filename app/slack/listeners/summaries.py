@@ -21,6 +21,7 @@ from app.slack.forms import managers as managers_form
 from app.slack.forms import summary as summary_form
 from app.slack.forms.managers import ManagerIds, managers_modal
 from app.slack.forms.metadata import StaleForm
+from app.slack.forms.state import clicked_value
 from app.slack.forms.summary import SummaryIds, SummaryMetadata, summary_modal
 from app.slack.passes.summaries import PostedSummary, claim_post_now, post_now
 from app.slack.response_urls import is_slack_response_url
@@ -255,7 +256,7 @@ def _manageable(
     when they may not manage it. The role is checked through the fast client: the modal needs
     the button's trigger id, which lasts about 3 s."""
     services, workspace, user_id = requester
-    value = ((body.get("actions") or [{}])[0]).get("value") or ""
+    value = clicked_value(body)
     _, role = role_for(fast_client, services, workspace, user_id)
     subscription = None
     if value.isdigit():

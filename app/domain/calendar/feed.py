@@ -1,0 +1,273 @@
+"""An iCalendar feed -> the rep's external meetings in a window: a pure function, no I/O.
+
+`icalendar` parses and `recurring-ical-events` expands series (RRULE, RDATE, EXDATE, moved
+occurrences by RECURRENCE-ID, Google's X-WR-TIMEZONE) over the window. Each occurrence is keyed
+by its UID and, for one of a series, its RECURRENCE-ID, so reading a feed again finds the same
+keys. An event is a meeting when at least one participant is outside the company's domains;
+internal-only, all-day, declined-by-the-rep and cancelled ones are counted as ignored (the
+cancelled ones' keys are kept, for whoever imported them before).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+
+from app.domain.calendar.problems import FeedProblem, Problem
+from app.domain.company_domains import (
+    PERSONAL_EMAIL_DOMAINS,
+    email_domain,
+    is_company_domain,
+    suffixes,
+)
+
+ACCOUNT_NAME_MAX = 150
+TITLE_MAX = 200
+
+
+class EventKey(NamedTuple):
+    """Stable across reads: the event's UID, and for one occurrence of a series its original
+    start (RECURRENCE-ID) in UTC as `YYYYMMDDTHHMMSSZ` (or `YYYYMMDD` for a date)."""
+
+    uid: str
+    recurrence_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.uid if self.recurrence_id is None else f"{self.uid}#{self.recurrence_id}"
+
+
+class Ignored(enum.StrEnum):
+    """Why an event in the window is not a meeting to import."""
+
+    INTERNAL = "internal"  # nobody outside the company's domains
+    ALL_DAY = "all_day"
+    DECLINED = "declined"  # the rep's own PARTSTAT
+    CANCELLED = "cancelled"  # STATUS:CANCELLED (EXDATE'd occurrences never appear at all)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    email: str | None  # lowercased; None for an attendee the feed gives no address
+    name: str | None
+    external: bool
+    response: str | None  # PARTSTAT: ACCEPTED, TENTATIVE, NEEDS-ACTION, DECLINED...
+    organizer: bool = False
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One external meeting, ready to become an interaction."""
+
+    key: EventKey
+    title: str
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+    # The feed gave no zone that could be resolved (a floating time, Outlook's "Customized
+    # Time Zone"): read in the rep's zone, and worth telling the rep.
+    zone_guessed: bool
+    account_name: str
+    account_domain: str | None  # the registrable domain the name came from, if a company's
+    attendees: tuple[Attendee, ...]
+
+
+@dataclass(frozen=True)
+class FeedReading:
+    meetings: list[Meeting]
+    cancelled: list[EventKey]
+    ignored: Counter[Ignored] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime  # aware
+    end: datetime  # aware
+
+
+def read_feed(
+    feed: bytes,
+    *,
+    rep_addresses: frozenset[str],
+    company_domains: frozenset[str],
+    window: Window,
+    rep_zone: str,
+) -> FeedReading:
+    """The external meetings starting in `window`, earliest first; FeedProblem NOT_A_CALENDAR
+    for bytes that are no iCalendar feed."""
+    calendar = parse_calendar(feed)
+    zone = ZoneInfo(rep_zone)
+    own = {address.lower() for address in rep_addresses}
+    # Google names a calendar after its owner's address: the rep's own, in their own feed.
+    calendar_name = str(calendar.get("X-WR-CALNAME", "")).strip().lower()
+    if "@" in calendar_name:
+        own.add(calendar_name)
+    series = _series_uids(calendar)
+    try:
+        occurrences = recurring_ical_events.of(calendar).between(window.start, window.end)
+    except Exception:  # noqa: BLE001  # untrusted input: a broken RRULE, a bad date...
+        raise FeedProblem(Problem.NOT_A_CALENDAR) from None
+    meetings: list[Meeting] = []
+    cancelled: list[EventKey] = []
+    ignored: Counter[Ignored] = Counter()
+    for event in occurrences:
+        if event.name != "VEVENT" or not event.get("UID"):
+            continue
+        key = _key(event, zone, series)
+        read = _read_event(event, key, own, company_domains, zone)
+        if read is None:
+            continue
+        if isinstance(read, Ignored):
+            ignored[read] += 1
+            if read is Ignored.CANCELLED:
+                cancelled.append(key)
+            continue
+        if window.start <= read.starts_at < window.end:
+            meetings.append(read)
+    meetings.sort(key=lambda meeting: (meeting.starts_at, meeting.key.text))
+    return FeedReading(meetings, cancelled, ignored)
+
+
+def parse_calendar(feed: bytes) -> icalendar.Calendar:
+    try:
+        calendar = icalendar.Calendar.from_ical(feed)
+    except Exception:  # noqa: BLE001  # untrusted input: any failure means "not a calendar"
+        raise FeedProblem(Problem.NOT_A_CALENDAR) from None
+    if not isinstance(calendar, icalendar.Calendar) or calendar.name != "VCALENDAR":
+        raise FeedProblem(Problem.NOT_A_CALENDAR)
+    return calendar
+
+
+def _series_uids(calendar: icalendar.Calendar) -> set[str]:
+    """UIDs of series: their occurrences are told apart by RECURRENCE-ID (which the expansion
+    gives every occurrence it returns, a single event's too)."""
+    return {
+        str(event.get("UID")).strip()
+        for event in calendar.walk("VEVENT")
+        if any(name in event for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
+
+
+def _read_event(
+    event: Any, key: EventKey, own: set[str], company: frozenset[str], zone: tzinfo
+) -> Meeting | Ignored | None:
+    start, end = event.get("DTSTART"), event.get("DTEND")
+    if start is None:
+        return None
+    if not isinstance(start.dt, datetime):
+        return Ignored.ALL_DAY
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return Ignored.CANCELLED
+    people = _participants(event, own, company)
+    if any(person.email in own and person.response == "DECLINED" for person in people):
+        return Ignored.DECLINED
+    guests = [person for person in people if person.external]
+    if not guests:
+        return Ignored.INTERNAL
+    starts_at, guessed = _utc(start.dt, zone)
+    ends_at = _utc(end.dt, zone)[0] if end is not None and isinstance(end.dt, datetime) else None
+    if ends_at is None or ends_at < starts_at:
+        duration = event.get("DURATION")
+        length = duration.dt if duration is not None else None
+        ends_at = starts_at + (length if isinstance(length, timedelta) else timedelta(0))
+    name, domain = account_from(guests)
+    return Meeting(
+        key=key,
+        title=str(event.get("SUMMARY", "")).strip()[:TITLE_MAX],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        zone_guessed=guessed,
+        account_name=name,
+        account_domain=domain,
+        attendees=tuple(people),
+    )
+
+
+def _utc(value: datetime, zone: tzinfo) -> tuple[datetime, bool]:
+    """(the time in UTC, whether its zone was guessed); a naive time is read in the rep's zone,
+    never taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone).astimezone(UTC), True
+    return value.astimezone(UTC), False
+
+
+def _key(event: Any, zone: tzinfo, series: set[str]) -> EventKey:
+    uid = str(event.get("UID")).strip()
+    recurrence = event.get("RECURRENCE-ID")
+    if recurrence is None or uid not in series:
+        return EventKey(uid)
+    value = recurrence.dt
+    if isinstance(value, datetime):
+        return EventKey(uid, _utc(value, zone)[0].strftime("%Y%m%dT%H%M%SZ"))
+    if isinstance(value, date):
+        return EventKey(uid, value.strftime("%Y%m%d"))
+    return EventKey(uid, str(value))
+
+
+def _participants(event: Any, own: set[str], company: frozenset[str]) -> list[Attendee]:
+    """The attendees and the organizer, once each (by address), in the feed's order."""
+    found: dict[str, Attendee] = {}
+    nameless: list[Attendee] = []
+    organizer = event.get("ORGANIZER")
+    listed = event.get("ATTENDEE") or []
+    listed = listed if isinstance(listed, list) else [listed]
+    entries = [(organizer, True)] if organizer is not None else []
+    entries += [(attendee, False) for attendee in listed]
+    for address, is_organizer in entries:
+        email = _email(address)
+        params = getattr(address, "params", {}) or {}
+        name = str(params.get("CN", "")).strip() or None
+        domain = email_domain(email)
+        external = (
+            email is not None
+            and email not in own
+            and domain is not None
+            and not is_company_domain(domain, company)
+        )
+        response = str(params.get("PARTSTAT", "")).upper() or None
+        person = Attendee(email, name, external, response, is_organizer)
+        if email is None:
+            if name:
+                nameless.append(person)
+            continue
+        earlier = found.get(email)
+        if earlier is None:
+            found[email] = person
+        elif not is_organizer:  # the organizer listed again as an attendee: keep the answer
+            found[email] = Attendee(email, earlier.name or name, external, response, True)
+    return [*found.values(), *nameless]
+
+
+def _email(address: Any) -> str | None:
+    text = str(address or "").strip()
+    if text.lower().startswith("mailto:"):
+        text = text[len("mailto:") :]
+    text = text.strip().lower()
+    return text if "@" in text and " " not in text else None
+
+
+def account_from(guests: list[Attendee]) -> tuple[str, str | None]:
+    """The account's name and domain, from the external attendees' most common company domain
+    (`jo@eu.acme-corp.co.uk` -> "Acme Corp", `acme-corp.co.uk`); from a person's name when all
+    of them write from personal mail."""
+    domains: Counter[str] = Counter()
+    for guest in guests:
+        domain = email_domain(guest.email)
+        registrable = suffixes().privatesuffix(domain) if domain else None
+        if registrable and registrable not in PERSONAL_EMAIL_DOMAINS:
+            domains[registrable] += 1
+    if domains:
+        # Counter keeps first-seen order among equals: the first company named wins a tie.
+        domain = domains.most_common(1)[0][0]
+        public = suffixes().publicsuffix(domain) or ""
+        label = domain[: -len(public) - 1] if public and domain.endswith("." + public) else domain
+        words = label.replace("-", " ").replace("_", " ").split()
+        return " ".join(word.capitalize() for word in words)[:ACCOUNT_NAME_MAX], domain
+    first = guests[0]
+    return (first.name or (first.email or "").split("@")[0] or "Unknown")[:ACCOUNT_NAME_MAX], None
