@@ -14,8 +14,8 @@ from app import clock
 from app.config import Settings
 from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_engine, make_session_factory
 from app.domain import installs
-from app.domain.installs import UpkeepReport
 from app.domain.calendar import CalendarSetup
+from app.domain.installs import UpkeepReport
 from app.domain.nudges import NudgeRules
 from app.slack import delivery
 from app.slack.client import make_slack_client

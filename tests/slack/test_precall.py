@@ -247,14 +247,15 @@ def test_edit_plan_from_the_dm_opens_the_saved_plan_and_saving_updates_it(
 
 
 def test_an_older_edit_plan_button_opens_the_plan_as_it_is_now(coach: Coach) -> None:
+    kickoff = "Dana (CFO) books the pilot kickoff on Friday"
     coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
     coach.settle()
     first_dm = confirmation(coach, "Plan saved")
     form = plan_form_after(coach, lambda: press(coach, first_dm, InteractionIds.EDIT_PLAN))
-    coach.submit(form, plan_values(form, objective="Dana (CFO) books the pilot kickoff on Friday"), REP_NY)
+    coach.submit(form, plan_values(form, objective=kickoff), REP_NY)
     coach.settle()
     again = plan_form_after(coach, lambda: press(coach, first_dm, InteractionIds.EDIT_PLAN))
-    assert initial(again, PrecallIds.OBJECTIVE_BLOCK) == "Dana (CFO) books the pilot kickoff on Friday"
+    assert initial(again, PrecallIds.OBJECTIVE_BLOCK) == kickoff
 
 
 def test_edit_plan_pressed_by_another_rep_answers_politely_and_changes_nothing(
