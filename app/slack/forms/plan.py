@@ -20,7 +20,7 @@ from app.slack.forms.fields import (
     select,
     text_input,
 )
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import FormMetadata, SlackId, ZoneName
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
@@ -59,8 +59,8 @@ OBJECTIVE_HINT = (
 class PrecallMetadata(FormMetadata):
     """What the submission handler needs to know about the modal it receives."""
 
-    zone: str | None = None
-    channel_id: str | None = None
+    zone: ZoneName | None = None
+    channel_id: SlackId | None = None
     nudge: NudgeItemRef | None = None  # opened by a nudge item's Plan it
 
 

@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 from app.domain.coaching import Review
 from app.domain.plans import PlanForm
 from app.slack.forms.fields import form_modal
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import FormMetadata, SlackId, ZoneName
 from app.slack.views.formatting import quote
 from app.slack.views.nudges import NudgeItemRef
 from app.slack.views.review import checklist_blocks
@@ -27,8 +27,8 @@ PLAN_FIELDS = {field.name for field in fields(PlanForm)}
 class ReviewMetadata(FormMetadata):
     """The whole form the review is about, so that "Save anyway" can check and save it."""
 
-    zone: str
-    channel_id: str | None = None
+    zone: ZoneName
+    channel_id: SlackId | None = None
     nudge: NudgeItemRef | None = None
     account: str | None = None
     kind: str | None = None
