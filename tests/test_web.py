@@ -244,6 +244,9 @@ NOT_PAYLOADS = {
     "payload-a-string": "payload=" + quote(f'"{MARKER}"'),
     "payload-a-number": "payload=" + "1" * 40,
     "authorizations-a-string": "payload=" + quote(f'{{"authorizations": "{MARKER}"}}'),
+    "actions-a-string": "payload="
+    + quote(f'{{"type": "block_actions", "user": {{"id": "U1"}}, "actions": "{MARKER}"}}'),
+    "user-a-string": "payload=" + quote(f'{{"type": "view_submission", "user": "{MARKER}"}}'),
     "json-broken": f'{{"token": "{MARKER}"',
     "nested-past-the-limit": "payload=" + quote("[" * 50_000 + "]" * 50_000),
 }
