@@ -48,6 +48,8 @@ def has_slacks_shape(body: dict) -> bool:
     actions = body.get("actions", [])
     if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
         return False
+    if body["type"] == "block_actions" and not actions:  # Bolt reads the first one
+        return False
     return all(
         isinstance(action.get(name), str)
         for action in actions
