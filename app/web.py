@@ -25,6 +25,7 @@ from app.server import THREADS_PER_WORKER
 from app.slack import installs
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
+from app.slack.payloads import has_slacks_shape
 from app.slack.runner import answer_sent_when
 from app.slack.services import Services
 from app.slack.views import install_pages
@@ -64,15 +65,22 @@ def is_signed_by_slack(verifier: SignatureVerifier, incoming: Request) -> bool:
     return verifier.is_valid(body, timestamp, signature)
 
 
+# What Bolt raises reading a body that is no Slack payload.
+UNREADABLE = (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError)
+
+
 def as_slack_payload(incoming: Request) -> BoltRequest | None:
     """The request as Bolt reads it, or None when its body is no Slack payload (not JSON, not an
-    object, nested past Python's limit, or with fields Bolt cannot read): such a body is
-    refused here, rather than raising in Bolt with a traceback in the log."""
+    object, nested past Python's limit, fields Bolt cannot read, or an interaction not of
+    Slack's shape): such a body is refused here, rather than raising in Bolt or a listener
+    with a traceback in the log."""
     try:
         parsed = to_bolt_request(incoming)
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
+    except UNREADABLE:
         return None
-    return parsed if isinstance(parsed.body, dict) else None
+    if not isinstance(parsed.body, dict) or not has_slacks_shape(parsed.body):
+        return None
+    return parsed
 
 
 def create_web_app(

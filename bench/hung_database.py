@@ -4,7 +4,7 @@ answers again (no restart).
 
     python bench/hung_database.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
 
-The app reaches its database through a TCP proxy (tests/support/blackhole.py) that, on cue,
+The app reaches its database through a TCP proxy (app/sandbox/blackhole.py) that, on cue,
 stops passing bytes both ways on open and new connections, as a server that accepts
 connections and never answers. /healthz and `/coach me` (which reads the database) are probed
 every 100 ms; `/coach help` (which does not) alongside.
@@ -35,8 +35,8 @@ from sqlalchemy.engine import make_url
 
 from app.config import normalize_database_url
 from app.sandbox import inbound
+from app.sandbox.blackhole import BlackHoleProxy
 from app.slack.errors import DATABASE_DOWN, NOT_IN_TIME
-from tests.support.blackhole import BlackHoleProxy
 
 REP = "U0BENCHNY"
 PROBE_EVERY_S = 0.1

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from app.db import make_engine, make_session_factory
+from app.sandbox.blackhole import BlackHoleProxy
 from app.slack.errors import DATABASE_DOWN, NOT_IN_TIME
 from app.slack.listeners.coach import USAGE
-from tests.support.blackhole import BlackHoleProxy
 from tests.support.coach import RunningCoach, http, running_coach
 from tests.support.databases import POSTGRES_URL
 from tests.support.forms import open_precall, plan_values

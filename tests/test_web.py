@@ -92,6 +92,12 @@ def now() -> str:
     return str(int(time.time()))
 
 
+def signed_headers(body: bytes | str, timestamp: str | None = None) -> dict[str, str]:
+    """Slack's two headers for `body`, signed at `timestamp` (default: now)."""
+    timestamp = timestamp or now()
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature(body, timestamp)}
+
+
 @pytest.mark.parametrize(
     "timestamp",
     ["abc", "", "1e30", "0x10", "1.5", "-5", f"-{now()}", f" {now()}", "9" * 5000],
@@ -147,21 +153,13 @@ def test_a_malformed_or_wrong_signature_is_refused(web, signed) -> None:
 
 @pytest.mark.parametrize("missing", ["X-Slack-Request-Timestamp", "X-Slack-Signature"])
 def test_a_missing_header_is_refused(web, missing: str) -> None:
-    timestamp = now()
-    headers = {
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": signature(SLASH_BODY, timestamp),
-    }
+    headers = signed_headers(SLASH_BODY)
     del headers[missing]
     assert web.post("/slack/events", data=SLASH_BODY, headers=headers).status_code == 401
 
 
 def test_a_stale_signature_is_refused(web) -> None:
-    timestamp = str(int(time.time()) - 301)
-    headers = {
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": signature(SLASH_BODY, timestamp),
-    }
+    headers = signed_headers(SLASH_BODY, str(int(time.time()) - 301))
     assert web.post("/slack/events", data=SLASH_BODY, headers=headers).status_code == 401
 
 
@@ -182,22 +180,15 @@ def test_an_odd_unsigned_body_is_refused(web, body: bytes, content_type: str) ->
 
 
 def test_a_signed_body_that_is_not_text_is_refused(web) -> None:
-    body, timestamp = bytes(range(256)), now()
-    headers = {
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": signature(body, timestamp),
-    }
+    body = bytes(range(256))
+    headers = signed_headers(body)
     response = web.post("/slack/events", data=body, headers=headers)
     assert response.status_code == 401
 
 
 def test_a_body_over_a_megabyte_is_refused_unread(web, caplog) -> None:
     body = b"payload=" + b"x" * MAX_BODY_BYTES
-    timestamp = now()
-    headers = {
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": signature(body, timestamp),
-    }
+    headers = signed_headers(body)
 
     with caplog.at_level(logging.DEBUG):
         response = web.post(
@@ -213,11 +204,7 @@ def test_a_body_over_a_megabyte_is_refused_unread(web, caplog) -> None:
 
 def test_a_body_of_unknown_length_is_cut_off_at_a_megabyte(web) -> None:
     body = b"payload=" + b"x" * MAX_BODY_BYTES
-    timestamp = now()
-    headers = {
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": signature(body, timestamp),
-    }
+    headers = signed_headers(body)
     response = web.post(
         "/slack/events",
         input_stream=io.BytesIO(body),
@@ -257,6 +244,9 @@ NOT_PAYLOADS = {
     "payload-a-string": "payload=" + quote(f'"{MARKER}"'),
     "payload-a-number": "payload=" + "1" * 40,
     "authorizations-a-string": "payload=" + quote(f'{{"authorizations": "{MARKER}"}}'),
+    "actions-a-string": "payload="
+    + quote(f'{{"type": "block_actions", "user": {{"id": "U1"}}, "actions": "{MARKER}"}}'),
+    "user-a-string": "payload=" + quote(f'{{"type": "view_submission", "user": "{MARKER}"}}'),
     "json-broken": f'{{"token": "{MARKER}"',
     "nested-past-the-limit": "payload=" + quote("[" * 50_000 + "]" * 50_000),
 }
@@ -266,11 +256,7 @@ NOT_PAYLOADS = {
 def test_a_signed_body_that_is_no_slack_payload_is_refused_in_one_short_line(
     web, caplog, body: str
 ) -> None:
-    timestamp = now()
-    headers = {
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": signature(body, timestamp),
-    }
+    headers = signed_headers(body)
     with caplog.at_level(logging.DEBUG):
         response = web.post(
             "/slack/events",

@@ -34,7 +34,23 @@ def claim(
     now: datetime,
 ) -> Claim | None:
     """The right to send message `kind`/`key`, or None when another process already has it."""
-    delivery_id = insert_unless_exists(
+    delivery_id = _insert_claim(
+        session, workspace, kind, key, recipient, now, DeliveryStatus.SENDING
+    )
+    return Claim(delivery_id, recipient) if delivery_id is not None else None
+
+
+def _insert_claim(
+    session: Session,
+    workspace: Workspace,
+    kind: DeliveryKind,
+    key: str,
+    recipient: str,
+    now: datetime,
+    status: DeliveryStatus,
+) -> int | None:
+    """The new claim row's id; None when `kind`/`key` was claimed before."""
+    return insert_unless_exists(
         session,
         Delivery,
         {
@@ -42,14 +58,14 @@ def claim(
             "kind": kind,
             "key": key[:255],
             "recipient": recipient,
-            "status": DeliveryStatus.SENDING,
+            "status": status,
             "attempts": 1,
             "created_at": now,
             "updated_at": now,
+            "sent_at": now if status is DeliveryStatus.SENT else None,
         },
         ("team_id", "kind", "key"),
     )
-    return Claim(delivery_id, recipient) if delivery_id is not None else None
 
 
 def first_request(
@@ -58,22 +74,7 @@ def first_request(
     """Whether this is the first time the request `key` (its trigger id) is handled: a one-shot
     request replayed (a captured signed request, sent again) is then a no-op, across processes.
     Recorded as sent at once: there is nothing to send for it, so nothing can be stuck."""
-    inserted = insert_unless_exists(
-        session,
-        Delivery,
-        {
-            **workspace.columns,
-            "kind": kind,
-            "key": key[:255],
-            "recipient": "",
-            "status": DeliveryStatus.SENT,
-            "attempts": 1,
-            "created_at": now,
-            "updated_at": now,
-            "sent_at": now,
-        },
-        ("team_id", "kind", "key"),
-    )
+    inserted = _insert_claim(session, workspace, kind, key, "", now, DeliveryStatus.SENT)
     return inserted is not None
 
 

@@ -149,7 +149,7 @@ def record_failed(services: Services, claim: deliveries.Claim, posted: Posted) -
 def retry_after_seconds(headers) -> int | None:
     """A 429's Retry-After, in seconds, if Slack gave one."""
     value = str((headers or {}).get("Retry-After") or (headers or {}).get("retry-after") or "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 6 else None
 
 
 def find_posted_dm(client: WebClient, user_id: str, event_type: str, key: str) -> dict | None:

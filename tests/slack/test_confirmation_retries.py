@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 
 from app.models import Delivery, DeliveryKind, DeliveryStatus, Interaction
 from app.slack.passes.confirmations import SUPERSEDED, run_confirmation_pass
-from tests.support.coach import Coach
+from tests.support.coach import Coach, pass_client
 from tests.support.forms import outcome_values, plan_interaction
 from tests.support.workspace import NOW, REP_NY
 
@@ -18,13 +17,7 @@ LATER = NOW + timedelta(minutes=5)
 
 def retry(coach: Coach, now=LATER, timeout: float = 5):
     """One pass of the worker's confirmation retries, with a client that retries nothing."""
-    client = WebClient(
-        token=coach.slack.bot_token,
-        base_url=coach.slack.api_url,
-        timeout=timeout,
-        retry_handlers=[],
-    )
-    return run_confirmation_pass(coach.services, client, now)
+    return run_confirmation_pass(coach.services, pass_client(coach, timeout), now)
 
 
 def dms(coach: Coach) -> list:

@@ -7,7 +7,6 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from sqlalchemy import insert, select
@@ -35,7 +34,7 @@ from app.slack.views.summary import SUMMARY_EVENT
 from app.slack.views.summary_setup import SummaryListIds, item_block_id
 from tests.support.catcher import Catcher
 from tests.support.cli import clean_env, run_coach
-from tests.support.coach import SIGNING_SECRET, Coach, http
+from tests.support.coach import SIGNING_SECRET, Coach, http, pass_client
 from tests.support.factories import Seeder
 from tests.support.forms import block
 from tests.support.summaries import (
@@ -52,6 +51,7 @@ from tests.support.summaries import (
     TOMORROW,
     WORKSPACE,
     add_summary,
+    list_click_payload,
     set_up,
     subscriptions,
     summary_values,
@@ -76,13 +76,7 @@ def seed_calls(coach: Coach) -> None:
 
 def summary_pass(coach: Coach, now: datetime = DUE, *, timeout: float = 5) -> SummaryPassReport:
     """One pass as `coach summaries --now` runs it, with a client that retries nothing."""
-    client = WebClient(
-        token=coach.slack.bot_token,
-        base_url=coach.slack.api_url,
-        timeout=timeout,
-        retry_handlers=[],
-    )
-    return run_summary_pass(coach.services, client, now)
+    return run_summary_pass(coach.services, pass_client(coach, timeout), now)
 
 
 def posts(coach: Coach, channel: str = TEAM) -> list:
@@ -99,19 +93,7 @@ def click(
     settle: bool = True,
 ):
     """Click a button of the ephemeral `/coach summary list` message `list_ts` in #general."""
-    payload = inbound.block_actions_payload(
-        user_id=user_id,
-        team_id=coach.team_id,
-        actions=[
-            inbound.block_action(
-                action_id,
-                item_block_id(SummaryListIds.ACTIONS_BLOCK, subscription_id),
-                value=str(subscription_id),
-            )
-        ],
-        channel_id=GENERAL,
-        ephemeral_message_ts=list_ts,
-    )
+    payload = list_click_payload(coach, action_id, subscription_id, user_id, list_ts)
     payload["response_url"] = coach.slack.response_url(
         channel=GENERAL, user=user_id, message_ts=list_ts
     )
@@ -332,19 +314,7 @@ def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: Coac
 def test_a_replayed_post_now_posts_once(team: Coach) -> None:
     subscription_id = add_summary(team)
     list_ts = show_list(team, MANAGER)
-    payload = inbound.block_actions_payload(
-        user_id=MANAGER,
-        team_id=team.team_id,
-        actions=[
-            inbound.block_action(
-                SummaryListIds.POST_NOW,
-                item_block_id(SummaryListIds.ACTIONS_BLOCK, subscription_id),
-                value=str(subscription_id),
-            )
-        ],
-        channel_id=GENERAL,
-        ephemeral_message_ts=list_ts,
-    )
+    payload = list_click_payload(team, SummaryListIds.POST_NOW, subscription_id, MANAGER, list_ts)
     body = inbound.interaction_body(payload)
     headers = inbound.signed_headers(SIGNING_SECRET, body)  # captured once, sent again later
     for later in (0, 11, 60, 290):
@@ -411,19 +381,7 @@ def test_a_click_carrying_a_response_url_that_is_not_slacks_is_refused(team: Coa
     kept = add_summary(team)
     list_ts = show_list(team, MANAGER)
     with Catcher() as catcher:
-        payload = inbound.block_actions_payload(
-            user_id=MANAGER,
-            team_id=team.team_id,
-            actions=[
-                inbound.block_action(
-                    SummaryListIds.REMOVE,
-                    item_block_id(SummaryListIds.ACTIONS_BLOCK, kept),
-                    value=str(kept),
-                )
-            ],
-            channel_id=GENERAL,
-            ephemeral_message_ts=list_ts,
-        )
+        payload = list_click_payload(team, SummaryListIds.REMOVE, kept, MANAGER, list_ts)
         payload["response_url"] = catcher.url
         assert team.post_signed(inbound.interaction_body(payload)).status == 200
         team.settle()

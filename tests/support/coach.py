@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
@@ -58,6 +59,16 @@ def http(
             return HttpResponse(response.status, response.read().decode())
     except urllib.error.HTTPError as error:
         return HttpResponse(error.code, error.read().decode())
+
+
+def pass_client(coach: Coach, timeout: float = 5) -> WebClient:
+    """A client for running a scheduler pass against the coach's double: it retries nothing."""
+    return WebClient(
+        token=coach.slack.bot_token,
+        base_url=coach.slack.api_url,
+        timeout=timeout,  # type: ignore[arg-type]  # seconds, as urllib takes them
+        retry_handlers=[],
+    )
 
 
 class WatchedExecutor(ThreadPoolExecutor):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 
 from app.domain import nudges
@@ -15,7 +14,7 @@ from app.models import (
 from app.sandbox import inbound
 from app.slack.passes.nudges import SweepReport, run_nudge_sweep
 from app.slack.views.nudges import NUDGE_EVENT, NudgeIds, item_block_id
-from tests.support.coach import Coach
+from tests.support.coach import Coach, pass_client
 from tests.support.factories import add_interaction, add_rep
 from tests.support.forms import plan_values
 from tests.support.workspace import NOW, REP_NY
@@ -28,13 +27,7 @@ TODAY = date(2026, 11, 26)  # NOW is 10:00 in New York
 
 def sweep(coach: Coach, now: datetime = NOW, *, timeout: float = 5) -> SweepReport:
     """One sweep as `coach nudges --now` runs it, with a client that retries nothing."""
-    client = WebClient(
-        token=coach.slack.bot_token,
-        base_url=coach.slack.api_url,
-        timeout=timeout,
-        retry_handlers=[],
-    )
-    return run_nudge_sweep(coach.services, client, now)
+    return run_nudge_sweep(coach.services, pass_client(coach, timeout), now)
 
 
 def seed(coach: Coach, *interactions, user_id: str = REP_NY, zone: str = NY) -> list[int]:

@@ -16,6 +16,7 @@ from app.models import (
 )
 from app.sandbox import inbound
 from app.slack.forms.summary import SummaryIds
+from app.slack.views.summary_setup import SummaryListIds, item_block_id
 from tests.support.coach import Coach
 from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
@@ -117,3 +118,22 @@ def add_summary(
             created_at,
         )
     return saved.id
+
+
+def list_click_payload(
+    coach: Coach, action_id: str, subscription_id: int, user_id: str, list_ts: str
+) -> dict:
+    """A click of a button of the ephemeral `/coach summary list` message `list_ts` in #general."""
+    return inbound.block_actions_payload(
+        user_id=user_id,
+        team_id=coach.team_id,
+        actions=[
+            inbound.block_action(
+                action_id,
+                item_block_id(SummaryListIds.ACTIONS_BLOCK, subscription_id),
+                value=str(subscription_id),
+            )
+        ],
+        channel_id=GENERAL,
+        ephemeral_message_ts=list_ts,
+    )

@@ -24,6 +24,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from app.domain.outcomes import (
     RECENT_WINDOW,
 )
+from app.domain.text import row_id
 from app.models import (
     AWAITING_NEXT_STEP,
     CLOSES_CHAIN,
@@ -68,9 +69,10 @@ class ItemKey(NamedTuple):
 
     @classmethod
     def parse(cls, text: str | None) -> ItemKey | None:
-        number, _, reason = (text or "").partition(":")
+        number, _, reason = (text if isinstance(text, str) else "").partition(":")
+        interaction_id = row_id(number)
         try:
-            return cls(int(number), NudgeReason(reason))
+            return cls(interaction_id, NudgeReason(reason)) if interaction_id else None
         except ValueError:
             return None
 

@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 import json
-from typing import Self
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from app.domain.text import ROW_ID_MAX
+from app.slack.payloads import slack_id
 
 PRIVATE_METADATA_MAX = 3000  # Slack's limit for a view's private_metadata
+
+
+def _iana_zone(name: str) -> str:
+    """An IANA zone this machine knows ("../../etc/passwd" is none, whatever zoneinfo makes of
+    it): a forged zone makes the metadata stale, not a traceback in the listener."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError("not a known time zone") from error
+    return name
+
+
+def _slack_id(value: str) -> str:
+    if slack_id(value) is None:
+        raise ValueError("not a Slack id")
+    return value
+
+
+# The fields a metadata model types by what they must be, not only by str and int.
+ZoneName = Annotated[str, Field(max_length=64), AfterValidator(_iana_zone)]
+SlackId = Annotated[str, AfterValidator(_slack_id)]
+RowId = Annotated[int, Field(gt=0, le=ROW_ID_MAX)]
 
 
 class StaleForm(Exception):

@@ -25,10 +25,10 @@ from app.domain.outcomes import (
     promise_of,
 )
 from app.domain.plans import FIELD_LIMITS, OBJECTIVE_MAX, PlanField
-from app.domain.text import member
+from app.domain.text import member, row_id
 from app.models import WHEN_TEXT_MAX, Interaction, InteractionKind, Outcome, Result
 from app.slack.forms.fields import INPUT, form_modal, options, radio, select, text_input
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import FormMetadata, ZoneName
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape, quote, short_moment, slack_date, truncate
 from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
@@ -84,7 +84,7 @@ class PostcallMetadata(FormMetadata):
     """Carried in the modal: the rep's zone, the account the command named, which interaction
     the form is about and the key of its inputs."""
 
-    zone: str
+    zone: ZoneName
     locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     named_account: str = ""  # offered with its open interactions, prefilled when not planned
     selected: str = NOT_PLANNED  # an interaction id, or NOT_PLANNED
@@ -107,7 +107,7 @@ class PostcallMetadata(FormMetadata):
 
 def interaction_id_of(choice: str) -> int | None:
     """The interaction a "Which interaction" option names (None: not planned)."""
-    return int(choice) if choice.isdigit() else None
+    return row_id(choice)
 
 
 def keyed(block_id: PostcallIds, metadata: PostcallMetadata) -> str:

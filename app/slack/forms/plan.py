@@ -28,7 +28,7 @@ from app.slack.forms.fields import (
     select,
     text_input,
 )
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import FormMetadata, SlackId, ZoneName
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape, short_moment, truncate
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
@@ -75,9 +75,9 @@ OBJECTIVE_HINT = (
 class PrecallMetadata(FormMetadata):
     """What the submission handler needs to know about the modal it receives."""
 
-    zone: str | None = None
+    zone: ZoneName | None = None
     locale: str | None = None  # the rep's Slack locale: the order of a numeric date
-    channel_id: str | None = None
+    channel_id: SlackId | None = None
     nudge: NudgeItemRef | None = None  # opened by a nudge item's Plan it
     # The interaction whose plan the form edits (Edit plan, or an upcoming one chosen in the
     # form); None: a plan for a new interaction.

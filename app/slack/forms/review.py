@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 from app.domain.coaching import Review
 from app.domain.plans import PlanForm
 from app.slack.forms.fields import form_modal
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import FormMetadata, SlackId, ZoneName
 from app.slack.forms.plan import PrecallMetadata
 from app.slack.views.formatting import quote
 from app.slack.views.nudges import NudgeItemRef
@@ -36,9 +36,9 @@ PLAN_FIELDS = {field.name for field in fields(PlanForm)}
 class ReviewMetadata(FormMetadata):
     """The whole form the review is about, so that "Save anyway" can check and save it."""
 
-    zone: str
+    zone: ZoneName
     locale: str | None = None  # the rep's Slack locale: the order of a numeric date
-    channel_id: str | None = None
+    channel_id: SlackId | None = None
     nudge: NudgeItemRef | None = None
     interaction_id: int | None = None  # the plan edited (see PrecallMetadata)
     offered: bool = False

@@ -29,7 +29,7 @@ from app.slack.forms.fields import (
     select,
     users_select,
 )
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import FormMetadata, RowId, ZoneName
 from app.slack.forms.state import submitted_users, submitted_value
 from app.slack.views.formatting import escape, truncate, zone_label
 from app.slack.views.nudge_settings import DAY_NAMES, time_value
@@ -66,8 +66,8 @@ class SummaryMetadata(FormMetadata):
     """What the submission needs to know: the summary being edited, the zone shown, and the
     response_url of the `/coach summary list` message the edit started from (to refresh it)."""
 
-    subscription_id: int | None = None
-    zone: str | None = None
+    subscription_id: RowId | None = None
+    zone: ZoneName | None = None
     list_url: str | None = None
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.domain import summaries
 from app.domain.checks import FieldErrors
 from app.domain.summaries import Role, Subscription
+from app.domain.text import row_id
 from app.domain.workspace import Workspace
 from app.slack.client import open_modal
 from app.slack.directory import channel_problem, role_for
@@ -21,9 +22,9 @@ from app.slack.forms import managers as managers_form
 from app.slack.forms import summary as summary_form
 from app.slack.forms.managers import ManagerIds, managers_modal
 from app.slack.forms.metadata import StaleForm
-from app.slack.forms.state import clicked_value
 from app.slack.forms.summary import SummaryIds, SummaryMetadata, summary_modal
 from app.slack.passes.summaries import PostedSummary, claim_post_now, post_now
+from app.slack.payloads import first_action
 from app.slack.response_urls import is_slack_response_url
 from app.slack.services import Requester, Services
 from app.slack.subcommands import Subcommands
@@ -256,12 +257,12 @@ def _manageable(
     when they may not manage it. The role is checked through the fast client: the modal needs
     the button's trigger id, which lasts about 3 s."""
     services, workspace, user_id = requester
-    value = clicked_value(body)
+    subscription_id = row_id(first_action(body).get("value"))
     _, role = role_for(fast_client, services, workspace, user_id)
     subscription = None
-    if value.isdigit():
+    if subscription_id is not None:
         with requester.session() as session:
-            subscription = summaries.find_subscription(session, workspace, int(value))
+            subscription = summaries.find_subscription(session, workspace, subscription_id)
     refusal = None
     if not summaries.may_set_up_summaries(role):
         refusal = NOT_ALLOWED

@@ -1,5 +1,6 @@
-"""A TCP proxy that can black-hole its connections: a database server that accepts connections
-and then never answers (a hung host, a stalled disk), as the app meets it in production."""
+"""A TCP proxy that can black-hole its connections, for the tests and benchmarks: a database
+server that accepts connections and then never answers (a hung host, a stalled disk), as the
+app meets it in production."""
 
 from __future__ import annotations
 

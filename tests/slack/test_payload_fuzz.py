@@ -1,0 +1,248 @@
+"""Whatever a signed payload carries where Slack puts ids, numbers, zones, lists and state, the
+app answers (never a 500) and logs no traceback: a refusal is an answer, not an error."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from slack_bolt import BoltRequest
+
+from app.domain.text import row_id
+from app.sandbox import inbound
+from app.slack.forms.metadata import PRIVATE_METADATA_MAX, StaleForm
+from app.slack.forms.outcome import PostcallMetadata
+from app.slack.forms.state import submitted_choices, submitted_users, submitted_value
+from app.slack.payloads import has_slacks_shape
+from app.slack.views.nudges import NudgeIds
+from app.slack.views.summary_setup import SummaryListIds, item_block_id
+from app.web import UNREADABLE
+from tests.support.coach import Coach
+from tests.support.forms import open_precall, outcome_values, plan_interaction, plan_values
+from tests.support.summaries import MANAGER, add_summary, list_click_payload, team  # noqa: F401
+from tests.support.workspace import REP_NY
+
+# What the audit put where Slack puts something else: each a class of crash it found.
+ODD_VALUES = [
+    None,
+    "",
+    "U",
+    "²",  # isdigit() but not a number
+    "1" * 30,  # past any integer column
+    "-1",
+    "1.5",
+    10**30,
+    -1,
+    True,
+    [],
+    ["U", "1"],
+    {},
+    {"id": ["x"]},
+    "../../etc/passwd",  # as a zone
+    "Mars/Olympus_Mons",
+    "x" * (PRIVATE_METADATA_MAX + 1),
+    "\x00",
+]
+FUZZ_SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+# Where the app's own log may say that a listener failed in an unforeseen way.
+UNFORESEEN = ("unhandled error", "Failed to run listener", "Failed to run a middleware")
+
+
+def paths(value, prefix=()) -> list[tuple]:
+    """Every path to a value in a JSON-like document (the document itself excluded)."""
+    found = []
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return found
+    for key, child in items:
+        found.append((*prefix, key))
+        found.extend(paths(child, (*prefix, key)))
+    return found
+
+
+def replaced(document: dict, path: tuple, value) -> dict:
+    changed = copy.deepcopy(document)
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return changed
+
+
+def metadata_variants(payload: dict) -> list[dict]:
+    """The payload with its view's private_metadata opened up, so its fields are fuzzed too."""
+    view = payload.get("view")
+    if not isinstance(view, dict) or not view.get("private_metadata"):
+        return []
+    return [json.loads(view["private_metadata"])]
+
+
+def send(coach: Coach, payload: dict, caplog) -> None:
+    body = inbound.interaction_body(payload)
+    try:
+        BoltRequest(body=body, headers={})
+    except UNREADABLE:  # refused by the web app before Bolt (tests/test_web.py)
+        return
+    if not has_slacks_shape(payload):  # refused there too
+        return
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        response = coach.post_signed(body)
+        coach.settle()
+    assert response.status < 500, response
+    unforeseen = [
+        r.getMessage()
+        for r in caplog.records
+        if r.exc_info or any(sign in r.getMessage() for sign in UNFORESEEN)
+    ]
+    assert unforeseen == []
+
+
+def fuzz(coach: Coach, template: dict, data, caplog) -> None:
+    """`template` with one of its values (or of its view's metadata) replaced by an odd one."""
+    odd = data.draw(st.sampled_from(ODD_VALUES), label="odd")
+    metadata = metadata_variants(template)
+    if metadata and data.draw(st.booleans(), label="in the metadata"):
+        path = data.draw(st.sampled_from(paths(metadata[0])), label="metadata path")
+        view = template["view"] | {"private_metadata": json.dumps(replaced(metadata[0], path, odd))}
+        payload = template | {"view": view}
+    else:
+        path = data.draw(st.sampled_from(paths(template)), label="path")
+        payload = replaced(template, path, odd)
+    send(coach, payload, caplog)
+
+
+@pytest.fixture
+def templates(team: Coach) -> dict[str, dict]:  # noqa: F811
+    """One real payload of each kind the app handles, as Slack would send it."""
+    coach = team
+    summary_id = add_summary(coach)
+    plan_interaction(coach)
+    found: dict[str, dict] = {}
+    precall = open_precall(coach, REP_NY, "Acme Corp demo tomorrow 2pm")
+    found["precall submission"] = inbound.view_submission_payload(
+        view=precall, values=plan_values(), user_id=REP_NY, team_id=coach.team_id
+    )
+    postcall = coach.open_modal("/postcall", "", REP_NY)
+    found["postcall submission"] = inbound.view_submission_payload(
+        view=postcall,
+        values=outcome_values(postcall, "advanced"),
+        user_id=REP_NY,
+        team_id=coach.team_id,
+    )
+    for action_id in (SummaryListIds.POST_NOW, SummaryListIds.EDIT, SummaryListIds.REMOVE):
+        found[f"summary {action_id}"] = list_click_payload(
+            coach, action_id, summary_id, MANAGER, "1700000000.000100"
+        )
+    for action_id in (NudgeIds.LOG_OUTCOME, NudgeIds.PLAN_IT, NudgeIds.SNOOZE, NudgeIds.MARK_LOST):
+        found[f"nudge {action_id}"] = inbound.block_actions_payload(
+            user_id=REP_NY,
+            team_id=coach.team_id,
+            actions=[
+                inbound.block_action(
+                    action_id, item_block_id(NudgeIds.ACTIONS_BLOCK, "i1"), value="i1"
+                )
+            ],
+            channel_id="D0REPNY",
+            ephemeral_message_ts="1700000000.000200",
+        )
+    return found
+
+
+KINDS = [
+    "precall submission",
+    "postcall submission",
+    *(
+        f"summary {a}"
+        for a in (SummaryListIds.POST_NOW, SummaryListIds.EDIT, SummaryListIds.REMOVE)
+    ),
+    *(
+        f"nudge {a}"
+        for a in (NudgeIds.LOG_OUTCOME, NudgeIds.PLAN_IT, NudgeIds.SNOOZE, NudgeIds.MARK_LOST)
+    ),
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@FUZZ_SETTINGS
+@given(data=st.data())
+def test_an_odd_value_anywhere_in_a_payload_is_answered_without_a_traceback(
+    team: Coach,  # noqa: F811
+    templates,
+    caplog,
+    kind: str,
+    data,
+) -> None:
+    fuzz(team, templates[kind], data, caplog)
+
+
+# ----- the readers each class goes through
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("12", 12),
+        ("²", None),
+        (" 12", None),
+        ("1_0", None),
+        ("1" * 30, None),
+        ("0", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+        (12, None),
+        (["1"], None),
+        ("2147483647", 2147483647),
+        ("2147483648", None),
+    ],
+)
+def test_a_row_id_is_ascii_digits_within_the_column(text, expected) -> None:
+    assert row_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    "element, users",
+    [
+        ({"type": "multi_users_select", "selected_users": ["U0A", "U0B"]}, ["U0A", "U0B"]),
+        ({"type": "multi_users_select", "selected_users": "U1"}, []),  # not ["U", "1"]
+        ({"type": "multi_users_select", "selected_users": [{"id": "U1"}, "u1", "U0C"]}, ["U0C"]),
+        ("U1", []),
+        ({"selected_users": None}, []),
+    ],
+)
+def test_users_are_read_from_a_list_of_slack_ids_only(element, users) -> None:
+    assert submitted_users({"block": {"input": element}}, "block", "input") == users
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "x",
+        {"block": "x"},
+        {"block": {"input": ["x"]}},
+        {"block": {"input": {"type": "static_select", "selected_option": "x"}}},
+        {"block": {"input": {"type": "static_select", "selected_option": {"value": 1}}}},
+        {"block": {"input": {"type": "plain_text_input", "value": ["x"]}}},
+        {"block": {"input": {"type": "checkboxes", "selected_options": "ab"}}},
+    ],
+)
+def test_state_of_another_shape_reads_as_nothing_chosen(state) -> None:
+    assert submitted_value(state, "block", "input") is None
+    assert submitted_choices(state, "block", "input") == []
+
+
+@pytest.mark.parametrize("zone", ["../../etc/passwd", "Mars/Olympus_Mons", "", "x" * 100])
+def test_metadata_with_a_zone_that_is_no_iana_name_is_stale(zone) -> None:
+    raw = PostcallMetadata(zone="America/New_York").to_metadata().replace("America/New_York", zone)
+    with pytest.raises(StaleForm):
+        PostcallMetadata.from_metadata(raw)
