@@ -170,9 +170,9 @@ def seed(engine: Engine, workspaces: int, per_rep: int, *, first: int = 0) -> No
         # The follow-ups are follow-ups.
         connection.execute(
             text(
-                f"""UPDATE interactions SET origin = 'follow_up' WHERE id IN
-                    (SELECT follow_up_id FROM outcomes WHERE follow_up_id >= (
-                        SELECT min(id) FROM interactions WHERE account_id >= {low}))"""
+                f"""UPDATE interactions SET origin = 'follow_up' FROM outcomes
+                    WHERE outcomes.follow_up_id = interactions.id
+                      AND interactions.account_id >= {low}"""
             )
         )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
