@@ -366,3 +366,18 @@ class SummarySubscription(WorkspaceScoped, Timestamped, Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     # Why it stopped posting (the channel was archived or deleted, the app was removed...).
     disabled_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class FormRefusal(WorkspaceScoped, Timestamped, Base):
+    """How many submissions of one open form (a Slack view) were refused with field errors.
+
+    A read-back started before a refusal must not replace the form it refused: the update
+    would wipe the errors Slack shows. The count, read before and after the read-back, tells.
+    """
+
+    __tablename__ = "form_refusals"
+    __table_args__ = (UniqueConstraint("team_id", "form_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.domain import outcomes, plans
 from app.domain.workspace import Workspace
 from app.slack import directory
+from app.slack.flows import read_back
 from app.slack.forms.fields import reading_hint
 from app.slack.forms.plan import PrecallMetadata, precall_modal
 from app.slack.services import Services
@@ -55,6 +56,7 @@ def refresh_modal(
 ) -> None:
     """Show the rep's time zone, for a known account the last outcome with it, and under When
     what was read from `when_typed`."""
+    seen = read_back.refusals_so_far(services, workspace, view)
     try:
         if metadata.zone:
             zone, locale = metadata.zone, metadata.locale
@@ -75,6 +77,9 @@ def refresh_modal(
     except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         # The form stays usable; the submission looks the zone up again.
         logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
+        return
+    if read_back.refused_since(services, workspace, view, seen):
+        logger.info("precall read-back dropped: a submission was refused meanwhile")
         return
     try:
         client.views_update(

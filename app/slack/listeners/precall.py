@@ -14,7 +14,7 @@ from app.domain.checks import FieldErrors
 from app.models import DeliveryKind
 from app.slack import delivery, directory
 from app.slack.errors import DatabaseUnavailable, FieldError, handled
-from app.slack.flows import planning
+from app.slack.flows import planning, read_back
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.plan import PrecallIds, PrecallMetadata
@@ -134,6 +134,7 @@ def handle_precall_submission(
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED) from error
     draft = plans.check_plan(form, zone, services.now(), locale=locale)
     if isinstance(draft, FieldErrors):
+        read_back.note_refusal(services, workspace, view)
         ack(response_action="errors", errors=plan.errors(draft))
         return
     if not draft.review.strong:
