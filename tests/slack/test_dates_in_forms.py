@@ -117,3 +117,17 @@ def test_a_save_refused_while_the_date_is_read_back_keeps_its_errors(
     refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
     hint = block(refreshed, f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}")["hint"]["text"]
     assert hint == "→ Wed 2 Dec 2026, 10:00 AM EST"
+
+
+def test_precall_says_a_past_time_is_past_and_points_to_postcall(coach: Coach) -> None:
+    view = open_precall(coach, REP_NY)
+    updates = len(coach.slack.calls("views.update"))
+    typed = inbound.block_action(
+        PrecallIds.INPUT, PrecallIds.WHEN_BLOCK, value="yesterday 3pm", type="plain_text_input"
+    )
+    coach.act_in_view(view, typed, REP_NY)
+    refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    assert block(refreshed, PrecallIds.WHEN_BLOCK)["hint"]["text"] == (
+        "→ Wed 25 Nov 2026, 3:00 PM EST is already past: to record how it went,"
+        " use /postcall instead."
+    )

@@ -44,6 +44,9 @@ def open_planning_form(
     return True
 
 
+PAST_PLAN = " is already past: to record how it went, use /postcall instead."
+
+
 def refresh_modal(
     client: WebClient,
     services: Services,
@@ -73,7 +76,10 @@ def refresh_modal(
         when_hint = None
         if when_typed and when_typed.strip():
             now = services.now()
-            when_hint = reading_hint(plans.read_plan_when(when_typed, zone, now, locale=locale))
+            reading = plans.read_plan_when(when_typed, zone, now, locale=locale)
+            when_hint = reading_hint(reading)
+            if reading.ok and reading.at is not None and reading.at < now:
+                when_hint += PAST_PLAN
     except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         # The form stays usable; the submission looks the zone up again.
         logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
