@@ -505,3 +505,18 @@ class CompanyDomain(WorkspaceScoped, Timestamped, Base):
     source: Mapped[DomainSource] = mapped_column(_str_enum(DomainSource))
     removed: Mapped[bool] = mapped_column(default=False, server_default=false())
     changed_by: Mapped[str | None] = mapped_column(String(SLACK_ID))  # the admin, if one did
+
+
+class FormRefusal(WorkspaceScoped, Timestamped, Base):
+    """How many submissions of one open form (a Slack view) were refused with field errors.
+
+    A read-back started before a refusal must not replace the form it refused: the update
+    would wipe the errors Slack shows. The count, read before and after the read-back, tells.
+    """
+
+    __tablename__ = "form_refusals"
+    __table_args__ = (UniqueConstraint("team_id", "form_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -1,17 +1,29 @@
 """Dates in the forms as the rep writes them: the order of a numeric date from the Slack locale,
-cached with the zone, and the month named in words in what is read back."""
+cached with the zone; the month named in words in what is read back, in /precall as in /postcall;
+and a read-back that never hides the errors of a Save pressed meanwhile."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Interaction, Rep
 from app.sandbox import inbound
+from app.slack.flows import outcomes as flows_outcomes
+from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
 from tests.support.coach import Coach
-from tests.support.forms import block, open_precall, plan_values
+from tests.support.forms import (
+    block,
+    inputs_of,
+    open_precall,
+    outcome_values,
+    plan_interaction,
+    plan_values,
+)
 from tests.support.workspace import REP_NY
 
 REP_LONDON = "U0REPLDN"
@@ -65,3 +77,57 @@ def test_precall_reads_the_date_back_while_the_rep_types(coach: Coach) -> None:
     refreshed = coach.slack.wait_for("views.update", count=updates + 2)[-1].args["view"]
     hint = block(refreshed, PrecallIds.WHEN_BLOCK)["hint"]["text"]
     assert hint == "⚠ 9:75 is not a time of day: try '3pm' or '15:30'"
+
+
+def test_a_save_refused_while_the_date_is_read_back_keeps_its_errors(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    key = inputs_of(view)
+    # The read-back is held while the rep presses Save, as a slow one would be.
+    submitted = threading.Event()
+    hint_of = flows_outcomes.reading_hint
+
+    def slow_hint(reading):
+        assert submitted.wait(timeout=10)
+        return hint_of(reading)
+
+    monkeypatch.setattr(flows_outcomes, "reading_hint", slow_hint)
+    typed = inbound.block_action(
+        PostcallIds.READ_NEXT_STEP_WHEN,
+        f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}",
+        value="next Tuesday 3pm",
+        type="plain_text_input",
+    )
+    updates = len(coach.slack.calls("views.update"))
+    assert coach.act_in_view(view, typed, REP_NY).status == 200
+    refused = coach.submit(
+        view, outcome_values(view, "advanced", next_step=None), REP_NY, settle=False
+    )
+    submitted.set()
+    coach.settle()
+
+    assert refused.json()["response_action"] == "errors"
+    assert len(coach.slack.calls("views.update")) == updates  # the late read-back was dropped
+
+    # Typing again after the refusal is read back as before.
+    typed["value"] = "Wed 10am"
+    coach.act_in_view(view, typed, REP_NY)
+    refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    hint = block(refreshed, f"{PostcallIds.NEXT_STEP_WHEN_BLOCK}.{key}")["hint"]["text"]
+    assert hint == "→ Wed 2 Dec 2026, 10:00 AM EST"
+
+
+def test_precall_says_a_past_time_is_past_and_points_to_postcall(coach: Coach) -> None:
+    view = open_precall(coach, REP_NY)
+    updates = len(coach.slack.calls("views.update"))
+    typed = inbound.block_action(
+        PrecallIds.INPUT, PrecallIds.WHEN_BLOCK, value="yesterday 3pm", type="plain_text_input"
+    )
+    coach.act_in_view(view, typed, REP_NY)
+    refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    assert block(refreshed, PrecallIds.WHEN_BLOCK)["hint"]["text"] == (
+        "→ Wed 25 Nov 2026, 3:00 PM EST is already past: to record how it went,"
+        " use /postcall instead."
+    )

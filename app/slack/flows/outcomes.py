@@ -16,6 +16,7 @@ from app.domain.workspace import Workspace
 from app.models import ACCOUNT_NAME_MAX, Interaction
 from app.slack import client as slack_client
 from app.slack import directory
+from app.slack.flows import read_back
 from app.slack.forms.fields import reading_hint
 from app.slack.forms.outcome import (
     PostcallMetadata,
@@ -104,6 +105,7 @@ def redraw(
     inputs are kept: the outcome (which decides what else it asks) and the reading of the next
     step's date (a database failure leaves the form as it is: the app's error handler logs it)."""
     services, workspace, user_id = requester
+    seen = read_back.refusals_so_far(services, workspace, body["view"])
     with requester.session() as session:
         choices = _choices(session, services, workspace, user_id, metadata, chosen_id)
         selected = next((i for i in choices if i.id == chosen_id), None)
@@ -116,4 +118,7 @@ def redraw(
                 )
                 hint = reading_hint(reading)
         modal = postcall_modal(choices, selected, metadata, next_step_hint=hint, result=result)
+    if read_back.refused_since(services, workspace, body["view"], seen):
+        logger.info("postcall read-back dropped: a submission was refused meanwhile")
+        return
     update_modal(client, body["view"], modal)

@@ -16,6 +16,7 @@ from app.domain import outcomes, plans
 from app.domain.workspace import Workspace
 from app.models import Interaction
 from app.slack import directory
+from app.slack.flows import read_back
 from app.slack.forms.fields import reading_hint
 from app.slack.forms.plan import PrecallMetadata, precall_modal
 from app.slack.services import Services
@@ -49,6 +50,9 @@ def open_planning_form(
     return True
 
 
+PAST_PLAN = " is already past: to record how it went, use /postcall instead."
+
+
 def refresh_modal(
     client: WebClient,
     services: Services,
@@ -68,6 +72,7 @@ def refresh_modal(
 
     False when the zone or the database could not be read (the view is left as it was)."""
     now = services.now()
+    seen = read_back.refusals_so_far(services, workspace, view)
     try:
         if metadata.zone:
             zone, locale = metadata.zone, metadata.locale
@@ -87,7 +92,10 @@ def refresh_modal(
                 history = history_line(last, zone) if last else None
         when_hint = None
         if when_typed and when_typed.strip():
-            when_hint = reading_hint(plans.read_plan_when(when_typed, zone, now, locale=locale))
+            reading = plans.read_plan_when(when_typed, zone, now, locale=locale)
+            when_hint = reading_hint(reading)
+            if reading.ok and reading.at is not None and reading.at < now:
+                when_hint += PAST_PLAN
         modal = precall_modal(
             prefill, metadata, zone_label(zone, now), history, when_hint, choices=choices
         )
@@ -95,6 +103,9 @@ def refresh_modal(
         # The form stays usable; the submission looks the zone up again.
         logger.warning("could not complete the /precall modal for %s: %s", user_id, error)
         return False
+    if read_back.refused_since(services, workspace, view, seen):
+        logger.info("precall read-back dropped: a submission was refused meanwhile")
+        return True
     try:
         client.views_update(view_id=view["id"], hash=view["hash"], view=modal)
     except SlackApiError as error:  # hash_conflict: the rep changed the view meanwhile

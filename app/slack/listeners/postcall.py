@@ -19,6 +19,7 @@ from app.slack import delivery
 from app.slack.client import open_modal
 from app.slack.errors import DatabaseUnavailable, NotAllowed, handled
 from app.slack.flows import outcomes as flows_outcomes
+from app.slack.flows import read_back
 from app.slack.forms import outcome
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import (
@@ -163,6 +164,7 @@ def handle_postcall_submission(
     now = services.now()
     draft = outcomes.check_outcome(form, metadata.zone, now, locale=metadata.locale)
     if isinstance(draft, FieldErrors):
+        read_back.note_refusal(services, workspace, view)
         ack(response_action="errors", errors=outcome.errors(draft, metadata))
         return
     # A checked outcome closes the form at once; saving is the work after the ack, and what

@@ -18,7 +18,7 @@ from app.models import DeliveryKind, Interaction
 from app.slack import delivery, directory
 from app.slack.client import update_modal
 from app.slack.errors import FieldError, NotAllowed, handled
-from app.slack.flows import planning
+from app.slack.flows import planning, read_back
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.plan import NEW_PLAN, PrecallIds, PrecallMetadata, keyed
@@ -253,6 +253,7 @@ def handle_precall_submission(
         raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED) from error
     draft = plans.check_plan(form, zone, services.now(), locale=locale)
     if isinstance(draft, FieldErrors):
+        read_back.note_refusal(services, workspace, view)
         ack(response_action="errors", errors=plan.errors(draft, metadata))
         return
     if draft.review.held:
