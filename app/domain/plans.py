@@ -226,6 +226,9 @@ def save_plan(
         "objective_gaps": ",".join(
             result.criterion.value for result in draft.review.results if not result.passed
         ),
+        # Planning a cancelled interaction again brings it back.
+        "cancelled_at": None,
+        "cancel_reason": None,
     }
     new_id = insert_unless_exists(
         session,

@@ -16,6 +16,7 @@ from app.slack.context import request_middleware
 from app.slack.errors import render_error
 from app.slack.listeners import (
     coach,
+    home,
     nudge_settings,
     nudges,
     postcall,
@@ -75,6 +76,7 @@ def build_app(
     nudge_settings.register(app, subcommands)
     nudges.register(app)
     users.register(app)
+    home.register(app)
     summaries.register(app, subcommands)
 
     @app.command(UNKNOWN_COMMAND)

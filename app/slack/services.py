@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
@@ -13,6 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import session_scope
 from app.domain.workspace import Workspace
 from app.models import utcnow
+from app.slack.debounce import Debouncer, TimerScheduler
+
+# A burst of changes (a plan saved, its confirmation's buttons...) republishes the Home once.
+HOME_DEBOUNCE_SECONDS = 2.0
 
 # Context keys the app's middleware sets; Bolt passes them to any listener naming them.
 SERVICES_KEY = "services"
@@ -24,6 +28,10 @@ REQUESTER_KEY = "requester"
 class Services:
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = utcnow
+    # The App Home's republishing, per rep (app/slack/home.py).
+    home_publishes: Debouncer = field(
+        default_factory=lambda: Debouncer(TimerScheduler(), HOME_DEBOUNCE_SECONDS)
+    )
 
     def now(self) -> datetime:
         return self.clock()

@@ -13,6 +13,7 @@ from app.domain.nudges.buttons import (
     snooze,
     snooze_end,
 )
+from app.domain.nudges.for_rep import RepItems, items_for_rep
 from app.domain.nudges.rules import (
     DEFAULT_RULES,
     MAX_APPEARANCES,
@@ -44,6 +45,8 @@ __all__ = [
     "DueNow",
     "find_due",
     "record_shown",
+    "RepItems",
+    "items_for_rep",
     "ItemAction",
     "open_item",
     "item_state",

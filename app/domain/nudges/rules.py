@@ -141,6 +141,7 @@ def _no_later_interaction(interaction) -> ColumnElement[bool]:
             later.rep_user_id == interaction.rep_user_id,
             later.account_id == interaction.account_id,
             later.scheduled_at > interaction.scheduled_at,
+            later.cancelled_at.is_(None),
         )
     )
 
@@ -156,7 +157,7 @@ def unresolved(key: ItemKey) -> list[ColumnElement[bool]]:
     """What keeps an interaction (left-joined to its outcome) on the list for this reason,
     whatever the time: what a button on an older DM checks."""
     i = Interaction
-    return {
+    return [i.cancelled_at.is_(None)] + {
         NudgeReason.NO_OUTCOME: [_no_outcome(i), i.origin != Origin.FOLLOW_UP],
         NudgeReason.FOLLOW_UP_DUE: [_no_outcome(i), i.origin == Origin.FOLLOW_UP],
         NudgeReason.UNPLANNED_TODAY: [_no_outcome(i), i.objective.is_(None)],
@@ -193,7 +194,7 @@ def open_items_query(reps, now: datetime, rules: NudgeRules, *, heads_up: bool):
             i.id.label("interaction_id"),
             reason.label("reason"),
             i.scheduled_at,
-        ).where(*conditions, chain_open)
+        ).where(*conditions, chain_open, i.cancelled_at.is_(None))
 
     no_outcome = arm(
         case(

@@ -22,6 +22,7 @@ from app.slack.flows.outcomes import open_outcome_form
 from app.slack.flows.planning import open_planning_form
 from app.slack.forms.outcome import loading_modal
 from app.slack.forms.plan import PrecallMetadata
+from app.slack.home import refresh_home
 from app.slack.nudge_status import show_item_status
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
@@ -183,6 +184,8 @@ def _act_in_message(
         return
     if state is ItemAction.HANDLED:
         status = ALREADY_HANDLED
+    else:
+        refresh_home(client, requester)
     if own_message_ref(requester, ref) is not None:
         show_item_status(client, ref, status, body.get("message"))
 

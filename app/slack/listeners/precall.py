@@ -19,6 +19,7 @@ from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.plan import PrecallIds, PrecallMetadata
 from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal
+from app.slack.home import refresh_home
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
@@ -193,6 +194,8 @@ def confirm_plan(
             text=text,
             blocks=blocks,
         )
+    if saved.changed:
+        refresh_home(client, requester)
     nudge = own_message_ref(requester, nudge)
     if nudge is not None:
         show_status_if_item_handled(
