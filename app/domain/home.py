@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain import nudges
@@ -19,9 +19,11 @@ from app.domain.workspace import Workspace
 from app.models import Account, Interaction, InteractionKind, Outcome, Result
 
 COMING_UP_DAYS = 7  # today and the next seven days
-# Enough for a crowded week; what is beyond is "and N more" (the Home has 100 blocks).
-COMING_UP_LIMIT = 40
-OWED_LIMIT = 40
+# Each section's share of the Home's 100 blocks (two a line); beyond it, "and N more".
+COMING_UP_LIMIT = 12
+OWED_LIMIT = 8
+NEEDS_YOU_LIMIT = 8
+ESCALATED_LIMIT = 4
 
 
 class PlanStatus(enum.StrEnum):
@@ -107,6 +109,7 @@ def _coming_up(
             Interaction.scheduled_at,
             Interaction.objective,
             Interaction.objective_strong,
+            func.count().over().label("total"),  # of the whole range, before the limit
         )
         .join(Account, Account.id == Interaction.account_id)
         .where(
@@ -118,13 +121,10 @@ def _coming_up(
             ~exists(select(logged.id).where(logged.interaction_id == Interaction.id)),
         )
         .order_by(Interaction.scheduled_at, Interaction.id)
-        .limit(COMING_UP_LIMIT + 1)
+        .limit(COMING_UP_LIMIT)
     ).all()
-    shown = [
-        Upcoming(row[0], row[1], row[2], row[3], plan_status(row[4], row[5]))
-        for row in rows[:COMING_UP_LIMIT]
-    ]
-    return shown, len(rows)
+    shown = [Upcoming(row[0], row[1], row[2], row[3], plan_status(row[4], row[5])) for row in rows]
+    return shown, rows[0].total if rows else 0
 
 
 def _owed(session: Session, workspace: Workspace, user_id: str) -> tuple[list[Owed], int]:
@@ -142,6 +142,7 @@ def _owed(session: Session, workspace: Workspace, user_id: str) -> tuple[list[Ow
             Outcome.next_step,
             Outcome.next_step_at,
             earlier.scheduled_at,
+            func.count().over().label("total"),
         )
         .join(follow_up, follow_up.id == Outcome.follow_up_id)
         .join(earlier, earlier.id == Outcome.interaction_id)
@@ -158,9 +159,7 @@ def _owed(session: Session, workspace: Workspace, user_id: str) -> tuple[list[Ow
             chain_open(follow_up),
         )
         .order_by(Outcome.next_step_at, follow_up.id)
-        .limit(OWED_LIMIT + 1)
+        .limit(OWED_LIMIT)
     ).all()
-    shown = [
-        Owed(row[0], row[1], row[2] or "", row[3] or row[4], row[4]) for row in rows[:OWED_LIMIT]
-    ]
-    return shown, len(rows)
+    shown = [Owed(row[0], row[1], row[2] or "", row[3] or row[4], row[4]) for row in rows]
+    return shown, rows[0].total if rows else 0

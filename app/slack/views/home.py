@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.domain.home import Board, Owed, PlanStatus, Upcoming
+from app.domain.home import ESCALATED_LIMIT, NEEDS_YOU_LIMIT, Board, Owed, PlanStatus, Upcoming
 from app.domain.metrics import FIGURES_DAYS
 from app.domain.nudges import DueItem
 from app.models import NudgeReason
@@ -210,11 +210,12 @@ def _needs_you(shown: list[DueItem], escalated: list[DueItem], zone: str) -> lis
     blocks = _section("Needs you")
     if not shown and not escalated:
         blocks.append(SectionBlock(text="Nothing: every interaction has its next step. 🎉"))
-    for item in shown:
+    for item in shown[:NEEDS_YOU_LIMIT]:
         blocks += _due_blocks(item, zone, None)
-    for item in escalated:
+    for item in escalated[:ESCALATED_LIMIT]:
         blocks += _due_blocks(item, zone, "Went to your manager's summary after two reminders.")
-    return blocks
+    left = len(shown[NEEDS_YOU_LIMIT:]) + len(escalated[ESCALATED_LIMIT:])
+    return blocks + _more(left)
 
 
 def _due_blocks(item: DueItem, zone: str, note: str | None) -> list[Block]:
