@@ -112,6 +112,11 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
             )
         return jsonify(ok=problem is None, error=problem)
 
+    @web.post("/sandbox/home")
+    def open_home():
+        problem = dispatcher.open_home(_person(slack, _json().get("user")).id)
+        return jsonify(ok=problem is None, error=problem)
+
     @web.post("/sandbox/clock")
     def clock():
         data = _json()
@@ -163,6 +168,13 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
             "html": html,
             "depth": slack.stack_depth(user_id),
         }
+    home_view = slack.home_view(user_id)
+    home = None
+    if home_view is not None:
+        home = {
+            "id": home_view["id"],
+            "html": render_view(home_view, viewer_zone=me.tz, directory=directory),
+        }
     violations = slack.violations
     return {
         "version": version,
@@ -182,6 +194,7 @@ def page_state(slack: SlackDouble, user_id: str, channel_id: str | None) -> dict
             "html": messages_html(slack, open_id, user_id, me.tz, directory),
         },
         "modal": modal,
+        "home": home,
         "violations": {"total": len(violations), "recent": violations[-RECENT_VIOLATIONS:]},
         "clock_default": _clock_default(me.tz),
     }

@@ -20,6 +20,7 @@ from app.slack.views.home import HOME_BLOCKS_MAX, METHOD, HomeIds
 from app.slack.views.nudges import NudgeIds
 from tests.support.coach import Coach
 from tests.support.factories import add_interaction, add_outcome
+from tests.support.forms import outcome_values, plan_interaction
 from tests.support.home import (
     buttons,
     click_home,
@@ -29,7 +30,7 @@ from tests.support.home import (
     publishes,
     reschedule_values,
 )
-from tests.support.nudges import dms, seed, sweep
+from tests.support.nudges import click, dms, seed, snooze_choice, sweep
 from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
 
@@ -231,3 +232,32 @@ def test_coming_up_is_today_and_the_next_seven_days(coach: Coach, days: int) -> 
     seed(coach, (24 * (home_rules.COMING_UP_DAYS + 1) + 1, "Outside", True))
     view = open_home(coach)
     assert buttons(view, HomeIds.RESCHEDULE) == [str(inside)]
+
+
+def test_plans_outcomes_and_nudge_actions_each_republish_the_home(coach: Coach) -> None:
+    scheduler = manual_home(coach)
+
+    def published_after(change) -> bool:
+        before = len(publishes(coach))
+        change()
+        delays = scheduler.run()
+        return delays == [2.0] and len(publishes(coach)) == before + 1
+
+    assert published_after(lambda: plan_interaction(coach))
+
+    def log_outcome() -> None:
+        view = coach.open_modal("/postcall", "", REP_NY)
+        assert coach.submit(view, outcome_values(view, "advanced"), REP_NY).body == ""
+
+    assert published_after(log_outcome)
+    home = home_text(coach.slack.home_view(REP_NY) or {})
+    assert "Dana books the security review" in home  # the customer now owes it
+
+    (past,) = seed(coach, (-26, "Globex", True))
+    sweep(coach)
+    key = f"{past}:no_outcome"
+    assert published_after(
+        lambda: click(coach, NudgeIds.SNOOZE, key, value=None, **snooze_choice(key, "tomorrow"))
+    )
+    # Nothing else is pending: each change published once.
+    assert scheduler.run() == []
