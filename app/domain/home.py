@@ -26,6 +26,13 @@ NEEDS_YOU_LIMIT = 8
 ESCALATED_LIMIT = 4
 
 
+# Made once (an alias's columns are adapted on first use, a cost every opening would pay).
+_LOGGED = aliased(Outcome, name="logged")
+_FOLLOW_UP = aliased(Interaction, name="follow_up")
+_FOLLOW_UP_OUTCOME = aliased(Outcome, name="follow_up_outcome")
+_EARLIER = aliased(Interaction, name="earlier")
+
+
 class PlanStatus(enum.StrEnum):
     STRONG = "strong"
     NEEDS_WORK = "needs work"
@@ -100,7 +107,7 @@ def _coming_up(
     today = now.astimezone(ZoneInfo(zone)).date()
     start = datetime.combine(today, time(), ZoneInfo(zone))
     end = datetime.combine(today + timedelta(days=COMING_UP_DAYS + 1), time(), ZoneInfo(zone))
-    logged = aliased(Outcome)
+    logged = _LOGGED
     rows = session.execute(
         select(
             Interaction.id,
@@ -130,11 +137,7 @@ def _coming_up(
 def _owed(session: Session, workspace: Workspace, user_id: str) -> tuple[list[Owed], int]:
     """Dated next steps (Advanced, Minimum) whose follow-up has no outcome and is not
     cancelled, in a chain still open; by date, so overdue ones come first."""
-    follow_up, follow_up_outcome, earlier = (
-        aliased(Interaction),
-        aliased(Outcome),
-        aliased(Interaction),
-    )
+    follow_up, follow_up_outcome, earlier = _FOLLOW_UP, _FOLLOW_UP_OUTCOME, _EARLIER
     rows = session.execute(
         select(
             follow_up.id,

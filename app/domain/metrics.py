@@ -81,6 +81,12 @@ class Metrics:
         return Ratio(self.followed_through, self.next_steps_due)
 
 
+# Made once: an alias's columns are adapted on first use, at a cost the App Home would pay on
+# every opening.
+_FOLLOW_UP = aliased(Interaction, name="follow_up")
+_FOLLOW_UP_OUTCOME = aliased(Outcome, name="follow_up_outcome")
+
+
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -127,8 +133,7 @@ def metrics_by_rep(
         .group_by(Interaction.rep_user_id)
     ).all()
 
-    follow_up = aliased(Interaction)
-    follow_up_outcome = aliased(Outcome)
+    follow_up, follow_up_outcome = _FOLLOW_UP, _FOLLOW_UP_OUTCOME
     due_filter = [
         Outcome.team_id == workspace.team_id,
         Outcome.next_step_at >= start,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, column, or_, values
+from sqlalchemy import String, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.nudges.rules import (
@@ -40,16 +40,13 @@ def items_for_rep(
     """One statement: the sweep's due rules for this one rep, with each item's record."""
     local = now.astimezone(ZoneInfo(zone))
     day_end = datetime.combine(local.date() + timedelta(days=1), time(), ZoneInfo(zone))
-    rep = (
-        values(
-            column("team_id", String),
-            column("user_id", String),
-            column("day_end", UTCDateTime()),
-            name="rep",
-        )
-        .data([(workspace.team_id, user_id, day_end)])
-        .cte("rep")
-    )
+    # Bound literals rather than a VALUES list: the statement is then compiled once, not on
+    # every opening of the Home.
+    rep = select(
+        literal(workspace.team_id, String).label("team_id"),
+        literal(user_id, String).label("user_id"),
+        literal(day_end, UTCDateTime()).label("day_end"),
+    ).cte("rep")
     items = open_items_query(rep, now, rules, heads_up=True).subquery("items")
     rows = list(
         session.execute(

@@ -91,6 +91,14 @@ class DueItem(NamedTuple):
         return self.scheduled_at
 
 
+# The aliases the rules' subqueries name, made once: SQLAlchemy adapts an alias's columns on
+# first use, which costs more than running the statements for one rep (the App Home's case).
+_CLOSING, _CLOSED = aliased(Outcome, name="closing"), aliased(Interaction, name="closed")
+_LOGGED = aliased(Outcome, name="logged")
+_LATER = aliased(Interaction, name="later")
+_AGREED = aliased(Outcome, name="agreed")
+
+
 def delivery_key(local_date: date, user_id: str) -> str:
     # Date first: one local date's claims are a range of the (team, kind, key) index.
     return f"{local_date.isoformat()}:{user_id}"
@@ -99,7 +107,7 @@ def delivery_key(local_date: date, user_id: str) -> str:
 def _closed_chains() -> Select:
     """(team, rep, account) of each chain a Won or Lost closed, from the closing outcomes (a
     partial index) rather than from the accounts' chains."""
-    closing, closed = aliased(Outcome), aliased(Interaction)
+    closing, closed = _CLOSING, _CLOSED
     return (
         select(closing.team_id, closing.rep_user_id, closed.account_id)
         .join(closed, closed.id == closing.interaction_id)
@@ -128,13 +136,13 @@ def _of_reps(reps, team_id, user_id) -> ColumnElement[bool]:
 
 
 def _no_outcome(interaction) -> ColumnElement[bool]:
-    logged = aliased(Outcome)
+    logged = _LOGGED
     return ~exists(select(logged.id).where(logged.interaction_id == interaction.id))
 
 
 def _no_later_interaction(interaction) -> ColumnElement[bool]:
     """A later interaction with the account (planned or logged) is the missing next step."""
-    later = aliased(Interaction)
+    later = _LATER
     return ~exists(
         select(later.id).where(
             later.team_id == interaction.team_id,
@@ -230,7 +238,7 @@ def open_items_query(reps, now: datetime, rules: NudgeRules, *, heads_up: bool):
 
 def described(items) -> Select:
     """The items with what a DM says about each: account, kind, time, agreed next step."""
-    agreed = aliased(Outcome)
+    agreed = _AGREED
     return (
         select(items, Account.name.label("account_name"), Interaction.kind, agreed.next_step)
         .join(Interaction, Interaction.id == items.c.interaction_id)
