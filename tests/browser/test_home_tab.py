@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 from tests.support.workspace_page import WorkspacePage, ordinal, short_pretty
 
 ANA, ANA_ZONE = "U0SBANA", "America/New_York"
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def test_a_meeting_rescheduled_from_the_home_moves_in_the_morning_nudge(
@@ -27,12 +26,7 @@ def test_a_meeting_rescheduled_from_the_home_moves_in_the_morning_nudge(
     with step("Ana is nudged every day and plans Initech for tomorrow"):
         slack.open()
         slack.act_as(ANA, ANA_ZONE)
-        slack.send("/coach settings")
-        modal = slack.expect_modal("Nudge settings")
-        for day in DAY_NAMES:
-            modal.get_by_role("checkbox", name=day, exact=True).check()
-        slack.submit_modal(then="Nudge settings")
-        slack.close_modal()
+        slack.nudge_every_day()
         slack.send("/precall Initech tomorrow 10am")
         modal = slack.expect_modal("Plan an interaction")
         expect(modal.locator('.sb-block[data-block-id="precall_zone"]')).to_contain_text(ANA_ZONE)

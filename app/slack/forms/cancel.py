@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import SectionBlock
@@ -11,7 +10,7 @@ from slack_sdk.models.views import View
 
 from app.models import CancelReason
 from app.slack.forms.fields import form_modal, options, radio
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import InteractionFormMetadata
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape, slack_date, truncate
 
@@ -27,12 +26,8 @@ class CancelIds(enum.StrEnum):
     REASON_BLOCK = "cancel_reason"
 
 
-class CancelMetadata(FormMetadata):
+class CancelMetadata(InteractionFormMetadata):
     v: int = 1
-    interaction_id: int
-    zone: str
-    account: str
-    scheduled_at: datetime
 
 
 def cancel_modal(metadata: CancelMetadata) -> View:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import SectionBlock
@@ -11,7 +10,7 @@ from slack_sdk.models.views import View
 
 from app.models import WHEN_TEXT_MAX
 from app.slack.forms.fields import form_modal, text_input
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import InteractionFormMetadata
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape, slack_date, truncate
 
@@ -22,12 +21,8 @@ class RescheduleIds(enum.StrEnum):
     READ_WHEN = "reschedule_read_when"  # the input's action: each keystroke is read back
 
 
-class RescheduleMetadata(FormMetadata):
+class RescheduleMetadata(InteractionFormMetadata):
     v: int = 1
-    interaction_id: int
-    zone: str
-    account: str
-    scheduled_at: datetime
 
 
 def reschedule_modal(metadata: RescheduleMetadata, hint: str | None = None) -> View:

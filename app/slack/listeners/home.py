@@ -4,13 +4,17 @@ Reschedule and Cancel modals, which any surface may open with the same buttons."
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from app.domain import plans, reps, schedule
 from app.domain.metrics import FIGURES_DAYS, own_figures
 from app.domain.schedule import Change
+from app.models import ACCOUNT_NAME_MAX
 from app.slack.client import open_modal
 from app.slack.errors import NotAllowed, handled
 from app.slack.flows.outcomes import open_outcome_form
@@ -18,7 +22,7 @@ from app.slack.flows.planning import open_planning_form
 from app.slack.forms import cancel as cancel_form
 from app.slack.forms import reschedule as reschedule_form
 from app.slack.forms.cancel import CancelIds, CancelMetadata, cancel_modal
-from app.slack.forms.metadata import StaleForm
+from app.slack.forms.metadata import InteractionFormMetadata, StaleForm
 from app.slack.forms.outcome import loading_modal, reading_hint
 from app.slack.forms.plan import PrecallMetadata
 from app.slack.forms.reschedule import RescheduleIds, RescheduleMetadata, reschedule_modal
@@ -30,6 +34,7 @@ from app.slack.views.home import HomeIds
 from app.slack.views.notices import notice_modal, stale_form_modal
 
 logger = logging.getLogger(__name__)
+M = TypeVar("M", bound=InteractionFormMetadata)
 
 NOT_YOURS = "This interaction is someone else's: only they can change it. Nothing changed."
 CLOSED = "This interaction already has an outcome or was cancelled, so nothing changed."
@@ -152,18 +157,33 @@ def handle_reschedule_button(
     ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     ack()
+    _open_change_form(
+        client, body, action, requester, "Reschedule", RescheduleMetadata, reschedule_modal
+    )
+
+
+def _open_change_form(
+    client: WebClient,
+    body: dict,
+    action: dict,
+    requester: Requester,
+    title: str,
+    metadata_class: type[M],
+    modal: Callable[[M], View],
+) -> None:
+    """The form about the interaction the button names, if it is the requester's and open."""
     checked = _own_open(requester, action.get("value"))
     interaction = checked.interaction
     if checked.change is not Change.DONE or interaction is None:
-        _refuse(client, body, "Reschedule", checked)
+        _refuse(client, body, title, checked)
         return
-    metadata = RescheduleMetadata(
+    metadata = metadata_class(
         interaction_id=interaction.id,
         zone=_zone(requester),
-        account=interaction.account.name[:150],
+        account=interaction.account.name[:ACCOUNT_NAME_MAX],
         scheduled_at=interaction.scheduled_at,
     )
-    open_modal(client, body["trigger_id"], reschedule_modal(metadata), "Reschedule")
+    open_modal(client, body["trigger_id"], modal(metadata), title)
 
 
 def handle_new_time_typed(
@@ -222,18 +242,9 @@ def handle_cancel_button(
     ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
 ) -> None:
     ack()
-    checked = _own_open(requester, action.get("value"))
-    interaction = checked.interaction
-    if checked.change is not Change.DONE or interaction is None:
-        _refuse(client, body, "Cancel interaction", checked)
-        return
-    metadata = CancelMetadata(
-        interaction_id=interaction.id,
-        zone=_zone(requester),
-        account=interaction.account.name[:150],
-        scheduled_at=interaction.scheduled_at,
+    _open_change_form(
+        client, body, action, requester, "Cancel interaction", CancelMetadata, cancel_modal
     )
-    open_modal(client, body["trigger_id"], cancel_modal(metadata), "Cancel")
 
 
 def handle_cancel_submission(
