@@ -10,6 +10,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.domain import home, reps
 from app.domain.workspace import Workspace
 from app.slack import directory
+from app.slack.client import SLACK_TIMEOUT_SECONDS
 from app.slack.services import Requester, Services
 from app.slack.views.home import board_blocks, home_view
 
@@ -53,8 +55,21 @@ def build_home(session: Session, scope: HomeScope) -> dict:
     return home_view([section(session, scope) for section in SECTIONS]).to_dict()
 
 
+def _publishing_client(client: WebClient) -> WebClient:
+    """The app's client as the Home publishes with it: after the ack, so Slack's usual timeout,
+    and no retry on 429 (the publish is scheduled again after its Retry-After instead)."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=SLACK_TIMEOUT_SECONDS,
+        headers=client.headers,
+        retry_handlers=[ConnectionErrorRetryHandler()],
+    )
+
+
 def publish_home(client: WebClient, services: Services, workspace: Workspace, user_id: str) -> None:
     """Publish the Home now. A refusal is logged; a 429 is tried again after its Retry-After."""
+    client = _publishing_client(client)
     try:
         try:
             zone = directory.zone_for(client, services, workspace, user_id)

@@ -54,11 +54,12 @@ def register(app: App) -> None:
     app.view_submission(CancelIds.CALLBACK)(handled(handle_cancel_submission))
 
 
-def handle_app_home_opened(event: dict, fast_client: WebClient, requester: Requester) -> None:
-    """The Home tab opened: publish it now (the Messages tab needs nothing)."""
+def handle_app_home_opened(event: dict, client: WebClient, requester: Requester) -> None:
+    """The Home tab opened: publish it now (the Messages tab needs nothing; the event is
+    acked before this runs)."""
     if event.get("tab", "home") != "home" or event.get("user") != requester.user_id:
         return
-    publish_home(fast_client, *requester)
+    publish_home(client, *requester)
 
 
 def _zone(requester: Requester) -> str:
