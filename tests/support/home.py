@@ -50,7 +50,10 @@ def open_home(coach: Coach, user_id: str = REP_NY) -> dict:
     event = {"type": "app_home_opened", "user": user_id, "channel": "D0HOME", "tab": "home"}
     assert coach.send_event(event).status == 200
     coach.settle()
-    assert len(publishes(coach, user_id)) == before + 1, "the Home was not published"
+    # As open_modal waits for views.update: the publish is the event's answer, made after the ack.
+    coach.slack.wait_for(
+        "views.publish", lambda c: c.args.get("user_id") == user_id, count=before + 1, timeout=15
+    )
     view = coach.slack.home_view(user_id)
     assert view is not None
     return view
