@@ -111,6 +111,14 @@ class Origin(enum.StrEnum):
     FOLLOW_UP = "follow_up"  # created from the dated next step of an earlier outcome
 
 
+class CancelReason(enum.StrEnum):
+    """Why an interaction will not happen (a cancelled one is not lost: see docs/summaries.md)."""
+
+    CUSTOMER = "customer"  # the customer cancelled
+    US = "us"  # we cancelled
+    NOT_NEEDED = "not_needed"  # no longer needed
+
+
 class DeliveryStatus(enum.StrEnum):
     SENDING = "sending"  # claimed; a crash leaves it here and it is never re-sent blindly
     SENT = "sent"
@@ -222,6 +230,11 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     )
     # Bumped on every change of the plan; a confirmation is sent once per revision.
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # A cancelled interaction is never chased, planned against or counted as lost.
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[CancelReason | None] = mapped_column(_str_enum(CancelReason))
+    # How often it moved (each move is a Reschedule row): a figure managers want.
+    reschedule_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     account: Mapped[Account] = relationship(lazy="joined", innerjoin=True)
     outcome: Mapped[Outcome | None] = relationship(
@@ -283,6 +296,24 @@ class Outcome(WorkspaceScoped, Timestamped, Base):
     interaction: Mapped[Interaction] = relationship(
         back_populates="outcome", foreign_keys=[interaction_id]
     )
+
+
+class Reschedule(WorkspaceScoped, Timestamped, Base):
+    """One move of an interaction to a new time; one per submitted form (a double submit
+    moves it once)."""
+
+    __tablename__ = "reschedules"
+    __table_args__ = (
+        UniqueConstraint("team_id", "source_view_id"),
+        Index("ix_reschedules_interaction", "team_id", "interaction_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    rep_user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    moved_from: Mapped[datetime]
+    moved_to: Mapped[datetime]
+    source_view_id: Mapped[str] = mapped_column(String(SLACK_ID))
 
 
 class Delivery(WorkspaceScoped, Timestamped, Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
@@ -32,7 +32,9 @@ class Ratio:
 class Metrics:
     """Counts for one rep (or, summed, a team) over a period; rates derive from them."""
 
-    interactions: int = 0  # interactions whose time fell in the period and has passed
+    interactions: int = (
+        0  # interactions whose time fell in the period and has passed, not cancelled
+    )
     planned_before: int = 0  # ... with a plan saved before they happened
     planned: int = 0  # ... with a commitment objective
     strong: int = 0  # ... whose objective passed the required criteria
@@ -44,6 +46,8 @@ class Metrics:
     lost: int = 0
     next_steps_due: int = 0  # dated next steps whose date fell in the period and has passed
     followed_through: int = 0  # ... whose follow-up interaction has a logged outcome
+    cancelled: int = 0  # interactions of the period cancelled instead (in no rate above)
+    reschedules: int = 0  # how often the period's interactions were moved
 
     def __add__(self, other: Metrics) -> Metrics:
         return Metrics(
@@ -77,6 +81,12 @@ class Metrics:
         return Ratio(self.followed_through, self.next_steps_due)
 
 
+# Made once: an alias's columns are adapted on first use, at a cost the App Home would pay on
+# every opening.
+_FOLLOW_UP = aliased(Interaction, name="follow_up")
+_FOLLOW_UP_OUTCOME = aliased(Outcome, name="follow_up_outcome")
+
+
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -98,28 +108,32 @@ def metrics_by_rep(
     ]
     if rep_user_ids is not None:
         interaction_filter.append(Interaction.rep_user_id.in_(list(rep_user_ids)))
+    # Cancelled interactions are in no rate: counted on their own (docs/summaries.md).
+    held = Interaction.cancelled_at.is_(None)
     activity = session.execute(
         select(
             Interaction.rep_user_id,
-            func.count(Interaction.id),
+            _count_where(held),
             _count_where(
                 and_(
+                    held,
                     Interaction.planned_at.is_not(None),
                     Interaction.planned_at <= Interaction.scheduled_at,
                 )
             ),
-            _count_where(Interaction.objective.is_not(None)),
-            _count_where(Interaction.objective_strong.is_(True)),
+            _count_where(and_(held, Interaction.objective.is_not(None))),
+            _count_where(and_(held, Interaction.objective_strong.is_(True))),
             func.count(Outcome.id),
             *(_count_where(Outcome.result == result) for result in Result),
+            _count_where(~held),
+            func.coalesce(func.sum(Interaction.reschedule_count), 0),
         )
         .outerjoin(Outcome, Outcome.interaction_id == Interaction.id)
         .where(*interaction_filter)
         .group_by(Interaction.rep_user_id)
     ).all()
 
-    follow_up = aliased(Interaction)
-    follow_up_outcome = aliased(Outcome)
+    follow_up, follow_up_outcome = _FOLLOW_UP, _FOLLOW_UP_OUTCOME
     due_filter = [
         Outcome.team_id == workspace.team_id,
         Outcome.next_step_at >= start,
@@ -139,7 +153,10 @@ def metrics_by_rep(
     by_rep: dict[str, Metrics] = {}
     for rep, *counts in activity:
         interactions, planned_before, planned, strong, outcomes, *results = counts
+        *results, cancelled, reschedules = results
         by_rep[rep] = Metrics(
+            cancelled=cancelled,
+            reschedules=reschedules,
             interactions=interactions,
             planned_before=planned_before,
             planned=planned,
@@ -156,3 +173,19 @@ def metrics_by_rep(
 
 def team_total(by_rep: dict[str, Metrics]) -> Metrics:
     return sum(by_rep.values(), Metrics())
+
+
+FIGURES_DAYS = 30  # `/coach me` and the Home: the last 30 days against the 30 before
+
+
+def own_figures(
+    session: Session, workspace: Workspace, user_id: str, now: datetime
+) -> tuple[Metrics, Metrics]:
+    """A rep's figures for the last FIGURES_DAYS days, and for the FIGURES_DAYS before."""
+    period = timedelta(days=FIGURES_DAYS)
+
+    def until(end: datetime) -> Metrics:
+        by_rep = metrics_by_rep(session, workspace, end - period, end, now, [user_id])
+        return by_rep.get(user_id, Metrics())
+
+    return until(now), until(now - period)

@@ -279,6 +279,7 @@ def recent_interactions(
         .where(
             Interaction.team_id == workspace.team_id,
             Interaction.rep_user_id == rep_user_id,
+            Interaction.cancelled_at.is_(None),  # a cancelled interaction has no outcome
         )
     )
     rows = session.scalars(

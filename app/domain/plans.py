@@ -277,6 +277,9 @@ def _plan_columns(draft: PlanDraft) -> dict:
         "objective_gaps": ",".join(
             result.criterion.value for result in draft.review.results if not result.passed
         ),
+        # Planning a cancelled interaction again brings it back.
+        "cancelled_at": None,
+        "cancel_reason": None,
     }
 
 

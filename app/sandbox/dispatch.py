@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -190,10 +191,23 @@ class Dispatcher:
             else f'The app failed to answer ("{answer.error or "dispatch_failed"}").'
         )
 
+    def open_home(self, user_id: str) -> str | None:
+        """The app's Home tab opened: Slack sends app_home_opened, the app publishes the Home."""
+        event = {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": self.slack.dm_channel_id(user_id),
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+        body = json.dumps(inbound.event_callback_payload(event=event, team_id=self.slack.team_id))
+        answer = self._post(body, {"Content-Type": "application/json"})
+        return None if answer.ok else SUBMIT_FAILED
+
     # ----- talking to the app
 
-    def _post(self, body: str) -> AppAnswer:
-        headers = inbound.signed_headers(self.signing_secret, body)
+    def _post(self, body: str, extra_headers: dict[str, str] | None = None) -> AppAnswer:
+        headers = inbound.signed_headers(self.signing_secret, body) | (extra_headers or {})
         request = urllib.request.Request(
             self.request_url, data=body.encode(), headers=headers, method="POST"
         )
@@ -228,8 +242,11 @@ class Dispatcher:
     # ----- the workspace
 
     def _top_view(self, user_id: str, view_id: str) -> dict | None:
-        view = self.slack.top_view(user_id)
-        return view if view is not None and view["id"] == view_id else None
+        """The view `user_id` acts in: their top modal, or their Home tab."""
+        for view in (self.slack.top_view(user_id), self.slack.home_view(user_id)):
+            if view is not None and view["id"] == view_id:
+                return view
+        return None
 
     def _find_message(self, user_id: str, channel_id: str, ts: str) -> Message | None:
         for message in self.slack.messages(channel_id):

@@ -145,6 +145,11 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
             )
         return jsonify(ok=problem is None, error=problem)
 
+    @web.post("/sandbox/home")
+    def open_home():
+        problem = dispatcher.open_home(_person(slack, _json().get("user")).id)
+        return jsonify(ok=problem is None, error=problem)
+
     @web.post("/sandbox/clock")
     def clock():
         data = _json()
@@ -219,6 +224,13 @@ def page_state(
             "html": html,
             "depth": slack.stack_depth(user_id),
         }
+    home_view = slack.home_view(user_id)
+    home = None
+    if home_view is not None:
+        home = {
+            "id": home_view["id"],
+            "html": render_view(home_view, viewer_zone=me.tz, directory=directory),
+        }
     violations = slack.violations
     return {
         "version": version,
@@ -238,6 +250,7 @@ def page_state(
             "html": messages_html(slack, open_id, user_id, me.tz, directory, now),
         },
         "modal": modal,
+        "home": home,
         "violations": {"total": len(violations), "recent": violations[-RECENT_VIOLATIONS:]},
         "shortcuts": [
             {"callback_id": s.callback_id, "name": s.name, "type": s.type} for s in SHORTCUTS

@@ -19,6 +19,7 @@ from app.slack.listeners import (
     coach,
     company_domains,
     data_rights,
+    home,
     installs,
     nudge_settings,
     nudges,
@@ -89,6 +90,7 @@ def build_app(
     nudge_settings.register(app, subcommands)
     nudges.register(app)
     users.register(app)
+    home.register(app)
     summaries.register(app, subcommands)
     installs.register(app, oauth_flow, uninstall_retention_days)
     data_rights.register(app, subcommands)

@@ -14,6 +14,10 @@ from app.db import session_scope
 from app.domain.calendar import CalendarSetup
 from app.domain.workspace import Workspace
 from app.models import utcnow
+from app.slack.debounce import Debouncer, TimerScheduler
+
+# A burst of changes (a plan saved, its confirmation's buttons...) republishes the Home once.
+HOME_DEBOUNCE_SECONDS = 2.0
 
 # Context keys the app's middleware sets; Bolt passes them to any listener naming them.
 SERVICES_KEY = "services"
@@ -26,6 +30,10 @@ class Services:
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = utcnow
     calendars: CalendarSetup = field(default_factory=CalendarSetup)
+    # The App Home's republishing, per rep (app/slack/home.py).
+    home_publishes: Debouncer = field(
+        default_factory=lambda: Debouncer(TimerScheduler(), HOME_DEBOUNCE_SECONDS)
+    )
 
     def now(self) -> datetime:
         return self.clock()

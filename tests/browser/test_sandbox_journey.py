@@ -256,13 +256,7 @@ def test_a_nudges_snooze_select_and_mark_lost_update_the_message(page: Page, san
     with step("Ana plans Initech and Hooli for tomorrow, nudged every day"):
         slack.open()
         slack.act_as(ANA, ANA_ZONE)
-        slack.send("/coach settings")
-        modal = slack.expect_modal("Nudge settings")
-        for day in DAY_NAMES:
-            modal.get_by_role("checkbox", name=day, exact=True).check()
-        slack.submit_modal(then="Nudge settings")
-        expect(slack.modal).to_contain_text("Saved. Your morning nudge comes at 9:00 AM on Mon,")
-        slack.close_modal()
+        slack.nudge_every_day()
         for account in ("Initech", "Hooli"):
             slack.send(f"/precall {account} tomorrow 10am")
             modal = slack.expect_modal("Plan an interaction")

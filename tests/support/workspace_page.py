@@ -90,6 +90,18 @@ class WorkspacePage:
         self.modal_button("close").click()
         expect(self.page.locator("#sb-modal-layer")).to_be_hidden()
 
+    # ----- settings
+
+    def nudge_every_day(self) -> None:
+        """`/coach settings`: the morning nudge on every day of the week."""
+        self.send("/coach settings")
+        modal = self.expect_modal("Nudge settings")
+        for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+            modal.get_by_role("checkbox", name=day, exact=True).check()
+        self.submit_modal(then="Nudge settings")
+        expect(self.modal).to_contain_text("Saved. Your morning nudge comes at 9:00 AM on Mon,")
+        self.close_modal()
+
     # ----- the clock
 
     def run_clock(self, button_id: str, at: datetime, zone: str) -> Locator:

@@ -15,6 +15,7 @@ from app.domain.nudges.buttons import (
     snooze_end,
     stops_chasing,
 )
+from app.domain.nudges.for_rep import RepItems, items_for_rep
 from app.domain.nudges.rules import (
     DEFAULT_RULES,
     MAX_APPEARANCES,
@@ -48,6 +49,8 @@ __all__ = [
     "DueNow",
     "find_due",
     "record_shown",
+    "RepItems",
+    "items_for_rep",
     "ItemAction",
     "open_item",
     "item_state",

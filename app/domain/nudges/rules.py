@@ -93,6 +93,14 @@ class DueItem(NamedTuple):
         return self.scheduled_at
 
 
+# The aliases the rules' subqueries name, made once: SQLAlchemy adapts an alias's columns on
+# first use, which costs more than running the statements for one rep (the App Home's case).
+_CLOSING, _CLOSED = aliased(Outcome, name="closing"), aliased(Interaction, name="closed")
+_LOGGED = aliased(Outcome, name="logged")
+_LATER = aliased(Interaction, name="later")
+_AGREED = aliased(Outcome, name="agreed")
+
+
 def delivery_key(local_date: date, user_id: str) -> str:
     # Date first: one local date's claims are a range of the (team, kind, key) index.
     return f"{local_date.isoformat()}:{user_id}"
@@ -101,7 +109,7 @@ def delivery_key(local_date: date, user_id: str) -> str:
 def _closed_chains() -> Select:
     """(team, rep, account) of each chain a Won or Lost closed, from the closing outcomes (a
     partial index) rather than from the accounts' chains."""
-    closing, closed = aliased(Outcome), aliased(Interaction)
+    closing, closed = _CLOSING, _CLOSED
     return (
         select(closing.team_id, closing.rep_user_id, closed.account_id)
         .join(closed, closed.id == closing.interaction_id)
@@ -130,19 +138,20 @@ def _of_reps(reps, team_id, user_id) -> ColumnElement[bool]:
 
 
 def _no_outcome(interaction) -> ColumnElement[bool]:
-    logged = aliased(Outcome)
+    logged = _LOGGED
     return ~exists(select(logged.id).where(logged.interaction_id == interaction.id))
 
 
 def _no_later_interaction(interaction) -> ColumnElement[bool]:
     """A later interaction with the account (planned or logged) is the missing next step."""
-    later = aliased(Interaction)
+    later = _LATER
     return ~exists(
         select(later.id).where(
             later.team_id == interaction.team_id,
             later.rep_user_id == interaction.rep_user_id,
             later.account_id == interaction.account_id,
             later.scheduled_at > interaction.scheduled_at,
+            later.cancelled_at.is_(None),
         )
     )
 
@@ -158,7 +167,7 @@ def unresolved(key: ItemKey) -> list[ColumnElement[bool]]:
     """What keeps an interaction (left-joined to its outcome) on the list for this reason,
     whatever the time: what a button on an older DM checks."""
     i = Interaction
-    return {
+    return [i.cancelled_at.is_(None)] + {
         NudgeReason.NO_OUTCOME: [_no_outcome(i), i.origin != Origin.FOLLOW_UP],
         NudgeReason.FOLLOW_UP_DUE: [_no_outcome(i), i.origin == Origin.FOLLOW_UP],
         NudgeReason.UNPLANNED_TODAY: [_no_outcome(i), i.objective.is_(None)],
@@ -195,7 +204,7 @@ def open_items_query(reps, now: datetime, rules: NudgeRules, *, heads_up: bool):
             i.id.label("interaction_id"),
             reason.label("reason"),
             i.scheduled_at,
-        ).where(*conditions, chain_open)
+        ).where(*conditions, chain_open, i.cancelled_at.is_(None))
 
     no_outcome = arm(
         case(
@@ -231,7 +240,7 @@ def open_items_query(reps, now: datetime, rules: NudgeRules, *, heads_up: bool):
 
 def described(items) -> Select:
     """The items with what a DM says about each: account, kind, time, agreed next step."""
-    agreed = aliased(Outcome)
+    agreed = _AGREED
     return (
         select(items, Account.name.label("account_name"), Interaction.kind, agreed.next_step)
         .join(Interaction, Interaction.id == items.c.interaction_id)

@@ -12,6 +12,8 @@
   const page = {
     user: localStorage.getItem("sb.user"),
     channel: localStorage.getItem("sb.channel"),
+    tab: localStorage.getItem("sb.tab") || "messages", // in the app's DM: "home" or "messages"
+    homeOpenedFor: null, // the person whose Home tab was last opened (app_home_opened)
     version: null,
     modalKey: null,
     messagesHtml: null,
@@ -76,7 +78,7 @@
     $("#sb-workspace").textContent = state.workspace;
     showPeople(state);
     showSidebar(state);
-    showChannel(state.channel, state.me);
+    showChannel(state.channel, state.me, state.home);
     showModal(state.modal);
     showViolations(state.violations);
     $("#sb-calendar").hidden = !state.calendar_address;
@@ -172,7 +174,24 @@
     "Workspace admin": "Name the managers with /coach managers.",
   };
 
-  function showChannel(channel, me) {
+  function showChannel(channel, me, home) {
+    const onHome = channel.is_app && page.tab === "home";
+    $("#sb-tabs").hidden = !channel.is_app;
+    for (const tab of $$("#sb-tabs button")) {
+      tab.setAttribute("aria-selected", String(tab.dataset.tab === (onHome ? "home" : "messages")));
+    }
+    $("#sb-composer").hidden = onHome;
+    if (onHome && page.homeOpenedFor !== me.id) openHome(me.id);
+    if (onHome) {
+      const html = home ? home.html : '<div class="sb-empty">Opening the Home…</div>';
+      if (page.messagesHtml !== html) {
+        $("#sb-messages").innerHTML = html;
+        page.messagesHtml = html;
+      }
+      $("#sb-channel-title").textContent = channel.name;
+      $("#sb-channel-hint").textContent = "The app's Home: your week, and what needs you.";
+      return;
+    }
     $("#sb-channel-title").textContent = channel.is_app ? channel.name : `# ${channel.name}`;
     $("#sb-channel-hint").textContent = channel.is_app
       ? `Your DM with the app. ${APP_HINTS[me.role] || "Try /coach help."}`
@@ -451,6 +470,23 @@
     if (result.error) modalProblem(form, result.error);
   }
 
+  async function openHome(userId) {
+    page.homeOpenedFor = userId; // Slack sends app_home_opened on each opening of the tab
+    const result = await post("/sandbox/home", {});
+    if (result.error) notice(result.error);
+  }
+
+  async function dispatchInHome(control) {
+    if (!(await confirmFirst(control))) return;
+    const home = control.closest(".sb-home");
+    const result = await post("/sandbox/actions", {
+      view_id: home.dataset.viewId,
+      action: actionOf(control, home),
+      values: stateValues(home),
+    });
+    if (result.error) notice(result.error);
+  }
+
   async function dispatchInMessage(control) {
     if (!(await confirmFirst(control))) return;
     const postElement = control.closest(".sb-post");
@@ -553,7 +589,8 @@
     const box = $("#sb-messages");
     box.addEventListener("click", (event) => {
       const button = event.target.closest("button.sb-button[data-action-id]");
-      if (button) dispatchInMessage(button);
+      if (button && button.closest(".sb-home")) dispatchInHome(button);
+      else if (button) dispatchInMessage(button);
       const shortcut = event.target.closest("button[data-shortcut]");
       if (shortcut) runShortcut(shortcut);
     });
@@ -607,6 +644,15 @@
       if (!link) return;
       event.preventDefault();
       page.channel = link.dataset.channelId;
+      page.messagesHtml = null;
+      refresh();
+    });
+    $("#sb-tabs").addEventListener("click", (event) => {
+      const tab = event.target.closest("button[data-tab]");
+      if (!tab) return;
+      page.tab = tab.dataset.tab;
+      localStorage.setItem("sb.tab", page.tab);
+      page.homeOpenedFor = null;
       page.messagesHtml = null;
       refresh();
     });

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -70,3 +71,13 @@ class FormMetadata(BaseModel):
         if "v" not in metadata.model_fields_set or metadata.v != cls.model_fields["v"].default:
             raise StaleForm(f"{cls.__name__}: version {metadata.v}")
         return metadata
+
+
+class InteractionFormMetadata(FormMetadata):
+    """A form about one interaction (Reschedule, Cancel): which, and what it showed of it."""
+
+    interaction_id: int
+    zone: str
+    locale: str | None = None  # the rep's Slack locale: the order of a numeric date
+    account: str
+    scheduled_at: datetime

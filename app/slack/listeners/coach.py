@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from app.domain.metrics import Metrics, metrics_by_rep
+from app.domain.metrics import FIGURES_DAYS, own_figures
 from app.slack.errors import handled
 from app.slack.services import Requester
 from app.slack.subcommands import Subcommand, Subcommands
 from app.slack.views.figures import figures_message
 
 COMMAND = "/coach"
-FIGURES_DAYS = 30
 USAGE = (
     "*Commitment Coach*\n"
     "• `/precall [account] [when]`: plan an interaction and its commitment objective\n"
@@ -56,14 +53,7 @@ def register(app: App, subcommands: Subcommands) -> None:
 def answer_with_figures(ack: Ack, requester: Requester) -> None:
     """Answer in the acknowledgement itself: two small aggregate queries, well within 3 s."""
     _, workspace, user_id = requester
-    now = requester.now()
-    period = timedelta(days=FIGURES_DAYS)
     with requester.session() as session:
-
-        def figures_until(end):
-            by_rep = metrics_by_rep(session, workspace, end - period, end, now, [user_id])
-            return by_rep.get(user_id, Metrics())
-
-        current, previous = figures_until(now), figures_until(now - period)
+        current, previous = own_figures(session, workspace, user_id, requester.now())
     text, blocks = figures_message(current, previous, FIGURES_DAYS)
     ack(text=text, blocks=blocks, response_type="ephemeral")

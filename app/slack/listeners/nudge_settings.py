@@ -15,6 +15,7 @@ from app.slack import directory
 from app.slack.errors import handled
 from app.slack.forms import nudge_settings as settings_form
 from app.slack.forms.nudge_settings import SettingsIds, settings_modal
+from app.slack.home import refresh_home
 from app.slack.services import Requester
 from app.slack.subcommands import Subcommands
 from app.slack.views.nudge_settings import settings_saved_view
@@ -69,3 +70,4 @@ def handle_settings_submission(
     with requester.session() as session:
         nudge_settings.save_settings(session, workspace, user_id, checked, now)
     ack(response_action="update", view=settings_saved_view(checked, zone, today))
+    refresh_home(fast_client, requester)

@@ -26,6 +26,7 @@ from app.slack.forms.mark_lost import MarkLostMetadata, cancel_offer_modal, mark
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import loading_modal
 from app.slack.forms.plan import PrecallMetadata
+from app.slack.home import refresh_home
 from app.slack.nudge_status import show_item_status
 from app.slack.ownership import own_message_ref
 from app.slack.services import Requester
@@ -280,6 +281,8 @@ def _act_on_item(
         return
     if state is ItemAction.HANDLED:
         status = ALREADY_HANDLED
+    else:
+        refresh_home(client, requester)
     if own_message_ref(requester, ref) is not None:
         show_item_status(client, ref, status, message)
 

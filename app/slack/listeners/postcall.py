@@ -29,6 +29,7 @@ from app.slack.forms.outcome import (
     interaction_id_of,
     loading_modal,
 )
+from app.slack.home import refresh_home
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.passes.confirmations import confirmation_metadata
@@ -195,6 +196,7 @@ def handle_postcall_submission(
             blocks=blocks,
             metadata=confirmation_metadata(DeliveryKind.OUTCOME_CONFIRMATION, key),
         )
+        refresh_home(client, requester)
     # An outcome for another interaction (chosen in the form) leaves the nudge item as it is.
     nudge = own_message_ref(requester, metadata.nudge)
     if nudge is not None and nudge.interaction_id == logged_id:

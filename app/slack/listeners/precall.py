@@ -23,6 +23,7 @@ from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.plan import NEW_PLAN, PrecallIds, PrecallMetadata, keyed
 from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal, saved_anyway_modal
+from app.slack.home import refresh_home
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.passes.confirmations import confirmation_metadata
@@ -378,6 +379,8 @@ def confirm_plan(
             blocks=blocks,
             metadata=confirmation_metadata(DeliveryKind.PLAN_CONFIRMATION, key),
         )
+    if saved.changed:
+        refresh_home(client, requester)
     nudge = own_message_ref(requester, nudge)
     if nudge is not None:
         show_status_if_item_handled(

@@ -42,15 +42,21 @@ def figure_field(label: str, current: Ratio, previous: Ratio) -> MarkdownTextObj
 
 
 def outcome_counts(figures: Metrics) -> str:
-    return (
+    """The outcomes, then what was cancelled and moved (in no rate, counted on their own)."""
+    counts = (
         f"{figures.won} won · {figures.advanced} advanced · {figures.minimum} minimum · "
         f"{figures.continuation} continuation · {figures.lost} lost"
     )
+    if figures.cancelled:
+        counts += f" · {figures.cancelled} cancelled"
+    if figures.reschedules:
+        counts += f" · {figures.reschedules} {plural(figures.reschedules, 'reschedule')}"
+    return counts
 
 
 def figures_message(current: Metrics, previous: Metrics, days: int) -> tuple[str, list[Block]]:
     text = f"Your commitment discipline, last {days} days"
-    if not current.interactions and not current.outcomes:
+    if not current.interactions and not current.outcomes and not current.cancelled:
         return text, [
             HeaderBlock(text=text),
             SectionBlock(

@@ -99,7 +99,7 @@ class NudgeItemRef(NamedTuple):
         return key.interaction_id if key else None
 
 
-def _what(item: DueItem, zone: str) -> tuple[str, str]:
+def item_what(item: DueItem, zone: str) -> tuple[str, str]:
     """The item's headline moment and what is missing, by reason."""
     kind = KIND_LABELS[item.kind].lower()
     when = slack_date(item.since, zone)
@@ -118,7 +118,7 @@ def _what(item: DueItem, zone: str) -> tuple[str, str]:
 def _item_blocks(item: DueItem, zone: str, now: datetime) -> list[Block]:
     key = str(item.key)
     account = escape(truncate(item.account_name, ACCOUNT_MAX))
-    headline, missing = _what(item, zone)
+    headline, missing = item_what(item, zone)
     return [
         SectionBlock(
             block_id=item_block_id(NudgeIds.ITEM_BLOCK, key),
