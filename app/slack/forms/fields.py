@@ -130,13 +130,19 @@ def select(
 
 
 def radio(
-    block_id: str, label: str, choices: list[Option], *, initial: str | None = None
+    block_id: str,
+    label: str,
+    choices: list[Option],
+    *,
+    initial: str | None = None,
+    optional: bool = False,
+    hint: str | None = None,
 ) -> InputBlock:
     """Radio buttons of `choices`, `initial` chosen (by value) if given."""
     element = RadioButtonsElement(
         action_id=INPUT, options=choices, initial_option=_chosen(choices, initial)
     )
-    return _input(block_id, label, element)
+    return _input(block_id, label, element, optional=optional, hint=hint)
 
 
 def checkboxes(
