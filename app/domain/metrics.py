@@ -142,9 +142,7 @@ def metrics_by_rep(
             func.count(Outcome.id),
             _count_where(follow_up_outcome.follow_through.in_(DID_IT)),
             _count_where(
-                and_(
-                    follow_up_outcome.id.is_not(None), follow_up_outcome.follow_through.is_(None)
-                )
+                and_(follow_up_outcome.id.is_not(None), follow_up_outcome.follow_through.is_(None))
             ),
         )
         .outerjoin(follow_up, follow_up.id == Outcome.follow_up_id)

@@ -16,6 +16,7 @@ from app.slack.context import request_middleware
 from app.slack.errors import render_error
 from app.slack.listeners import (
     coach,
+    export,
     nudge_settings,
     nudges,
     postcall,
@@ -76,6 +77,7 @@ def build_app(
     nudges.register(app)
     users.register(app)
     summaries.register(app, subcommands)
+    export.register(app, subcommands)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:

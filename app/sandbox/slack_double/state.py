@@ -13,6 +13,7 @@ from app.sandbox.slack_double.records import Channel, Fault, Hook, Message, Reco
 
 API_PATH = "/api/"
 HOOK_PATH = "/hooks/"
+UPLOAD_PATH = "/upload/"
 
 
 class DoubleState:
@@ -69,6 +70,7 @@ class DoubleState:
         self._view_errors: dict[str, dict[str, str]] = {}
         self._hooks: dict[str, Hook] = {}
         self._used_triggers: set[str] = set()
+        self._files: dict = {}  # file id -> UploadedFile (files.py)
         self._populate()
 
     def _populate(self) -> None:
