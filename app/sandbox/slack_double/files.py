@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from app.sandbox.slack_double.messages import Messages
 from app.sandbox.slack_double.records import SlackError, invalid_arguments, required
 from app.sandbox.slack_double.state import UPLOAD_PATH
-from app.sandbox.slack_double.messages import Messages
 
 
 @dataclass
