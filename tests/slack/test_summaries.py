@@ -211,8 +211,8 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: Coach) -> 
     assert body["response_action"] == "update"
     saved_text = body["view"]["blocks"][0]["text"]["text"]
     assert saved_text.startswith(
-        f"Saved: a summary of 1 rep and <!subteam^S0EAST> in <#{TEAM}>, weekly on Friday at "
-        "08:30 (America/New_York)."
+        f"Saved: a summary of 1 rep and the group <!subteam^S0EAST> in <#{TEAM}>, weekly on "
+        "Friday at 08:30 (America/New_York)."
     )
     # A double-clicked Save: the same form again saves nothing more.
     assert team.submit(view, values, MANAGER).json()["response_action"] == "update"
@@ -235,10 +235,17 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: Coach) -> 
     assert listed["response_type"] == "ephemeral"
     item = block(listed, item_block_id(SummaryListIds.ITEM_BLOCK, row.id))["text"]["text"]
     assert f"<#{TEAM}>" in item and "weekly on Friday at 08:30" in item
+    # The list names its reps and its group.
+    assert f"<@{REP_NY}> and the group <!subteam^S0EAST> · set up by <@{MANAGER}>" in item
     buttons = block(listed, item_block_id(SummaryListIds.ACTIONS_BLOCK, row.id))["elements"]
-    assert [b["text"]["text"] for b in buttons] == ["Post now", "Edit", "Remove"]
+    assert [b["text"]["text"] for b in buttons] == [
+        "Post last week",
+        "Post today so far",
+        "Edit",
+        "Remove",
+    ]
     # Removing is destructive: its confirmation's button is red, not the default green.
-    assert buttons[2]["confirm"]["style"] == "danger"
+    assert buttons[-1]["confirm"]["style"] == "danger"
     # The admin sees every summary; another manager sees only their own (none).
     assert f"summary_item.{row.id}" in str(team.slash("/coach", "summary list", ADMIN).json())
     other = team.slash("/coach", "summary list", OTHER_MANAGER).json()
@@ -295,7 +302,7 @@ def test_post_now_posts_at_once_and_is_not_the_periods_post(team: Coach) -> None
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
     (post,) = posts(team)
     assert post.metadata["event_type"] == SUMMARY_EVENT
-    assert post.blocks[0]["text"]["text"] == "Team summary: Wed 25 Nov"
+    assert post.blocks[0]["text"]["text"] == "Team summary: Wed 25 Nov, the last complete day"
     assert "*Dana Rep* · 1 interaction · 1/1 planned · 1/1 strong · 1 won" in str(post.blocks)
     assert f"<@{REP_TOKYO}> · nothing logged" in str(post.blocks)
     assert f"Posted in <#{TEAM}>." in last_modal_text(team)

@@ -44,7 +44,8 @@ GONE = "This summary no longer exists: it was removed."
 LIST_REFRESH_TIMEOUT = 10  # seconds; the list only catches up with a change already made
 SUMMARY_USAGE = (
     "`/coach summary` sets up a channel summary, `/coach summary list` shows the ones you "
-    "manage and `/coach summary now` posts yours at once."
+    "manage and `/coach summary now` posts yours at once, about the last complete day or "
+    "week (`/coach summary now today`: today so far)."
 )
 
 
@@ -64,6 +65,7 @@ def register(app: App, subcommands: Subcommands) -> None:
     app.view_submission(SummaryIds.CALLBACK)(handled(handle_summary_submission))
     app.view_submission(ManagerIds.CALLBACK)(handled(handle_managers_submission))
     app.action(SummaryListIds.POST_NOW)(handled(handle_post_now_action))
+    app.action(SummaryListIds.POST_TODAY)(handled(handle_post_now_action))
     app.action(SummaryListIds.EDIT)(handled(handle_edit_action))
     app.action(SummaryListIds.REMOVE)(handled(handle_remove_action))
 
@@ -119,7 +121,8 @@ def handle_summary_command(
     """`/coach summary` opens the modal; `list` shows the summaries; `now` posts one at once."""
     services, workspace, user_id = requester
     action = words[0].lower() if words else ""
-    if action not in ("", "list", "now"):
+    so_far = [word.lower() for word in words[1:]] == ["today"]
+    if action not in ("", "list", "now") or (len(words) > 1 and not (action == "now" and so_far)):
         ack(text=SUMMARY_USAGE, response_type="ephemeral")
         return
     person, role = role_for(fast_client, services, workspace, user_id)
@@ -131,7 +134,7 @@ def handle_summary_command(
         text, blocks = summary_list(mine)
         ack(text=text, blocks=blocks, response_type="ephemeral")
     elif action == "now" and len(mine) != 1:
-        heading = "Which one? *Post now* posts it at once, outside its schedule."
+        heading = "Which one? Its *Post* buttons post it at once, outside its schedule."
         text, blocks = summary_list(mine, heading)
         ack(text=text, blocks=blocks, response_type="ephemeral")
     elif action == "now":
@@ -144,7 +147,7 @@ def handle_summary_command(
             text=f"Posting the summary in <#{subscription.channel_id}> now…",
             response_type="ephemeral",
         )
-        posted = post_now(client, services, subscription, claim)
+        posted = post_now(client, services, subscription, claim, so_far=so_far)
         if not posted.sent:
             _tell(client, user_id, _post_now_result(subscription, posted))
     else:
@@ -275,9 +278,11 @@ def _manageable(
 def handle_post_now_action(
     ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
-    """Post the summary at once (a modal says it is on its way, then how it went); the second
-    click of a double click does nothing, its first click's modal tells how the post went."""
+    """Post the summary at once, about its last complete day or week, or today so far (a modal
+    says it is on its way, then how it went); the second click of a double click does
+    nothing, its first click's modal tells how the post went."""
     ack()
+    so_far = ((body.get("actions") or [{}])[0]).get("action_id") == SummaryListIds.POST_TODAY
     subscription, _ = _manageable(fast_client, requester, body, "Post now")
     services = requester.services
     claim = claim_post_now(services, subscription)
@@ -290,7 +295,7 @@ def handle_post_now_action(
         notice_modal("Post now", f"Posting the summary in <#{subscription.channel_id}>…"),
         "a summary",
     )
-    posted = post_now(client, services, subscription, claim)
+    posted = post_now(client, services, subscription, claim, so_far=so_far)
     if opened is None:
         return
     try:
