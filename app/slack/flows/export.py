@@ -16,6 +16,7 @@ from app.domain import export, team
 from app.domain.export import ExportRange
 from app.domain.summaries import Role
 from app.slack.errors import NotAllowed
+from app.slack.flows.team_home import resolved_scope
 from app.slack.services import Requester
 from app.slack.views import export as views
 
@@ -70,12 +71,7 @@ def _reps_in_scope(
     `rep_user_id` is beyond the requester's scope."""
     if role is Role.NONE:
         return [requester.user_id], "yours"
-    with requester.session() as session:
-        scope = team.team_scope(session, requester.workspace, role, requester.user_id)
-    members: list[str] = []
-    for group in scope.usergroup_ids:
-        members += client.usergroups_users_list(usergroup=group).get("users") or []
-    scope = scope.with_members(members)
+    scope = resolved_scope(client, requester, role)
     if rep_user_id is not None:
         if not scope.allows(rep_user_id) and rep_user_id != requester.user_id:
             return None
