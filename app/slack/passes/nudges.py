@@ -152,7 +152,7 @@ def _nudge(
         return
     if claimed_pass.was_uncertain(claim) and _found_delivered(client, services, rep, claim, report):
         return
-    text, blocks = nudge_message(rep.items, rep.more, rep.zone)
+    text, blocks = nudge_message(rep.items, rep.more, rep.zone, rep.escalations_to_tell)
     shown = [item.key for item in rep.items]
     posted = claimed_pass.post(
         client,
