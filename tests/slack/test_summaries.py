@@ -164,6 +164,14 @@ def test_admins_and_owners_name_managers_and_nobody_else_can(team: Coach) -> Non
     assert f"<@{MANAGER}>, <@{REP_TOKYO}>" in str(body["view"]["blocks"])
     with team.services.sessions() as session:
         assert summaries.manager_ids(session, WORKSPACE) == [MANAGER, REP_TOKYO]
+    # The newly named manager hears what they can now do, once; the one already named, not.
+    team.settle()
+    team.submit(view, chosen, OWNER)
+    team.settle()
+    welcomes = [c.args for c in team.slack.calls("chat.postMessage")]
+    assert [w["channel"] for w in welcomes] == [REP_TOKYO]
+    assert f"<@{OWNER}> named you a manager" in str(welcomes[0]["blocks"])
+    assert "`/coach summary`" in str(welcomes[0]["blocks"])
     # A rep who kept the modal open cannot save it.
     refused = team.submit(view, chosen, REP_NY).json()
     assert refused == {"response_action": "errors", "errors": {ManagerIds.USERS_BLOCK: ADMINS_ONLY}}
@@ -250,6 +258,16 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: Coach) -> 
     assert f"summary_item.{row.id}" in str(team.slash("/coach", "summary list", ADMIN).json())
     other = team.slash("/coach", "summary list", OTHER_MANAGER).json()
     assert "No channel summaries yet" in other["text"]
+
+
+def test_the_summary_form_defaults_to_the_channel_it_was_opened_in(team: Coach) -> None:
+    team.slash("/coach", "summary", MANAGER, channel_id=TEAM, channel_name="sales-team")
+    view = team.slack.wait_for("views.update")[-1].response["view"]
+    assert block(view, SummaryIds.CHANNEL_BLOCK)["element"]["initial_conversation"] == TEAM
+    team.slack.clear_calls()
+    team.slash("/coach", "summary", MANAGER, channel_id="D0DIRECT", channel_name="directmessage")
+    view = team.slack.wait_for("views.update")[-1].response["view"]
+    assert "initial_conversation" not in block(view, SummaryIds.CHANNEL_BLOCK)["element"]
 
 
 def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: Coach) -> None:

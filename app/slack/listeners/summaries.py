@@ -14,6 +14,8 @@ from app.domain import summaries
 from app.domain.checks import FieldErrors
 from app.domain.summaries import Role, Subscription
 from app.domain.workspace import Workspace
+from app.models import DeliveryKind
+from app.slack import delivery
 from app.slack.client import open_modal
 from app.slack.directory import channel_problem, role_for
 from app.slack.errors import NotAllowed, handled
@@ -27,7 +29,12 @@ from app.slack.services import Requester, Services
 from app.slack.subcommands import Subcommands
 from app.slack.views.formatting import plural
 from app.slack.views.notices import notice_modal, stale_form_modal
-from app.slack.views.summary_setup import SummaryListIds, saved_text, summary_list
+from app.slack.views.summary_setup import (
+    SummaryListIds,
+    manager_welcome,
+    saved_text,
+    summary_list,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -88,16 +95,18 @@ def handle_managers_command(
 
 
 def handle_managers_submission(
-    ack: Ack, view: dict, fast_client: WebClient, requester: Requester
+    ack: Ack, view: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
-    """Make the chosen people the managers (checking again that an admin saves)."""
+    """Make the chosen people the managers (checking again that an admin saves); each one newly
+    named gets a DM saying what they can now do."""
     services, workspace, user_id = requester
     chosen = managers_form.read(view["state"]["values"])
     _, role = role_for(fast_client, services, workspace, user_id)
     if role is not Role.ADMIN:
         raise NotAllowed(ADMINS_ONLY, block_id=ManagerIds.USERS_BLOCK)
+    now = requester.now()
     with requester.session() as session:
-        summaries.set_managers(session, workspace, chosen, user_id, requester.now())
+        added, _ = summaries.set_managers(session, workspace, chosen, user_id, now)
     named = ", ".join(f"<@{manager}>" for manager in chosen) or "nobody"
     ack(
         response_action="update",
@@ -105,6 +114,18 @@ def handle_managers_submission(
             "Managers", f"Managers now: {named}. They can set up summaries with `/coach summary`."
         ),
     )
+    text, blocks = manager_welcome(user_id)
+    for manager in added:  # named again after a removal, they hear again (once that day)
+        delivery.send_once(
+            client,
+            services,
+            workspace,
+            kind=DeliveryKind.MANAGER_WELCOME,
+            key=f"{manager}:{now.date().isoformat()}",
+            channel=manager,
+            text=text,
+            blocks=blocks,
+        )
 
 
 # ----- /coach summary
@@ -152,7 +173,9 @@ def handle_summary_command(
             _tell(client, user_id, _post_now_result(subscription, posted))
     else:
         ack()
-        metadata = SummaryMetadata(zone=person.zone)
+        metadata = SummaryMetadata(
+            zone=person.zone, opened_in=summary_form.default_channel(command.get("channel_id"))
+        )
         opened = open_modal(
             client,
             command["trigger_id"],

@@ -168,3 +168,16 @@ def stopped_message(
         f"{fix} with `/coach summary list` > Edit, or remove it there."
     )
     return text, [SectionBlock(text=text)]
+
+
+def manager_welcome(admin_id: str) -> tuple[str, list[Block]]:
+    """The DM to someone just named a manager: what they can now do."""
+    text = (
+        f"<@{admin_id}> named you a manager in Commitment Coach. You can now:\n"
+        "• set up a daily or weekly team summary in a channel with `/coach summary`, for the "
+        "reps you choose (by name or a user group);\n"
+        "• post it at once and change it from `/coach summary list`;\n"
+        "• export the interactions of your summaries' reps with `/coach export`.\n"
+        "Only the reps of your summaries appear in what you see."
+    )
+    return "You are now a manager in Commitment Coach", [SectionBlock(text=text)]
