@@ -66,6 +66,7 @@ bench: install  ## measure the figures recorded in docs/benchmarks.md
 	$(BIN)/python bench/roundtrip.py
 	$(BIN)/python bench/nudge_sweep.py
 	$(BIN)/python bench/summary.py
+	$(BIN)/python bench/export.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-results
