@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.metrics import Metrics, metrics_by_rep
+from app.domain.summaries import named
 from app.domain.summaries.access import Role
 from app.domain.summaries.figures import OpenItems, open_items_by_rep
+from app.domain.summaries.named import Named, UpcomingMeeting
 from app.domain.workspace import Workspace
-from app.models import Account, Interaction, InteractionKind, Rep, SummarySubscription
+from app.models import Interaction, Rep, SummarySubscription
 
 TEAM_WEEK = timedelta(days=7)
 UPCOMING_SHOWN = 10
@@ -79,20 +81,11 @@ class RepWeek:
 
 
 @dataclass(frozen=True)
-class UnplannedMeeting:
-    rep_user_id: str
-    rep_name: str | None
-    account: str
-    kind: InteractionKind
-    scheduled_at: datetime
-
-
-@dataclass(frozen=True)
 class TeamWeek:
     reps: list[RepWeek]  # by name
     escalated: int
-    upcoming_unplanned: list[UnplannedMeeting]  # the soonest first, at most UPCOMING_SHOWN
-    upcoming_unplanned_total: int
+    unplanned: Named[UpcomingMeeting]  # the next 7 days' interactions with no plan yet
+    names: dict[str, str | None]
 
 
 def team_week(
@@ -102,7 +95,7 @@ def team_week(
     interactions of the coming seven days that have no plan yet; a few statements in all."""
     reps = sorted(set(rep_user_ids))
     if not reps:
-        return TeamWeek([], 0, [], 0)
+        return TeamWeek([], 0, Named(), {})
     figures = metrics_by_rep(session, workspace, now - TEAM_WEEK, now, now, reps)
     open_items = open_items_by_rep(session, workspace, reps, now)
     names = dict(
@@ -117,40 +110,7 @@ def team_week(
         for rep in reps
     ]
     weeks.sort(key=lambda week: ((week.name or week.user_id).casefold(), week.user_id))
-    upcoming = upcoming_unplanned(session, workspace, reps, now, now + TEAM_WEEK)
-    return TeamWeek(
-        weeks,
-        sum(week.open.escalated for week in weeks),
-        [
-            UnplannedMeeting(rep, names.get(rep), account, kind, at)
-            for rep, account, kind, at in upcoming[:UPCOMING_SHOWN]
-        ],
-        len(upcoming),
+    unplanned = named.unplanned_meetings(
+        session, workspace, reps, now, now + TEAM_WEEK, limit=UPCOMING_SHOWN
     )
-
-
-def upcoming_unplanned(
-    session: Session,
-    workspace: Workspace,
-    rep_user_ids: Collection[str],
-    start: datetime,
-    end: datetime,
-) -> list[tuple[str, str, InteractionKind, datetime]]:
-    """(rep, account, kind, when) of the interactions in [start, end) with no plan yet."""
-    return [
-        (row.rep_user_id, row.name, row.kind, row.scheduled_at)
-        for row in session.execute(
-            select(
-                Interaction.rep_user_id, Account.name, Interaction.kind, Interaction.scheduled_at
-            )
-            .join(Account, Account.id == Interaction.account_id)
-            .where(
-                Interaction.team_id == workspace.team_id,
-                Interaction.rep_user_id.in_(list(rep_user_ids)),
-                Interaction.scheduled_at >= start,
-                Interaction.scheduled_at < end,
-                Interaction.objective.is_(None),
-            )
-            .order_by(Interaction.scheduled_at, Interaction.id)
-        )
-    ]
+    return TeamWeek(weeks, sum(week.open.escalated for week in weeks), unplanned, names)

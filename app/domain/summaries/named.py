@@ -4,12 +4,12 @@ coming up without a plan; each list the oldest (or soonest) first, with how many
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import String, and_, case, column, func, or_, select, values
+from sqlalchemy import Select, String, and_, case, column, func, or_, select, values
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.nudges import rules as due_rules
@@ -173,6 +173,22 @@ def open_items(
     )
 
 
+def _first(session: Session, query: Select, limit: int, make: Callable[..., T]) -> Named[T]:
+    """The first `limit` rows of `query` made into items, and how many rows it has in all
+    (a window count, in the same statement)."""
+    rows = session.execute(query.add_columns(func.count().over()).limit(limit)).all()
+    return Named(tuple(make(*row[:-1]) for row in rows), rows[0][-1] if rows else 0)
+
+
+def _interactions_of(workspace: Workspace, reps: Collection[str], start, end) -> list:
+    return [
+        Interaction.team_id == workspace.team_id,
+        Interaction.rep_user_id.in_(list(reps)),
+        Interaction.scheduled_at >= start,
+        Interaction.scheduled_at < end,
+    ]
+
+
 def lost_deals(
     session: Session,
     workspace: Workspace,
@@ -182,28 +198,14 @@ def lost_deals(
     limit: int = NAMED_MAX,
 ) -> Named[LostDeal]:
     """The deals lost in [start, end) (by the interaction's time), the latest first."""
-    rows = session.execute(
-        select(
-            Interaction.rep_user_id,
-            Account.name,
-            Interaction.scheduled_at,
-            Outcome.lost_reason,
-            func.count().over().label("total"),
-        )
+    query = (
+        select(Interaction.rep_user_id, Account.name, Interaction.scheduled_at, Outcome.lost_reason)
         .join(Outcome, Outcome.interaction_id == Interaction.id)
         .join(Account, Account.id == Interaction.account_id)
-        .where(
-            Interaction.team_id == workspace.team_id,
-            Interaction.rep_user_id.in_(list(reps)),
-            Interaction.scheduled_at >= start,
-            Interaction.scheduled_at < end,
-            Outcome.result == Result.LOST,
-        )
+        .where(*_interactions_of(workspace, reps, start, end), Outcome.result == Result.LOST)
         .order_by(Interaction.scheduled_at.desc(), Interaction.id.desc())
-        .limit(limit)
-    ).all()
-    deals = tuple(LostDeal(r.rep_user_id, r.name, r.scheduled_at, r.lost_reason) for r in rows)
-    return Named(deals, rows[0].total if rows else 0)
+    )
+    return _first(session, query, limit, LostDeal)
 
 
 def commitments_due(
@@ -217,13 +219,12 @@ def commitments_due(
     """The customers' agreed next steps due in [start, end) and not followed up yet, soonest
     first (won deals' noted kickoffs are not chased, so not listed)."""
     follow_up_outcome = aliased(Outcome)
-    rows = session.execute(
+    query = (
         select(
             Outcome.rep_user_id,
             Account.name,
-            Outcome.next_step,
+            func.coalesce(Outcome.next_step, ""),
             Outcome.next_step_at,
-            func.count().over().label("total"),
         )
         .join(Interaction, Interaction.id == Outcome.interaction_id)
         .join(Account, Account.id == Interaction.account_id)
@@ -237,12 +238,8 @@ def commitments_due(
             follow_up_outcome.id.is_(None),
         )
         .order_by(Outcome.next_step_at, Outcome.id)
-        .limit(limit)
-    ).all()
-    due = tuple(
-        DueCommitment(r.rep_user_id, r.name, r.next_step or "", r.next_step_at) for r in rows
     )
-    return Named(due, rows[0].total if rows else 0)
+    return _first(session, query, limit, DueCommitment)
 
 
 def unplanned_meetings(
@@ -254,24 +251,10 @@ def unplanned_meetings(
     limit: int = NAMED_MAX,
 ) -> Named[UpcomingMeeting]:
     """Interactions in [start, end) with no plan (no commitment objective) yet, soonest first."""
-    rows = session.execute(
-        select(
-            Interaction.rep_user_id,
-            Account.name,
-            Interaction.kind,
-            Interaction.scheduled_at,
-            func.count().over().label("total"),
-        )
+    query = (
+        select(Interaction.rep_user_id, Account.name, Interaction.kind, Interaction.scheduled_at)
         .join(Account, Account.id == Interaction.account_id)
-        .where(
-            Interaction.team_id == workspace.team_id,
-            Interaction.rep_user_id.in_(list(reps)),
-            Interaction.scheduled_at >= start,
-            Interaction.scheduled_at < end,
-            Interaction.objective.is_(None),
-        )
+        .where(*_interactions_of(workspace, reps, start, end), Interaction.objective.is_(None))
         .order_by(Interaction.scheduled_at, Interaction.id)
-        .limit(limit)
-    ).all()
-    meetings = tuple(UpcomingMeeting(r.rep_user_id, r.name, r.kind, r.scheduled_at) for r in rows)
-    return Named(meetings, rows[0].total if rows else 0)
+    )
+    return _first(session, query, limit, UpcomingMeeting)

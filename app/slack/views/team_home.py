@@ -122,16 +122,15 @@ def team_section(
                 f"{plural(week.escalated, 'item')}: see the summary for who and what."
             )
         )
-    if week.upcoming_unplanned:
+    if week.unplanned.total:
         lines = [
-            f"• {_name(m.rep_user_id, m.rep_name)} · "
+            f"• {_name(m.rep_user_id, week.names.get(m.rep_user_id))} · "
             f"*{escape(truncate(m.account, ACCOUNT_MAX))}* · "
-            f"{KIND_LABELS[m.kind].lower()} {slack_date(m.scheduled_at, zone)}"
-            for m in week.upcoming_unplanned
+            f"{KIND_LABELS[m.kind].lower()} {slack_date(m.at, zone)}"
+            for m in week.unplanned.items
         ]
-        more = week.upcoming_unplanned_total - len(week.upcoming_unplanned)
-        if more > 0:
-            lines.append(f"and {more} more")
+        if week.unplanned.more > 0:
+            lines.append(f"and {week.unplanned.more} more")
         blocks.append(
             SectionBlock(
                 text=truncate(
