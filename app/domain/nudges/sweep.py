@@ -77,6 +77,16 @@ class DueNow:
     escalated: int = 0  # items that left a DM for the manager summary in this pass
 
 
+def _stamp(session: Session, item_ids: list[int], column, now: datetime) -> None:
+    """Set `column` of these nudge items to `now`, where no other process set it first."""
+    session.execute(
+        update(NudgeItem)
+        .where(NudgeItem.id.in_(item_ids), column.is_(None))
+        .values({column: now, NudgeItem.updated_at: now})
+        .execution_options(synchronize_session=False)
+    )
+
+
 def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES) -> DueNow:
     """Every rep to nudge now, each with the items of their DM.
 
@@ -154,20 +164,10 @@ def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES)
             )
         )
     if to_escalate:
-        session.execute(
-            update(NudgeItem)
-            .where(NudgeItem.id.in_(to_escalate), NudgeItem.escalated_at.is_(None))
-            .values(escalated_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _stamp(session, to_escalate, NudgeItem.escalated_at, now)
         due.escalated = len(to_escalate)
     if to_tell:
-        session.execute(
-            update(NudgeItem)
-            .where(NudgeItem.id.in_(to_tell), NudgeItem.escalation_told_at.is_(None))
-            .values(escalation_told_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _stamp(session, to_tell, NudgeItem.escalation_told_at, now)
     # Longest past their nudge time first: catching up after downtime comes before the rest.
     due.reps.sort(
         key=lambda rep: (
