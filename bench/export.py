@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -85,15 +86,20 @@ def measure(engine: Engine, args: argparse.Namespace) -> None:
         f"{time.perf_counter() - started:.1f} s"
     )
     rss_before = rss_mb()
-    started = time.perf_counter()
-    rows = write_export(engine)
-    seconds = time.perf_counter() - started
+    seconds, cpu = [], []
+    for _ in range(args.runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        rows = write_export(engine)
+        seconds.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     peak, _ = traced(lambda: write_export(engine))
-    verdict = "within" if seconds <= TARGET_S and peak < TARGET_MB else "OVER"
+    verdict = "within" if max(seconds) <= TARGET_S and peak < TARGET_MB else "OVER"
     print(
-        f"CSV of {rows:,} rows to a file: {seconds:.2f} s; Python memory peak +{peak:.1f} MB "
-        f"({verdict} the {TARGET_S:g} s / {TARGET_MB} MB targets); peak RSS "
-        f"{rss_before:.0f} -> {rss_mb():.0f} MB"
+        f"CSV of {rows:,} rows to a file, {args.runs} runs: median "
+        f"{statistics.median(seconds):.2f} s (max {max(seconds):.2f} s, this process's CPU "
+        f"{statistics.median(cpu):.2f} s); Python memory peak +{peak:.1f} MB ({verdict} the "
+        f"{TARGET_S:g} s / {TARGET_MB} MB targets); peak RSS {rss_before:.0f} -> "
+        f"{rss_mb():.0f} MB"
     )
     with SlackDouble() as slack:
         slack.add_user("U0ADMIN", name="ada.admin", is_admin=True)
@@ -116,6 +122,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server URL")
     parser.add_argument("--reps", type=int, default=100)
     parser.add_argument("--interactions", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3, help="timed exports")
     return parser.parse_args(argv)
 
 
