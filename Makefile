@@ -68,6 +68,7 @@ bench: install  ## measure the figures recorded in docs/benchmarks.md
 	$(BIN)/python bench/summary.py
 	$(BIN)/python bench/slow_slack.py
 	$(BIN)/python bench/calendar_check.py
+	$(BIN)/python bench/export.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-results

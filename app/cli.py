@@ -216,6 +216,37 @@ def summaries_command(now_text: str | None) -> None:
     run_once(run_summary_pass, now_text)
 
 
+@main.command("export")
+@click.option("--team", "team_id", required=True, help="The Slack workspace (team) id.")
+@click.option("--since", default=None, help="The first day, YYYY-MM-DD (UTC); default 90 days ago.")
+@click.option("--until", default=None, help="The last day, YYYY-MM-DD (UTC); default today.")
+@click.option("--rep", "rep_user_id", default=None, help="One rep's Slack user id only.")
+def export_command(
+    team_id: str, since: str | None, until: str | None, rep_user_id: str | None
+) -> None:
+    """Print the CSV of the workspace's interactions (one row each) on standard output."""
+    from app import scheduler
+    from app.db import session_scope
+    from app.domain import export
+    from app.domain.workspace import Workspace
+    from app.models import utcnow
+
+    now = utcnow()
+    words = [since or export.default_range(now, "UTC").first.isoformat()]
+    if until:
+        words.append(until)
+    period = export.read_range(words, now, "UTC")
+    if isinstance(period, str):
+        raise click.BadParameter(period, param_hint="--since/--until")
+    services = scheduler.services_for(get_settings())
+    with session_scope(services.sessions) as session:
+        rows = export.export_rows(
+            session, Workspace(team_id), [rep_user_id] if rep_user_id else None, period, now
+        )
+        count = export.write_csv(rows, sys.stdout)
+    click.echo(f"{count} interactions exported", err=True)
+
+
 @main.command()
 def worker() -> None:
     """The scheduler: nudges and summaries every NUDGE_SWEEP_MINUTES (run one, not more)."""

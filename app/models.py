@@ -119,6 +119,24 @@ class CancelReason(enum.StrEnum):
     NOT_NEEDED = "not_needed"  # no longer needed
 
 
+class LostReason(enum.StrEnum):
+    """Why a deal was lost, when the rep said (optional in /postcall)."""
+
+    PRICE = "price"
+    TIMING = "timing"
+    COMPETITOR = "competitor"
+    NO_DECISION = "no_decision"
+    OTHER = "other"
+
+
+class FollowThrough(enum.StrEnum):
+    """Did the customer do what they agreed to? Asked when the follow-up's outcome is logged."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    NO = "no"
+
+
 class DeliveryStatus(enum.StrEnum):
     SENDING = "sending"  # claimed; a crash leaves it here and it is never re-sent blindly
     SENT = "sent"
@@ -136,6 +154,7 @@ class DeliveryKind(enum.StrEnum):
     OUTCOME_CONFIRMATION = "outcome_confirmation"
     # One per request to post at once (its trigger id): a replayed request posts nothing.
     POST_NOW_REQUEST = "post_now_request"
+    MANAGER_WELCOME = "manager_welcome"  # one per named manager: what they can now do
 
 
 class NudgeReason(enum.StrEnum):
@@ -288,6 +307,10 @@ class Outcome(WorkspaceScoped, Timestamped, Base):
     next_step_at: Mapped[datetime | None]
     next_step_when_text: Mapped[str | None] = mapped_column(String(WHEN_TEXT_MAX))
     notes: Mapped[str | None] = mapped_column(Text)
+    lost_reason: Mapped[LostReason | None] = mapped_column(_str_enum(LostReason))
+    # On the outcome of a follow-up: did the customer do what they agreed at the interaction
+    # before? None for outcomes logged before the question was asked (shown as unknown).
+    follow_through: Mapped[FollowThrough | None] = mapped_column(_str_enum(FollowThrough))
     follow_up_id: Mapped[int | None] = mapped_column(
         ForeignKey("interactions.id", ondelete="SET NULL"), index=True
     )
@@ -360,6 +383,8 @@ class NudgeItem(WorkspaceScoped, Timestamped, Base):
     last_shown_on: Mapped[date | None]  # the rep's local date of the last DM showing it
     snoozed_until: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
+    # When the rep's DM told them this item went to the manager's summary (told once).
+    escalation_told_at: Mapped[datetime | None]
 
 
 class Manager(WorkspaceScoped, Timestamped, Base):

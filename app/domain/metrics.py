@@ -10,7 +10,14 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.workspace import Workspace
-from app.models import Interaction, Outcome, Result
+from app.models import FollowThrough, Interaction, Outcome, Result
+
+# The answers to "did they do what they agreed?" that count as done.
+DID_IT = (FollowThrough.ON_TIME, FollowThrough.LATE)
+FOLLOW_THROUGH_LEGEND = (
+    "Customer follow-through: agreed next steps the customer did (on time or late), of those "
+    "due; unknown: followed up before the coach asked."
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,8 @@ class Metrics:
     continuation: int = 0
     lost: int = 0
     next_steps_due: int = 0  # dated next steps whose date fell in the period and has passed
-    followed_through: int = 0  # ... whose follow-up interaction has a logged outcome
+    followed_through: int = 0  # ... that the customer did (on time or late), as the rep said
+    follow_through_unknown: int = 0  # ... followed up before the rep was asked (no answer)
     cancelled: int = 0  # interactions of the period cancelled instead (in no rate above)
     reschedules: int = 0  # how often the period's interactions were moved
 
@@ -77,7 +85,7 @@ class Metrics:
 
     @property
     def follow_through(self) -> Ratio:
-        """Customer follow-through: agreed next steps that led to a logged follow-up."""
+        """Customer follow-through: agreed next steps the customer did, of those due."""
         return Ratio(self.followed_through, self.next_steps_due)
 
 
@@ -143,7 +151,14 @@ def metrics_by_rep(
     if rep_user_ids is not None:
         due_filter.append(Outcome.rep_user_id.in_(list(rep_user_ids)))
     follow_through = session.execute(
-        select(Outcome.rep_user_id, func.count(Outcome.id), func.count(follow_up_outcome.id))
+        select(
+            Outcome.rep_user_id,
+            func.count(Outcome.id),
+            _count_where(follow_up_outcome.follow_through.in_(DID_IT)),
+            _count_where(
+                and_(follow_up_outcome.id.is_not(None), follow_up_outcome.follow_through.is_(None))
+            ),
+        )
         .outerjoin(follow_up, follow_up.id == Outcome.follow_up_id)
         .outerjoin(follow_up_outcome, follow_up_outcome.interaction_id == follow_up.id)
         .where(*due_filter)
@@ -164,9 +179,9 @@ def metrics_by_rep(
             outcomes=outcomes,
             **{result.value: count for result, count in zip(Result, results, strict=True)},
         )
-    for rep, due, followed in follow_through:
+    for rep, due, followed, unknown in follow_through:
         by_rep[rep] = by_rep.get(rep, Metrics()) + Metrics(
-            next_steps_due=due, followed_through=followed
+            next_steps_due=due, followed_through=followed, follow_through_unknown=unknown
         )
     return by_rep
 

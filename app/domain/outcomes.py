@@ -28,8 +28,10 @@ from app.domain.workspace import Workspace
 from app.models import (
     WHEN_TEXT_MAX,
     Account,
+    FollowThrough,
     Interaction,
     InteractionKind,
+    LostReason,
     Origin,
     Outcome,
     Result,
@@ -81,6 +83,8 @@ class OutcomeField(enum.StrEnum):
     NEXT_STEP = "next_step"
     NEXT_STEP_WHEN = "next_step_when"
     NOTES = "notes"
+    LOST_REASON = "lost_reason"
+    FOLLOW_THROUGH = "follow_through"
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class OutcomeForm:
     account: str | None = None  # only for an interaction that was not planned
     when_text: str | None = None
     kind: str | None = None
+    lost_reason: str | None = None  # optional, for Lost only
+    follow_through: str | None = None  # asked of a follow-up only: did they do it?
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,8 @@ class OutcomeDraft:
     next_step_at: datetime | None
     next_step_when_text: str | None
     notes: str | None
+    lost_reason: LostReason | None = None
+    follow_through: FollowThrough | None = None
 
 
 def read_next_step_when(
@@ -140,6 +148,8 @@ def check_outcome(
             OutcomeField.NEXT_STEP_WHEN: next_when,
             OutcomeField.NOTES: notes,
             OutcomeField.RESULT: form.result,
+            OutcomeField.LOST_REASON: form.lost_reason,
+            OutcomeField.FOLLOW_THROUGH: form.follow_through,
             **(
                 {OutcomeField.ACCOUNT: form.account, OutcomeField.WHEN: form.when_text}
                 if form.interaction_id is None
@@ -190,6 +200,9 @@ def check_outcome(
         next_step_at=_to_minute(next_step_at) if keeps_next_step else None,
         next_step_when_text=(next_when or None) if next_step_at and keeps_next_step else None,
         notes=notes or None,
+        # A reason is kept for Lost only: another outcome has nothing to explain.
+        lost_reason=member(LostReason, form.lost_reason) if result is Result.LOST else None,
+        follow_through=member(FollowThrough, form.follow_through),
     )
 
 
@@ -388,6 +401,9 @@ def save_outcome(
         "next_step_at": draft.next_step_at,
         "next_step_when_text": draft.next_step_when_text,
         "notes": draft.notes,
+        "lost_reason": draft.lost_reason,
+        # Only a follow-up has an earlier agreement to have been kept or not.
+        "follow_through": draft.follow_through if asks_follow_through(interaction) else None,
     }
     created = insert_unless_exists(
         session,
@@ -419,6 +435,12 @@ def save_outcome(
         follow_up = None
     session.expire(interaction, ["outcome"])
     return SavedOutcome(outcome, interaction, follow_up, changed)
+
+
+def asks_follow_through(interaction: Interaction) -> bool:
+    """Whether logging this interaction's outcome asks "did they do what they agreed?": it is
+    the follow-up of an earlier agreed next step."""
+    return interaction.follows_id is not None
 
 
 def _record_unplanned(

@@ -133,6 +133,10 @@ def render_message(
         body = f'<div class="sb-text">{_mrkdwn(message.get("text") or "", ctx)}</div>'
     else:
         body = f'<div class="sb-text">{_plain_html(message.get("text") or "")}</div>'
+    for shared in message.get("files") or []:  # a file shared with it: its name, as Slack shows
+        body += (
+            f'<div class="sb-file">{_plain_html(shared.get("title") or shared.get("name"))}</div>'
+        )
     attrs = _attrs(
         data_ts=message.get("ts"),
         data_thread_ts=message.get("thread_ts"),

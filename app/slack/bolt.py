@@ -19,6 +19,7 @@ from app.slack.listeners import (
     coach,
     company_domains,
     data_rights,
+    export,
     home,
     installs,
     nudge_settings,
@@ -97,6 +98,7 @@ def build_app(
     shortcuts.register(app)
     calendar.register(app, subcommands)
     company_domains.register(app, subcommands)
+    export.register(app, subcommands)
 
     @app.command(UNKNOWN_COMMAND)
     def handle_unknown_command(ack, command) -> None:

@@ -45,6 +45,7 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "usergroups:read",
+    "files:write",
 )
 # How long an install link (its OAuth state) may be used, once.
 STATE_EXPIRATION_SECONDS = 600

@@ -200,12 +200,23 @@ def test_a_rep_plans_logs_is_nudged_and_the_manager_gets_a_summary(
         slack.open_channel(*SALES_TEAM)
         summary = slack.app_post("Team summary")
         week = period_before(SummaryCadence.WEEKLY, MARIA_ZONE, run_day)
-        expect(summary.locator("h3")).to_have_text(f"Team summary: {period_name(week)}")
+        expect(summary.locator("h3")).to_have_text(
+            f"Team summary: {period_name(week)}, the last complete week"
+        )
         expect(summary).to_contain_text("3 reps")
         expect(summary).to_contain_text("2 interactions, 2 with an outcome logged")
         expect(summary).to_contain_text("Ana Ortiz · 2 interactions")
         expect(summary).to_contain_text("Kenji Sato · nothing logged")
         expect(summary).to_contain_text("Priya Shah · nothing logged")
+
+    with step("Maria exports her team's data: a CSV file in her DM with the app"):
+        slack.send("/coach export")
+        expect(slack.post("Preparing your export")).to_contain_text("Only visible to you")
+        slack.open_app_dm()
+        export = slack.app_post("Your export:")
+        expect(export).to_contain_text("interactions of your team")
+        expect(export.locator(".sb-file")).to_contain_text("commitment-coach-")
+        slack.open_channel(*SALES_TEAM)
 
     with step("Maria removes the summary from /coach summary list, after confirming"):
         slack.send("/coach summary list")

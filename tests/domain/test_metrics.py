@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import event
 
 from app.domain.metrics import Metrics, Ratio, metrics_by_rep, team_total
 from app.domain.workspace import Workspace
-from app.models import Origin, Result
+from app.models import FollowThrough, Origin, Result
 from tests.support.factories import add_interaction, add_outcome
 
 WORKSPACE = Workspace("T0001")
@@ -73,7 +74,8 @@ def test_each_reps_figures(session) -> None:
             minimum=1,
             continuation=1,
             next_steps_due=2,
-            followed_through=1,
+            # i3 was logged without the answer to "did they do it?": unknown, not kept
+            follow_through_unknown=1,
         ),
         "UB": Metrics(interactions=1, planned_before=1, planned=1, strong=1, outcomes=1, lost=1),
     }
@@ -82,7 +84,7 @@ def test_each_reps_figures(session) -> None:
     assert rep_a.strong_rate.percent == 50
     assert rep_a.hit_rate == Ratio(2, 4)
     assert (rep_a.minimum_rate.percent, rep_a.continuation_rate.percent) == (25, 25)
-    assert rep_a.follow_through == Ratio(1, 2)
+    assert rep_a.follow_through == Ratio(0, 2)
 
 
 def test_team_totals_and_scope(session) -> None:
@@ -105,3 +107,25 @@ def test_the_number_of_statements_does_not_grow_with_reps(session, engine) -> No
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len(statements) == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "did_it", "unknown"),
+    [
+        (FollowThrough.ON_TIME, 1, 0),
+        (FollowThrough.LATE, 1, 0),
+        (FollowThrough.NO, 0, 0),
+        (None, 0, 1),  # logged before the question was asked
+    ],
+)
+def test_follow_through_counts_what_the_customer_did(session, answer, did_it, unknown) -> None:
+    first = add_interaction(session, day(10), user_id="UA")
+    follow_up = add_interaction(session, day(12), user_id="UA", origin=Origin.FOLLOW_UP)
+    add_outcome(
+        session, first, Result.ADVANCED, day(12), next_step="They sign", follow_up=follow_up
+    )
+    add_outcome(session, follow_up, Result.WON, follow_through=answer)
+    figures = metrics_by_rep(session, WORKSPACE, START, END, NOW)["UA"]
+    assert (figures.next_steps_due, figures.followed_through) == (1, did_it)
+    assert figures.follow_through_unknown == unknown
+    assert figures.follow_through == Ratio(did_it, 1)

@@ -402,7 +402,12 @@ def test_the_weeks_figures_by_rep_and_for_the_team(session) -> None:
 
     cy = by_rep["UC"]
     assert cy.current == Metrics(
-        interactions=2, outcomes=2, won=1, minimum=1, next_steps_due=1, followed_through=1
+        interactions=2,
+        outcomes=2,
+        won=1,
+        minimum=1,
+        next_steps_due=1,
+        follow_through_unknown=1,  # followed up before the coach asked
     )
     assert cy.previous == Metrics() and cy.open == OpenItems()
     assert by_rep["UD"].quiet
@@ -413,7 +418,7 @@ def test_the_weeks_figures_by_rep_and_for_the_team(session) -> None:
     assert team.planned_rate == Ratio(3, 7)
     assert team.strong_rate == Ratio(2, 4)
     assert team.hit_rate == Ratio(4, 6)
-    assert team.follow_through == Ratio(1, 2)
+    assert team.follow_through == Ratio(0, 2)
     assert summary.previous.hit_rate == Ratio(1, 2)
     assert summary.open == OpenItems(4, utc(10, 30, 15), escalated=1)
     assert (summary.escalated, summary.stuck_nudges) == (3, 1)
@@ -466,4 +471,4 @@ def test_the_number_of_statements_does_not_grow_with_reps(session, engine, reps)
         summaries.compute_summary(session, WORKSPACE, scope, WEEK, NOW)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 9
+    assert len(statements) == 12

@@ -26,6 +26,7 @@ def test_coach_me_shows_the_last_30_days_against_the_30_before(coach: Coach) -> 
     # The plan for 9:00 was written at 10:00: logged, but not planned before it happened.
     assert figures["Planned before they happened"] == ["0/1 (0%)", "_before: none yet_"]
     assert figures["Commitment hit rate (won + advanced)"] == ["1/1 (100%)", "_before: none yet_"]
+    assert "Customer follow-through: agreed next steps the customer did" in str(body["blocks"])
     assert validate_message_blocks(body["blocks"]) == []  # as Slack would check the ack
 
 

@@ -595,6 +595,23 @@ def test_escalated_items_leave_the_dm(coach: Coach) -> None:
     assert (open_items[REP_NY].count, open_items[REP_NY].escalated) == (1, 1)
 
 
+def test_a_rep_is_told_once_that_escalated_items_went_to_the_managers_summary(
+    coach: Coach,
+) -> None:
+    # Acme is shown on the 26th and 27th; Globex (the 29th) is new when Acme is escalated.
+    seed(coach, (-50, "Acme Corp", True), (24 * 3, "Globex", True))
+    for day in (TODAY, date(2026, 11, 27)):
+        assert len(sweep(coach, local(day, 9, 0, NY)).sent) == 1
+    notice = "1 item you were reminded of twice was left out of these DMs"
+    assert notice not in str(dms(coach)[-1].args["blocks"])
+    report = sweep(coach, local(date(2026, 11, 30), 9, 0, NY))
+    assert (len(report.sent), report.escalated) == (1, 1)
+    told = str(dms(coach)[-1].args["blocks"])
+    assert notice in told and "went to your manager's summary" in told and "Globex" in told
+    assert len(sweep(coach, local(date(2026, 12, 1), 9, 0, NY)).sent) == 1
+    assert notice not in str(dms(coach)[-1].args["blocks"])  # told once
+
+
 def test_an_outcome_logged_before_the_sweep_is_not_nudged(coach: Coach) -> None:
     first, follow_up = seed(coach, (-50, "Acme Corp", True), (-2, "Acme Corp", True))
     with coach.services.sessions.begin() as session:

@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import sessionmaker
 
-from app.models import Delivery, Interaction, Origin, Outcome, Result
+from app.models import (
+    Delivery,
+    FollowThrough,
+    Interaction,
+    LostReason,
+    Origin,
+    Outcome,
+    Result,
+)
 from app.sandbox import inbound
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import NOT_PLANNED, PostcallIds, PostcallMetadata
@@ -504,3 +512,37 @@ def test_log_outcome_on_someone_elses_plan_answers_politely_and_opens_no_form(
     assert "not one of yours" in str(notice["blocks"])
     assert len(coach.slack.calls("views.update")) == updates  # no form was filled in
     assert outcomes_of(coach) == []
+
+
+def test_a_lost_deal_keeps_the_reason_the_rep_gave(coach: Coach) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    reasons = block(view, f"{PostcallIds.LOST_REASON_BLOCK}.{inputs_of(view)}")
+    assert reasons["optional"] is True
+    assert [o["value"] for o in reasons["element"]["options"]] == [r.value for r in LostReason]
+    values = outcome_values(view, "lost", None, None, lost_reason="competitor")
+    assert coach.submit(view, values, REP_NY).body == ""
+    (outcome,) = outcomes_of(coach)
+    assert outcome.lost_reason is LostReason.COMPETITOR
+
+
+@pytest.mark.parametrize("answer", list(FollowThrough))
+def test_logging_a_follow_up_asks_whether_the_customer_did_it(coach: Coach, answer) -> None:
+    plan_interaction(coach)
+    view = coach.open_modal("/postcall", "", REP_NY)
+    # An interaction that follows nothing is not asked.
+    assert not any(
+        b.get("block_id", "").startswith(PostcallIds.FOLLOW_THROUGH_BLOCK) for b in view["blocks"]
+    )
+    assert coach.submit(view, outcome_values(view, "advanced"), REP_NY).body == ""
+    follow_up = interactions_of(coach)[-1]
+    coach.set_now(NEXT_TUESDAY_3PM.replace(hour=21))
+    view = coach.open_modal("/postcall", "", REP_NY)
+    view = choose(coach, view, str(follow_up.id))
+    question = block(view, f"{PostcallIds.FOLLOW_THROUGH_BLOCK}.{inputs_of(view)}")
+    assert question["label"]["text"] == "Did they do what they agreed?"
+    values = outcome_values(view, "won", None, None, follow_through=answer.value)
+    assert coach.submit(view, values, REP_NY).body == ""
+    with coach.services.sessions() as session:
+        logged = session.scalar(select(Outcome).where(Outcome.interaction_id == follow_up.id))
+        assert logged.follow_through is answer

@@ -147,6 +147,14 @@ def test_admins_and_owners_name_managers_and_nobody_else_can(team: Coach) -> Non
     assert f"<@{MANAGER}>, <@{REP_TOKYO}>" in str(body["view"]["blocks"])
     with team.services.sessions() as session:
         assert summaries.manager_ids(session, WORKSPACE) == [MANAGER, REP_TOKYO]
+    # The newly named manager hears what they can now do, once; the one already named, not.
+    team.settle()
+    team.submit(view, chosen, OWNER)
+    team.settle()
+    welcomes = [c.args for c in team.slack.calls("chat.postMessage")]
+    assert [w["channel"] for w in welcomes] == [REP_TOKYO]
+    assert f"<@{OWNER}> named you a manager" in str(welcomes[0]["blocks"])
+    assert "`/coach summary`" in str(welcomes[0]["blocks"])
     # A rep who kept the modal open cannot save it.
     refused = team.submit(view, chosen, REP_NY).json()
     assert refused == {"response_action": "errors", "errors": {ManagerIds.USERS_BLOCK: ADMINS_ONLY}}
@@ -194,8 +202,8 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: Coach) -> 
     assert body["response_action"] == "update"
     saved_text = body["view"]["blocks"][0]["text"]["text"]
     assert saved_text.startswith(
-        f"Saved: a summary of 1 rep and <!subteam^S0EAST> in <#{TEAM}>, weekly on Friday at "
-        "08:30 (America/New_York)."
+        f"Saved: a summary of 1 rep and the group <!subteam^S0EAST> in <#{TEAM}>, weekly on "
+        "Friday at 08:30 (America/New_York)."
     )
     # A double-clicked Save: the same form again saves nothing more.
     assert team.submit(view, values, MANAGER).json()["response_action"] == "update"
@@ -218,14 +226,31 @@ def test_a_manager_sets_up_a_summary_in_their_zone_and_lists_it(team: Coach) -> 
     assert listed["response_type"] == "ephemeral"
     item = block(listed, item_block_id(SummaryListIds.ITEM_BLOCK, row.id))["text"]["text"]
     assert f"<#{TEAM}>" in item and "weekly on Friday at 08:30" in item
+    # The list names its reps and its group.
+    assert f"<@{REP_NY}> and the group <!subteam^S0EAST> · set up by <@{MANAGER}>" in item
     buttons = block(listed, item_block_id(SummaryListIds.ACTIONS_BLOCK, row.id))["elements"]
-    assert [b["text"]["text"] for b in buttons] == ["Post now", "Edit", "Remove"]
+    assert [b["text"]["text"] for b in buttons] == [
+        "Post last week",
+        "Post today so far",
+        "Edit",
+        "Remove",
+    ]
     # Removing is destructive: its confirmation's button is red, not the default green.
-    assert buttons[2]["confirm"]["style"] == "danger"
+    assert buttons[-1]["confirm"]["style"] == "danger"
     # The admin sees every summary; another manager sees only their own (none).
     assert f"summary_item.{row.id}" in str(team.slash("/coach", "summary list", ADMIN).json())
     other = team.slash("/coach", "summary list", OTHER_MANAGER).json()
     assert "No channel summaries yet" in other["text"]
+
+
+def test_the_summary_form_defaults_to_the_channel_it_was_opened_in(team: Coach) -> None:
+    team.slash("/coach", "summary", MANAGER, channel_id=TEAM, channel_name="sales-team")
+    view = team.slack.wait_for("views.update")[-1].response["view"]
+    assert block(view, SummaryIds.CHANNEL_BLOCK)["element"]["initial_conversation"] == TEAM
+    team.slack.clear_calls()
+    team.slash("/coach", "summary", MANAGER, channel_id="D0DIRECT", channel_name="directmessage")
+    view = team.slack.wait_for("views.update")[-1].response["view"]
+    assert "initial_conversation" not in block(view, SummaryIds.CHANNEL_BLOCK)["element"]
 
 
 def test_a_channel_the_app_cannot_post_in_is_explained_at_setup(team: Coach) -> None:
@@ -278,7 +303,7 @@ def test_post_now_posts_at_once_and_is_not_the_periods_post(team: Coach) -> None
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
     (post,) = posts(team)
     assert post.metadata["event_type"] == SUMMARY_EVENT
-    assert post.blocks[0]["text"]["text"] == "Team summary: Wed 25 Nov"
+    assert post.blocks[0]["text"]["text"] == "Team summary: Wed 25 Nov, the last complete day"
     assert "*Dana Rep* · 1 interaction · 1/1 planned · 1/1 strong · 1 won" in str(post.blocks)
     assert f"<@{REP_TOKYO}> · nothing logged" in str(post.blocks)
     assert f"Posted in <#{TEAM}>." in last_modal_text(team)

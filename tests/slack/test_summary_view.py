@@ -92,7 +92,9 @@ def test_a_small_team_gets_one_message_with_totals_moments_and_rep_lines() -> No
     )
     blocks = [block.to_dict() for block in post.blocks]
     assert validate_message_blocks(blocks) == []
-    assert blocks[0]["text"]["text"] == "Team summary: Wed 28 Oct – Tue 3 Nov"
+    assert (
+        blocks[0]["text"]["text"] == "Team summary: Wed 28 Oct – Tue 3 Nov, the last complete week"
+    )
     context = blocks[1]["elements"][0]["text"]
     assert context == (
         "Days in America/New_York (EST), midnight to midnight · 2 reps · "
@@ -115,7 +117,10 @@ def test_a_small_team_gets_one_message_with_totals_moments_and_rep_lines() -> No
     assert "*Escalated by the nudges:* 1 item" in body
     called = f"<!date^{int(WEAK.scheduled_at.timestamp())}^{{date_short}} at {{time}}|"
     assert f"*Where to coach*\\n*Globex* · *Ana* · call {called}" in body
-    assert "Continuation: missing Customer action, Specific, Time-bound" in body
+    assert (
+        "Continuation: plans what the rep will do, not what the customer agrees to; no concrete "
+        "step for the customer; no date for the customer's step"
+    ) in body
     assert "*What to praise*\\n*Acme* · *Ana* · meeting" in body
     lines = blocks[-1]["text"]["text"].splitlines()
     assert lines == [
@@ -180,7 +185,7 @@ def test_a_daily_period_reads_the_same_for_readers_in_every_zone() -> None:
         (summary_post(quiet, THURSDAY_IN_CHICAGO), "Nothing logged on Wed 25 Nov."),
     ):
         blocks = [block.to_dict() for block in post.blocks]
-        assert blocks[0]["text"]["text"] == "Team summary: Wed 25 Nov"
+        assert blocks[0]["text"]["text"] == "Team summary: Wed 25 Nov, the last complete day"
         assert post.text.startswith("Team summary, Wed 25 Nov: ")
         assert blocks[1]["elements"][0]["text"].startswith(
             "Days in America/Chicago (CST), midnight to midnight · 1 rep · "

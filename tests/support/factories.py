@@ -66,6 +66,7 @@ def add_outcome(
     *,
     next_step: str | None = None,
     follow_up: Interaction | None = None,
+    **columns,
 ) -> Outcome:
     """The outcome of `interaction`, in its workspace."""
     outcome = Outcome(
@@ -77,6 +78,7 @@ def add_outcome(
         next_step=next_step,
         next_step_at=next_step_at,
         follow_up_id=follow_up.id if follow_up else None,
+        **columns,
     )
     session.add(outcome)
     session.flush()

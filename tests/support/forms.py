@@ -124,6 +124,9 @@ def outcome_values(
     next_step: str | None = "Dana books the security review",
     when: str | None = "next Tuesday 3pm",
     notes: str | None = None,
+    *,
+    lost_reason: str | None = None,
+    follow_through: str | None = None,
     **unplanned: str,
 ) -> dict:
     key = inputs_of(view)
@@ -136,6 +139,12 @@ def outcome_values(
         },
         f"{PostcallIds.NOTES_BLOCK}.{key}": {INPUT: inbound.plain_text_value(notes)},
     }
+    for block_id, answer in (
+        (PostcallIds.LOST_REASON_BLOCK, lost_reason),
+        (PostcallIds.FOLLOW_THROUGH_BLOCK, follow_through),
+    ):
+        if answer:
+            values[f"{block_id}.{key}"] = {INPUT: inbound.radio_value(answer)}
     if "account" in unplanned:
         values[f"{PostcallIds.ACCOUNT_BLOCK}.{key}"] = {
             INPUT: inbound.plain_text_value(unplanned["account"])

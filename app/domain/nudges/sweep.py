@@ -48,6 +48,9 @@ class DueRep:
     profile_checked_at: datetime | None
     items: list[DueItem]
     total: int  # items that could be shown; those beyond `items` are "N more"
+    # Items that left the rep's DM for the manager's summary since their last DM: the DM
+    # says so once (they are marked told as it is composed).
+    escalations_to_tell: int = 0
 
     @property
     def delivery_key(self) -> str:
@@ -75,6 +78,16 @@ class DueNow:
     reps: list[DueRep] = field(default_factory=list)
     stuck: list[StuckNudge] = field(default_factory=list)
     escalated: int = 0  # items that left a DM for the manager summary in this pass
+
+
+def _stamp(session: Session, item_ids: list[int], column, now: datetime) -> None:
+    """Set `column` of these nudge items to `now`, where no other process set it first."""
+    session.execute(
+        update(NudgeItem)
+        .where(NudgeItem.id.in_(item_ids), column.is_(None))
+        .values({column: now, NudgeItem.updated_at: now})
+        .execution_options(synchronize_session=False)
+    )
 
 
 def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES) -> DueNow:
@@ -109,7 +122,10 @@ def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES)
         .execute(
             described(items)
             .add_columns(
-                NudgeItem.id.label("item_id"), NudgeItem.times_shown, NudgeItem.escalated_at
+                NudgeItem.id.label("item_id"),
+                NudgeItem.times_shown,
+                NudgeItem.escalated_at,
+                NudgeItem.escalation_told_at,
             )
             .outerjoin(NudgeItem, item_record_join(items))
             .where(or_(NudgeItem.snoozed_until.is_(None), NudgeItem.snoozed_until <= now))
@@ -121,15 +137,21 @@ def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES)
         by_rep.setdefault((row.team_id, row.rep_user_id), []).append(row)
 
     to_escalate = []
+    to_tell = []
     for (team_id, user_id), rep_rows in by_rep.items():
         shown = []
+        untold = []
         for row in rep_rows:
             if (row.times_shown or 0) < rules.max_appearances:
                 shown.append(row)
-            elif row.escalated_at is None:
+                continue
+            if row.escalated_at is None:
                 to_escalate.append(row.item_id)
+            if row.escalation_told_at is None:
+                untold.append(row.item_id)
         if not shown:
-            continue  # all that is left is escalated: no DM
+            continue  # all that is left is escalated: no DM (the next one will tell)
+        to_tell += untold
         shown.sort(key=lambda row: (row.scheduled_at, row.interaction_id))
         candidate = candidates[team_id, user_id]
         due.reps.append(
@@ -141,16 +163,14 @@ def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES)
                 profile_checked_at=candidate.profile_checked_at,
                 items=[due_item(row, row.times_shown or 0) for row in shown[: rules.max_items]],
                 total=len(shown),
+                escalations_to_tell=len(untold),
             )
         )
     if to_escalate:
-        session.execute(
-            update(NudgeItem)
-            .where(NudgeItem.id.in_(to_escalate), NudgeItem.escalated_at.is_(None))
-            .values(escalated_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _stamp(session, to_escalate, NudgeItem.escalated_at, now)
         due.escalated = len(to_escalate)
+    if to_tell:
+        _stamp(session, to_tell, NudgeItem.escalation_told_at, now)
     # Longest past their nudge time first: catching up after downtime comes before the rest.
     due.reps.sort(
         key=lambda rep: (

@@ -22,6 +22,7 @@ from app.domain.summaries.periods import (
     on_demand_key,
     period_before,
     scheduled_key,
+    today_so_far,
 )
 from app.domain.summaries.subscriptions import (
     DEFAULT_MINUTE,
@@ -65,6 +66,7 @@ __all__ = [
     "Period",
     "period_before",
     "scheduled_key",
+    "today_so_far",
     "on_demand_key",
     "claim_post_now",
     "DueSummary",

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, case, column, func, or_, select, values
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.coaching import Criterion
 from app.domain.metrics import Metrics, metrics_by_rep, team_total
 from app.domain.nudges import rules as due_rules
+from app.domain.summaries import named
+from app.domain.summaries.named import (
+    DAYS_AHEAD,
+    DueCommitment,
+    LostDeal,
+    Named,
+    OpenItem,
+    UpcomingMeeting,
+)
 from app.domain.summaries.periods import Period
 from app.domain.workspace import Workspace
 from app.models import (
@@ -21,10 +30,10 @@ from app.models import (
     DeliveryStatus,
     Interaction,
     InteractionKind,
-    NudgeItem,
     Outcome,
     Rep,
     Result,
+    Stage,
 )
 
 MAX_WEAKEST = 3
@@ -74,6 +83,7 @@ class CoachingMoment:
     gaps: tuple[Criterion, ...]  # the criteria it failed, in the coach's order
     strong: bool
     result: Result | None  # what the customer agreed to, once logged
+    stage: Stage | None = None  # the stage it was planned for
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,15 @@ class TeamSummary:
     weakest: list[CoachingMoment]
     strongest: CoachingMoment | None
     stuck_nudges: int  # nudges to these reps whose sending was interrupted (not re-sent)
+    # What to act on, by name (see named.py): the open items the nudges escalated and the
+    # others, the period's lost deals, and in the coming period the customers' commitments
+    # due and the interactions without a plan.
+    escalated_items: Named[OpenItem] = Named()
+    without_next_step: Named[OpenItem] = Named()
+    lost: Named[LostDeal] = Named()
+    commitments_due: Named[DueCommitment] = Named()
+    unplanned: Named[UpcomingMeeting] = Named()
+    names: dict[str, str | None] = field(default_factory=dict)  # the reps' display names
 
     @property
     def empty(self) -> bool:
@@ -105,9 +124,11 @@ def compute_summary(
 ) -> TeamSummary:
     """The summary of `period` for the reps in scope, against the period before.
 
-    Nine SQL statements whatever the number of reps: the figures of both periods (two each),
-    the reps' names, the weakest and the strongest objectives, the open items with what the
-    nudges escalated, and the nudges stuck in sending.
+    Twelve SQL statements whatever the number of reps: the figures of both periods (two
+    each), the reps' names, the weakest and the strongest objectives, the open items with what
+    the nudges escalated (named and counted), the nudges stuck in sending, the lost deals, and
+    for the coming period (from `now`, as long as the period) the commitments due and the
+    interactions without a plan.
     """
     reps = sorted(set(rep_user_ids))
     if not reps:
@@ -125,7 +146,12 @@ def compute_summary(
     }
     names = {user_id: row.display_name for user_id, row in profiles.items()}
     weakest, strongest = _coaching_moments(session, workspace, reps, period, now, names)
-    open_items = open_items_by_rep(session, workspace, reps, now, rules)
+    found = named.open_items(session, workspace, reps, now, rules)
+    open_items = {
+        rep: OpenItems(totals.count, totals.oldest, totals.escalated)
+        for rep, totals in found.by_rep.items()
+    }
+    ahead = now + DAYS_AHEAD[period.cadence]
     figures = []
     for user_id in reps:
         profile = profiles.get(user_id)
@@ -156,6 +182,12 @@ def compute_summary(
         weakest=weakest,
         strongest=strongest,
         stuck_nudges=_stuck_nudges(session, workspace, reps, period.start.date(), now),
+        escalated_items=found.escalated,
+        without_next_step=found.without_next_step,
+        lost=named.lost_deals(session, workspace, reps, period.start, min(period.end, now)),
+        commitments_due=named.commitments_due(session, workspace, reps, now, ahead),
+        unplanned=named.unplanned_meetings(session, workspace, reps, now, ahead),
+        names=names,
     )
 
 
@@ -168,27 +200,11 @@ def open_items_by_rep(
 ) -> dict[str, OpenItems]:
     """Each rep's interactions still without a next step, by the morning nudge's own rules
     (no outcome, a next step whose date passed, a continuation), and how many of them the
-    nudges escalated; in one statement, since the due rules are a summary's costliest part.
-    """
-    scope = (
-        values(column("team_id", String), column("user_id", String), name="scope")
-        .data([(workspace.team_id, user_id) for user_id in rep_user_ids])
-        .cte("scope")
-    )
-    # The nudges' due rules as SQL over any set of reps, heads-ups left out.
-    items = due_rules.open_items_query(scope, now, rules, heads_up=False).subquery("items")
-    rows = session.execute(
-        select(
-            items.c.rep_user_id,
-            func.count(),
-            func.min(items.c.scheduled_at),
-            func.count(NudgeItem.escalated_at),
-        )
-        .outerjoin(NudgeItem, due_rules.item_record_join(items))
-        .group_by(items.c.rep_user_id)
-    ).all()
+    nudges escalated."""
+    found = named.open_items(session, workspace, rep_user_ids, now, rules, limit=0)
     return {
-        user_id: OpenItems(count, oldest, escalated) for user_id, count, oldest, escalated in rows
+        rep: OpenItems(totals.count, totals.oldest, totals.escalated)
+        for rep, totals in found.by_rep.items()
     }
 
 
@@ -237,6 +253,7 @@ def _coaching_moments(
             Interaction.kind,
             Interaction.scheduled_at,
             Interaction.objective,
+            Interaction.stage,
             Interaction.objective_gaps,
             Interaction.objective_strong,
             Outcome.result,
@@ -281,6 +298,7 @@ def _coaching_moments(
             kind=row.kind,
             scheduled_at=row.scheduled_at,
             objective=row.objective,
+            stage=row.stage,
             gaps=tuple(failed),
             strong=bool(row.objective_strong),
             result=row.result,

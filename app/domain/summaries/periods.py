@@ -37,9 +37,23 @@ class Period:
     zone: str
     start: datetime
     end: datetime
+    so_far: bool = False  # today, up to the moment of the post (a post on request)
 
     def before(self) -> Period:
         return period_before(self.cadence, self.zone, self.start.date())
+
+
+def today_so_far(zone: str, now: datetime) -> Period:
+    """Today in `zone`, from midnight: its figures count what happened up to the post."""
+    tz = ZoneInfo(zone)
+    today = now.astimezone(tz).date()
+    return Period(
+        SummaryCadence.DAILY,
+        zone,
+        datetime.combine(today, time(), tz),
+        datetime.combine(today + timedelta(days=1), time(), tz),
+        so_far=True,
+    )
 
 
 def period_before(cadence: SummaryCadence, zone: str, local_date: date) -> Period:

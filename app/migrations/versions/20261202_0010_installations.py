@@ -2,7 +2,7 @@
 each workspace's life (installed, uninstalled, when its data goes, its retention rule).
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-02 19:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import app.models
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

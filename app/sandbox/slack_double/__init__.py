@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from app.sandbox.slack_double.client import PersonActions
+from app.sandbox.slack_double.files import UPLOAD_PATH, Files, UploadedFile
 from app.sandbox.slack_double.installs import Installs
 from app.sandbox.slack_double.messages import HOOK_LIFETIME, HOOK_MAX_USES, Messages
 from app.sandbox.slack_double.records import Channel, Message, RecordedCall, User
@@ -32,6 +33,8 @@ __all__ = [
     "RecordedCall",
     "SlackDouble",
     "User",
+    "UPLOAD_PATH",
+    "UploadedFile",
 ]
 
 
@@ -39,5 +42,5 @@ class SlackDouble(Serving, PersonActions):
     """A threaded HTTP server on 127.0.0.1 answering Slack Web API methods like Slack does."""
 
     WEB_API_METHODS: ClassVar[dict[str, str]] = (
-        Workspace.WEB_API | Messages.WEB_API | Views.WEB_API | Installs.WEB_API
+        Workspace.WEB_API | Messages.WEB_API | Views.WEB_API | Installs.WEB_API | Files.WEB_API
     )

@@ -245,5 +245,6 @@ class Messages(Workspace, Recording):
             "attachments": message.attachments,
             "metadata": message.metadata,
             "edited": message.edited,
+            "files": message.files,
         }
         return body | {key: value for key, value in optional.items() if value is not None}

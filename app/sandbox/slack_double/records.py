@@ -69,6 +69,7 @@ class Message:
     metadata: dict | None = None
     ephemeral_to: str | None = None
     edited: dict | None = None
+    files: list[dict] | None = None  # the files shared with it: id, name, title
 
 
 @dataclass

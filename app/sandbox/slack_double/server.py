@@ -13,18 +13,20 @@ from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from app.sandbox.slack_double.faults import Faults
+from app.sandbox.slack_double.files import Files
 from app.sandbox.slack_double.installs import AUTHORIZE_PATH, Installs
-from app.sandbox.slack_double.messages import Messages
 from app.sandbox.slack_double.records import Answer, RecordedCall, SlackError
-from app.sandbox.slack_double.state import API_PATH, HOOK_PATH
+from app.sandbox.slack_double.state import API_PATH, HOOK_PATH, UPLOAD_PATH
 
 # Fields Slack takes as JSON; form-encoded calls carry them as JSON strings.
-JSON_FIELDS = ("view", "blocks", "attachments", "metadata", "user_auth_blocks")
+JSON_FIELDS = ("view", "blocks", "attachments", "metadata", "user_auth_blocks", "files")
+# The name under which POSTs to a file's upload URL are recorded (and faults injected).
+UPLOAD_METHOD = "files.upload_url"
 # Methods Slack answers without a token.
 UNAUTHENTICATED_METHODS = ("api.test", "oauth.v2.access")
 
 
-class Serving(Faults, Messages, Installs):
+class Serving(Faults, Files, Installs):
     """Starting and stopping the server, and answering one call through the method table."""
 
     # Slack's method name -> the name of the method answering it; the double combines its parts'.
@@ -106,6 +108,28 @@ class Serving(Faults, Messages, Installs):
             self._recorded.notify_all()
         return answer
 
+    def _serve_upload(self, file_id: str, body: bytes) -> Answer:
+        """A file's bytes POSTed to its upload URL, recorded as the call "files.upload_url"
+        (with the size received, not the bytes); faults are injected under that name too."""
+        with self._recorded:
+            fault = self._take_fault(UPLOAD_METHOD)
+            if fault is not None and (fault.status != 200 or fault.error is not None):
+                answer = self._fault_answer(fault)
+            else:
+                status, text = self._receive_upload(file_id, body)
+                answer = Answer(status, {}, text=text)
+            self._calls.append(
+                RecordedCall(
+                    method=UPLOAD_METHOD,
+                    args={"file_id": file_id, "bytes": len(body)},
+                    status=answer.status,
+                    response=copy.deepcopy(answer.body),
+                    time=self._clock(),
+                )
+            )
+            self._recorded.notify_all()
+        return answer
+
     def _answer(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         handler_name = self.WEB_API_METHODS.get(method)
         if handler_name is None:
@@ -158,6 +182,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 answer = double._serve("response_url", _decode_hook(body), None, None, hook)
             except ValueError as error:
                 answer = double._serve("response_url", {}, None, str(error), hook)
+        elif url.path.startswith(UPLOAD_PATH) and self.command == "POST":
+            answer = double._serve_upload(url.path.removeprefix(UPLOAD_PATH), body)
         elif url.path.startswith(API_PATH):
             method = url.path.removeprefix(API_PATH)
             try:

@@ -21,6 +21,7 @@ from app.sandbox.slack_double.records import (
 
 API_PATH = "/api/"
 HOOK_PATH = "/hooks/"
+UPLOAD_PATH = "/upload/"
 
 
 class DoubleState:
@@ -83,6 +84,7 @@ class DoubleState:
         self._issued_tokens: dict[str, IssuedToken] = {}
         self._refresh_tokens: dict[str, IssuedToken] = {}
         self._calling_token: str | None = None
+        self._files: dict = {}  # file id -> UploadedFile (files.py)
         self._populate()
 
     def _populate(self) -> None:

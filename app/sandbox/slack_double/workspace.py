@@ -222,6 +222,7 @@ class Workspace(DoubleState):
             self._view_errors,
             self._hooks,
             self._used_triggers,
+            self._files,
             self._calls,
             self._violations,
             self._install_codes,

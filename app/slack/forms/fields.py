@@ -136,6 +136,8 @@ def radio(
     choices: list[Option],
     *,
     initial: str | None = None,
+    optional: bool = False,
+    hint: str | None = None,
     dispatch: bool = False,
 ) -> InputBlock:
     """Radio buttons of `choices`, `initial` chosen (by value) if given; `dispatch` sends an
@@ -143,7 +145,7 @@ def radio(
     element = RadioButtonsElement(
         action_id=INPUT, options=choices, initial_option=_chosen(choices, initial)
     )
-    return _input(block_id, label, element, dispatch=dispatch)
+    return _input(block_id, label, element, optional=optional, hint=hint, dispatch=dispatch)
 
 
 def checkboxes(

@@ -21,6 +21,7 @@ from app.domain.outcomes import (
     Need,
     OutcomeField,
     OutcomeForm,
+    asks_follow_through,
     next_step_need,
     promise_of,
 )
@@ -31,7 +32,12 @@ from app.slack.forms.fields import INPUT, form_modal, options, radio, select, te
 from app.slack.forms.metadata import FormMetadata, ZoneName
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape, quote, short_moment, slack_date, truncate
-from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
+from app.slack.views.labels import (
+    FOLLOW_THROUGH_LABELS,
+    KIND_LABELS,
+    LOST_REASON_LABELS,
+    RESULT_LABELS,
+)
 from app.slack.views.nudges import NudgeItemRef
 
 NOT_PLANNED = "not_planned"
@@ -50,6 +56,8 @@ class PostcallIds(enum.StrEnum):
     NEXT_STEP_BLOCK = "postcall_next_step"
     NEXT_STEP_WHEN_BLOCK = "postcall_next_when"
     NOTES_BLOCK = "postcall_notes"
+    LOST_REASON_BLOCK = "postcall_lost_reason"
+    FOLLOW_THROUGH_BLOCK = "postcall_follow_through"
     INPUT = INPUT
     CHOOSE_INTERACTION = "postcall_choose"
     READ_NEXT_STEP_WHEN = "postcall_read_when"
@@ -62,6 +70,8 @@ BLOCK_FOR_FIELD = {
     OutcomeField.NEXT_STEP: PostcallIds.NEXT_STEP_BLOCK,
     OutcomeField.NEXT_STEP_WHEN: PostcallIds.NEXT_STEP_WHEN_BLOCK,
     OutcomeField.NOTES: PostcallIds.NOTES_BLOCK,
+    OutcomeField.LOST_REASON: PostcallIds.LOST_REASON_BLOCK,
+    OutcomeField.FOLLOW_THROUGH: PostcallIds.FOLLOW_THROUGH_BLOCK,
 }
 # The key of the inputs of an interaction with nothing logged yet, and of "Not planned".
 FRESH_INPUTS = "new"
@@ -204,6 +214,35 @@ def _result_options() -> list[Option]:
     ]
 
 
+def _follow_through_and_reason(selected: Interaction | None, metadata: PostcallMetadata):
+    """The customer's follow-through (a follow-up only) and why a deal was lost (optional)."""
+    outcome = selected.outcome if selected else None
+    blocks: list[Block] = []
+    if selected is not None and asks_follow_through(selected):
+        answer = outcome.follow_through if outcome else None
+        blocks.append(
+            radio(
+                keyed(PostcallIds.FOLLOW_THROUGH_BLOCK, metadata),
+                "Did they do what they agreed?",
+                options(FOLLOW_THROUGH_LABELS),
+                initial=answer.value if answer else None,
+                optional=True,
+                hint="What the customer agreed to at the interaction before this one.",
+            )
+        )
+    reason = outcome.lost_reason if outcome else None
+    blocks.append(
+        radio(
+            keyed(PostcallIds.LOST_REASON_BLOCK, metadata),
+            "If lost, why?",
+            options(LOST_REASON_LABELS),
+            initial=reason.value if reason else None,
+            optional=True,
+        )
+    )
+    return blocks
+
+
 def postcall_modal(
     choices: list[Interaction],
     selected: Interaction | None,
@@ -242,6 +281,7 @@ def postcall_modal(
             dispatch=True,  # the form shows what the chosen outcome needs (next_step_blocks)
         )
     )
+    blocks += _follow_through_and_reason(selected, metadata)
     blocks += _next_step_blocks(chosen, outcome, metadata, next_step_hint)
     blocks.append(
         text_input(
@@ -324,6 +364,8 @@ def read(state_values: dict[str, Any], metadata: PostcallMetadata) -> OutcomeFor
         account=value(PostcallIds.ACCOUNT_BLOCK),
         when_text=value(PostcallIds.WHEN_BLOCK),
         kind=value(PostcallIds.KIND_BLOCK),
+        lost_reason=value(PostcallIds.LOST_REASON_BLOCK),
+        follow_through=value(PostcallIds.FOLLOW_THROUGH_BLOCK),
     )
 
 

@@ -69,6 +69,12 @@ class SummaryMetadata(FormMetadata):
     subscription_id: RowId | None = None
     zone: ZoneName | None = None
     list_url: str | None = None
+    opened_in: str | None = None  # the channel /coach summary was typed in: the default
+
+
+def default_channel(channel_id: str | None) -> str | None:
+    """The channel a new summary defaults to: where it was set up, unless that is a DM."""
+    return channel_id if channel_id and channel_id[0] in "CG" else None
 
 
 def summary_modal(
@@ -85,7 +91,7 @@ def summary_modal(
         channel_select(
             SummaryIds.CHANNEL_BLOCK,
             "Post in",
-            initial=current.channel_id if current else None,
+            initial=current.channel_id if current else metadata.opened_in,
             placeholder="Choose a channel",
             hint="A channel I am in: /invite me there first if I am not.",
         ),

@@ -20,6 +20,8 @@ USAGE = (
     "• `/coach settings`: when your morning nudge comes, on which days, or pause it\n"
     "• `/coach summary`: set up a team summary in a channel (managers, admins); "
     "`/coach summary list` shows them, `/coach summary now` posts one at once\n"
+    "• `/coach export [from] [to]`: a CSV of your interactions (managers: their team's; "
+    "admins: the workspace's) as a file in your DM\n"
     "• `/coach managers`: name the managers who may set up summaries (admins)\n"
     "• `/coach delete my data`: delete what the app keeps about you\n"
     "• `/coach retention [days|off]`: erase objectives and notes after a period (admins)\n"

@@ -15,6 +15,8 @@ from app.domain.checks import FieldErrors
 from app.domain.summaries import Role, Subscription
 from app.domain.text import row_id
 from app.domain.workspace import Workspace
+from app.models import DeliveryKind
+from app.slack import delivery
 from app.slack.client import open_modal
 from app.slack.directory import channel_problem, role_for
 from app.slack.errors import NotAllowed, handled
@@ -30,7 +32,12 @@ from app.slack.services import Requester, Services
 from app.slack.subcommands import Subcommands
 from app.slack.views.formatting import plural
 from app.slack.views.notices import notice_modal, stale_form_modal
-from app.slack.views.summary_setup import SummaryListIds, saved_text, summary_list
+from app.slack.views.summary_setup import (
+    SummaryListIds,
+    manager_welcome,
+    saved_text,
+    summary_list,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +54,8 @@ GONE = "This summary no longer exists: it was removed."
 LIST_REFRESH_TIMEOUT = 10  # seconds; the list only catches up with a change already made
 SUMMARY_USAGE = (
     "`/coach summary` sets up a channel summary, `/coach summary list` shows the ones you "
-    "manage and `/coach summary now` posts yours at once."
+    "manage and `/coach summary now` posts yours at once, about the last complete day or "
+    "week (`/coach summary now today`: today so far)."
 )
 
 
@@ -67,6 +75,7 @@ def register(app: App, subcommands: Subcommands) -> None:
     app.view_submission(SummaryIds.CALLBACK)(handled(handle_summary_submission))
     app.view_submission(ManagerIds.CALLBACK)(handled(handle_managers_submission))
     app.action(SummaryListIds.POST_NOW)(handled(handle_post_now_action))
+    app.action(SummaryListIds.POST_TODAY)(handled(handle_post_now_action))
     app.action(SummaryListIds.EDIT)(handled(handle_edit_action))
     app.action(SummaryListIds.REMOVE)(handled(handle_remove_action))
 
@@ -89,16 +98,18 @@ def handle_managers_command(
 
 
 def handle_managers_submission(
-    ack: Ack, view: dict, fast_client: WebClient, requester: Requester
+    ack: Ack, view: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
-    """Make the chosen people the managers (checking again that an admin saves)."""
+    """Make the chosen people the managers (checking again that an admin saves); each one newly
+    named gets a DM saying what they can now do."""
     services, workspace, user_id = requester
     chosen = managers_form.read(view["state"]["values"])
     _, role = role_for(fast_client, services, workspace, user_id)
     if role is not Role.ADMIN:
         raise NotAllowed(ADMINS_ONLY, block_id=ManagerIds.USERS_BLOCK)
+    now = requester.now()
     with requester.session() as session:
-        summaries.set_managers(session, workspace, chosen, user_id, requester.now())
+        added, _ = summaries.set_managers(session, workspace, chosen, user_id, now)
     named = ", ".join(f"<@{manager}>" for manager in chosen) or "nobody"
     ack(
         response_action="update",
@@ -106,6 +117,18 @@ def handle_managers_submission(
             "Managers", f"Managers now: {named}. They can set up summaries with `/coach summary`."
         ),
     )
+    text, blocks = manager_welcome(user_id)
+    for manager in added:  # named again after a removal, they hear again (once that day)
+        delivery.send_once(
+            client,
+            services,
+            workspace,
+            kind=DeliveryKind.MANAGER_WELCOME,
+            key=f"{manager}:{now.date().isoformat()}",
+            channel=manager,
+            text=text,
+            blocks=blocks,
+        )
 
 
 # ----- /coach summary
@@ -122,7 +145,8 @@ def handle_summary_command(
     """`/coach summary` opens the modal; `list` shows the summaries; `now` posts one at once."""
     services, workspace, user_id = requester
     action = words[0].lower() if words else ""
-    if action not in ("", "list", "now"):
+    so_far = [word.lower() for word in words[1:]] == ["today"]
+    if action not in ("", "list", "now") or (len(words) > 1 and not (action == "now" and so_far)):
         ack(text=SUMMARY_USAGE, response_type="ephemeral")
         return
     person, role = role_for(fast_client, services, workspace, user_id)
@@ -134,7 +158,7 @@ def handle_summary_command(
         text, blocks = summary_list(mine)
         ack(text=text, blocks=blocks, response_type="ephemeral")
     elif action == "now" and len(mine) != 1:
-        heading = "Which one? *Post now* posts it at once, outside its schedule."
+        heading = "Which one? Its *Post* buttons post it at once, outside its schedule."
         text, blocks = summary_list(mine, heading)
         ack(text=text, blocks=blocks, response_type="ephemeral")
     elif action == "now":
@@ -147,12 +171,14 @@ def handle_summary_command(
             text=f"Posting the summary in <#{subscription.channel_id}> now…",
             response_type="ephemeral",
         )
-        posted = post_now(client, services, subscription, claim)
+        posted = post_now(client, services, subscription, claim, so_far=so_far)
         if not posted.sent:
             _tell(client, user_id, _post_now_result(subscription, posted))
     else:
         ack()
-        metadata = SummaryMetadata(zone=person.zone)
+        metadata = SummaryMetadata(
+            zone=person.zone, opened_in=summary_form.default_channel(command.get("channel_id"))
+        )
         opened = open_modal(
             client,
             command["trigger_id"],
@@ -278,9 +304,11 @@ def _manageable(
 def handle_post_now_action(
     ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
-    """Post the summary at once (a modal says it is on its way, then how it went); the second
-    click of a double click does nothing, its first click's modal tells how the post went."""
+    """Post the summary at once, about its last complete day or week, or today so far (a modal
+    says it is on its way, then how it went); the second click of a double click does
+    nothing, its first click's modal tells how the post went."""
     ack()
+    so_far = ((body.get("actions") or [{}])[0]).get("action_id") == SummaryListIds.POST_TODAY
     subscription, _ = _manageable(fast_client, requester, body, "Post now")
     services = requester.services
     claim = claim_post_now(services, subscription, body["trigger_id"])
@@ -293,7 +321,7 @@ def handle_post_now_action(
         notice_modal("Post now", f"Posting the summary in <#{subscription.channel_id}>…"),
         "a summary",
     )
-    posted = post_now(client, services, subscription, claim)
+    posted = post_now(client, services, subscription, claim, so_far=so_far)
     if opened is None:
         return
     try:

@@ -167,7 +167,7 @@ def _nudge(
         return
     if claimed_pass.was_uncertain(claim) and _found_delivered(client, services, rep, claim, report):
         return
-    text, blocks = nudge_message(rep.items, rep.more, rep.zone, now)
+    text, blocks = nudge_message(rep.items, rep.more, rep.zone, now, rep.escalations_to_tell)
     shown = [item.key for item in rep.items]
     posted = claimed_pass.post(
         client,

@@ -70,10 +70,18 @@ def post_now(
     subscription: Subscription,
     claim: deliveries.Claim,
     rules: nudges.NudgeRules = nudges.DEFAULT_RULES,
+    *,
+    so_far: bool = False,
 ) -> PostedSummary:
-    """Post the summary's latest period at once, outside its schedule (and not counted as the
-    period's post), under a claim of `claim_post_now`."""
-    period = subscription.latest_period(services.now())
+    """Post the summary's latest complete period (or, `so_far`, today up to now) at once,
+    outside its schedule (and not counted as the period's post), under a claim of
+    `claim_post_now`."""
+    now = services.now()
+    period = (
+        summaries.today_so_far(subscription.zone, now)
+        if so_far
+        else subscription.latest_period(now)
+    )
     key = summaries.on_demand_key(subscription.id)
     return _post(client, services, subscription, period, key, claim, delivery.Pacer(0), rules)
 

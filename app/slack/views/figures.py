@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.domain.metrics import Metrics, Ratio
+from app.domain.metrics import FOLLOW_THROUGH_LEGEND, Metrics, Ratio
 from app.slack.views.formatting import plural
 
 # (label, how to read it off the figures) for every line of the message.
@@ -39,6 +39,13 @@ def figure_field(label: str, current: Ratio, previous: Ratio) -> MarkdownTextObj
     return MarkdownTextObject(
         text=f"*{label}*\n{current} {mark}\n_before: {previous}_".replace(" \n", "\n")
     )
+
+
+def follow_through_legend(figures: Metrics) -> str:
+    """The one-line legend of customer follow-through, with how many answers are unknown."""
+    unknown = figures.follow_through_unknown
+    known = f" ({unknown} unknown now)" if unknown else ""
+    return FOLLOW_THROUGH_LEGEND + known
 
 
 def outcome_counts(figures: Metrics) -> str:
@@ -76,7 +83,8 @@ def figures_message(current: Metrics, previous: Metrics, days: int) -> tuple[str
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"Compared with the {days} days before. Only you can see this."
+                    text=f"Compared with the {days} days before. Only you can see this.\n"
+                    + follow_through_legend(current)
                 )
             ]
         ),

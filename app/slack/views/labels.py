@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.domain.enums import InteractionKind, Result, Stage
+from app.models import FollowThrough, LostReason
 
 KIND_LABELS = {
     InteractionKind.MEETING: "Meeting",
@@ -23,4 +24,16 @@ RESULT_LABELS = {
     Result.MINIMUM: ("Minimum", "Only the minimum acceptable commitment."),
     Result.CONTINUATION: ("Continuation", "No specific commitment: “let's talk again sometime”."),
     Result.LOST: ("Lost", "Lost or disqualified."),
+}
+LOST_REASON_LABELS = {
+    LostReason.PRICE: "Price",
+    LostReason.TIMING: "Timing",
+    LostReason.COMPETITOR: "Competitor",
+    LostReason.NO_DECISION: "No decision",
+    LostReason.OTHER: "Other",
+}
+FOLLOW_THROUGH_LABELS = {
+    FollowThrough.ON_TIME: "Yes, on time",
+    FollowThrough.LATE: "Yes, late",
+    FollowThrough.NO: "No",
 }

@@ -162,10 +162,20 @@ def _more_menu(item: DueItem, key: str) -> OverflowMenuElement:
     )
 
 
+def escalation_notice(count: int) -> str:
+    noun = "item" if count == 1 else "items"
+    verb = "was" if count == 1 else "were"
+    return (
+        f"_{count} {noun} you were reminded of twice {verb} left out of these DMs and went to "
+        "your manager's summary. Log them with `/postcall` when you can._"
+    )
+
+
 def nudge_message(
-    items: list[DueItem], more: int, zone: str, now: datetime
+    items: list[DueItem], more: int, zone: str, now: datetime, escalated: int = 0
 ) -> tuple[str, list[Block]]:
-    """Notification text and blocks for the rep's items, most overdue first, then "N more"."""
+    """Notification text and blocks for the rep's items, most overdue first, then "N more";
+    with `escalated`, the once-told note of items that went to the manager's summary."""
     total = len(items) + more
     # Not "a next step" alone: a heads-up item needs a plan, a follow-up a fresh outcome.
     noun = "interaction needs" if total == 1 else "interactions need"
@@ -178,6 +188,10 @@ def nudge_message(
     if more:
         blocks.append(
             SectionBlock(text=f"…and {more} more. They move up as you deal with the ones above.")
+        )
+    if escalated:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=escalation_notice(escalated))])
         )
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=FOOTER)]))
     return text, blocks

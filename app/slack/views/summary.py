@@ -13,11 +13,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.domain.coaching import CRITERION_NAMES
+from app.domain.coaching import Criterion
 from app.domain.metrics import Metrics
 from app.domain.summaries import CoachingMoment, Period, RepFigures, TeamSummary
-from app.models import Result, SummaryCadence
-from app.slack.views.figures import figure_field, outcome_counts, trend
+from app.domain.summaries.named import Named, OpenItem
+from app.models import NudgeReason, Result, Stage, SummaryCadence
+from app.slack.views.figures import figure_field, follow_through_legend, outcome_counts, trend
 from app.slack.views.formatting import (
     SECTION_TEXT_MAX,
     escape,
@@ -27,7 +28,7 @@ from app.slack.views.formatting import (
     truncate,
     zone_label,
 )
-from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
+from app.slack.views.labels import KIND_LABELS, LOST_REASON_LABELS, RESULT_LABELS
 
 # Message metadata of every summary post: how a post that timed out is found before a retry.
 SUMMARY_EVENT = "coach_summary"
@@ -49,6 +50,25 @@ OBJECTIVE_MAX = 280
 INSTANT_TOKEN = "{date_short} at {time}"
 DAY_TOKEN = "{date_short}"
 BEFORE_NAMES = {SummaryCadence.DAILY: "the day before", SummaryCadence.WEEKLY: "the 7 days before"}
+COMPLETE_NAMES = {
+    SummaryCadence.DAILY: "the last complete day",
+    SummaryCadence.WEEKLY: "the last complete week",
+}
+AHEAD_NAMES = {SummaryCadence.DAILY: "the next day", SummaryCadence.WEEKLY: "the next 7 days"}
+OPEN_REASONS = {
+    NudgeReason.NO_OUTCOME: "no outcome logged",
+    NudgeReason.NO_NEXT_STEP: "no dated next step",
+    NudgeReason.FOLLOW_UP_DUE: "the customer's step was due, nothing logged",
+}
+# What to coach, in the words a manager would use: the objective's failed criteria.
+_LATE_STAGES = (Stage.NEGOTIATION, Stage.CLOSING)
+PLAIN_GAPS = {
+    Criterion.CUSTOMER_ACTION: "plans what the rep will do, not what the customer agrees to",
+    Criterion.SPECIFIC: "no concrete step for the customer",
+    Criterion.TIME_BOUND: "no date for the customer's step",
+    Criterion.DECISION_MAKER: "no decision maker named",
+}
+ITEM_MAX = 400
 # (label, the share) of the team's figures, each with its trend against the period before.
 TEAM_FIGURES = (
     ("Planned before they happened", lambda m: m.planned_rate),
@@ -74,7 +94,7 @@ def summary_post(
     group that could not be read, a post made on request...)."""
     period = summary.period
     name = period_name(period)
-    header = HeaderBlock(text=truncate(f"Team summary: {name}", HEADER_MAX))
+    header = HeaderBlock(text=truncate(f"Team summary: {period_heading(period)}", HEADER_MAX))
     reps = len(summary.reps)
     context = [
         f"Days in {zone_label(period.zone, period.end)}, midnight to midnight · "
@@ -88,8 +108,10 @@ def summary_post(
         return SummaryPost(text, blocks)
     if summary.empty:
         during = "on" if period.cadence is SummaryCadence.DAILY else "during"
-        blocks.append(SectionBlock(text=f"Nothing logged {during} {name}."))
+        quiet = "today so far" if period.so_far else f"{during} {name}"
+        blocks.append(SectionBlock(text=f"Nothing logged {quiet}."))
         blocks += _open_and_escalated(summary, now)
+        blocks += _named_blocks(summary)
         return SummaryPost(f"Team summary, {name}: nothing logged", blocks)
 
     current = summary.current
@@ -111,7 +133,9 @@ def summary_post(
             ]
         )
     )
+    blocks.append(_context(follow_through_legend(current)))
     blocks += _open_and_escalated(summary, now)
+    blocks += _named_blocks(summary)
     blocks += _coaching_blocks(summary)
 
     sections = _rep_sections([_rep_line(rep, now) for rep in summary.reps])
@@ -147,6 +171,14 @@ def period_name(period: Period) -> str:
     return f"{first:%a} {first.day} – {_day(last)}"
 
 
+def period_heading(period: Period) -> str:
+    """The heading's period, saying which it is: "today so far, Wed 2 Dec", "Wed 25 Nov, the
+    last complete day", "Mon 23 – Sun 29 Nov, the last complete week"."""
+    if period.so_far:
+        return f"today so far, {period_name(period)}"
+    return f"{period_name(period)}, {COMPLETE_NAMES[period.cadence]}"
+
+
 def _day(day: date, with_year: bool = False) -> str:
     return f"{day:%a} {day.day} {day:%b}" + (f" {day.year}" if with_year else "")
 
@@ -161,28 +193,122 @@ def _age(oldest: datetime | None, now: datetime) -> str:
 
 
 def _open_and_escalated(summary: TeamSummary, now: datetime) -> list[Block]:
-    """What is still open, and what the nudges could not get done, for the whole team."""
-    lines = []
-    still_open = summary.open
-    if still_open.count and still_open.oldest:
-        since = slack_date(still_open.oldest, summary.period.zone, DAY_TOKEN)
-        lines.append(
-            f"*Without a next step:* {_count(still_open.count, 'interaction')}, the oldest "
-            f"{_age(still_open.oldest, now)} old (since {since})"
-        )
+    """What the nudges could not get done and what is still open, by rep and account, the
+    oldest first, for the whole team."""
+    blocks: list[Block] = []
+    zone = summary.period.zone
     if summary.escalated:
-        lines.append(
+        heading = (
             f"*Escalated by the nudges:* {_count(summary.escalated, 'item')} the reps did not "
             "act on after two reminders, or could not be reminded of"
         )
+        blocks.append(_listing(heading, summary.escalated_items, summary, now, zone))
+    still_open = summary.open
+    without = summary.without_next_step
+    if still_open.count and still_open.oldest:
+        since = slack_date(still_open.oldest, zone, DAY_TOKEN)
+        heading = (
+            f"*Without a next step:* {_count(still_open.count, 'interaction')}, the oldest "
+            f"{_age(still_open.oldest, now)} old (since {since})"
+        )
+        if summary.escalated and without.total:
+            heading += f"; {without.total} not escalated"
+        blocks.append(_listing(heading, without, summary, now, zone))
     if summary.stuck_nudges:
         stuck = summary.stuck_nudges
         them = plural(stuck, "it", "them")
-        lines.append(
-            f"_{_count(stuck, 'morning nudge')} to these reps stopped while sending; the next "
-            f"sweep sends {them} once unless Slack has {them}._"
+        blocks.append(
+            SectionBlock(
+                text=f"_{_count(stuck, 'morning nudge')} to these reps stopped while sending; "
+                f"the next sweep sends {them} once unless Slack has {them}._"
+            )
         )
-    return [SectionBlock(text="\n".join(lines))] if lines else []
+    return blocks
+
+
+def _listing(
+    heading: str, items: Named[OpenItem], summary: TeamSummary, now: datetime, zone: str
+) -> SectionBlock:
+    lines = [heading]
+    for item in items.items:
+        who = _rep_name(item.rep_user_id, summary.names.get(item.rep_user_id))
+        account = escape(truncate(item.account, ACCOUNT_MAX))
+        lines.append(
+            truncate(
+                f"• {who} · *{account}* · {OPEN_REASONS[item.reason]} · "
+                f"{_age(item.since, now)} old ({slack_date(item.since, zone, DAY_TOKEN)})",
+                ITEM_MAX,
+            )
+        )
+    if items.more > 0:
+        lines.append(f"and {items.more} more")
+    return SectionBlock(text=truncate("\n".join(lines), SECTION_TEXT_MAX))
+
+
+def _named_blocks(summary: TeamSummary) -> list[Block]:
+    """Lost deals with their reason; the coming period's commitments and unplanned meetings."""
+    zone = summary.period.zone
+    names = summary.names
+    ahead = AHEAD_NAMES[summary.period.cadence]
+    sections: list[tuple[str, list[str], int]] = []
+    if summary.lost.total:
+        lines = []
+        for deal in summary.lost.items:
+            why = LOST_REASON_LABELS[deal.reason].lower() if deal.reason else "no reason given"
+            lines.append(
+                f"• *{escape(truncate(deal.account, ACCOUNT_MAX))}* · "
+                f"{_rep_name(deal.rep_user_id, names.get(deal.rep_user_id))} · {why}"
+            )
+        sections.append((f"*Lost:* {_count(summary.lost.total, 'deal')}", lines, summary.lost.more))
+    if summary.commitments_due.total:
+        due = summary.commitments_due
+        lines = [
+            truncate(
+                f"• *{escape(truncate(item.account, ACCOUNT_MAX))}* "
+                f"({_rep_name(item.rep_user_id, names.get(item.rep_user_id))}) agreed to "
+                f"“{escape(truncate(item.next_step, OBJECTIVE_MAX))}” by "
+                f"{slack_date(item.due_at, zone, INSTANT_TOKEN)}",
+                ITEM_MAX,
+            )
+            for item in due.items
+        ]
+        heading = f"*Customer commitments due in {ahead}:* {due.total}"
+        sections.append((heading, lines, due.more))
+    if summary.unplanned.total:
+        unplanned = summary.unplanned
+        lines = [
+            f"• {_rep_name(item.rep_user_id, names.get(item.rep_user_id))} · "
+            f"*{escape(truncate(item.account, ACCOUNT_MAX))}* · "
+            f"{KIND_LABELS[item.kind].lower()} {slack_date(item.at, zone, INSTANT_TOKEN)}"
+            for item in unplanned.items
+        ]
+        heading = f"*Coming up in {ahead} with no plan yet:* {unplanned.total}"
+        sections.append((heading, lines, unplanned.more))
+    blocks: list[Block] = []
+    for heading, lines, more in sections:
+        if more > 0:
+            lines.append(f"and {more} more")
+        blocks.append(SectionBlock(text=truncate("\n".join([heading, *lines]), SECTION_TEXT_MAX)))
+    return blocks
+
+
+def coaching_words(moment: CoachingMoment) -> str:
+    """What to coach about an objective, in plain words: "asks for the signature at the demo
+    stage", "no fallback at proposal"."""
+    stage = moment.stage.value if moment.stage else None
+    words = []
+    for gap in moment.gaps:
+        if gap is Criterion.STAGE_FIT:
+            at = f" at the {stage} stage" if stage else " too early"
+            late = moment.stage in _LATE_STAGES
+            words.append(
+                f"steps back to a first meeting{at}" if late else f"asks for the signature{at}"
+            )
+        elif gap is Criterion.FALLBACK:
+            words.append(f"no fallback at {stage}" if stage else "no fallback")
+        else:
+            words.append(PLAIN_GAPS[gap])
+    return "; ".join(words)
 
 
 def _count(number: int, noun: str) -> str:
@@ -202,9 +328,9 @@ def _moment_line(moment: CoachingMoment, zone: str) -> str:
     if moment.strong and not moment.gaps:
         verdict = "meets every criterion"
     elif moment.strong:
-        verdict = "strong; could add " + ", ".join(CRITERION_NAMES[g] for g in moment.gaps)
+        verdict = "strong, but " + coaching_words(moment)
     else:
-        verdict = "missing " + ", ".join(CRITERION_NAMES[g] for g in moment.gaps)
+        verdict = coaching_words(moment)
     outcome = f" · {RESULT_LABELS[moment.result][0]}" if moment.result else ""
     objective = quote(truncate(moment.objective, OBJECTIVE_MAX), OBJECTIVE_MAX)
     return f"*{account}* · {who} · {kind} {when}{outcome}: {verdict}\n{objective}"
@@ -250,7 +376,9 @@ def _rep_line(rep: RepFigures, now: datetime) -> str:
             hit_trend = trend(current.hit_rate, rep.previous.hit_rate)
             parts.append(f"hit rate {current.hit_rate} {hit_trend}".rstrip())
         if current.next_steps_due:
-            parts.append(f"follow-through {current.follow_through}")
+            unknown = current.follow_through_unknown
+            known = f" ({unknown} unknown)" if unknown else ""
+            parts.append(f"follow-through {current.follow_through}{known}")
         if rep.open.count:
             parts.append(
                 f"{rep.open.count} without a next step (oldest {_age(rep.open.oldest, now)})"

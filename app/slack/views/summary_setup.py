@@ -26,7 +26,8 @@ SLACK_MESSAGE_BLOCKS_MAX = 50
 class SummaryListIds(enum.StrEnum):
     ITEM_BLOCK = "summary_item"  # each followed by "." and the summary's id
     ACTIONS_BLOCK = "summary_actions"
-    POST_NOW = "summary_post_now"
+    POST_NOW = "summary_post_now"  # the last complete day or week
+    POST_TODAY = "summary_post_today"  # today so far
     EDIT = "summary_edit"
     REMOVE = "summary_remove"
 
@@ -43,12 +44,22 @@ def schedule_text(subscription: SummarySettings) -> str:
     return f"daily {at}"
 
 
-def scope_text(rep_user_ids: tuple[str, ...], usergroup_id: str | None) -> str:
+NAMED_REPS_MAX = 20  # reps named in a list entry; more are counted
+
+
+def scope_text(
+    rep_user_ids: tuple[str, ...], usergroup_id: str | None, *, names: bool = False
+) -> str:
+    """ "3 reps and @sales-east"; with `names`, the reps by mention: "@Dana, @Kenji and ..."."""
     parts = []
-    if rep_user_ids:
+    if rep_user_ids and names:
+        shown = ", ".join(f"<@{rep}>" for rep in rep_user_ids[:NAMED_REPS_MAX])
+        more = len(rep_user_ids) - NAMED_REPS_MAX
+        parts.append(shown + (f" and {more} more" if more > 0 else ""))
+    elif rep_user_ids:
         parts.append(f"{len(rep_user_ids)} rep{'s' if len(rep_user_ids) != 1 else ''}")
     if usergroup_id:
-        parts.append(f"<!subteam^{usergroup_id}>")
+        parts.append(f"the group <!subteam^{usergroup_id}>")
     return " and ".join(parts) or "no reps"
 
 
@@ -61,6 +72,7 @@ def saved_text(settings: SummarySettings) -> str:
 
 
 LIST_HEADING = "The channel summaries you manage:"
+COMPLETE_PERIOD = {SummaryCadence.DAILY: "last day", SummaryCadence.WEEKLY: "last week"}
 
 
 def summary_list(
@@ -86,7 +98,8 @@ def _listed(subscription: Subscription) -> list[Block]:
     value = str(subscription.id)
     lines = [
         f"*<#{subscription.channel_id}>* · {schedule_text(subscription)}",
-        f"{scope_text(subscription.rep_user_ids, subscription.usergroup_id)} · set up by "
+        f"{scope_text(subscription.rep_user_ids, subscription.usergroup_id, names=True)} · "
+        "set up by "
         f"<@{subscription.owner_user_id}>",
     ]
     if not subscription.enabled:
@@ -102,7 +115,13 @@ def _listed(subscription: Subscription) -> list[Block]:
             block_id=item_block_id(SummaryListIds.ACTIONS_BLOCK, subscription.id),
             elements=[
                 ButtonElement(
-                    text="Post now", action_id=SummaryListIds.POST_NOW, value=value, style="primary"
+                    text=f"Post {COMPLETE_PERIOD[subscription.cadence]}",
+                    action_id=SummaryListIds.POST_NOW,
+                    value=value,
+                    style="primary",
+                ),
+                ButtonElement(
+                    text="Post today so far", action_id=SummaryListIds.POST_TODAY, value=value
                 ),
                 ButtonElement(text="Edit", action_id=SummaryListIds.EDIT, value=value),
                 ButtonElement(
@@ -149,3 +168,16 @@ def stopped_message(
         f"{fix} with `/coach summary list` > Edit, or remove it there."
     )
     return text, [SectionBlock(text=text)]
+
+
+def manager_welcome(admin_id: str) -> tuple[str, list[Block]]:
+    """The DM to someone just named a manager: what they can now do."""
+    text = (
+        f"<@{admin_id}> named you a manager in Commitment Coach. You can now:\n"
+        "• set up a daily or weekly team summary in a channel with `/coach summary`, for the "
+        "reps you choose (by name or a user group);\n"
+        "• post it at once and change it from `/coach summary list`;\n"
+        "• export the interactions of your summaries' reps with `/coach export`.\n"
+        "Only the reps of your summaries appear in what you see."
+    )
+    return "You are now a manager in Commitment Coach", [SectionBlock(text=text)]
