@@ -19,6 +19,7 @@ from app.domain import home, reps
 from app.domain.workspace import Workspace
 from app.slack import directory
 from app.slack.client import SLACK_TIMEOUT_SECONDS
+from app.slack.flows.team_home import team_home_section
 from app.slack.services import Requester, Services
 from app.slack.views.home import board_blocks, home_view
 
@@ -55,6 +56,19 @@ def build_home(session: Session, scope: HomeScope) -> dict:
     return home_view([section(session, scope) for section in SECTIONS]).to_dict()
 
 
+def _team(client: WebClient, requester: Requester, zone: str) -> list[Block]:
+    """A manager's or an admin's Team section (none for a rep). It needs Slack (the person's
+    role, their summaries' user groups): without an answer the Home goes out without it."""
+    try:
+        _, role = directory.role_for(
+            client, requester.services, requester.workspace, requester.user_id
+        )
+        return team_home_section(client, requester, role, zone) or []
+    except (SlackApiError, directory.CannotTell) as error:
+        logger.info("App Home without its Team section for %s: %r", requester.user_id, error)
+        return []
+
+
 def _publishing_client(client: WebClient) -> WebClient:
     """The app's client as the Home publishes with it: after the ack, so Slack's usual timeout,
     and no retry on 429 (the publish is scheduled again after its Retry-After instead)."""
@@ -76,7 +90,10 @@ def publish_home(client: WebClient, services: Services, workspace: Workspace, us
         except directory.ProfileUnavailable:
             zone = reps.FALLBACK_ZONE
         with services.session() as session:
-            view = build_home(session, HomeScope(workspace, user_id, zone, services.now()))
+            scope = HomeScope(workspace, user_id, zone, services.now())
+            sections = [section(session, scope) for section in SECTIONS]
+        sections.append(_team(client, Requester(services, workspace, user_id), zone))
+        view = home_view(sections).to_dict()
     except SQLAlchemyError as error:
         logger.warning("App Home not built for %s: %s", user_id, error)
         return

@@ -16,6 +16,7 @@ from app.slack.views.export import ExportIds
 from app.slack.views.summary_setup import SummaryListIds
 from tests.support.coach import Coach
 from tests.support.factories import WORKSPACE, Seeder
+from tests.support.home import home_text, open_home
 from tests.support.summaries import ADMIN, MANAGER, OTHER_MANAGER, TEAM, add_summary
 from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
@@ -91,3 +92,21 @@ def test_the_sections_buttons_work_from_the_home(team: Coach) -> None:
     team.act_in_view(home, post_now, OTHER_MANAGER)
     team.settle()
     assert len(team.slack.messages(TEAM)) == 1
+
+
+def test_the_published_home_carries_the_team_section_for_a_manager_only(team: Coach) -> None:
+    seed(team)
+    add_summary(team, owner=MANAGER, rep_user_ids=(REP_NY,))
+    manager_home = open_home(team, MANAGER)
+    assert validate_view(manager_home) == []
+    assert "Dana &lt;Rep&gt;" in home_text(manager_home)
+    rep_home = open_home(team, REP_NY)
+    assert "Dana &lt;Rep&gt;" not in home_text(rep_home)
+    exports = [
+        e
+        for b in rep_home["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e.get("action_id") == ExportIds.EXPORT
+    ]
+    assert len(exports) == 1  # a rep exports their own data from the Home

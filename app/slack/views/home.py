@@ -23,6 +23,7 @@ from app.domain.home import ESCALATED_LIMIT, NEEDS_YOU_LIMIT, Board, Owed, PlanS
 from app.domain.metrics import FIGURES_DAYS
 from app.domain.nudges import DueItem
 from app.models import NudgeReason
+from app.slack.views.export import ExportIds
 from app.slack.views.figures import trend
 from app.slack.views.formatting import escape, plural, slack_date, truncate
 from app.slack.views.interaction_actions import InteractionIds, interaction_button
@@ -241,5 +242,11 @@ def _figures(board: Board) -> list[Block]:
             text=f"Commitment hit rate: *{current}* {mark} (before: {previous})\n"
             f"Planned before they happened: {planned}"
         ),
-        ActionsBlock(elements=[ButtonElement(text="Full figures", action_id=HomeIds.FIGURES)]),
+        ActionsBlock(
+            elements=[
+                ButtonElement(text="Full figures", action_id=HomeIds.FIGURES),
+                # What the person may see (a rep: their own), as a CSV in their DM.
+                ButtonElement(text="Export (CSV)", action_id=ExportIds.EXPORT),
+            ]
+        ),
     ]
