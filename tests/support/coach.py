@@ -7,7 +7,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +24,8 @@ from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
 from app.slack.bolt import build_app
 from app.slack.client import make_slack_client
-from app.slack.services import Services
+from app.slack.debounce import Debouncer
+from app.slack.services import HOME_DEBOUNCE_SECONDS, Services
 from app.web import EVENTS_PATH, LISTENER_THREADS, create_web_app
 from tests.support.feeds import local_calendars
 
@@ -232,6 +233,41 @@ def coach_settings(slack: SlackDouble, database_url: str) -> Settings:
     )
 
 
+class StoppableTimers:
+    """The Home's debounce timers, as in production, but cancelled when the test ends: a
+    publish left pending would otherwise land in the next test's (shared) Slack double."""
+
+    def __init__(self) -> None:
+        self._timers: list[threading.Timer] = []
+        self._lock = threading.Lock()
+
+    def call_later(self, delay: float, work: Callable[[], None]) -> None:
+        timer = threading.Timer(delay, work)
+        timer.daemon = True
+        with self._lock:
+            self._timers.append(timer)
+        timer.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            timers, self._timers = self._timers, []
+        for timer in timers:
+            timer.cancel()
+        for timer in timers:
+            if timer.is_alive():
+                timer.join(timeout=5)  # one already publishing finishes first
+
+
+def coach_services(sessions: sessionmaker[Session]) -> tuple[Services, StoppableTimers]:
+    timers = StoppableTimers()
+    services = Services(
+        sessions=sessions,
+        calendars=local_calendars(),
+        home_publishes=Debouncer(timers, HOME_DEBOUNCE_SECONDS),
+    )
+    return services, timers
+
+
 @contextmanager
 def dispatched_coach(
     database_url: str, sessions: sessionmaker[Session], slack: SlackDouble | None = None
@@ -239,7 +275,7 @@ def dispatched_coach(
     """The fast tier: the Bolt app of `app.web`, requests dispatched into it in this thread."""
     with _double(slack) as double:
         settings = coach_settings(double, database_url)
-        services = Services(sessions=sessions, calendars=local_calendars())
+        services, timers = coach_services(sessions)
         listeners = WatchedExecutor()
         bolt = build_app(
             settings.slack_signing_secret, make_slack_client(settings), services, listeners
@@ -249,6 +285,7 @@ def dispatched_coach(
         try:
             yield DispatchedCoach(double, services, listeners, bolt)
         finally:
+            timers.stop()
             listeners.shutdown(wait=True)
 
 
@@ -256,7 +293,7 @@ def dispatched_coach(
 def running_coach(database_url: str, sessions: sessionmaker[Session]) -> Iterator[RunningCoach]:
     """The end-to-end tier: the web app served by a local HTTP server."""
     with SlackDouble() as slack:
-        services = Services(sessions=sessions, calendars=local_calendars())
+        services, timers = coach_services(sessions)
         listeners = WatchedExecutor()
         web = create_web_app(coach_settings(slack, database_url), services, listeners)
         server = make_server("127.0.0.1", 0, web, threaded=True)
@@ -267,6 +304,7 @@ def running_coach(database_url: str, sessions: sessionmaker[Session]) -> Iterato
         try:
             yield RunningCoach(slack, services, listeners, f"http://127.0.0.1:{server.server_port}")
         finally:
+            timers.stop()
             server.shutdown()
             listeners.shutdown(wait=True)
             thread.join(timeout=5)
