@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from app.domain.workspace import Workspace
 from app.models import (
+    CalendarLink,
     Delivery,
     Interaction,
     Manager,
     NudgeItem,
     Outcome,
     Rep,
+    Reschedule,
     SummarySubscription,
 )
 
@@ -27,11 +29,18 @@ class RepData:
     interactions: int
     outcomes: int
     has_profile: bool  # zone, roles and nudge settings
+    has_calendar: bool  # a connected calendar's (encrypted) address
     summaries: int  # channel summaries that name them as one of their reps
 
     @property
     def anything(self) -> bool:
-        return bool(self.interactions or self.outcomes or self.has_profile or self.summaries)
+        return bool(
+            self.interactions
+            or self.outcomes
+            or self.has_profile
+            or self.has_calendar
+            or self.summaries
+        )
 
 
 def _count(session: Session, model, *where) -> int:
@@ -56,6 +65,10 @@ def rep_data(session: Session, workspace: Workspace, user_id: str) -> RepData:
         ),
         outcomes=_count(session, Outcome, Outcome.team_id == team, Outcome.rep_user_id == user_id),
         has_profile=_count(session, Rep, Rep.team_id == team, Rep.user_id == user_id) > 0,
+        has_calendar=_count(
+            session, CalendarLink, CalendarLink.team_id == team, CalendarLink.user_id == user_id
+        )
+        > 0,
         summaries=len(_named_in(session, workspace, user_id)),
     )
 
@@ -69,7 +82,9 @@ def delete_rep_data(session: Session, workspace: Workspace, user_id: str) -> Rep
     for model, column in (
         (NudgeItem, NudgeItem.rep_user_id),
         (Outcome, Outcome.rep_user_id),
+        (Reschedule, Reschedule.rep_user_id),
         (Interaction, Interaction.rep_user_id),
+        (CalendarLink, CalendarLink.user_id),
         (Delivery, Delivery.recipient),
         (Manager, Manager.user_id),
         (Rep, Rep.user_id),

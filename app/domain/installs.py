@@ -15,22 +15,32 @@ from app.db import insert_unless_exists, session_scope
 from app.domain.workspace import Workspace
 from app.models import (
     Account,
+    CalendarLink,
+    CompanyDomain,
     Delivery,
+    FormRefusal,
     Interaction,
     Manager,
     NudgeItem,
     Outcome,
     Rep,
+    Reschedule,
     SummarySubscription,
     WorkspaceRecord,
 )
 
 # A workspace's rows in the order they can go: children before the rows they point at.
+# Every table that holds a workspace's rows, those that refer to others first
+# (tests/slack/test_installs.py checks that none is missing).
 PURGED_MODELS = (
     NudgeItem,
     Outcome,
+    Reschedule,
     Delivery,
     Interaction,
+    CalendarLink,
+    CompanyDomain,
+    FormRefusal,
     Account,
     SummarySubscription,
     Manager,

@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 
 from app.domain import installs
 from app.domain.metrics import metrics_by_rep
-from app.models import Interaction, Outcome, Rep, Result, SummarySubscription
+from app.models import (
+    CalendarLink,
+    Interaction,
+    Outcome,
+    Rep,
+    Result,
+    SummarySubscription,
+)
 from app.sandbox import inbound
 from app.slack.views.data_rights import DataRightsIds
 from tests.support.coach import Coach
@@ -27,6 +34,15 @@ def seed(coach: Coach) -> None:
             add_rep(session, user)
             call = add_interaction(session, NOW - timedelta(days=2), user_id=user)
             add_outcome(session, call, Result.ADVANCED, NOW, next_step="Pricing review")
+            session.add(
+                CalendarLink(
+                    **WORKSPACE.columns,
+                    user_id=user,
+                    address_secret="(a Fernet token)",
+                    address_masked="https://calendar.example/…abcd",
+                    connected_at=NOW,
+                )
+            )
         session.add(
             SummarySubscription(
                 **WORKSPACE.columns,
@@ -63,7 +79,7 @@ def test_the_confirmation_says_what_goes_and_deletes_nothing(coach: Coach) -> No
 
     assert "1 planned or logged interaction and 1 outcome" in answer["text"]
     assert "nudge settings" in answer["text"] and "1 channel summary" in answer["text"]
-    assert "calendar" not in answer["text"]  # nothing of calendars is stored (none exist yet)
+    assert "connected calendar" in answer["text"]
     with coach.services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Interaction)) == 2
 
@@ -79,6 +95,7 @@ def test_deleting_my_data_leaves_everyone_elses(coach: Coach) -> None:
         assert list(session.scalars(select(Interaction.rep_user_id))) == [REP_TOKYO]
         assert list(session.scalars(select(Outcome.rep_user_id))) == [REP_TOKYO]
         assert list(session.scalars(select(Rep.user_id))) == [REP_TOKYO]
+        assert list(session.scalars(select(CalendarLink.user_id))) == [REP_TOKYO]
         assert session.scalar(select(SummarySubscription.rep_user_ids)) == REP_TOKYO
     again = coach.slash("/coach", "delete my data", REP_NY).json()
     assert "nothing to delete" in again["text"]

@@ -14,6 +14,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import select, update
 
+from app.domain.installs import PURGED_MODELS
 from app.models import Base, Interaction, WorkspaceRecord, slack_oauth_states
 from app.sandbox import inbound
 from app.slack.installs import BOT_SCOPES
@@ -201,3 +202,13 @@ def test_a_rotating_token_is_refreshed_before_it_expires(oauth: OAuthCoach, sess
     refreshed = oauth.slack.token_of(ACME.team_id)
     assert refreshed != first
     assert oauth.tokens_used("views.open") == [refreshed]
+
+
+def test_every_table_of_a_workspaces_rows_is_purged() -> None:
+    # A table added later and left out of the purge would keep an uninstalled workspace's data.
+    scoped = {
+        mapper.class_
+        for mapper in Base.registry.mappers
+        if "team_id" in mapper.columns and mapper.class_ is not WorkspaceRecord
+    }
+    assert scoped == set(PURGED_MODELS)

@@ -33,6 +33,8 @@ def _what_goes(data: RepData) -> list[str]:
     ]
     if data.has_profile:
         lines.append("• your nudge settings and the time zone and role the app copied from Slack")
+    if data.has_calendar:
+        lines.append("• your connected calendar's address (no meeting is fetched again)")
     if data.summaries:
         summaries = plural(data.summaries, "summary", "summaries")
         lines.append(
