@@ -6,6 +6,8 @@ misreads: a phrase that must be refused but was read as a moment.
 """
 
 import argparse
+import statistics
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from app.domain.dates import read_when
+from app.domain.dates import read_when, warm_up
 
 PHRASES = Path(__file__).parent / "data" / "next_steps.txt"
 
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="print every phrase read wrong")
     args = parser.parse_args()
     rows = load()
+    warm_up()
     for half in ("tuned", "held"):
         part = [row for row in rows if row.half == half]
         right = plain_right = silent = 0
@@ -89,10 +92,22 @@ def main() -> None:
                 print(f"  miss [{half}] {row.phrase!r} ({row.locale}): {got} != {row.expected}")
         refusals = sum(row.expected is None for row in part)
         print(
-            f"{half:>5}: {len(part)} phrases, reader {right / len(part):.1%}, "
+            f"{half:>5}: {len(part)} phrases, reader {right / len(part):.1%} ({right}), "
             f"plain dateparser {plain_right / len(part):.1%}, "
             f"silent misreads {silent} of {refusals} that must be refused"
         )
+    medians = []
+    for row in rows:
+        samples = []
+        for _ in range(21):
+            started = time.perf_counter()
+            ours(row)
+            samples.append((time.perf_counter() - started) * 1000)
+        medians.append(statistics.median(samples))
+    print(
+        f"warm read, per phrase: median {statistics.median(medians):.3f} ms, "
+        f"slowest median {max(medians):.3f} ms"
+    )
 
 
 if __name__ == "__main__":
