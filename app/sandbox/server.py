@@ -319,6 +319,7 @@ def _post_html(
             "user": message.user,
             "text": message.text,
             "blocks": message.blocks,
+            "files": message.files,
         },
         viewer_zone=zone,
         directory=directory,

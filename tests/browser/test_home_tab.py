@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from tests.support.workspace_page import WorkspacePage, ordinal, short_pretty
+from tests.support.workspace_page import WorkspacePage, long_date, ordinal
 
 ANA, ANA_ZONE = "U0SBANA", "America/New_York"
 
@@ -65,4 +65,4 @@ def test_a_meeting_rescheduled_from_the_home_moves_in_the_morning_nudge(
         slack.run_clock("#sb-run-nudges", run_at, ANA_ZONE)
         nudge = slack.app_post("Good morning")
         item = nudge.locator('.sb-block[data-block-id^="nudge_item."]', has_text="Initech")
-        expect(item).to_contain_text(short_pretty(moved_at, today))
+        expect(item).to_contain_text(long_date(moved_at, today))
