@@ -1,6 +1,6 @@
 """An admin installs the app through its OAuth flow from the sandbox's page, in Chromium: the
 app's install page, Slack's allow page (the double's), and the app's "installed" page; the app
-then answers in the workspace with the token that install issued."""
+then answers in the workspace."""
 
 from __future__ import annotations
 
