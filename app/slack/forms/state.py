@@ -20,6 +20,11 @@ def _element(state_values: object, block_id: str, action_id: str) -> dict[str, A
     return _object(_object(_object(state_values).get(block_id)).get(action_id))
 
 
+def state_values(view: object) -> dict[str, Any]:
+    """A view's submitted state, block by block ({} when a payload gives none of that shape)."""
+    return _object(_object(_object(view).get("state")).get("values"))
+
+
 def submitted_value(state_values: dict[str, Any], block_id: str, action_id: str) -> str | None:
     """The value of one input: typed text, or the chosen option's value, user or channel."""
     element = _element(state_values, block_id, action_id)

@@ -38,7 +38,7 @@ from app.slack.forms.calendar import (
     problem_text,
 )
 from app.slack.forms.metadata import StaleForm
-from app.slack.forms.state import clicked_value
+from app.slack.forms.state import clicked_value, state_values
 from app.slack.services import Requester, Services
 from app.slack.subcommands import Subcommands
 from app.slack.views.notices import stale_form_modal
@@ -100,7 +100,7 @@ def handle_connect_submission(
         return
     secrets = _secrets(services)
     policy = services.calendars.policy
-    typed = calendar_form.read(view["state"]["values"])
+    typed = calendar_form.read(state_values(view))
     try:
         address = normalize_address(typed, allow_http=policy.allow_http)
     except FeedProblem as problem:

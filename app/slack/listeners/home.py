@@ -27,6 +27,7 @@ from app.slack.forms.metadata import InteractionFormMetadata, StaleForm
 from app.slack.forms.outcome import loading_modal
 from app.slack.forms.plan import PrecallMetadata
 from app.slack.forms.reschedule import RescheduleIds, RescheduleMetadata, reschedule_modal
+from app.slack.forms.state import state_values
 from app.slack.home import publish_home, refresh_home
 from app.slack.services import Requester
 from app.slack.views.figures import figures_message
@@ -223,7 +224,7 @@ def handle_reschedule_submission(
     except StaleForm:
         ack(response_action="update", view=stale_form_modal())
         return
-    typed = reschedule_form.read(view.get("state", {}).get("values", {})) or ""
+    typed = reschedule_form.read(state_values(view)) or ""
     now = requester.now()
     reading = schedule.read_new_time(typed, metadata.zone, now, locale=metadata.locale)
     if not reading.ok or reading.at is None:
@@ -264,7 +265,7 @@ def handle_cancel_submission(
     except StaleForm:
         ack(response_action="update", view=stale_form_modal())
         return
-    reason = cancel_form.read(view.get("state", {}).get("values", {}))
+    reason = cancel_form.read(state_values(view))
     if reason is None:
         ack(response_action="errors", errors={CancelIds.REASON_BLOCK: "Choose why."})
         return

@@ -15,6 +15,7 @@ from app.slack import directory
 from app.slack.errors import handled
 from app.slack.forms import nudge_settings as settings_form
 from app.slack.forms.nudge_settings import SettingsIds, settings_modal
+from app.slack.forms.state import state_values
 from app.slack.home import refresh_home
 from app.slack.services import Requester
 from app.slack.subcommands import Subcommands
@@ -59,7 +60,7 @@ def handle_settings_submission(
 ) -> None:
     """Check the settings (a pause date is read in the rep's zone), save them, say so."""
     services, workspace, user_id = requester
-    form = settings_form.read(view.get("state", {}).get("values", {}))
+    form = settings_form.read(state_values(view))
     now = requester.now()
     zone = directory.zone_for(fast_client, services, workspace, user_id)
     today = now.astimezone(ZoneInfo(zone)).date()

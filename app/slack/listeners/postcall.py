@@ -29,6 +29,7 @@ from app.slack.forms.outcome import (
     interaction_id_of,
     loading_modal,
 )
+from app.slack.forms.state import state_values
 from app.slack.home import refresh_home
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
@@ -113,7 +114,7 @@ def _redraw(
     except StaleForm:
         flows_outcomes.update_modal(client, body["view"], stale_form_modal())
         return
-    typed = outcome.read(body["view"].get("state", {}).get("values", {}), metadata)
+    typed = outcome.read(state_values(body["view"]), metadata)
     typed = replace(
         typed,
         result=result or typed.result,
@@ -161,7 +162,7 @@ def handle_postcall_submission(
     except StaleForm:
         ack(response_action="update", view=stale_form_modal())
         return
-    form = outcome.read(view.get("state", {}).get("values", {}), metadata)
+    form = outcome.read(state_values(view), metadata)
     now = services.now()
     draft = outcomes.check_outcome(form, metadata.zone, now, locale=metadata.locale)
     if isinstance(draft, FieldErrors):

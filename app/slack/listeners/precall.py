@@ -23,6 +23,7 @@ from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.plan import NEW_PLAN, PrecallIds, PrecallMetadata, keyed
 from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal, saved_anyway_modal
+from app.slack.forms.state import state_values
 from app.slack.home import refresh_home
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
@@ -121,7 +122,7 @@ def handle_when_typed(
     metadata = _open_form_metadata(client, body)
     if metadata is None:
         return
-    typed = plan.read(body["view"].get("state", {}).get("values", {}), metadata)
+    typed = plan.read(state_values(body["view"]), metadata)
     planning.refresh_modal(
         client,
         *requester,
@@ -142,7 +143,7 @@ def handle_interaction_chosen(
     if metadata is None:
         return
     chosen = (action.get("selected_option") or {}).get("value") or NEW_PLAN
-    typed = plan.read(body["view"].get("state", {}).get("values", {}), metadata)
+    typed = plan.read(state_values(body["view"]), metadata)
     planning.refresh_modal(
         client,
         *requester,
@@ -243,7 +244,7 @@ def handle_precall_submission(
     except StaleForm:
         ack(response_action="update", view=stale_form_modal())
         return
-    form = plan.read(view.get("state", {}).get("values", {}), metadata)
+    form = plan.read(state_values(view), metadata)
     try:
         if metadata.zone:
             zone, locale = metadata.zone, metadata.locale

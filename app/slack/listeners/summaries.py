@@ -24,6 +24,7 @@ from app.slack.forms import managers as managers_form
 from app.slack.forms import summary as summary_form
 from app.slack.forms.managers import ManagerIds, managers_modal
 from app.slack.forms.metadata import StaleForm
+from app.slack.forms.state import state_values
 from app.slack.forms.summary import SummaryIds, SummaryMetadata, summary_modal
 from app.slack.passes.summaries import PostedSummary, claim_post_now, post_now
 from app.slack.payloads import first_action
@@ -103,7 +104,7 @@ def handle_managers_submission(
     """Make the chosen people the managers (checking again that an admin saves); each one newly
     named gets a DM saying what they can now do."""
     services, workspace, user_id = requester
-    chosen = managers_form.read(view["state"]["values"])
+    chosen = managers_form.read(state_values(view))
     _, role = role_for(fast_client, services, workspace, user_id)
     if role is not Role.ADMIN:
         raise NotAllowed(ADMINS_ONLY, block_id=ManagerIds.USERS_BLOCK)
@@ -202,7 +203,7 @@ def handle_summary_submission(
     except StaleForm:
         ack(response_action="update", view=stale_form_modal())
         return
-    form = summary_form.read(view["state"]["values"])
+    form = summary_form.read(state_values(view))
 
     def refuse(message: str, block: str = SummaryIds.CHANNEL_BLOCK) -> None:
         ack(response_action="errors", errors={block: message})
