@@ -3,7 +3,7 @@ current after changes (once per burst), through signed events and interactions."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,15 @@ from sqlalchemy import select
 from app.domain import home as home_rules
 from app.domain.metrics import own_figures
 from app.domain.workspace import Workspace
-from app.models import CancelReason, Interaction, NudgeItem, NudgeReason, Reschedule, Result
+from app.models import (
+    CancelReason,
+    Interaction,
+    NudgeItem,
+    NudgeReason,
+    Outcome,
+    Reschedule,
+    Result,
+)
 from app.sandbox import inbound
 from app.slack.forms.cancel import CancelIds
 from app.slack.forms.reschedule import RescheduleIds
@@ -20,7 +28,7 @@ from app.slack.views.home import HOME_BLOCKS_MAX, METHOD, HomeIds
 from app.slack.views.interaction_actions import InteractionIds
 from app.slack.views.nudges import NudgeIds
 from tests.support.coach import Coach
-from tests.support.factories import add_interaction, add_outcome
+from tests.support.factories import add_interaction, add_outcome, local
 from tests.support.forms import outcome_values, plan_interaction
 from tests.support.home import (
     buttons,
@@ -31,7 +39,7 @@ from tests.support.home import (
     publishes,
     reschedule_values,
 )
-from tests.support.nudges import click, dms, seed, snooze_choice, sweep
+from tests.support.nudges import NY, click, dms, more_choice, seed, snooze_choice, sweep
 from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
 
@@ -262,3 +270,66 @@ def test_plans_outcomes_and_nudge_actions_each_republish_the_home(coach: Coach) 
     )
     # Nothing else is pending: each change published once.
     assert scheduler.run() == []
+
+
+def _home_controls(view: dict, key: str) -> list[dict]:
+    """The controls of the Needs you item `key`: its buttons and its overflow menu."""
+    return [
+        element
+        for block in view["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element.get("value") == key
+        or any(o["value"].startswith(f"{key}|") for o in element.get("options", []))
+    ]
+
+
+def _choose_in_home(coach: Coach, key: str, choice: str) -> None:
+    view = coach.slack.home_view(REP_NY) or {}
+    action = inbound.block_action(
+        NudgeIds.MORE, "home_block", value=None, **more_choice(key, choice)
+    )
+    assert coach.act_in_view(view, action, REP_NY).status == 200
+    coach.settle()
+
+
+def test_needs_you_has_the_dms_controls_and_they_act_from_the_home(coach: Coach) -> None:
+    scheduler = manual_home(coach)
+    snoozed, lost = seed(coach, (-26, "Acme Corp", True), (-30, "Globex", True))
+    open_home(coach)
+    scheduler.run()
+    view = coach.slack.home_view(REP_NY) or {}
+    snooze_key, lost_key = f"{snoozed}:no_outcome", f"{lost}:no_outcome"
+    controls = _home_controls(view, snooze_key)
+    assert [c.get("action_id") for c in controls] == [NudgeIds.LOG_OUTCOME, NudgeIds.MORE]
+    assert [o["value"].partition("|")[2] for o in controls[1]["options"]] == [
+        "snooze_tomorrow",
+        "snooze_next_week",
+        "mark_lost",
+        "cancel",
+    ]
+
+    # Snoozed from the Home (no DM was ever sent): it leaves Needs you once republished.
+    _choose_in_home(coach, snooze_key, "snooze_next_week")
+    with coach.services.sessions() as session:
+        assert session.scalar(
+            select(NudgeItem.snoozed_until).where(NudgeItem.interaction_id == snoozed)
+        ) == local(date(2026, 11, 30), 0, 0, NY)
+    assert scheduler.run() == [2.0]
+    needs = home_text(coach.slack.home_view(REP_NY) or {}).split("*Needs you")[1]
+    assert "Acme Corp" not in needs.split("*Your figures")[0] and "Globex" in needs
+
+    # Mark lost from the Home: the same confirmation, then Lost once confirmed.
+    opened = len(coach.slack.calls("views.open"))
+    _choose_in_home(coach, lost_key, "mark_lost")
+    confirmation = coach.slack.wait_for("views.open", count=opened + 1)[-1].response["view"]
+    assert confirmation["callback_id"] == NudgeIds.MARK_LOST_CONFIRM
+    assert coach.submit(confirmation, {}, REP_NY).body == ""
+    assert coach.submit(confirmation, {}, REP_NY).body == ""  # a double submit
+    coach.settle()
+    with coach.services.sessions() as session:
+        outcomes = session.scalars(select(Outcome)).all()
+        assert [(o.interaction_id, o.result) for o in outcomes] == [(lost, Result.LOST)]
+    assert coach.slack.calls("chat.update") == []  # no DM to rewrite
+    scheduler.run()
+    assert "Globex" not in home_text(coach.slack.home_view(REP_NY) or {}).split("*Needs you")[1]

@@ -4,11 +4,13 @@ not happen, before anything is logged."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+from pydantic import AfterValidator, Field
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from app.domain.nudges import DueItem
+from app.domain.nudges import DueItem, ItemKey
 from app.models import Interaction
 from app.slack.forms.fields import form_modal
 from app.slack.forms.metadata import FormMetadata
@@ -20,10 +22,19 @@ from app.slack.views.nudges import NudgeIds, NudgeItemRef
 ACCOUNT_MAX = 120
 
 
-class MarkLostMetadata(FormMetadata):
-    """The nudge item the confirmation is about (its DM shows the result once confirmed)."""
+def _item_key(text: str) -> str:
+    if ItemKey.parse(text) is None:
+        raise ValueError("not a nudge item")
+    return text
 
-    item: NudgeItemRef
+
+class MarkLostMetadata(FormMetadata):
+    """The nudge item the confirmation is about, and the DM that shows the result once
+    confirmed (none when it was asked from the App Home)."""
+
+    v: int = 2
+    key: Annotated[str, Field(max_length=64), AfterValidator(_item_key)]
+    item: NudgeItemRef | None = None
 
 
 def mark_lost_modal(

@@ -190,8 +190,7 @@ def _confirm_mark_lost(
 ) -> None:
     """Say what Lost stops chasing (and offer Cancel for a meeting that did not happen)."""
     checked = _item_or_refusal(client, body, requester, key_text, "Mark it lost?")
-    ref = NudgeItemRef.from_action(body, key_text)
-    if checked is None or ref is None:
+    if checked is None:
         return
     item, zone = checked
     _, workspace, user_id = requester
@@ -202,7 +201,7 @@ def _confirm_mark_lost(
         stops,
         STOPS_CHASING_SHOWN,
         zone,
-        MarkLostMetadata(item=ref),
+        MarkLostMetadata(key=str(item.key), item=NudgeItemRef.from_action(body, key_text)),
         offer_cancel=nudges.may_not_have_happened(item, requester.now()),
     )
     open_modal(client, body["trigger_id"], modal, "Mark lost's confirmation")
@@ -227,8 +226,7 @@ def handle_mark_lost_confirmed(
         account = escape(item.account_name) if item else "this account"
         return result, f"✗ Marked lost: nothing more about {account} will be chased."
 
-    ref = metadata.item
-    _act_on_item(client, requester, ref, mark_lost, None)
+    _act_on_item(client, requester, metadata.key, metadata.item, mark_lost, None)
 
 
 def _offer_cancel(client: WebClient, body: dict, requester: Requester, key_text: str) -> None:
@@ -249,27 +247,27 @@ def _act_in_message(
     key_text: str | None,
     act: Callable[[Session, ItemScope], tuple[ItemAction, str]],
 ) -> None:
-    """Run `act` on the item whose control was used in the DM (see _act_on_item)."""
+    """Run `act` on the item whose control was used, in the DM or the App Home (see
+    _act_on_item)."""
     ref = NudgeItemRef.from_action(body, key_text)
-    if ref is None:  # not one of the DM's items: no item to act on or update
-        logger.info("nudge action on an unknown item %r", key_text)
-        return
-    _act_on_item(client, requester, ref, act, body.get("message"))
+    _act_on_item(client, requester, key_text, ref, act, body.get("message"))
 
 
 def _act_on_item(
     client: WebClient,
     requester: Requester,
-    ref: NudgeItemRef,
+    key_text: str | None,
+    ref: NudgeItemRef | None,
     act: Callable[[Session, ItemScope], tuple[ItemAction, str]],
     message: dict | None,
 ) -> None:
-    """Run `act` on the item and show its result in place of the item's buttons; someone
-    else's item gets a private refusal and changes nothing."""
+    """Run `act` on the item and show its result in place of the item's buttons in the DM
+    `ref` names (the Home is republished either way); someone else's item gets a private
+    refusal and changes nothing."""
     _, workspace, user_id = requester
-    key = ref.item_key
+    key = ItemKey.parse(key_text)
     if key is None:
-        logger.info("nudge action on an unknown item %r", ref.key)
+        logger.info("nudge action on an unknown item %r", (key_text or "")[:40])
         return
     with requester.session() as session:
         scope = ItemScope(
@@ -277,14 +275,14 @@ def _act_on_item(
         )
         state, status = act(session, scope)
     if state is ItemAction.NOT_YOURS:
-        _tell(client, ref.channel, user_id, NOT_YOURS)
+        _tell(client, ref.channel if ref else user_id, user_id, NOT_YOURS)
         return
     if state is ItemAction.HANDLED:
         status = ALREADY_HANDLED
     else:
         refresh_home(client, requester)
-    if own_message_ref(requester, ref) is not None:
-        show_item_status(client, ref, status, message)
+    if (owned := own_message_ref(requester, ref)) is not None:
+        show_item_status(client, owned, status, message)
 
 
 def _cached_zone(session: Session, workspace: Workspace, user_id: str) -> str:

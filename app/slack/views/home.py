@@ -22,13 +22,12 @@ from slack_sdk.models.views import View
 from app.domain.home import ESCALATED_LIMIT, NEEDS_YOU_LIMIT, Board, Owed, PlanStatus, Upcoming
 from app.domain.metrics import FIGURES_DAYS
 from app.domain.nudges import DueItem
-from app.models import NudgeReason
 from app.slack.views.export import ExportIds
 from app.slack.views.figures import trend
 from app.slack.views.formatting import escape, plural, slack_date, truncate
 from app.slack.views.interaction_actions import InteractionIds, interaction_button
 from app.slack.views.labels import KIND_LABELS
-from app.slack.views.nudges import NudgeIds, item_what
+from app.slack.views.nudges import item_controls, item_what
 
 HOME_BLOCKS_MAX = 100  # Slack's limit for a Home tab
 ACCOUNT_MAX = 120
@@ -108,7 +107,7 @@ def board_blocks(board: Board, zone: str, now: datetime) -> list[Block]:
         ),
         *_coming_up(board, zone),
         *_owed(board, zone, now),
-        *_needs_you(board.needs_you.shown, board.needs_you.escalated, zone),
+        *_needs_you(board.needs_you.shown, board.needs_you.escalated, zone, now),
         *_figures(board),
     ]
 
@@ -204,32 +203,28 @@ def _owed_blocks(item: Owed, zone: str, now: datetime) -> list[Block]:
     ]
 
 
-def _needs_you(shown: list[DueItem], escalated: list[DueItem], zone: str) -> list[Block]:
+def _needs_you(
+    shown: list[DueItem], escalated: list[DueItem], zone: str, now: datetime
+) -> list[Block]:
     blocks = _section("Needs you")
     if not shown and not escalated:
         blocks.append(SectionBlock(text="Nothing: every interaction has its next step. 🎉"))
     for item in shown[:NEEDS_YOU_LIMIT]:
-        blocks += _due_blocks(item, zone, None)
+        blocks += _due_blocks(item, zone, now, None)
     for item in escalated[:ESCALATED_LIMIT]:
-        blocks += _due_blocks(item, zone, "Went to your manager's summary after two reminders.")
+        note = "Went to your manager's summary after two reminders."
+        blocks += _due_blocks(item, zone, now, note)
     left = len(shown[NEEDS_YOU_LIMIT:]) + len(escalated[ESCALATED_LIMIT:])
     return blocks + _more(left)
 
 
-def _due_blocks(item: DueItem, zone: str, note: str | None) -> list[Block]:
-    """An item as the morning DM shows it, with its buttons (they answer to the DM's listeners)."""
-    key = str(item.key)
+def _due_blocks(item: DueItem, zone: str, now: datetime, note: str | None) -> list[Block]:
+    """An item as the morning DM shows it, with the DM's controls (and their listeners)."""
     headline, missing = item_what(item, zone)
     text = f"*{_account(item.account_name)}* · {headline}\n{missing}"
     if note:
         text += f"\n_{note}_"
-    buttons = [
-        ButtonElement(text="Log outcome", action_id=NudgeIds.LOG_OUTCOME, value=key),
-        ButtonElement(text="Plan it", action_id=NudgeIds.PLAN_IT, value=key),
-    ]
-    if item.key.reason is not NudgeReason.NO_NEXT_STEP:  # it has an outcome: it is over
-        buttons += change_buttons(item.key.interaction_id)
-    return [SectionBlock(text=text), ActionsBlock(elements=buttons)]
+    return [SectionBlock(text=text), ActionsBlock(elements=item_controls(item, now))]
 
 
 def _figures(board: Board) -> list[Block]:

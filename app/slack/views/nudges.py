@@ -126,9 +126,16 @@ def _item_blocks(item: DueItem, zone: str, now: datetime) -> list[Block]:
         ),
         ActionsBlock(
             block_id=item_block_id(NudgeIds.ACTIONS_BLOCK, key),
-            elements=[*_item_buttons(item, key, now), _more_menu(item, key)],
+            elements=item_controls(item, now),
         ),
     ]
+
+
+def item_controls(item: DueItem, now: datetime) -> list[ButtonElement | OverflowMenuElement]:
+    """The item's buttons and its overflow menu, wherever the item is shown (the DM, the Home's
+    Needs you): the same controls answer to the same listeners."""
+    key = str(item.key)
+    return [*_item_buttons(item, key, now), _more_menu(item, key)]
 
 
 def _item_buttons(item: DueItem, key: str, now: datetime) -> list[ButtonElement]:
