@@ -40,6 +40,7 @@ from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from multiprocessing.managers import BaseManager
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,10 +253,11 @@ def preselected(view: dict) -> str | None:
 
 
 @contextlib.contextmanager
-def bench_engine(server_url: str | None) -> Iterator[Engine]:
-    """An engine on a migrated, empty database of its own, removed afterwards."""
+def bench_engine(server_url: str | None, **engine_options: Any) -> Iterator[Engine]:
+    """An engine (make_engine's options) on a migrated, empty database of its own, removed
+    afterwards."""
     with tempfile.TemporaryDirectory() as workdir, bench_database(Path(workdir), server_url) as url:
-        engine = make_engine(url)
+        engine = make_engine(url, **engine_options)
         try:
             yield engine
         finally:

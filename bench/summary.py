@@ -32,7 +32,7 @@ from nudge_sweep import chunks, counted  # noqa: E402
 from roundtrip import bench_engine  # noqa: E402
 from sqlalchemy import Engine, insert, text  # noqa: E402
 
-from app.db import make_session_factory  # noqa: E402
+from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_engine, make_session_factory  # noqa: E402
 from app.domain import summaries  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
 from app.models import (  # noqa: E402
@@ -179,6 +179,16 @@ def escalated_item(user: str, interaction_id: int) -> dict:
 
 def seed(engine: Engine, reps: int, interactions: int) -> dict[str, int]:
     tables = rows_for(reps, interactions)
+    # Loading a million rows outlasts the request statement timeout the timed engine keeps.
+    loader = make_engine(engine.url.render_as_string(hide_password=False), statement_timeout_s=None)
+    try:
+        _load(loader, tables)
+    finally:
+        loader.dispose()
+    return {model.__tablename__: len(rows) for model, rows in tables}
+
+
+def _load(engine: Engine, tables) -> None:
     with engine.begin() as connection:
         for model, rows in tables:
             if engine.dialect.name == "postgresql":
@@ -196,7 +206,6 @@ def seed(engine: Engine, reps: int, interactions: int) -> dict[str, int]:
         connection.execute(
             text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
         )
-    return {model.__tablename__: len(rows) for model, rows in tables}
 
 
 def copy_rows(connection, model, rows: list[dict]) -> None:
@@ -240,7 +249,8 @@ def time_summary(engine: Engine, reps: list[str], runs: int):
 
 
 def run(args: argparse.Namespace) -> None:
-    with bench_engine(args.database_url) as engine:
+    # Summaries are posted by the scheduler, whose statements have the sweep's timeout.
+    with bench_engine(args.database_url, statement_timeout_s=SWEEP_STATEMENT_TIMEOUT_S) as engine:
         measure(engine, args)
 
 
