@@ -1,6 +1,7 @@
 """Reading reps' date phrases: the table, the refusals, find_when_phrase and mentions_time."""
 
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ from app.domain.dates import (
     find_when_phrase,
     mentions_time,
     read_when,
+    reading,
 )
 
 NY_ZONE = ZoneInfo(NY)
@@ -490,3 +492,21 @@ def test_a_date_without_a_year_can_be_recent_past_when_the_caller_allows_it() ->
     )
     planned = read_when("11/20 3pm", "America/New_York", now)
     assert planned.ok and planned.at.year == 2027
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("tomorrow 2pm", "2026-11-27 14:00"),
+        ("2pm tomorrow", "2026-11-27 14:00"),
+        ("the day after tomorrow", "2026-11-28 09:00"),
+        ("overmorrow 11am", "2026-11-28 11:00"),  # mentions_time says it says when: so it reads
+        ("today 4pm", "2026-11-26 16:00"),
+    ],
+)
+def test_day_words_are_read_by_the_products_rules_without_dateparser(phrase, expected) -> None:
+    with patch.object(reading, "dateparser_day", side_effect=AssertionError("dateparser asked")):
+        reading_of = read_when(phrase, NY, THURSDAY)
+    assert reading_of.ok, reading_of.problem
+    assert reading_of.at == datetime.fromisoformat(expected).replace(tzinfo=NY_ZONE)
+    assert mentions_time(phrase)
