@@ -23,6 +23,8 @@ class Claim:
     delivery_id: int
     recipient: str
     previous_error: str | None = None  # set when a failed delivery is being retried
+    # When the message was first claimed: no attempt at it can have posted it earlier.
+    claimed_at: datetime | None = None
 
 
 def claim(
@@ -37,7 +39,7 @@ def claim(
     delivery_id = _insert_claim(
         session, workspace, kind, key, recipient, now, DeliveryStatus.SENDING
     )
-    return Claim(delivery_id, recipient) if delivery_id is not None else None
+    return Claim(delivery_id, recipient, claimed_at=now) if delivery_id is not None else None
 
 
 def _insert_claim(
@@ -93,12 +95,12 @@ def reclaim_failed(
             or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
         )
         .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
-        .returning(Delivery.id, Delivery.recipient, Delivery.error)
+        .returning(Delivery.id, Delivery.recipient, Delivery.error, Delivery.created_at)
         .execution_options(synchronize_session=False)
     ).one_or_none()
     if row is None:
         return None
-    return Claim(row.id, row.recipient, previous_error=row.error)
+    return Claim(row.id, row.recipient, previous_error=row.error, claimed_at=row.created_at)
 
 
 def release_interrupted(

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -40,6 +40,14 @@ PERMANENT_ERRORS = frozenset(
 )
 # ... of which these say the recipient left the workspace (as opposed to "cannot be DMed").
 RECIPIENT_GONE_ERRORS = frozenset({"account_inactive", "user_not_found", "user_disabled"})
+# A look for a message claimed at a time starts this much earlier: Slack's clock is not ours.
+CLOCK_SKEW = timedelta(minutes=5)
+HISTORY_PAGE = 200  # messages a conversations.history page asks for (Slack's advice: at most 200)
+HISTORY_PAGES = 5  # pages a look reads at most; a busier conversation cannot be told
+
+
+class Unverifiable(Exception):
+    """Slack cannot tell whether the message is there: more came since than a look reads."""
 
 
 @dataclass(frozen=True)
@@ -152,27 +160,40 @@ def retry_after_seconds(headers) -> int | None:
     return int(value) if value.isascii() and value.isdecimal() and len(value) < 6 else None
 
 
-def find_posted_dm(client: WebClient, user_id: str, event_type: str, key: str) -> dict | None:
+def find_posted_dm(
+    client: WebClient, user_id: str, event_type: str, key: str, since: datetime | None = None
+) -> dict | None:
     """The bot's DM to `user_id` carrying metadata `event_type` with this key, if Slack has it.
 
-    How an uncertain send is checked before it is retried (minutes later, so it is among the
-    latest messages of the DM). Raises SlackApiError or OSError when Slack cannot tell, so the
-    caller tries again later rather than guess.
+    How an uncertain send is checked before it is retried. Raises SlackApiError, OSError or
+    Unverifiable when Slack cannot tell, so the caller tries again later rather than guess.
     """
     channel = client.conversations_open(users=user_id)["channel"]["id"]
-    return find_posted_message(client, channel, event_type, key)
+    return find_posted_message(client, channel, event_type, key, since)
 
 
-def find_posted_message(client: WebClient, channel: str, event_type: str, key: str) -> dict | None:
-    """The bot's message in `channel`, among its latest 100, carrying metadata `event_type`
-    with this key (see find_posted_dm); raises SlackApiError or OSError when Slack cannot tell."""
-    history = client.conversations_history(channel=channel, include_all_metadata=True, limit=100)
-    for message in history.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        payload = metadata.get("event_payload") or {}
-        if metadata.get("event_type") == event_type and payload.get("key") == key:
-            return message | {"channel": channel}
-    return None
+def find_posted_message(
+    client: WebClient, channel: str, event_type: str, key: str, since: datetime | None = None
+) -> dict | None:
+    """The bot's message in `channel` carrying metadata `event_type` with this key (see
+    find_posted_dm): among every message since `since` (when it was first claimed), page by
+    page, or, without `since`, among the latest 100."""
+    arguments: dict = {"channel": channel, "include_all_metadata": True, "limit": 100}
+    if since is not None:
+        oldest = (since - CLOCK_SKEW).timestamp()
+        arguments |= {"oldest": f"{oldest:.6f}", "limit": HISTORY_PAGE}
+    for _page in range(HISTORY_PAGES):
+        history = client.conversations_history(**arguments)
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == event_type and payload.get("key") == key:
+                return message | {"channel": channel}
+        cursor = (history.get("response_metadata") or {}).get("next_cursor")
+        if since is None or not history.get("has_more") or not cursor:
+            return None
+        arguments["cursor"] = cursor
+    raise Unverifiable(f"more than {HISTORY_PAGES * HISTORY_PAGE} messages since {since}")
 
 
 class Pacer:

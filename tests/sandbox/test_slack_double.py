@@ -231,6 +231,22 @@ def test_conversations_history_is_newest_first_with_metadata_only_when_asked(dou
     )
 
 
+def test_conversations_history_pages_with_the_cursor_it_gives(double, client):
+    for n in range(5):
+        client.chat_postMessage(channel="C0SALES", text=f"m{n}")
+    first = client.conversations_history(channel="C0SALES", limit=2)
+    assert [m["text"] for m in first["messages"]] == ["m4", "m3"] and first["has_more"]
+    pages = [first]
+    while pages[-1]["has_more"]:
+        cursor = pages[-1]["response_metadata"]["next_cursor"]
+        pages.append(client.conversations_history(channel="C0SALES", limit=2, cursor=cursor))
+    texts = [m["text"] for page in pages for m in page["messages"]]
+    assert texts == ["m4", "m3", "m2", "m1", "m0"]
+    assert pages[-1]["response_metadata"]["next_cursor"] == ""
+    refused = slack_error(lambda: client.conversations_history(channel="C0SALES", cursor="x"))
+    assert refused["error"] == "invalid_cursor"
+
+
 def test_chat_update_replaces_the_text_and_keeps_the_blocks(double, client):
     blocks = [{"type": "section", "block_id": "s", "text": {"type": "mrkdwn", "text": "Plan"}}]
     posted = client.chat_postMessage(channel="C0SALES", text="Plan", blocks=blocks)

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from sqlalchemy import insert, select
 
-from app.domain import summaries
+from app.domain import deliveries, summaries
 from app.models import (
     Delivery,
     DeliveryKind,
@@ -506,6 +506,96 @@ def test_a_post_that_timed_out_is_found_in_the_channel_not_posted_again(team: Co
     report = summary_pass(team, DUE + timedelta(minutes=5))
     assert [s.verified for s in report.sent] == [True]
     assert len(posts(team)) == 1 and len(team.slack.calls("chat.postMessage")) == 1
+
+
+def summary_claim(coach: Coach) -> Delivery:
+    with coach.services.sessions() as session:
+        return session.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.SUMMARY)).one()
+
+
+def killed_before_the_post(coach: Coach, claimed_at: datetime = DUE) -> str:
+    """A pass claimed today's summary at `claimed_at`, then its process was killed: its key."""
+    with coach.services.sessions.begin() as session:
+        (due,) = summaries.find_due(session, claimed_at).due
+        deliveries.claim(session, WORKSPACE, DeliveryKind.SUMMARY, due.key, TEAM, claimed_at)
+    return due.key
+
+
+def killed_after_the_post(coach: Coach) -> str:
+    """A pass posted today's summary, then its process was killed before recording it: its ts."""
+    (sent,) = summary_pass(coach).sent
+    with coach.services.sessions.begin() as session:
+        claim = session.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.SUMMARY)).one()
+        claim.status, claim.message_ts, claim.channel, claim.sent_at = (
+            DeliveryStatus.SENDING,
+            None,
+            None,
+            None,
+        )
+        claim.updated_at = DUE
+    assert sent.ts is not None
+    return sent.ts
+
+
+def test_a_killed_pass_whose_summary_landed_is_found_and_not_posted_again(team: Coach) -> None:
+    add_summary(team)
+    ts = killed_after_the_post(team)
+    assert summary_pass(team, DUE + timedelta(minutes=9)).stuck == []  # it may be posting still
+    report = summary_pass(team, DUE + timedelta(minutes=11))
+    assert [stuck.key for stuck in report.stuck] == [summary_claim(team).key]
+    assert [(s.verified, s.ts) for s in report.sent] == [(True, ts)]
+    assert "never finished; looked for before posting once" in "\n".join(report.lines())
+    (look,) = team.slack.calls("conversations.history")
+    assert look.args["channel"] == TEAM and float(look.args["oldest"]) < float(ts)
+    assert len(posts(team)) == 1 and len(team.slack.calls("chat.postMessage")) == 1
+    claim = summary_claim(team)  # recorded with its ts: edits and replies can find it
+    assert (claim.status, claim.message_ts, claim.channel) == (DeliveryStatus.SENT, ts, TEAM)
+    assert summary_pass(team, DUE + timedelta(minutes=30)).sent == [] and len(posts(team)) == 1
+
+
+def test_a_killed_pass_whose_summary_did_not_land_posts_it_once(team: Coach) -> None:
+    add_summary(team)
+    killed_before_the_post(team)
+    report = summary_pass(team, DUE + timedelta(minutes=11))
+    assert len(report.stuck) == 1 and [s.verified for s in report.sent] == [False]
+    assert len(team.slack.calls("conversations.history")) == 1  # looked for first
+    (post,) = posts(team)
+    assert post.metadata["event_payload"]["key"] == summary_claim(team).key
+    assert (summary_claim(team).status, summary_claim(team).message_ts) == (
+        DeliveryStatus.SENT,
+        post.ts,
+    )
+    for later in (12, 30, 600):
+        assert summary_pass(team, DUE + timedelta(minutes=later)).sent == []
+    assert len(posts(team)) == 1
+
+
+def test_a_stuck_summary_is_looked_for_among_every_message_since_its_claim(team: Coach) -> None:
+    add_summary(team)
+    ts = killed_after_the_post(team)
+    client = pass_client(team)
+    for n in range(450):  # a busy channel: the summary is far from the latest messages
+        client.chat_postMessage(channel=TEAM, text=f"chatter {n}")
+    report = summary_pass(team, DUE + timedelta(minutes=11))
+    assert [(s.verified, s.ts) for s in report.sent] == [(True, ts)]
+    assert len(team.slack.calls("conversations.history")) == 3  # pages of 200
+    assert len(team.slack.calls("chat.postMessage")) == 451
+
+
+def test_a_stuck_summary_slack_cannot_look_for_is_left_and_not_posted(
+    team: Coach, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_summary(team)
+    key = killed_before_the_post(team)
+    team.slack.fail_next("conversations.history", error="missing_scope")
+    report = summary_pass(team, DUE + timedelta(minutes=11))
+    assert report.sent == [] and posts(team) == []
+    assert [(f.error, f.will_retry) for f in report.failed] == [("unverified", True)]
+    assert f"could not check whether summary {key} arrived" in caplog.text
+    claim = summary_claim(team)  # still a post that may have landed: looked for again
+    assert (claim.status, claim.error) == (DeliveryStatus.FAILED, deliveries.INTERRUPTED)
+    report = summary_pass(team, DUE + timedelta(minutes=16))
+    assert [s.verified for s in report.sent] == [False] and len(posts(team)) == 1
 
 
 def test_a_user_group_is_read_at_each_post(team: Coach) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain import deliveries
 from app.domain.nudges import rules as due_rules
 from app.domain.summaries.periods import Period, period_before, scheduled_key
 from app.domain.summaries.subscriptions import Subscription
@@ -28,7 +29,8 @@ class DueSummary:
 
 @dataclass(frozen=True)
 class StuckSummary:
-    """A claim left in "sending" by a process that stopped mid-post: reported, never re-posted."""
+    """A claim left in "sending" by a process that stopped mid-post: reported, and due again as
+    an uncertain failure (looked for in the channel before it is posted, once)."""
 
     subscription_id: int
     channel_id: str
@@ -44,7 +46,11 @@ class DueSummaries:
 
 def find_due(session: Session, now: datetime) -> DueSummaries:
     """Every enabled summary whose time has come in its zone, within the last day, and whose
-    period is not posted yet (or failed, and its retry time has come); two statements.
+    period is not posted yet (or failed, and its retry time has come); two statements, and one
+    per stuck claim.
+
+    A claim left "sending" for `STUCK_AFTER` (its process died mid-post) is reported stuck and
+    released as an uncertain failure, due at once: its claimant looks for the post first.
 
     A summary set up after its time waits for its next one. A post missed at its time (no pass
     ran: the worker was down) or failing is tried until a day after its time; later, it is
@@ -99,5 +105,15 @@ def find_due(session: Session, now: datetime) -> DueSummaries:
                     claim.created_at,
                 )
             )
+            # Of passes racing here one releases it, and of the passes claiming it one gets it.
+            if deliveries.release_interrupted(
+                session,
+                candidate.subscription.workspace,
+                DeliveryKind.SUMMARY,
+                candidate.key,
+                now - due_rules.STUCK_AFTER,
+                now,
+            ):
+                found.due.append(candidate)
     found.due.sort(key=lambda due: (due.subscription.scheduled_at(due.period.end.date()), due.key))
     return found

@@ -117,4 +117,6 @@ def claim_post_now(
         .returning(Delivery.id)
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
-    return deliveries.Claim(delivery_id, channel) if delivery_id is not None else None
+    if delivery_id is None:
+        return None
+    return deliveries.Claim(delivery_id, channel, claimed_at=now)

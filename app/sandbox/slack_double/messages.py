@@ -3,6 +3,7 @@ message goes through."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import secrets
 from typing import Any, ClassVar
@@ -124,15 +125,18 @@ class Messages(Workspace, Recording):
             and (oldest <= float(message.ts) if inclusive else oldest < float(message.ts))
             and float(message.ts) <= latest
         ]
-        objects = [self._message_object(message) for message in found[:limit]]
+        start = _cursor_offset(args.get("cursor"))
+        page = found[start : start + limit]
+        objects = [self._message_object(message) for message in page]
         if not flag(args.get("include_all_metadata")):
             for message in objects:
                 message.pop("metadata", None)
+        has_more = len(found) > start + limit
         return {
             "messages": objects,
-            "has_more": len(found) > limit,
+            "has_more": has_more,
             "pin_count": 0,
-            "response_metadata": {"next_cursor": ""},
+            "response_metadata": {"next_cursor": _cursor(start + limit) if has_more else ""},
         }
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -248,3 +252,21 @@ class Messages(Workspace, Recording):
             "files": message.files,
         }
         return body | {key: value for key, value in optional.items() if value is not None}
+
+
+def _cursor(offset: int) -> str:
+    """An opaque next_cursor, as Slack's are (base64 of where the next page starts)."""
+    return base64.b64encode(f"next_offset:{offset}".encode()).decode()
+
+
+def _cursor_offset(cursor: str | None) -> int:
+    """Where the page a cursor names starts; a cursor Slack did not give is refused, as there."""
+    if not cursor:
+        return 0
+    try:
+        name, _, offset = base64.b64decode(cursor, validate=True).decode().partition(":")
+    except ValueError as error:
+        raise SlackError("invalid_cursor") from error
+    if name != "next_offset" or not offset.isdecimal():
+        raise SlackError("invalid_cursor")
+    return int(offset)

@@ -137,7 +137,7 @@ def found_delivered(
     in that transaction). Found(None): Slack cannot tell; the claim goes back to failed."""
     try:
         message = find()
-    except (SlackApiError, OSError) as error:
+    except (SlackApiError, OSError, delivery.Unverifiable) as error:
         logger.warning("could not check whether %s arrived: %s", label, error)
         delivery.record_failed(services, claim, delivery.Posted(error=claim.previous_error))
         return Found(None)

@@ -122,7 +122,11 @@ def _retry(
             claim,
             label,
             lambda: delivery.find_posted_dm(
-                client, claim.recipient, CONFIRMATION_EVENT, metadata["event_payload"]["key"]
+                client,
+                claim.recipient,
+                CONFIRMATION_EVENT,
+                metadata["event_payload"]["key"],
+                claim.claimed_at,
             ),
         )
         if found is not None:

@@ -246,7 +246,9 @@ def _found_delivered(
         services,
         claim,
         rep.delivery_key,
-        lambda: delivery.find_posted_dm(client, rep.user_id, NUDGE_EVENT, rep.delivery_key),
+        lambda: delivery.find_posted_dm(
+            client, rep.user_id, NUDGE_EVENT, rep.delivery_key, claim.claimed_at
+        ),
         lambda message: (
             lambda session: nudges.record_shown(
                 session, rep.workspace, rep.user_id, shown(message), rep.local_date, services.now()

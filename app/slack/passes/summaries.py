@@ -205,7 +205,9 @@ def _found_posted(
         services,
         claim,
         f"summary {result.key}",
-        lambda: delivery.find_posted_message(client, result.channel_id, SUMMARY_EVENT, result.key),
+        lambda: delivery.find_posted_message(
+            client, result.channel_id, SUMMARY_EVENT, result.key, claim.claimed_at
+        ),
     )
     if found is None:
         return None
@@ -296,7 +298,7 @@ class SummaryPassReport(claimed_pass.PassReport):
         for stuck in self.stuck:
             lines.append(
                 f"stuck summary {stuck.key} to {stuck.channel_id}: claimed "
-                f"{stuck.claimed_at.isoformat()}, never finished; not re-posted"
+                f"{stuck.claimed_at.isoformat()}, never finished; looked for before posting once"
             )
         return lines
 
@@ -321,7 +323,7 @@ def run_summary_pass(
         due = summaries.find_due(session, now)
     for stuck in due.stuck:
         logger.warning(
-            "summary %s was claimed at %s and never finished posting; not re-posted",
+            "summary %s was claimed at %s and never finished posting; looking for it",
             stuck.key,
             stuck.claimed_at.isoformat(),
         )
