@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.slack.views.formatting import escape
 from app.slack.views.notices import failure_modal, notice_modal
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,13 @@ class DatabaseUnavailable(Unavailable):
 
     default_message = DATABASE_DOWN
     late_message = DATABASE_NOT_FINISHED
+
+
+def not_saved(message: str, title: str, wrote: dict[str, str | None]) -> DatabaseUnavailable:
+    """The answer to a form the database did not take after it closed: `message`, then what the
+    person wrote (label: their text, Slack-escaped), so that nothing of it is lost."""
+    lines = [f"{label}: {escape(text)}" for label, text in wrote.items() if text]
+    return DatabaseUnavailable("\n".join([message, *lines]), title=title)
 
 
 class NotAllowed(CoachError):

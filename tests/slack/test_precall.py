@@ -6,7 +6,8 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy.orm import sessionmaker
 
 from app.models import Delivery, Interaction, InteractionKind, Origin, Outcome, Stage
 from app.sandbox import inbound
@@ -244,6 +245,31 @@ def test_edit_plan_from_the_dm_opens_the_saved_plan_and_saving_updates_it(
     assert (
         "Dana (CFO) books the pilot kickoff by Friday" in updated and "Customer action" in updated
     )  # reviewed again
+
+
+def test_an_edit_the_database_does_not_take_is_told_in_the_form(
+    coach: Coach, sessions, tmp_path
+) -> None:
+    # An edit is saved before its form closes (it may clash with another plan), so a database
+    # that is down is told there, and the rep's edit stays in the form.
+    coach.submit(open_precall(coach, REP_NY), plan_values(), REP_NY)
+    coach.settle()
+    dm = confirmation(coach, "Plan saved")
+    form = plan_form_after(coach, lambda: press(coach, dm, InteractionIds.EDIT_PLAN))
+    working = coach.services.sessions
+    coach.services.sessions = sessionmaker(
+        create_engine(f"sqlite:///{tmp_path}/missing-dir/coach.db")
+    )
+    response = coach.submit(
+        form, plan_values(form, objective="Dana (CFO) books the pilot kickoff by Friday"), REP_NY
+    )
+    coach.services.sessions = working
+    assert "nothing was stored" in next(iter(response.json()["errors"].values()))
+    with sessions() as session:
+        (plan,) = session.scalars(select(Interaction)).all()
+        assert (
+            plan.revision == 1 and plan.objective != "Dana (CFO) books the pilot kickoff by Friday"
+        )
 
 
 def test_an_older_edit_plan_button_opens_the_plan_as_it_is_now(coach: Coach) -> None:

@@ -73,17 +73,28 @@ def test_a_user_slack_cannot_look_up_is_told_inline(coach: RunningCoach, session
         assert session.scalar(select(func.count()).select_from(Interaction)) == 0
 
 
-def test_a_database_that_is_down_gets_an_inline_error_not_a_500(
+def test_a_database_that_is_down_gets_a_notice_with_what_was_typed_not_a_500(
     coach: RunningCoach, tmp_path
 ) -> None:
-    # A plan is saved before its form closes (an edited plan may clash with another one at the
-    # same time, which the rep fixes in the form): a database that is down is told there too.
+    # A new plan is saved after its form closes: a database that is down is told in a notice
+    # that gives the rep back what they wrote (an edit is told in the form: test_precall.py).
     view = open_precall(coach, REP_NY)
     unreachable = create_engine(f"sqlite:///{tmp_path}/missing-dir/coach.db")
-    coach.services.sessions = sessionmaker(unreachable)
-    response = coach.submit(view, plan_values(), REP_NY)
-    assert response.status == 200
-    assert "nothing was stored" in next(iter(response.json()["errors"].values()))
+    working, coach.services.sessions = coach.services.sessions, sessionmaker(unreachable)
+    notices_before = len(coach.slack.calls("views.open"))
+    response = coach.submit(
+        view,
+        plan_values(objective="Dana (CFO) books the <!here> security review by Friday"),
+        REP_NY,
+    )
+    assert (response.status, response.body) == (200, "")
+    (notice,) = coach.slack.wait_for("views.open", count=notices_before + 1)[notices_before:]
+    text = str(notice.args["view"]["blocks"])
+    assert "nothing was stored" in text and "Acme Corp" in text
+    assert "Dana (CFO) books the &lt;!here&gt; security review by Friday" in text
+    coach.services.sessions = working
+    with working() as session:
+        assert session.scalar(select(func.count()).select_from(Interaction)) == 0
 
 
 def test_healthz_answers_once_the_database_is_reachable(coach: RunningCoach) -> None:

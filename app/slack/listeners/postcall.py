@@ -17,7 +17,7 @@ from app.domain.checks import FieldErrors
 from app.models import DeliveryKind
 from app.slack import delivery
 from app.slack.client import open_modal
-from app.slack.errors import DatabaseUnavailable, NotAllowed, handled
+from app.slack.errors import DatabaseUnavailable, NotAllowed, handled, not_saved
 from app.slack.flows import outcomes as flows_outcomes
 from app.slack.flows import read_back
 from app.slack.forms import outcome
@@ -35,7 +35,6 @@ from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
 from app.slack.passes.confirmations import confirmation_metadata
 from app.slack.services import Requester
-from app.slack.views.formatting import escape
 from app.slack.views.interaction_actions import InteractionIds
 from app.slack.views.interaction_actions import interaction_id_of as button_interaction_id
 from app.slack.views.notices import stale_form_modal
@@ -184,7 +183,7 @@ def handle_postcall_submission(
     except outcomes.NotYourInteraction as error:
         raise NotAllowed(NOT_YOURS, title="Outcome not saved") from error
     except SQLAlchemyError as error:
-        raise not_saved(draft) from error
+        raise outcome_not_saved(draft) from error
     if saved.changed:
         delivery.send_once(
             client,
@@ -204,14 +203,12 @@ def handle_postcall_submission(
         show_status_if_item_handled(client, services, workspace, user_id, nudge, nudge_status)
 
 
-def not_saved(draft: outcomes.OutcomeDraft) -> DatabaseUnavailable:
-    """The answer to an outcome the database did not take after its form closed: the rep gets
-    back what they wrote, so nothing of it is lost."""
-    wrote = [f"Outcome: {draft.result.value.replace('_', ' ')}"]
-    if draft.next_step:
-        wrote.append(f"Next step: {escape(draft.next_step)}")
-    if draft.next_step_when_text:
-        wrote.append(f"By: {escape(draft.next_step_when_text)}")
-    if draft.notes:
-        wrote.append(f"Notes: {escape(draft.notes)}")
-    return DatabaseUnavailable("\n".join([SAVE_FAILED, *wrote]), title="Outcome not saved")
+def outcome_not_saved(draft: outcomes.OutcomeDraft) -> DatabaseUnavailable:
+    """The answer to an outcome the database did not take after its form closed."""
+    wrote = {
+        "Outcome": draft.result.value.replace("_", " "),
+        "Next step": draft.next_step,
+        "By": draft.next_step_when_text,
+        "Notes": draft.notes,
+    }
+    return not_saved(SAVE_FAILED, "Outcome not saved", wrote)

@@ -17,7 +17,7 @@ from app.domain.checks import FieldErrors
 from app.models import DeliveryKind, Interaction
 from app.slack import delivery, directory
 from app.slack.client import update_modal
-from app.slack.errors import FieldError, NotAllowed, handled
+from app.slack.errors import DatabaseUnavailable, FieldError, NotAllowed, handled, not_saved
 from app.slack.flows import planning, read_back
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
@@ -265,16 +265,38 @@ def handle_precall_submission(
             view=review_modal(draft.objective, draft.review, review_metadata),
         )
         return
-    try:
+    if metadata.interaction_id is None:
+        # A new plan cannot clash (the same account and time again is the same plan), so the
+        # form closes at once and saving is the work after the ack; a database that will not
+        # take it is told in a notice that gives back what the rep wrote.
+        ack()
         saved = save_plan(requester, draft, metadata)
-    except plans.PlanClash as error:
-        raise FieldError(keyed(PrecallIds.WHEN_BLOCK, metadata), clash(error, zone)) from error
-    except plans.NotYourInteraction as error:
-        raise FieldError(PrecallIds.ACCOUNT_BLOCK, PLAN_GONE) from error
-    if saved is None:
-        raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED)
-    ack()
+        if saved is None:
+            raise plan_not_saved(draft)
+    else:
+        # A plan for an interaction already there may clash with another or be gone: saved
+        # before the form closes, so that the rep can fix it in the form.
+        try:
+            saved = save_plan(requester, draft, metadata)
+        except plans.PlanClash as error:
+            raise FieldError(keyed(PrecallIds.WHEN_BLOCK, metadata), clash(error, zone)) from error
+        except plans.NotYourInteraction as error:
+            raise FieldError(PrecallIds.ACCOUNT_BLOCK, PLAN_GONE) from error
+        if saved is None:
+            raise FieldError(PrecallIds.ACCOUNT_BLOCK, SAVE_FAILED)
+        ack()
     confirm_plan(client, requester, saved, zone, metadata.nudge)
+
+
+def plan_not_saved(draft: plans.PlanDraft) -> DatabaseUnavailable:
+    """The answer to a new plan the database did not take after its form closed."""
+    wrote = {
+        "Account": draft.account_name,
+        "When": draft.when_text,
+        "Objective": draft.objective,
+        "Minimum acceptable commitment": draft.minimum_commitment,
+    }
+    return not_saved(SAVE_FAILED, "Plan not saved", wrote)
 
 
 def handle_back_to_edit(ack: Ack) -> None:
