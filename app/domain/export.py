@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.domain.coaching import CRITERION_NAMES, Criterion
 from app.domain.workspace import Workspace
-from app.models import Account, FollowThrough, Interaction, Outcome, Rep, Result
+from app.models import Account, CancelReason, FollowThrough, Interaction, Outcome, Rep, Result
 
 # Rows fetched from the database at a time: the export never holds more than this many.
 BATCH_ROWS = 1000
@@ -136,6 +136,9 @@ def export_rows(
             Outcome.next_step_at,
             follow_up_outcome.id.label("follow_up_logged"),
             follow_up_outcome.follow_through,
+            Interaction.reschedule_count,
+            Interaction.cancel_reason,
+            Interaction.cancelled_at,
         )
         .join(Account, Account.id == Interaction.account_id)
         .outerjoin(
@@ -173,6 +176,9 @@ def export_rows(
         next_step_at,
         follow_up_logged,
         answer,
+        reschedules,
+        cancel_reason,
+        cancelled_at,
     ) in session.connection().execute(query):
         strong, gaps = _review(objective_strong, objective_gaps)
         yield [
@@ -193,9 +199,16 @@ def export_rows(
             next_step_at.astimezone(zone).isoformat(timespec="minutes") if next_step_at else "",
             next_step_at.isoformat(timespec="minutes") if next_step_at else "",
             _follow_through(result, next_step_at, follow_up_logged, answer, now),
-            "",  # reschedules: not recorded yet
-            "",  # cancelled: not recorded yet
+            str(reschedules or 0),
+            _cancelled(cancel_reason, cancelled_at),
         ]
+
+
+def _cancelled(reason: CancelReason | None, at: datetime | None) -> str:
+    """Why it was cancelled (customer, us, not_needed), or empty when it was not."""
+    if at is None:
+        return ""
+    return reason.value if reason else "yes"
 
 
 def _safe(cell: str) -> str:

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
+from app.domain import schedule
 from app.domain.export import COLUMNS
+from app.domain.schedule import Change
+from app.models import CancelReason
 from app.slack.views import export as views
 from app.slack.views.export import ExportIds
 from tests.support.cli import clean_env, run_coach
 from tests.support.coach import Coach
 from tests.support.exports import ask_export, exported_rows, seed_team_history
+from tests.support.factories import WORKSPACE, Seeder
 from tests.support.summaries import ADMIN, MANAGER, OTHER_MANAGER, add_summary
-from tests.support.workspace import REP_NY, REP_TOKYO
+from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
 
 def accounts(rows: list[dict[str, str]]) -> list[str]:
@@ -38,8 +43,7 @@ def test_a_rep_gets_their_own_interactions_with_every_column(team: Coach) -> Non
     assert (acme["objective_strong"], acme["outcome"]) == ("yes", "won")
     assert (globex["objective_strong"], globex["objective_gaps"]) == ("no", "Stage fit; Fallback")
     assert (globex["outcome"], globex["lost_reason"]) == ("lost", "price")
-    # Reschedules and cancellations are not recorded: their columns are there, empty.
-    assert {row["reschedules"] for row in rows} == {row["cancelled"] for row in rows} == {""}
+    assert [(row["reschedules"], row["cancelled"]) for row in rows] == [("0", ""), ("0", "")]
     (dm_message,) = [m for m in team.slack.messages(team.slack._dm_by_user[REP_NY]) if m.files]
     assert dm_message.text == (
         "Your export: 2 interactions of yours, 2026-11-01 to 2026-11-30 (America/New_York)."
@@ -162,3 +166,29 @@ def test_coach_export_prints_the_csv_for_operators(team: Coach, database_url: st
     assert accounts(list(csv.DictReader(io.StringIO(one.stdout)))) == ["Initech"]
     bad = run_coach("export", "--team", "T0001", "--since", "soon", env=env, cwd=tmp_path)
     assert bad.returncode == 2 and "could not read `soon`" in bad.stderr
+
+
+def test_reschedules_and_cancellations_are_in_their_columns(team: Coach) -> None:
+    seed_team_history(team)
+    with team.services.sessions.begin() as session:
+        hooli = Seeder(session, NOW).call(REP_NY, NOW - timedelta(days=1), "Hooli")
+        for hours in (1, 2):
+            moved = schedule.reschedule(
+                session,
+                WORKSPACE,
+                REP_NY,
+                hooli.id,
+                to=hooli.scheduled_at + timedelta(hours=hours),
+                when_text="later",
+                source_view_id=f"V{hours}",
+                now=NOW,
+            )
+            assert moved.change is Change.DONE
+        cancelled = schedule.cancel(
+            session, WORKSPACE, REP_NY, hooli.id, CancelReason.CUSTOMER, NOW
+        )
+        assert cancelled.change is Change.DONE
+    ask_export(team, REP_NY)
+    rows = {row["account"]: row for row in exported_rows(team, REP_NY)}
+    assert (rows["Hooli"]["reschedules"], rows["Hooli"]["cancelled"]) == ("2", "customer")
+    assert (rows["Acme Corp"]["reschedules"], rows["Acme Corp"]["cancelled"]) == ("0", "")
