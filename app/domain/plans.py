@@ -30,8 +30,10 @@ from app.models import (
 # A commitment objective is a sentence or two. The cap also keeps a whole plan inside the
 # 3,000 characters of a Slack view's private_metadata, where the coach's review carries it.
 OBJECTIVE_MAX = 500
-# A plan may be written just after the interaction (a call that came in early), not days later.
-PLAN_ALLOW_PAST = timedelta(days=1)
+# A time already gone by is an outcome to log, not a plan. The grace lets a meeting that is just
+# starting ("now", "10am" typed at 10:05) still be planned.
+PLAN_ALLOW_PAST = timedelta(minutes=15)
+LOG_IT_INSTEAD = "A plan is for what is ahead: nothing was saved. Log the outcome instead."
 
 
 class PlanField(enum.StrEnum):
@@ -157,8 +159,16 @@ class PlanDraft:
 def read_plan_when(
     text: str, zone: str, now: datetime, *, locale: str | None = None
 ) -> dates.WhenReading:
-    """When the interaction is: ahead, or within the day just gone (planned after the fact)."""
+    """When the interaction is: ahead, or within the few minutes just gone (it is starting)."""
     return dates.read_when(text, zone, now, allow_past=PLAN_ALLOW_PAST, locale=locale)
+
+
+def is_past(reading: dates.WhenReading, now: datetime) -> bool:
+    """Whether the plan's time is gone by, beyond the grace: an outcome to log, not a plan
+    ("today" with no time is only missing its time)."""
+    if reading.at is None or reading.problem == dates.ADD_A_TIME:
+        return False
+    return reading.at < now.replace(second=0, microsecond=0) - PLAN_ALLOW_PAST
 
 
 def check_plan(
@@ -197,6 +207,8 @@ def check_plan(
         reading = read_plan_when(values[PlanField.WHEN], zone, now, locale=locale)
         if not reading.ok:
             errors[PlanField.WHEN] = reading.problem or "I could not read this date."
+            if is_past(reading, now):
+                errors[PlanField.WHEN] += f". {LOG_IT_INSTEAD}"
     if errors:
         return errors
     assert reading is not None and reading.at is not None and kind and stage

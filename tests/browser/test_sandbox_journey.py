@@ -321,7 +321,13 @@ def test_shortcuts_plan_from_the_message_box_and_log_an_outcome_from_a_message(
         modal = slack.expect_modal("Plan an interaction")
         expect(modal.locator('.sb-block[data-block-id="precall_zone"]')).to_contain_text(ANA_ZONE)
         modal.get_by_label(field("Account or prospect")).fill("Initech")
-        modal.get_by_label(field("When")).fill("today 8am")
+        # A call that began two minutes ago: within the grace in which it can still be planned
+        # (an earlier one is refused as past, with the outcome form offered instead).
+        typed_at = datetime.now(ZoneInfo(ANA_ZONE))
+        began = typed_at - timedelta(minutes=2)
+        began_day = "today" if began.date() == typed_at.date() else "yesterday"
+        began_text = f"{began_day} {began.hour % 12 or 12}:{began:%M}{began:%p}".lower()
+        modal.get_by_label(field("When")).fill(began_text)
         modal.get_by_label(field("Stage of the sale")).select_option(label="Demo / evaluation")
         modal.get_by_label(field("Commitment objective")).fill(
             "Gavin (VP Ops) agrees to book the pilot kickoff by Friday"

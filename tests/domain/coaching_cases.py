@@ -146,7 +146,12 @@ CASES: tuple[Case, ...] = (
     Case("Qualify the opportunity", DISCOVERY, fails="action specific time who"),
     Case("Share our case studies with Dana before Friday", DISCOVERY, fails="action"),
     Case("Make sure they understand our value prop", DEMO, fails="action specific time who"),
-    Case("Invite Dana to our user conference in May", DISCOVERY, fails="action"),
+    Case(
+        "Invite Dana to our user conference in May",
+        DISCOVERY,
+        fails="action time",
+        note="a month names no day the forms can read",
+    ),
     Case("My manager presents to Dana next week", DEMO, fails="action"),
     Case("We send them the data sheet", DEMO, fails="action time who"),
     Case(
@@ -201,7 +206,12 @@ CASES: tuple[Case, ...] = (
         fails="action specific",
     ),
     Case("they'll circle back soon", PROPOSAL, fails="specific time who"),
-    Case("They think about the proposal over the weekend", PROPOSAL, fails="action specific who"),
+    Case(
+        "They think about the proposal over the weekend",
+        PROPOSAL,
+        fails="action specific time who",
+        note="no day the forms can read",
+    ),
     # Customer actions without a time.
     Case(
         "Dana agrees to book a pilot kickoff", DEMO, fails="time", minimum="Dana agrees to a call"
@@ -223,7 +233,10 @@ CASES: tuple[Case, ...] = (
     Case("The prospect agrees to start a pilot within 30 days", PROPOSAL, fails="who"),
     Case("Acme Corp signs the order form by Friday", CLOSING, fails="who"),
     Case(
-        "Acme agrees to a pilot next month", PROPOSAL, fails="who", note="a company, not a person"
+        "Acme agrees to a pilot next month",
+        PROPOSAL,
+        fails="time who",
+        note="a company, not a person; a month names no day the forms can read",
     ),
     Case("Schedule a demo for next week", DISCOVERY, fails="who"),
     Case("Send us their usage data by Friday", DISCOVERY, fails="who"),
@@ -328,8 +341,9 @@ CASES: tuple[Case, ...] = (
     Case(
         "Win the Acme deal this quarter",
         NEGOTIATION,
-        fails="action specific who",
-        note="winning is the rep's outcome, not an act of the customer's",
+        fails="action specific time who",
+        note="winning is the rep's outcome, not an act of the customer's; 'this quarter' names no"
+        " day the forms can read",
     ),
     Case("Get verbal approval from Dana's CFO on pricing by Friday", NEGOTIATION),
     Case("Dana's team will evaluate the product", DEMO, fails="specific time"),
@@ -342,7 +356,12 @@ CASES: tuple[Case, ...] = (
         note="a meeting on the CFO's calendar is observable",
     ),
     Case("Run a 2-week pilot with Priya's team starting the 1st", DEMO),
-    Case("Dana's team sends us sample data this week", DISCOVERY),
+    Case(
+        "Dana's team sends us sample data this week",
+        DISCOVERY,
+        fails="time",
+        note="the forms ask which day this week",
+    ),
     Case("Follow up next week", PROPOSAL, fails="action specific who"),
     Case("Demo to the whole team on Thursday", DEMO, fails="action who"),
     Case("Nail down the pilot start date with Dana by Friday", DEMO),

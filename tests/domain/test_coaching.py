@@ -260,7 +260,7 @@ def test_common_typos_in_verbs_are_read_as_the_verb():
         assert review.strong, objective
 
 
-def test_time_bound_reuses_mentions_time_and_quotes_vague_times():
+def test_time_bound_asks_the_date_reader_and_quotes_vague_times():
     assert review_objective("Dana signs within 2 weeks", None).result(Criterion.TIME_BOUND).passed
     soon = review_objective("Dana signs the order form soon", None).result(Criterion.TIME_BOUND)
 

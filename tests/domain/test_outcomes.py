@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -78,9 +79,11 @@ def test_an_outcome_logged_before_its_time_moves_the_interaction_to_when_it_was_
 
 def planned_interaction(session, account="Acme", when="today 9am") -> Interaction:
     form = plans.PlanForm(account, "call", when, "demo", "Dana agrees to X on Tuesday")
-    draft = plans.check_plan(form, ZONE, NOW)
+    # Planned as the rep's day began: a plan is made before its time (one gone by is refused).
+    planned = NOW.astimezone(ZoneInfo(ZONE)).replace(hour=0, minute=1)
+    draft = plans.check_plan(form, ZONE, planned)
     assert isinstance(draft, plans.PlanDraft)
-    return plans.save_plan(session, WORKSPACE, REP, draft, NOW).interaction
+    return plans.save_plan(session, WORKSPACE, REP, draft, planned).interaction
 
 
 def save(session, interaction_id: int, **form_values) -> outcomes.SavedOutcome:

@@ -84,6 +84,26 @@ def test_each_problem_is_reported_under_its_field(overrides, field) -> None:
     assert set(errors) == {field}
 
 
+@pytest.mark.parametrize(
+    ("when", "past"),
+    [
+        ("yesterday 3pm", True),
+        ("today 8am", True),  # two hours before 10:00 in New York
+        ("9:50am", None),  # ten minutes ago: the meeting is starting, and can still be planned
+        ("now", None),
+        ("today", False),  # no time yet: asked for one, not called past
+    ],
+)
+def test_a_time_gone_by_is_refused_as_past_and_the_outcome_offered_instead(when, past) -> None:
+    checked = plans.check_plan(form(when_text=when), "America/New_York", NOW)
+    if past is None:
+        assert isinstance(checked, plans.PlanDraft)
+        return
+    assert isinstance(checked, FieldErrors)
+    assert (plans.LOG_IT_INSTEAD in checked[plans.PlanField.WHEN]) is past
+    assert ("in the past" in checked[plans.PlanField.WHEN]) is past
+
+
 def test_account_names_differing_in_case_and_spacing_are_one_account(session) -> None:
     first = accounts.find_or_create_account(session, WORKSPACE, "Acme  Corp")
     second = accounts.find_or_create_account(session, WORKSPACE, "acme corp.")

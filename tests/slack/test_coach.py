@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from app.sandbox.limits import validate_message_blocks
 from tests.support.coach import Coach
-from tests.support.forms import outcome_values, plan_interaction
+from tests.support.forms import open_precall, outcome_values, plan_interaction, plan_values
 from tests.support.workspace import REP_NY, REP_TOKYO
 
 
 def test_coach_me_shows_the_last_30_days_against_the_30_before(coach: Coach) -> None:
-    plan_interaction(coach)
+    # A plan written at 10:00 for 9:50, within the grace a meeting just started is given.
+    form = open_precall(coach, REP_NY)
+    assert coach.submit(form, plan_values(when="9:50am"), REP_NY).body == ""
+    coach.settle()
     view = coach.open_modal("/postcall", "", REP_NY)
     coach.submit(view, outcome_values(view, "advanced"), REP_NY)
 
@@ -23,7 +26,7 @@ def test_coach_me_shows_the_last_30_days_against_the_30_before(coach: Coach) -> 
         for block in body["blocks"]
         for field in block.get("fields", [])
     }
-    # The plan for 9:00 was written at 10:00: logged, but not planned before it happened.
+    # The plan for 9:50 was written at 10:00: logged, but not planned before it happened.
     assert figures["Planned before they happened"] == ["0/1 (0%)", "_before: none yet_"]
     assert figures["Commitment hit rate (won + advanced)"] == ["1/1 (100%)", "_before: none yet_"]
     assert "Customer follow-through: agreed next steps the customer did" in str(body["blocks"])

@@ -127,7 +127,17 @@ def test_precall_says_a_past_time_is_past_and_points_to_postcall(coach: Coach) -
     )
     coach.act_in_view(view, typed, REP_NY)
     refreshed = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    hint = block(refreshed, PrecallIds.WHEN_BLOCK)["hint"]["text"]
+    assert hint == "⚠ That is Wed 25 Nov, 3:00 PM, in the past"
+    offer = block(refreshed, PrecallIds.PAST_BLOCK)["elements"][0]
+    assert offer["action_id"] == PrecallIds.LOG_OUTCOME_INSTEAD
+
+    # Within the grace the time reads, is called past, and is no reason to log an outcome.
+    typed["value"] = "9:50am"
+    coach.act_in_view(view, typed, REP_NY)
+    refreshed = coach.slack.wait_for("views.update", count=updates + 2)[-1].args["view"]
     assert block(refreshed, PrecallIds.WHEN_BLOCK)["hint"]["text"] == (
-        "→ Wed 25 Nov 2026, 3:00 PM EST is already past: to record how it went,"
+        "→ Thu 26 Nov 2026, 9:50 AM EST is already past: to record how it went,"
         " use /postcall instead."
     )
+    assert PrecallIds.PAST_BLOCK not in [b.get("block_id") for b in refreshed["blocks"]]

@@ -166,7 +166,7 @@ def test_an_account_too_long_once_case_folded_gets_an_inline_error(coach: Runnin
 def test_last_time_shows_the_stored_text_as_typed(coach: RunningCoach) -> None:
     form = open_precall(coach, REP_NY)
     objective = "<!channel> Dana (CFO) agrees to a pricing review on Tuesday"
-    planned = plan_values(objective=objective, when="today 9am")
+    planned = plan_values(objective=objective, when="9:50am")  # within the grace of 10:00
     assert coach.submit(form, planned, REP_NY).body == ""
     coach.settle()
     view = coach.open_modal("/postcall", "", REP_NY)

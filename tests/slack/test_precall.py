@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app.models import Delivery, Interaction, InteractionKind, Origin, Outcome, Stage
 from app.sandbox import inbound
+from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import NEW_PLAN, PrecallIds
 from app.slack.views.interaction_actions import InteractionIds
 from tests.support.coach import Coach
@@ -121,9 +122,67 @@ def test_when_too_far_ahead_or_in_the_past_says_what_was_understood(coach: Coach
     assert "too far ahead" in far["errors"][PrecallIds.WHEN_BLOCK]
     past = coach.submit(view, plan_values(when="last Monday"), REP_NY).json()
     assert "in the past" in past["errors"][PrecallIds.WHEN_BLOCK]
-    # Within a day in the past is accepted: a plan written just after a call that came early.
-    ok = coach.submit(view, plan_values(when="today 8am"), REP_NY)
+    # Two hours ago is an outcome to log, not a plan; ten minutes ago is a meeting starting.
+    earlier = coach.submit(view, plan_values(when="today 8am"), REP_NY).json()
+    assert "in the past" in earlier["errors"][PrecallIds.WHEN_BLOCK]
+    assert "Log the outcome instead" in earlier["errors"][PrecallIds.WHEN_BLOCK]
+    ok = coach.submit(view, plan_values(when="9:50am"), REP_NY)
     assert ok.status == 200 and ok.body == ""
+
+
+def test_a_plan_whose_time_is_past_is_refused_and_the_outcome_form_is_offered_instead(
+    coach: Coach, sessions
+) -> None:
+    view = open_precall(coach, REP_NY, "Acme Corp")
+    updates = len(coach.slack.calls("views.update"))
+    typed = inbound.block_action(
+        PrecallIds.INPUT, PrecallIds.WHEN_BLOCK, value="yesterday 3pm", type="plain_text_input"
+    )
+    coach.act_in_view(view, typed, REP_NY)
+    coach.slack.wait_for("views.update", count=updates + 1)
+    form = coach.slack.top_view(REP_NY)
+    assert form is not None
+    offer = block(form, PrecallIds.PAST_BLOCK)["elements"][0]
+    assert offer["text"]["text"] == "Log the outcome instead"
+
+    answer = coach.submit(form, plan_values(when="yesterday 3pm"), REP_NY).json()
+    assert answer["response_action"] == "errors"
+    error = answer["errors"][PrecallIds.WHEN_BLOCK]
+    assert "in the past" in error and "Log the outcome instead" in error
+    assert count(sessions, Interaction) == 0
+    assert dms_to(coach, REP_NY) == []
+
+    pressed = inbound.block_action(
+        PrecallIds.LOG_OUTCOME_INSTEAD, PrecallIds.PAST_BLOCK, value="Acme Corp"
+    )
+    assert coach.act_in_view(form, pressed, REP_NY).status == 200
+    coach.settle()
+    shown = coach.slack.top_view(REP_NY)
+    assert shown is not None and shown["callback_id"] == PostcallIds.CALLBACK
+    assert shown["id"] == form["id"]  # in the plan's place: nothing of the plan remains open
+    assert count(sessions, Interaction) == 0
+
+
+def test_a_past_time_named_in_the_command_is_offered_as_an_outcome_when_the_form_opens(
+    coach: Coach,
+) -> None:
+    updates = len(coach.slack.calls("views.update"))
+    coach.slash("/precall", "Acme Corp yesterday 3pm", REP_NY)
+    shown = coach.slack.wait_for("views.update", count=updates + 1)[-1].args["view"]
+    assert "in the past" in block(shown, PrecallIds.WHEN_BLOCK)["hint"]["text"]
+    offer = block(shown, PrecallIds.PAST_BLOCK)["elements"][0]
+    assert offer["action_id"] == PrecallIds.LOG_OUTCOME_INSTEAD
+    assert offer["value"] == "Acme Corp"
+
+
+def test_a_plan_whose_time_is_ahead_is_still_saved(coach: Coach, sessions) -> None:
+    view = open_precall(coach, REP_NY, "Acme Corp")
+    response = coach.submit(view, plan_values(when="tomorrow 3pm"), REP_NY)
+    assert response.status == 200 and response.body == ""
+    with sessions() as session:
+        plan = session.scalars(select(Interaction)).one()
+    # Friday 27 November, 15:00 in New York (EST, UTC-5).
+    assert plan.scheduled_at == datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
 
 
 def test_fields_beyond_their_limits_are_refused(coach: Coach, sessions) -> None:

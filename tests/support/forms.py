@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from app.models import Interaction
@@ -10,7 +12,9 @@ from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
 from app.slack.forms.review import ReviewIds
 from tests.support.coach import Coach
-from tests.support.workspace import REP_NY
+from tests.support.workspace import REP_NY, REP_TOKYO
+
+ZONES = {REP_NY: ZoneInfo("America/New_York"), REP_TOKYO: ZoneInfo("Asia/Tokyo")}
 
 OBJECTIVE = "Dana (CFO) agrees to a 30-minute pricing review on Tuesday"
 
@@ -70,11 +74,19 @@ def block(view: dict, block_id: str) -> dict:
 def plan_interaction(
     coach: Coach, user_id: str = REP_NY, account="Acme Corp", when="today 9am"
 ) -> int:
-    """A plan (by default for 9:00 this morning, an hour before the tests' now), via /precall."""
-    view = open_precall(coach, user_id)
-    response = coach.submit(
-        view, plan_values(account=account, when=when, objective=OBJECTIVE), user_id
-    )
+    """A plan (by default for 9:00 this morning, an hour before the tests' now), via /precall,
+    made as the rep's day began: a plan is made before its time (one gone by is refused)."""
+    clock, now = coach.services.clock, coach.services.now()
+    start_of_day = now.astimezone(ZONES[user_id]).replace(hour=0, minute=1, second=0)
+    coach.set_now(min(now, start_of_day))
+    try:
+        view = open_precall(coach, user_id)
+        response = coach.submit(
+            view, plan_values(account=account, when=when, objective=OBJECTIVE), user_id
+        )
+        coach.settle()
+    finally:
+        coach.services.clock = clock
     assert response.body == "", response.body
     coach.settle()
     with coach.services.sessions() as session:

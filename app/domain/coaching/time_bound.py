@@ -1,8 +1,10 @@
-"""Time-bound: does the objective say when? Read sentence by sentence with the date reader."""
+"""Time-bound: does the objective say when? Read sentence by sentence with the date reader.
+
+The check is the forms' own (says_when): an objective says when only if the reader can read a
+moment from its words, so a time the coach accepts is one the /postcall field can read.
+"""
 
 from __future__ import annotations
-
-import re
 
 from app.domain.coaching.lexicon import (
     SENTENCE_ENDS,
@@ -15,17 +17,9 @@ from app.domain.coaching.results import (
     TIME_BOUND_TIP,
     quote,
 )
-from app.domain.when import mentions_time
+from app.domain.dates import reads_when, says_when, time_mention, when_words
 
 Span = tuple[int, int]  # token indexes, the end excluded
-
-# Shorthand for the spans the date reader names in full: "next wk", "in 2 wks".
-_SHORTHAND = re.compile(r"\b(wk|wks)\b", re.IGNORECASE)
-_SPELLED_OUT = {"wk": "week", "wks": "weeks"}
-
-
-def _says_when(text: str) -> bool:
-    return mentions_time(_SHORTHAND.sub(lambda found: _SPELLED_OUT[found[1].lower()], text))
 
 
 def timed_sentence(parse: Parse) -> tuple[int, int] | None:
@@ -36,7 +30,7 @@ def timed_sentence(parse: Parse) -> tuple[int, int] | None:
         following = text[token.end : token.end + 1]
         ends = token.low in SENTENCE_ENDS and (not following or following.isspace())
         if ends or index + 1 == len(tokens):  # "p.m." does not end a sentence
-            if _says_when(text[tokens[start].start : token.end]):
+            if says_when(text[tokens[start].start : token.end]):
                 return start, index + 1
             start = index + 1
     return None
@@ -46,36 +40,49 @@ def time_bound(parse: Parse, sentence: Span | None) -> str | None:
     if sentence is not None:
         return None
     vague = next((item for item in parse.items if VAGUE_TIME in item.tags), None)
-    if vague is None:
-        return TIME_BOUND_TIP
-    return f"{quote(parse.said(vague))} is not a date. {TIME_BOUND_TIP}"
+    if vague is not None:
+        return f"{quote(parse.said(vague))} is not a date. {TIME_BOUND_TIP}"
+    # A time the forms cannot read as a day ("next month", "this week") is named, so the rep
+    # sees why it does not count.
+    named = time_mention(parse.text)
+    if named is not None:
+        return f"{quote(named)} names no day. {TIME_BOUND_TIP}"
+    return TIME_BOUND_TIP
 
 
 def time_span(parse: Parse, sentence: Span | None) -> Span | None:
-    """Token span of the first time phrase, found by halving its sentence with mentions_time."""
+    """Token span of the first time phrase: the words the reader read it from (when_words), with
+    the words that lead it ("by") or carry it on ("at 2pm") while it still reads."""
     if sentence is None:
         return None
     start, end = sentence
     tokens, text = parse.tokens, parse.text
-
-    def says_time(first: int, last: int) -> bool:
-        return _says_when(text[tokens[first].start : tokens[last - 1].end])
-
-    low, high = start + 1, end  # the shortest prefix that says a time ends at `high`
-    while low < high:
-        middle = (low + high) // 2
-        low, high = (low, middle) if says_time(start, middle) else (middle + 1, high)
-    stop = high
-    low, high = start, stop - 1  # the latest start that still says it
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if says_time(middle, stop) else (low, middle - 1)
-    first = low
+    offset = tokens[start].start
+    found = when_words(text[offset : tokens[end - 1].end])
+    if found is None:
+        return None
+    begins, ends = offset + found[0], offset + found[1]
+    ends -= len(text[begins:ends]) - len(text[begins:ends].rstrip(".,;:!?"))
+    inside = [i for i in range(start, end) if tokens[i].start >= begins and tokens[i].end <= ends]
+    if not inside:
+        return None
+    low, stop = inside[0], inside[-1] + 1
+    first, last = low, stop
     while first > start and tokens[first - 1].low in TIME_LEADS:
         first -= 1
-    while stop < end and _continues_time(parse, stop, end):
-        stop += 1
-    return first, stop
+    while last < end and _continues_time(parse, last, end):
+        last += 1
+
+    # Words around the phrase are kept only while the reader still reads it whole, so what the
+    # rewrite quotes is a time the forms read: "Monday 0/0" is quoted as "Monday".
+    def reads(first: int, last: int) -> bool:
+        return reads_when(text[tokens[first].start : tokens[last - 1].end])
+
+    while last > stop and not reads(low, last):
+        last -= 1
+    while first < low and not reads(first, last):
+        first += 1
+    return first, last
 
 
 def _continues_time(parse: Parse, index: int, end: int) -> bool:

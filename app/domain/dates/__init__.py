@@ -5,7 +5,13 @@ vocabulary (the words), normalise (one spelling), reading (the product's rules),
 """
 
 from app.domain.dates.describe import describe
-from app.domain.dates.mentions import mentions_time, says_when
+from app.domain.dates.mentions import (
+    mentions_time,
+    reads_when,
+    says_when,
+    time_mention,
+    when_words,
+)
 from app.domain.dates.reading import WhenReading, find_when_phrase, read_when, warm_up
 from app.domain.dates.vocabulary import (
     ADD_A_TIME,
@@ -26,6 +32,9 @@ __all__ = [
     "find_when_phrase",
     "mentions_time",
     "read_when",
+    "reads_when",
     "says_when",
+    "time_mention",
     "warm_up",
+    "when_words",
 ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from app.domain.dates.vocabulary import COUNT
+from app.domain.dates.vocabulary import COUNT, SHORTHAND, SHORTHAND_WORD
 
 # The widest run of words around a time word that is tried as a date ("the second Tuesday in
 # February" is five words).
@@ -34,6 +36,7 @@ _SPAN_UNITS = (
 # "Sat" and "Sun" are words too: they count only after a word that leads to a day.
 _WEEKEND_DAY_LEAD = r"on|by|before|until|till|this|next|coming|from|after"
 _SPAN_COUNT = rf"{COUNT}|a few|few|a couple(?: of)?|couple(?: of)?|several"
+# Matched against lower-cased words (see _spotted): case-blind matching is three times slower.
 _TIME_WORDS = re.compile(
     "|".join(
         rf"(?:{alternative})"
@@ -69,20 +72,61 @@ _TIME_WORDS = re.compile(
             r"\b(?:christmas|xmas|thanksgiving|new year'?s)\b",
         )
     ),
-    re.IGNORECASE,
 )
 _NUMERIC_DATE = re.compile(
     r"(?P<lead>\b(?:on|by|before|until|till|after|from|due|for)\s+)?"
-    r"(?<![\d/])(?P<month>\d{1,2})/(?P<day>\d{1,2})(?P<year>/\d{2}(?:\d{2})?)?(?![\d/])",
-    re.IGNORECASE,
+    r"(?<![\d/])(?P<month>\d{1,2})/(?P<day>\d{1,2})(?P<year>/\d{2}(?:\d{2})?)?(?![\d/])"
 )
 
 
+# Shorthand that is also an everyday word ("sat down", "the sun") is left as typed: the rules
+# above count it only after a word that leads to a day.
+_EVERYDAY_WORDS = frozenset({"sat", "sun"})
+
+
+def _spell(word: str) -> str:
+    def spelled(found: re.Match[str]) -> str:
+        # "c'mon" is no Monday: shorthand after an apostrophe is part of a word.
+        after_apostrophe = found.start() > 0 and word[found.start() - 1] in "'’"
+        keep = after_apostrophe or found[0] in _EVERYDAY_WORDS
+        return found[0] if keep else SHORTHAND[found[0]]
+
+    return SHORTHAND_WORD.sub(spelled, word)
+
+
+def _spotted(text: str) -> tuple[list[re.Match[str]], list[tuple[int, int]]]:
+    """The words of `text`, and the runs of them (first and last index) that name a time.
+    Words are spotted in the reader's own spelling ("next wk" as "next week", "thrusday" as
+    "thursday"), so what the reader reads through its shorthand is spotted too."""
+    words = list(re.finditer(r"\S+", text))
+    spelled = [word[0].lower() for word in words]
+    line = " ".join(spelled)
+    if SHORTHAND_WORD.search(line):  # word by word, so that each keeps its place
+        spelled = [_spell(word) for word in spelled]
+        line = " ".join(spelled)
+    starts = list(accumulate((len(word) + 1 for word in spelled[:-1]), initial=0))
+    spots = [found.span() for found in _TIME_WORDS.finditer(line)]
+    spots += [found.span() for found in _NUMERIC_DATE.finditer(line) if _is_numeric_date(found)]
+    spots.sort()
+    # A spot starts and ends inside words: the words holding its first and its last letter.
+    return words, [
+        (bisect_right(starts, start) - 1, bisect_right(starts, end - 1) - 1) for start, end in spots
+    ]
+
+
+def time_mention(text: str) -> str | None:
+    """The first words of `text` that name a time ("next month"), whether or not they read."""
+    words, runs = _spotted(text)
+    if not runs:
+        return None
+    first, last = runs[0]
+    return text[words[first].start() : words[last].end()].strip(".,;:!?")
+
+
 def mentions_time(text: str) -> bool:
-    """Whether free text says when something happens ("by Friday", "in Q1"; not "soon")."""
-    if _TIME_WORDS.search(text):
-        return True
-    return any(_is_numeric_date(found) for found in _NUMERIC_DATE.finditer(text))
+    """Whether free text names a time ("by Friday", "in Q1", "next month"; not "soon"), whether
+    or not the reader can read a moment from it: says_when asks that."""
+    return bool(_spotted(text)[1])
 
 
 def _is_numeric_date(found: re.Match[str]) -> bool:
@@ -101,20 +145,28 @@ def _is_numeric_date(found: re.Match[str]) -> bool:
 def says_when(text: str, zone: str | ZoneInfo = "UTC", now: datetime = _A_MONDAY) -> bool:
     """Whether the reader can read a moment from some words of `text`: the coach's Time-bound
     check, so that what it accepts as saying when is what the forms can read."""
+    return when_words(text, zone, now) is not None
+
+
+def when_words(
+    text: str, zone: str | ZoneInfo = "UTC", now: datetime = _A_MONDAY
+) -> tuple[int, int] | None:
+    """Where in `text` the first words the reader reads a moment from begin and end: the words
+    that name a time, with as few words around them as it takes ("the second Tuesday in")."""
+    words, runs = _spotted(text)
+    for first, last in runs:
+        for before in range(min(_WORDS_AROUND, first) + 1):
+            for after in range(min(_WORDS_AROUND, len(words) - 1 - last) + 1):
+                start, end = words[first - before].start(), words[last + after].end()
+                if reads_when(text[start:end], zone, now):
+                    return start, end
+    return None
+
+
+def reads_when(phrase: str, zone: str | ZoneInfo = "UTC", now: datetime = _A_MONDAY) -> bool:
+    """Whether the reader reads a moment from the whole `phrase`, past or far ahead as it may be:
+    an objective says when even if the forms would then ask for a nearer date."""
     # Imported here: the reader imports this package's vocabulary, not the other way round.
     from app.domain.dates.reading import read_when
 
-    words = list(re.finditer(r"\S+", text))
-    spots = [found.span() for found in _TIME_WORDS.finditer(text)]
-    spots += [found.span() for found in _NUMERIC_DATE.finditer(text) if _is_numeric_date(found)]
-    for start, end in spots:
-        inside = [i for i, word in enumerate(words) if word.start() < end and word.end() > start]
-        if not inside:
-            continue
-        first, last = inside[0], inside[-1]
-        for before in range(min(_WORDS_AROUND, first) + 1):
-            for after in range(min(_WORDS_AROUND, len(words) - 1 - last) + 1):
-                run = text[words[first - before].start() : words[last + after].end()]
-                if read_when(run.strip(".,;:!?"), zone, now, horizon=_FAR).at is not None:
-                    return True
-    return False
+    return read_when(phrase.strip(".,;:!?"), zone, now, horizon=_FAR).at is not None

@@ -534,12 +534,16 @@ def _in_months(found: re.Match[str], base: datetime, past: _Past | None) -> tupl
     return date(year, month, min(base.day, _last_day(year, month).day)), None
 
 
-def _next_working_day(
+def _working_days_ahead(
     found: re.Match[str], base: datetime, past: _Past | None
 ) -> tuple[date, None]:
-    day = base.date() + timedelta(days=1)
-    while day.weekday() >= 5 or is_holiday(day, _conventions.get().country):
+    """The next working day, or the working day `count` of them ahead: weekends and the rep's
+    country's holidays are skipped."""
+    day, left = base.date(), _count(found.groupdict().get("count") or "1")
+    while left:
         day += timedelta(days=1)
+        if day.weekday() < 5 and not is_holiday(day, _conventions.get().country):
+            left -= 1
     return day, None
 
 
@@ -690,7 +694,8 @@ _WEEKDAY = rf"(?P<weekday>{'|'.join(WEEKDAYS)})"
 DAY_RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(rf"(?:the )?(?P<name>{'|'.join(_RELATIVE_DAYS)})"), _relative_day),
     (re.compile(rf"in (?P<count>{COUNT}) (?P<unit>months?|years?)"), _in_months),
-    (re.compile(r"next (?:working|business|work) day"), _next_working_day),
+    (re.compile(r"next (?:working|business|work) day"), _working_days_ahead),
+    (re.compile(rf"in (?P<count>{COUNT}) (?:working|business|work) days?"), _working_days_ahead),
     (re.compile(r"same time (?:(?P<next_week>next week)|(?P<day>.+))"), _same_time),
     (
         re.compile(

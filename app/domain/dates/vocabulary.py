@@ -118,14 +118,27 @@ SHORTHAND_WORD = re.compile(rf"(?<![\w/])(?:{'|'.join(map(re.escape, SHORTHAND))
 MARKUP_OR_SYMBOL = re.compile(r"[^\w\s/:.,'’@+-]|[_*~`]")
 
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# A count of something: "2 weeks", "a few days", "twelve hours".
+_COUNTED = (
+    r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|(?:a )?few|(?:a )?couple|several) [a-z]"
+)
 # Everyday phrasings brought to one the rules read, in this order.
 PHRASINGS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"’", "'"),
+        (rf"\b({_DAYS}|today|tomorrow|week|month)'s\b", r"\1"),  # "Thursday's demo"
+        (r"\b(day|week|month|quarter|year) end\b", r"end of \1"),  # "by month-end"
+        (r"^(\S+ (?:days?|weeks?|months?)) out$", r"in \1"),  # "2 weeks out"
         (r"\bthis (morning|afternoon|evening|night)\b", r"today \1"),
         (r"\bclose of (?:business|play)\b", "end of day"),
         (r"^within ", "in "),
+        # "in the next 2 weeks" sets the same deadline as "in 2 weeks".
+        (
+            rf"^(?:inside(?: of)?|in the next|over the next|the next|next|coming) (?={_COUNTED})",
+            "in ",
+        ),
         (r"^(.+) from now$", r"in \1"),
         (r"^(?:1st|first) thing (?:on )?", ""),
         (r" first thing$", ""),

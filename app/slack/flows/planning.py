@@ -46,7 +46,18 @@ def open_planning_form(
     except SlackApiError as error:
         logger.warning("views.open failed for the planning form: %s", error.response.get("error"))
         return False
-    refresh_modal(client, services, workspace, user_id, opened["view"], prefill, metadata)
+    # A time named in the command is read back at once, so one already gone by is offered as
+    # an outcome to log before the rep presses Save.
+    refresh_modal(
+        client,
+        services,
+        workspace,
+        user_id,
+        opened["view"],
+        prefill,
+        metadata,
+        when_typed=prefill.when_text if metadata.interaction_id is None else None,
+    )
     return True
 
 
@@ -90,14 +101,21 @@ def refresh_modal(
                     session, workspace, user_id, prefill.account, now
                 )
                 history = history_line(last, zone) if last else None
-        when_hint = None
+        when_hint, past = None, False
         if when_typed and when_typed.strip():
             reading = plans.read_plan_when(when_typed, zone, now, locale=locale)
             when_hint = reading_hint(reading)
+            past = plans.is_past(reading, now)
             if reading.ok and reading.at is not None and reading.at < now:
                 when_hint += PAST_PLAN
         modal = precall_modal(
-            prefill, metadata, zone_label(zone, now), history, when_hint, choices=choices
+            prefill,
+            metadata,
+            zone_label(zone, now),
+            history,
+            when_hint,
+            choices=choices,
+            past=past,
         )
     except (directory.ProfileUnavailable, SQLAlchemyError) as error:
         # The form stays usable; the submission looks the zone up again.

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -48,6 +50,8 @@ class PrecallIds(enum.StrEnum):
     INTERACTION_BLOCK = "precall_interaction"
     INPUT = INPUT  # the one element of every input block
     CHOOSE_INTERACTION = "precall_choose"
+    PAST_BLOCK = "precall_past"
+    LOG_OUTCOME_INSTEAD = "precall_log_outcome_instead"  # value: the account typed
 
 
 # The "Which interaction" option of a plan for a new interaction; also the key of its inputs.
@@ -133,11 +137,17 @@ def precall_modal(
     history: str | None = None,
     when_hint: str | None = None,
     choices: list[Interaction] | None = None,
+    past: bool = False,
 ) -> View:
     """The planning form, pre-filled from the command text or a saved plan; `zone_text` once
     the zone is known, `history` (the last outcome with this account, as mrkdwn) once the
-    account is, `when_hint`: what was read from When as the rep typed it, and `choices`: the
-    account's upcoming interactions, offered before a new one."""
+    account is, `when_hint`: what was read from When as the rep typed it, `choices`: the
+    account's upcoming interactions, offered before a new one, and `past`: When reads as a time
+    gone by, so the form offers to log the outcome instead.
+
+    The offer is a button under When, put there by the read-back as the rep types: a
+    submission's inline errors cannot carry one, and the error that refuses a past plan names
+    it ("Log the outcome instead"), so the refusal and the way out show together."""
     zone_note = (
         f"Times are read in your Slack time zone, *{escape(zone_text)}*."
         if zone_text
@@ -182,6 +192,7 @@ def precall_modal(
             # What was understood is shown as the rep types (handle_when_typed).
             dispatch_on=["on_enter_pressed", "on_character_entered"],
         ),
+        *([_log_outcome_instead(prefill.account)] if past else []),
         ContextBlock(block_id=PrecallIds.ZONE_BLOCK, elements=[MarkdownTextObject(text=zone_note)]),
         select(
             keyed(PrecallIds.STAGE_BLOCK, metadata),
@@ -216,6 +227,20 @@ def precall_modal(
         submit="Save plan",
         metadata=metadata,
         blocks=blocks,
+    )
+
+
+def _log_outcome_instead(account: str | None) -> ActionsBlock:
+    return ActionsBlock(
+        block_id=PrecallIds.PAST_BLOCK,
+        elements=[
+            ButtonElement(
+                text="Log the outcome instead",
+                action_id=PrecallIds.LOG_OUTCOME_INSTEAD,
+                value=account or None,
+                style="primary",
+            )
+        ],
     )
 
 

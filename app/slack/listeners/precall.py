@@ -18,12 +18,13 @@ from app.models import DeliveryKind, Interaction
 from app.slack import delivery, directory
 from app.slack.client import update_modal
 from app.slack.errors import DatabaseUnavailable, FieldError, NotAllowed, handled, not_saved
+from app.slack.flows import outcomes as flows_outcomes
 from app.slack.flows import planning, read_back
 from app.slack.forms import plan
 from app.slack.forms.metadata import StaleForm
 from app.slack.forms.plan import NEW_PLAN, PrecallIds, PrecallMetadata, keyed
 from app.slack.forms.review import ReviewIds, ReviewMetadata, review_modal, saved_anyway_modal
-from app.slack.forms.state import state_values
+from app.slack.forms.state import state_values, submitted_value
 from app.slack.home import refresh_home
 from app.slack.nudge_status import show_status_if_item_handled
 from app.slack.ownership import own_message_ref
@@ -68,6 +69,7 @@ def register(app: App) -> None:
         handled(handle_account_entered)
     )
     app.block_action(PrecallIds.CHOOSE_INTERACTION)(handled(handle_interaction_chosen))
+    app.block_action(PrecallIds.LOG_OUTCOME_INSTEAD)(handled(handle_log_outcome_instead))
     app.action(InteractionIds.EDIT_PLAN)(handled(handle_edit_plan_action))
     app.action(InteractionIds.PLAN_NEXT_STEP)(handled(handle_plan_next_step_action))
 
@@ -152,6 +154,17 @@ def handle_interaction_chosen(
         metadata.model_copy(update={"interaction_id": interaction_id_of(chosen), "offered": False}),
         offer_upcoming=False,
     )
+
+
+def handle_log_outcome_instead(
+    ack: Ack, body: dict, action: dict, client: WebClient, requester: Requester
+) -> None:
+    """Log the outcome instead, offered under a When gone by: the outcome form takes the plan's
+    place (nothing of the plan was saved), about the account typed."""
+    ack()
+    typed = submitted_value(state_values(body["view"]), PrecallIds.ACCOUNT_BLOCK, PrecallIds.INPUT)
+    account = (typed or action.get("value") or "").strip()
+    flows_outcomes.open_outcome_form(client, *requester, body["view"], account_hint=account)
 
 
 def _open_form_metadata(client: WebClient, body: dict) -> PrecallMetadata | None:
