@@ -35,6 +35,7 @@ SLACK_ID = 32
 ACCOUNT_NAME_MAX = 150
 WHEN_TEXT_MAX = 200
 EMAIL_MAX = 254  # RFC 5321's longest usable address
+DISPLAY_NAME_MAX = 255
 DOMAIN_MAX = 253
 
 
@@ -179,7 +180,7 @@ class Rep(WorkspaceScoped, Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[str] = mapped_column(String(SLACK_ID))
-    display_name: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_MAX))
     # From users.info (scope users:read.email), lowercased: the rep's own address in their
     # calendar feed, and where the company's email domains are learned from.
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))

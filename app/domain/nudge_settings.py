@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.db import insert_unless_exists
 from app.domain.checks import FieldErrors
 from app.domain.reps import find_rep
+from app.domain.text import whole_number
 from app.domain.workspace import Workspace
 from app.models import DEFAULT_NUDGE_MINUTE, WEEKDAYS_MONDAY_TO_FRIDAY, Rep
 
@@ -74,7 +75,7 @@ def check_settings(form: SettingsForm, today: date) -> NudgeSettings | FieldErro
     minute = _minute(form.time)
     if minute is None:
         errors[SettingsField.TIME] = "Choose a time between 6:00 and 11:00."
-    weekdays = frozenset(int(day) for day in form.weekdays if day.isdigit() and int(day) in WEEK)
+    weekdays = frozenset(day for day in map(_weekday, form.weekdays) if day is not None)
     if not weekdays:
         errors[SettingsField.WEEKDAYS] = (
             "Choose at least one day; to stop nudges for a while, pause them until a date."
@@ -96,11 +97,17 @@ def check_settings(form: SettingsForm, today: date) -> NudgeSettings | FieldErro
     return NudgeSettings(minute, weekdays, paused_until)
 
 
+def _weekday(text: str) -> int | None:
+    day = whole_number(text, max(WEEK))
+    return day if day in WEEK else None
+
+
 def _minute(text: str | None) -> int | None:
     hours, _, minutes = (text or "").partition(":")
-    if not (hours.isdigit() and minutes.isdigit()):
+    hour, minute = whole_number(hours, 23), whole_number(minutes, 59)
+    if hour is None or minute is None:
         return None
-    minute = int(hours) * 60 + int(minutes)
+    minute += hour * 60
     return minute if EARLIEST_NUDGE_MINUTE <= minute <= LATEST_NUDGE_MINUTE else None
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db import insert_unless_exists
 from app.domain import company_domains
 from app.domain.workspace import Workspace
-from app.models import EMAIL_MAX, Rep
+from app.models import DISPLAY_NAME_MAX, EMAIL_MAX, Rep
 
 PROFILE_MAX_AGE = timedelta(days=1)
 FALLBACK_ZONE = "UTC"
@@ -79,7 +80,7 @@ def _apply_profile(
 ) -> None:
     reactivated = profile.is_active and not rep.is_active
     rep.tz = usable_zone_name(profile.tz)
-    rep.display_name = profile.display_name
+    rep.display_name = profile.display_name[:DISPLAY_NAME_MAX] if profile.display_name else None
     rep.is_active = profile.is_active
     rep.tz_checked_at = now
     if profile.locale:
@@ -133,12 +134,18 @@ def stale_profiles(session: Session, now: datetime, limit: int) -> list[tuple[Wo
     return [(Workspace(row.team_id, row.enterprise_id), row.user_id) for row in rows]
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def known_zone(name: object) -> str | None:
+    """`name` if it is an IANA zone this machine knows, else None. Looked up among the known
+    names rather than opened: zoneinfo takes a name for a path, and raises OSError for a
+    directory ("America") or a name too long for a file, not only ValueError."""
+    return name if isinstance(name, str) and name in _known_zones() else None
+
+
 def usable_zone_name(name: str | None) -> str:
     """The IANA zone if this machine knows it, else UTC (Slack's list can be ahead of tzdata)."""
-    if name:
-        try:
-            ZoneInfo(name)
-            return name
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return FALLBACK_ZONE
+    return known_zone(name) or FALLBACK_ZONE

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db import insert_unless_exists
 from app.domain import when
 from app.domain.outcomes import NotYourInteraction, find_own_interaction
-from app.domain.text import clean
+from app.domain.text import clean, row_id
 from app.domain.workspace import Workspace
 from app.models import WHEN_TEXT_MAX, CancelReason, Interaction, NudgeItem, Reschedule
 
@@ -41,10 +41,7 @@ def read_new_time(
 
 def parse_interaction_id(value: object) -> int | None:
     """A button's value: an interaction id as a decimal string, within the id column's range."""
-    if not isinstance(value, str) or not value.isdecimal() or len(value) > 10:
-        return None
-    number = int(value)
-    return number if 0 < number < 2**31 else None
+    return row_id(value)
 
 
 def changeable(

@@ -12,13 +12,24 @@ E = TypeVar("E", bound=enum.StrEnum)
 ROW_ID_MAX = 2**31 - 1
 
 
-def row_id(text: object) -> int | None:
-    """The row id `text` names, or None: only ASCII digits within ROW_ID_MAX (not " 12", "1_0",
-    "²", which int() or isdigit() take, nor 30 digits, which no column holds)."""
-    if not isinstance(text, str) or not (text.isascii() and text.isdecimal()) or len(text) > 10:
+def whole_number(text: object, maximum: int) -> int | None:
+    """The number `text` writes, or None: only ASCII digits, up to `maximum` (not " 12", "1_0",
+    "-1", which int() takes, nor "²", which isdigit() takes and int() refuses, nor "١٢", which
+    isdecimal() and int() both take)."""
+    if not isinstance(text, str) or not (text.isascii() and text.isdecimal()):
         return None
-    number = int(text)
-    return number if 0 < number <= ROW_ID_MAX else None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(maximum)):  # before int(): 30 digits are no number of ours
+        return None
+    number = int(digits)
+    return number if number <= maximum else None
+
+
+def row_id(text: object) -> int | None:
+    """The row id `text` names, or None: a whole number from 1 to ROW_ID_MAX (30 digits are in
+    no column, and would overflow SQLite's integers)."""
+    number = whole_number(text, ROW_ID_MAX)
+    return number if number else None
 
 
 def clean(text: str | None) -> str:

@@ -11,6 +11,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from app.domain import installs
 from app.domain.workspace import Workspace
 from app.slack.client import make_fast_client
+from app.slack.payloads import names_slack_ids, object_at, slack_id
 from app.slack.response_urls import is_slack_response_url, payload_response_urls
 from app.slack.services import (
     REQUESTER_KEY,
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 # A context key, which Bolt passes to any listener naming it as an argument.
 FAST_CLIENT_KEY = "fast_client"
 NOT_INSTALLED = "This app is not installed in this workspace."
+NOT_READABLE = "Slack sent this command in a form I cannot read, so nothing was done."
 NOT_GRANTED = (
     "Commitment Coach is installed in your Enterprise Grid org, but not in this workspace. "
     "An org admin can add it here: the org's admin dashboard > Integrations > Installed apps > "
@@ -36,7 +38,7 @@ def named_workspaces(body: dict) -> tuple[set[str], set[str]]:
     """Every team id and enterprise id the payload names (where it came from, who acts)."""
     teams: set[str] = set()
     enterprises: set[str] = set()
-    user, team, enterprise = (_object(body, name) for name in ("user", "team", "enterprise"))
+    user, team, enterprise = (object_at(body, name) for name in ("user", "team", "enterprise"))
     for value in (body.get("team_id"), team.get("id"), user.get("team_id")):
         if value:
             teams.add(str(value))
@@ -44,12 +46,6 @@ def named_workspaces(body: dict) -> tuple[set[str], set[str]]:
         if value:
             enterprises.add(str(value))
     return teams, enterprises
-
-
-def _object(body: dict, name: str) -> dict:
-    """The payload's `name` object; {} when absent or not an object (a crafted payload)."""
-    value = body.get(name)
-    return value if isinstance(value, dict) else {}
 
 
 def verified_workspace(context: BoltContext, body: dict) -> Workspace | None:
@@ -105,7 +101,7 @@ def installation_check(
         next: Callable[[], BoltResponse],  # noqa: A002
     ) -> BoltResponse | None:
         body = request.body if isinstance(request.body, dict) else {}
-        if _object(body, "event").get("type") in LIFECYCLE_EVENTS or not (
+        if object_at(body, "event").get("type") in LIFECYCLE_EVENTS or not (
             context.team_id or context.enterprise_id
         ):
             return next()
@@ -133,7 +129,7 @@ def request_middleware(
         next: Callable[[], BoltResponse],  # noqa: A002
     ) -> BoltResponse | None:
         body = request.body if isinstance(request.body, dict) else {}
-        if _object(body, "event").get("type") in LIFECYCLE_EVENTS:
+        if object_at(body, "event").get("type") in LIFECYCLE_EVENTS:
             context[SERVICES_KEY] = services
             return next()
         workspace = verified_workspace(context, body)
@@ -143,6 +139,9 @@ def request_middleware(
                 [team[:32] for team in sorted(named_workspaces(body)[0])[:3]],
             )
             return refusal(body)
+        if not names_slack_ids(body):
+            logger.warning("refused a command naming its user or channel otherwise than Slack")
+            return refusal(body, NOT_READABLE)
         if not all(
             is_slack_response_url(url, context.client.base_url)
             for url in payload_response_urls(body)
@@ -159,8 +158,10 @@ def request_middleware(
         context[WORKSPACE_KEY] = workspace
         # Built from this request's client, which carries the token of its installation.
         context[FAST_CLIENT_KEY] = make_fast_client(context.client)
-        user_id = _object(body, "user").get("id") or body.get("user_id") or context.user_id
-        if isinstance(user_id, str) and user_id:
+        user_id = slack_id(
+            object_at(body, "user").get("id") or body.get("user_id") or context.user_id
+        )
+        if user_id is not None:
             context[REQUESTER_KEY] = Requester(services, workspace, user_id)
         return next()
 

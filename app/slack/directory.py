@@ -20,6 +20,7 @@ from app.domain.workspace import Workspace
 from app.slack.delivery import RECIPIENT_GONE_ERRORS
 from app.slack.errors import Unavailable
 from app.slack.passes.summaries import app_name
+from app.slack.payloads import object_at, text_at
 from app.slack.services import Services
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class CannotTell(Unavailable):
 
 def is_home(user: dict, workspace: Workspace) -> bool:
     """Whether a users.info user belongs to `workspace` (or, on Grid, to its organisation)."""
-    enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
+    enterprise = object_at(user, "enterprise_user").get("enterprise_id")
     return user.get("team_id") == workspace.team_id or (
         workspace.enterprise_id is not None and enterprise == workspace.enterprise_id
     )
@@ -45,18 +46,21 @@ def is_home(user: dict, workspace: Workspace) -> bool:
 
 def profile_from_user(user: dict, workspace: Workspace | None = None) -> reps.Profile:
     """The profile to cache; the roles only when the user belongs to `workspace`."""
-    profile = user.get("profile") or {}
+    profile = object_at(user, "profile")
     roles_known = workspace is not None and is_home(user, workspace)
+    name = (
+        text_at(profile, "display_name") or text_at(profile, "real_name") or text_at(user, "name")
+    )
     return reps.Profile(
         user_id=user["id"],
-        tz=user.get("tz"),
-        display_name=profile.get("display_name") or profile.get("real_name") or user.get("name"),
-        is_active=not user.get("deleted", False),
-        is_admin=bool(user.get("is_admin")) if roles_known else None,
-        is_owner=bool(user.get("is_owner")) if roles_known else None,
-        locale=user.get("locale"),
+        tz=reps.known_zone(user.get("tz")),
+        display_name=name,
+        is_active=user.get("deleted") is not True,
+        is_admin=user.get("is_admin") is True if roles_known else None,
+        is_owner=user.get("is_owner") is True if roles_known else None,
+        locale=text_at(user, "locale"),
         # A guest from another workspace (Slack Connect) says nothing about the company's mail.
-        email=profile.get("email") if roles_known else None,
+        email=text_at(profile, "email") if roles_known else None,
     )
 
 

@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.slack.services import REQUESTER_KEY
 from app.slack.views.formatting import escape
 from app.slack.views.notices import failure_modal, notice_modal
 
@@ -244,6 +245,14 @@ def handled(listener: Callable[..., Any]) -> Callable[..., None]:
     names = get_arg_names_of_callable(listener)
 
     def run(request: BoltRequest, response: BoltResponse | None) -> None:
+        if REQUESTER_KEY in names and request.context.get(REQUESTER_KEY) is None:
+            # The middleware names a requester only for a user of Slack's shape: a request
+            # naming none (an app_home_opened without its user) has nobody to act for.
+            logger.info("%s not run: the request names no user", listener.__name__)
+            ack = request.context.ack
+            if ack is not None and ack.response is None:
+                ack()
+            return
         kwargs = build_required_kwargs(
             logger=logger,
             required_arg_names=list(names),

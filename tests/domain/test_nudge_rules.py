@@ -373,6 +373,10 @@ def test_finding_who_is_due_takes_the_same_statements_for_3_or_30_reps(session, 
         (nudge_settings.SettingsForm("09:00", ["0"], "2026-11-26"), {"paused_until"}),
         (nudge_settings.SettingsForm("09:00", ["0"], "2028-01-01"), {"paused_until"}),
         (nudge_settings.SettingsForm("09:00", ["0"], "soon"), {"paused_until"}),
+        # Digits that isdigit() or isdecimal() takes, and int() refuses or reads: no choice's.
+        (nudge_settings.SettingsForm("²:30", ["0"], None), {"time"}),
+        (nudge_settings.SettingsForm("09:60", ["0"], None), {"time"}),
+        (nudge_settings.SettingsForm("09:00", ["²", "١", "7", "-1"], None), {"weekdays"}),
     ],
 )
 def test_settings_rules(form, fields) -> None:

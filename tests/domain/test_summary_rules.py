@@ -123,6 +123,9 @@ def test_the_form_is_checked_field_by_field() -> None:
     }
     weekly = SummaryForm("C1", ("UA", "UA"), None, "weekly", None, "7:30")
     assert set(summaries.check_summary_form(weekly, NY)) == {SummaryField.WEEKDAY}
+    for weekday in ("²", "7", "1" * 30, "-1"):
+        odd = SummaryForm("C1", ("UA",), None, "weekly", weekday, "7:30")
+        assert set(summaries.check_summary_form(odd, NY)) == {SummaryField.WEEKDAY}
     good = summaries.check_summary_form(
         SummaryForm("C1", (), "S0SALES", "daily", "3", "07:30"), "Mars/Olympus"
     )

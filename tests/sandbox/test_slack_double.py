@@ -149,6 +149,24 @@ def test_a_trigger_id_opens_one_view_only(client):
     assert refusal["error"] == "exchanged_trigger_id"
 
 
+@pytest.mark.parametrize(
+    "trigger_id, error",
+    [
+        (10**30, "invalid_arguments"),  # a JSON body carries any type
+        (["1.U0REP.ab"], "invalid_arguments"),
+        ({"id": ["x"]}, "invalid_arguments"),
+        ("../../etc/passwd", "invalid_trigger_id"),
+        ("²", "invalid_trigger_id"),
+    ],
+)
+def test_a_trigger_id_that_is_none_of_slacks_is_refused_as_slack_refuses_it(
+    client, trigger_id, error
+):
+    refusal = slack_error(lambda: client.views_open(trigger_id=trigger_id, view=MODAL))
+
+    assert refusal["error"] == error
+
+
 def test_views_push_stacks_up_to_three_views(double, client):
     root = client.views_open(trigger_id=new_trigger_id(REP), view=MODAL)["view"]
     pushed = client.views_push(trigger_id=new_trigger_id(REP), view=modal(callback_id="review"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.domain import installs
@@ -18,6 +19,7 @@ from app.models import (
     SummarySubscription,
 )
 from app.sandbox import inbound
+from app.slack.listeners.data_rights import RETENTION_USAGE
 from app.slack.views.data_rights import DataRightsIds
 from tests.support.coach import Coach
 from tests.support.factories import WORKSPACE, add_interaction, add_outcome, add_rep
@@ -121,6 +123,16 @@ def test_only_admins_set_the_retention_period(coach: Coach) -> None:
     assert "older than 30 days are erased" in set_["text"]
     with coach.services.sessions() as session:
         assert installs.text_retention(session, WORKSPACE) == 30
+
+
+@pytest.mark.parametrize("days", ["²", "١٢", "0", "36501", "1" * 30, "-1"])
+def test_a_retention_that_is_no_whole_number_of_days_gets_the_usage(coach: Coach, days) -> None:
+    coach.slack.add_user(ADMIN, name="sam", is_admin=True)
+    answer = coach.slash("/coach", f"retention {days}", ADMIN).json()
+
+    assert answer["text"] == RETENTION_USAGE
+    with coach.services.sessions() as session:
+        assert installs.text_retention(session, WORKSPACE) is None
 
 
 def test_retention_erases_old_texts_and_keeps_the_counts(coach: Coach) -> None:

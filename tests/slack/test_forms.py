@@ -10,6 +10,7 @@ import pytest
 from app.domain import coaching, nudge_settings, outcomes, plans, summaries
 from app.domain.checks import UNSAVABLE, FieldErrors
 from app.domain.plans import PlanField, PlanForm, PlanPrefill
+from app.domain.text import ROW_ID_MAX
 from app.models import (
     Account,
     Interaction,
@@ -90,7 +91,7 @@ def test_the_largest_plan_fits_in_the_reviews_metadata() -> None:
     metadata = review.ReviewMetadata.of(
         "America/Argentina/ComodRivadavia",
         worst,
-        plan.PrecallMetadata(channel_id="C" * 12, nudge=REF, interaction_id=10**15),
+        plan.PrecallMetadata(channel_id="C" * 12, nudge=REF, interaction_id=ROW_ID_MAX),
     )
     raw = metadata.to_metadata()
     assert len(raw) <= 3000

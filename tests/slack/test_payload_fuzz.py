@@ -3,122 +3,23 @@ app answers (never a 500) and logs no traceback: a refusal is an answer, not an 
 
 from __future__ import annotations
 
-import copy
-import json
-import logging
-
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from slack_bolt import BoltRequest
 
-from app.domain.text import row_id
+from app.domain import reps
+from app.domain.text import row_id, whole_number
 from app.sandbox import inbound
-from app.slack.forms.metadata import PRIVATE_METADATA_MAX, StaleForm
+from app.slack.forms.metadata import StaleForm
 from app.slack.forms.outcome import PostcallMetadata
 from app.slack.forms.state import submitted_choices, submitted_users, submitted_value
-from app.slack.payloads import has_slacks_shape
 from app.slack.views.nudges import NudgeIds
 from app.slack.views.summary_setup import SummaryListIds, item_block_id
-from app.web import UNREADABLE
 from tests.support.coach import Coach
 from tests.support.forms import open_precall, outcome_values, plan_interaction, plan_values
+from tests.support.fuzz import FUZZ_SETTINGS, fuzz
 from tests.support.summaries import MANAGER, add_summary, list_click_payload, team  # noqa: F401
 from tests.support.workspace import REP_NY
-
-# What the audit put where Slack puts something else: each a class of crash it found.
-ODD_VALUES = [
-    None,
-    "",
-    "U",
-    "²",  # isdigit() but not a number
-    "1" * 30,  # past any integer column
-    "-1",
-    "1.5",
-    10**30,
-    -1,
-    True,
-    [],
-    ["U", "1"],
-    {},
-    {"id": ["x"]},
-    "../../etc/passwd",  # as a zone
-    "Mars/Olympus_Mons",
-    "x" * (PRIVATE_METADATA_MAX + 1),
-    "\x00",
-]
-FUZZ_SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-# Where the app's own log may say that a listener failed in an unforeseen way.
-UNFORESEEN = ("unhandled error", "Failed to run listener", "Failed to run a middleware")
-
-
-def paths(value, prefix=()) -> list[tuple]:
-    """Every path to a value in a JSON-like document (the document itself excluded)."""
-    found = []
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return found
-    for key, child in items:
-        found.append((*prefix, key))
-        found.extend(paths(child, (*prefix, key)))
-    return found
-
-
-def replaced(document: dict, path: tuple, value) -> dict:
-    changed = copy.deepcopy(document)
-    target = changed
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-    return changed
-
-
-def metadata_variants(payload: dict) -> list[dict]:
-    """The payload with its view's private_metadata opened up, so its fields are fuzzed too."""
-    view = payload.get("view")
-    if not isinstance(view, dict) or not view.get("private_metadata"):
-        return []
-    return [json.loads(view["private_metadata"])]
-
-
-def send(coach: Coach, payload: dict, caplog) -> None:
-    body = inbound.interaction_body(payload)
-    try:
-        BoltRequest(body=body, headers={})
-    except UNREADABLE:  # refused by the web app before Bolt (tests/test_web.py)
-        return
-    if not has_slacks_shape(payload):  # refused there too
-        return
-    caplog.clear()
-    with caplog.at_level(logging.INFO):
-        response = coach.post_signed(body)
-        coach.settle()
-    assert response.status < 500, response
-    unforeseen = [
-        r.getMessage()
-        for r in caplog.records
-        if r.exc_info or any(sign in r.getMessage() for sign in UNFORESEEN)
-    ]
-    assert unforeseen == []
-
-
-def fuzz(coach: Coach, template: dict, data, caplog) -> None:
-    """`template` with one of its values (or of its view's metadata) replaced by an odd one."""
-    odd = data.draw(st.sampled_from(ODD_VALUES), label="odd")
-    metadata = metadata_variants(template)
-    if metadata and data.draw(st.booleans(), label="in the metadata"):
-        path = data.draw(st.sampled_from(paths(metadata[0])), label="metadata path")
-        view = template["view"] | {"private_metadata": json.dumps(replaced(metadata[0], path, odd))}
-        payload = template | {"view": view}
-    else:
-        path = data.draw(st.sampled_from(paths(template)), label="path")
-        payload = replaced(template, path, odd)
-    send(coach, payload, caplog)
 
 
 @pytest.fixture
@@ -204,10 +105,45 @@ def test_an_odd_value_anywhere_in_a_payload_is_answered_without_a_traceback(
         (["1"], None),
         ("2147483647", 2147483647),
         ("2147483648", None),
+        ("١٢", None),  # isdecimal(), and int() reads 12
     ],
 )
 def test_a_row_id_is_ascii_digits_within_the_column(text, expected) -> None:
     assert row_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("0", 0),
+        ("6", 6),
+        ("06", 6),
+        ("0" * 5000 + "6", 6),  # int() refuses over 4,300 digits
+        ("7", None),
+        ("²", None),
+        ("١", None),
+        ("1" * 30, None),
+    ],
+)
+def test_a_whole_number_is_ascii_digits_up_to_its_maximum(text, expected) -> None:
+    assert whole_number(text, 6) == expected
+
+
+@pytest.mark.parametrize(
+    "name, known",
+    [
+        ("America/New_York", "America/New_York"),
+        ("UTC", "UTC"),
+        ("America", None),  # a directory: zoneinfo raises IsADirectoryError
+        ("x" * 300, None),  # zoneinfo raises OSError: the name is too long for a file
+        ("../../etc/passwd", None),
+        ("\x00", None),
+        (["UTC"], None),
+    ],
+)
+def test_a_zone_is_one_of_the_iana_names_this_machine_knows(name, known) -> None:
+    assert reps.known_zone(name) == known
+    assert reps.usable_zone_name(name if isinstance(name, str) else None) == (known or "UTC")
 
 
 @pytest.mark.parametrize(
@@ -241,7 +177,9 @@ def test_state_of_another_shape_reads_as_nothing_chosen(state) -> None:
     assert submitted_choices(state, "block", "input") == []
 
 
-@pytest.mark.parametrize("zone", ["../../etc/passwd", "Mars/Olympus_Mons", "", "x" * 100])
+@pytest.mark.parametrize(
+    "zone", ["../../etc/passwd", "Mars/Olympus_Mons", "", "x" * 100, "America", "America/"]
+)
 def test_metadata_with_a_zone_that_is_no_iana_name_is_stale(zone) -> None:
     raw = PostcallMetadata(zone="America/New_York").to_metadata().replace("America/New_York", zone)
     with pytest.raises(StaleForm):

@@ -22,12 +22,15 @@ import httpx
 from app.domain.calendar.address import normalize_address
 from app.domain.calendar.policy import FeedPolicy
 from app.domain.calendar.problems import FeedProblem, Problem
+from app.domain.text import whole_number
 
 # httpx logs every request line, the secret address with it, at INFO.
 for _noisy in ("httpx", "httpcore"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 USER_AGENT = "CommitmentCoach/1 (calendar feed reader)"
+# The largest Content-Length read as declared; a longer one is cut off by the read itself.
+DECLARED_MAX = 2**63 - 1
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -96,7 +99,7 @@ def _read(response: httpx.Response, policy: FeedPolicy, deadline: float) -> Fetc
     if status != 200:
         raise FeedProblem(Problem.HTTP_STATUS, status)
     declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > policy.max_bytes:
+    if (whole_number(declared, DECLARED_MAX) or 0) > policy.max_bytes:
         raise FeedProblem(Problem.TOO_LARGE)
     body = bytearray()
     # Decoded bytes: a small gzip that inflates past the cap is cut off too.

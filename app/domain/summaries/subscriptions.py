@@ -17,6 +17,7 @@ from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.reps import usable_zone_name
 from app.domain.summaries.access import Role, may_set_up_summaries
 from app.domain.summaries.periods import Period, period_before
+from app.domain.text import whole_number
 from app.domain.workspace import Workspace
 from app.models import (
     SummaryCadence,
@@ -143,8 +144,8 @@ def check_summary_form(form: SummaryForm, zone: str) -> SummarySettings | FieldE
     cadence = SummaryCadence(form.cadence) if form.cadence in set(SummaryCadence) else None
     if cadence is None:
         errors[SummaryField.CADENCE] = "Choose daily or weekly."
-    weekday = int(form.weekday) if form.weekday and form.weekday.isdigit() else None
-    if cadence is SummaryCadence.WEEKLY and (weekday is None or not 0 <= weekday <= 6):
+    weekday = whole_number(form.weekday, 6)
+    if cadence is SummaryCadence.WEEKLY and weekday is None:
         errors[SummaryField.WEEKDAY] = "Choose the day of the week to post on."
     match = _TIME.match(form.time or "")
     if not match:

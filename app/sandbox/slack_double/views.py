@@ -4,6 +4,7 @@ inline errors, and the checks a view goes through."""
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 from typing import Any, ClassVar
 
@@ -18,6 +19,9 @@ from app.sandbox.slack_double.records import (
 )
 
 VIEW_STACK_MAX = 3
+# Slack's trigger ids ("13345224609.738474920.8088930838d88f008e0"; the double's own name their
+# user in the middle, see inbound.new_trigger_id): any other text is no trigger of Slack's.
+TRIGGER_ID = re.compile(r"[0-9]+\.[0-9A-Za-z]+\.[0-9a-f]+", re.ASCII)
 
 
 class Views(Recording):
@@ -144,6 +148,10 @@ class Views(Recording):
         trigger_id = args.get("trigger_id") or args.get("interactivity_pointer")
         if not trigger_id:
             raise invalid_arguments("missing required field: trigger_id", "")
+        if not isinstance(trigger_id, str):  # as Slack: a JSON body may carry any type
+            raise invalid_arguments("must be a string", "/trigger_id")
+        if not TRIGGER_ID.fullmatch(trigger_id):
+            raise SlackError("invalid_trigger_id")
         if trigger_id in self._used_triggers:
             raise SlackError("exchanged_trigger_id")
         self._used_triggers.add(trigger_id)

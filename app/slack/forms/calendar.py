@@ -23,7 +23,7 @@ from app.domain.calendar.check import UPCOMING_DAYS
 from app.domain.calendar.policy import MEGABYTE, FeedPolicy
 from app.domain.calendar.problems import FeedProblem, Problem
 from app.slack.forms.fields import INPUT, form_modal, text_input
-from app.slack.forms.metadata import FormMetadata
+from app.slack.forms.metadata import FormMetadata, ZoneName
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape, plural, slack_date
 
@@ -38,7 +38,7 @@ class CalendarIds(enum.StrEnum):
 
 
 class CalendarMetadata(FormMetadata):
-    zone: str  # the rep's zone when the form opened: floating times are read in it
+    zone: ZoneName  # the rep's zone when the form opened: floating times are read in it
 
 
 TITLE = "Your calendar"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Annotated, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from app.domain import reps
 from app.domain.text import ROW_ID_MAX
 from app.slack.payloads import slack_id
 
@@ -16,12 +16,10 @@ PRIVATE_METADATA_MAX = 3000  # Slack's limit for a view's private_metadata
 
 
 def _iana_zone(name: str) -> str:
-    """An IANA zone this machine knows ("../../etc/passwd" is none, whatever zoneinfo makes of
-    it): a forged zone makes the metadata stale, not a traceback in the listener."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError("not a known time zone") from error
+    """An IANA zone this machine knows ("../../etc/passwd" or "America" is none, whatever
+    zoneinfo makes of it): a forged zone makes the metadata stale, not a traceback."""
+    if reps.known_zone(name) is None:
+        raise ValueError("not a known time zone")
     return name
 
 
@@ -76,8 +74,8 @@ class FormMetadata(BaseModel):
 class InteractionFormMetadata(FormMetadata):
     """A form about one interaction (Reschedule, Cancel): which, and what it showed of it."""
 
-    interaction_id: int
-    zone: str
+    interaction_id: RowId
+    zone: ZoneName
     locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     account: str
     scheduled_at: datetime

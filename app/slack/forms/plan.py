@@ -30,7 +30,7 @@ from app.slack.forms.fields import (
     select,
     text_input,
 )
-from app.slack.forms.metadata import FormMetadata, SlackId, ZoneName
+from app.slack.forms.metadata import FormMetadata, RowId, SlackId, ZoneName
 from app.slack.forms.state import submitted_value
 from app.slack.views.formatting import escape, short_moment, truncate
 from app.slack.views.labels import KIND_LABELS, STAGE_LABELS
@@ -85,7 +85,7 @@ class PrecallMetadata(FormMetadata):
     nudge: NudgeItemRef | None = None  # opened by a nudge item's Plan it
     # The interaction whose plan the form edits (Edit plan, or an upcoming one chosen in the
     # form); None: a plan for a new interaction.
-    interaction_id: int | None = None
+    interaction_id: RowId | None = None
     # True when the form chose it itself, as the account's upcoming interaction: a plan for
     # another account is then a plan for a new interaction (see plans.save_plan).
     offered: bool = False

@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 from app.domain.coaching import Review
 from app.domain.plans import PlanForm
 from app.slack.forms.fields import form_modal
-from app.slack.forms.metadata import FormMetadata, SlackId, ZoneName
+from app.slack.forms.metadata import FormMetadata, RowId, SlackId, ZoneName
 from app.slack.forms.plan import PrecallMetadata
 from app.slack.views.formatting import quote
 from app.slack.views.nudges import NudgeItemRef
@@ -40,7 +40,7 @@ class ReviewMetadata(FormMetadata):
     locale: str | None = None  # the rep's Slack locale: the order of a numeric date
     channel_id: SlackId | None = None
     nudge: NudgeItemRef | None = None
-    interaction_id: int | None = None  # the plan edited (see PrecallMetadata)
+    interaction_id: RowId | None = None  # the plan edited (see PrecallMetadata)
     offered: bool = False
     account: str | None = None
     kind: str | None = None

@@ -24,6 +24,7 @@ from app.domain.calendar.address import normalize_address
 from app.domain.calendar.check import check_feed
 from app.domain.calendar.problems import FeedProblem
 from app.domain.secrets import SecretBox
+from app.domain.text import row_id
 from app.slack.client import open_modal
 from app.slack.directory import zone_for
 from app.slack.errors import FieldError, NotAllowed, Unavailable, handled
@@ -153,11 +154,11 @@ def _show(client: WebClient, view_id: str, view: View) -> None:
 def handle_disconnect_action(ack: Ack, body: dict, client: WebClient, requester: Requester) -> None:
     """Disconnect the rep's own calendar; twice is fine; another rep's is refused."""
     _, workspace, user_id = requester
-    value = clicked_value(body)
-    if not value.isdigit():
+    link_id = row_id(clicked_value(body))
+    if link_id is None:
         raise NotAllowed(NOT_YOURS)
     with requester.session() as session:
-        result = links.disconnect(session, workspace, user_id, int(value))
+        result = links.disconnect(session, workspace, user_id, link_id)
     if result is links.Disconnected.NOT_YOURS:
         raise NotAllowed(NOT_YOURS)
     ack()

@@ -7,6 +7,7 @@ from slack_bolt import Ack, App, Respond
 
 from app.domain import data_rights, installs
 from app.domain.summaries import Role
+from app.domain.text import whole_number
 from app.slack.directory import role_for
 from app.slack.errors import NotAllowed, handled
 from app.slack.services import Requester
@@ -70,10 +71,11 @@ def handle_retention_command(asked: Subcommand) -> None:
         _, role = role_for(asked.fast_client, services, workspace, user_id)
         if role is not Role.ADMIN:
             raise NotAllowed(ADMINS_ONLY)
+    asked_days = whole_number(words[0], MAX_RETENTION_DAYS) if len(words) == 1 else None
     if words == ["off"]:
         days = None
-    elif len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= MAX_RETENTION_DAYS:
-        days = int(words[0])
+    elif asked_days:
+        days = asked_days
     elif words:
         asked.ack(text=RETENTION_USAGE, response_type="ephemeral")
         return

@@ -11,6 +11,7 @@ from slack_bolt.oauth import OAuthFlow
 from app.domain import installs
 from app.domain.workspace import Workspace
 from app.slack.errors import handled
+from app.slack.payloads import object_at, slack_ids
 from app.slack.services import Services
 
 logger = logging.getLogger(__name__)
@@ -46,16 +47,15 @@ def register(app: App, oauth_flow: OAuthFlow | None, retention_days: int) -> Non
         event: dict, context: BoltContext, body: dict, services: Services
     ) -> None:
         """The bot token is the app's only token: without it the app is uninstalled."""
-        if (event.get("tokens") or {}).get("bot"):
+        if slack_ids(object_at(event, "tokens").get("bot")):
             forget(context, body, services)
 
     def handle_team_access_event(event: dict, context: BoltContext, services: Services) -> None:
         """An org-wide install's org granted or revoked workspaces."""
         granted = event.get("type") == "team_access_granted"
         enterprise_id = context.enterprise_id
-        team_ids = [str(team) for team in event.get("team_ids") or [] if team]
         with services.session() as session:
-            for team_id in team_ids:
+            for team_id in slack_ids(event.get("team_ids")):
                 workspace = Workspace(team_id, enterprise_id)
                 if granted:
                     installs.record_installed(session, workspace, services.now())

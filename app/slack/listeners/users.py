@@ -7,6 +7,7 @@ from slack_bolt import App
 from app.domain import reps
 from app.domain.workspace import Workspace
 from app.slack.directory import profile_from_user
+from app.slack.payloads import object_at, slack_id
 from app.slack.services import Services
 
 
@@ -16,8 +17,8 @@ def register(app: App) -> None:
 
 def handle_user_change_event(event: dict, services: Services, workspace: Workspace) -> None:
     """Refresh the cached profile (zone, roles) of a rep; other users are not stored."""
-    user = event.get("user") or {}
-    if not user.get("id"):
+    user = object_at(event, "user")
+    if slack_id(user.get("id")) is None:
         return
     # A database failure is logged by the app's error handler; the daily refresh catches up.
     with services.session() as session:

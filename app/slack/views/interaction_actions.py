@@ -7,6 +7,8 @@ import enum
 
 from slack_sdk.models.blocks import ButtonElement
 
+from app.domain.text import row_id
+
 
 class InteractionIds(enum.StrEnum):
     EDIT_PLAN = "interaction_edit_plan"
@@ -24,5 +26,5 @@ def interaction_button(
 
 
 def interaction_id_of(value: object) -> int | None:
-    """The interaction a button names; None for anything but a decimal id (a crafted value)."""
-    return int(value) if isinstance(value, str) and value.isdecimal() and len(value) < 19 else None
+    """The interaction a button names; None for anything but a row id (a crafted value)."""
+    return row_id(value)

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 
 from app.domain.nudges import DueItem, ItemKey, SnoozeFor
 from app.models import Interaction, NudgeReason, Outcome
+from app.slack.payloads import object_at, text_at
 from app.slack.views.formatting import DAY_TOKEN, escape, slack_date, truncate
 from app.slack.views.labels import KIND_LABELS, RESULT_LABELS
 
@@ -84,9 +85,9 @@ class NudgeItemRef(NamedTuple):
     @classmethod
     def from_action(cls, body: dict, key: str | None) -> NudgeItemRef | None:
         """The item whose button sent `body` (a block_actions payload)."""
-        container = body.get("container") or {}
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-        ts = (body.get("message") or {}).get("ts") or container.get("message_ts")
+        container = object_at(body, "container")
+        channel = text_at(container, "channel_id") or text_at(object_at(body, "channel"), "id")
+        ts = text_at(object_at(body, "message"), "ts") or text_at(container, "message_ts")
         return cls(channel, ts, key) if channel and ts and key else None
 
     @property
