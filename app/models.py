@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     DateTime,
@@ -37,6 +38,9 @@ WHEN_TEXT_MAX = 200
 EMAIL_MAX = 254  # RFC 5321's longest usable address
 DISPLAY_NAME_MAX = 255
 DOMAIN_MAX = 253
+EVENT_KEY_MAX = (
+    512  # an event UID (no limit in RFC 5545; real ones stay far below) + "#" + RECURRENCE-ID
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -110,6 +114,7 @@ class Origin(enum.StrEnum):
     PRECALL = "precall"  # planned with /precall
     UNPLANNED = "unplanned"  # logged with /postcall without a plan
     FOLLOW_UP = "follow_up"  # created from the dated next step of an earlier outcome
+    CALENDAR = "calendar"  # imported from the rep's calendar feed, not planned yet
 
 
 class CancelReason(enum.StrEnum):
@@ -156,6 +161,9 @@ class DeliveryKind(enum.StrEnum):
     # One per request to post at once (its trigger id): a replayed request posts nothing.
     POST_NOW_REQUEST = "post_now_request"
     MANAGER_WELCOME = "manager_welcome"  # one per named manager: what they can now do
+    MEETING_BEFORE = "meeting_before"  # one per imported meeting: plan it before it starts
+    MEETING_AFTER = "meeting_after"  # one per imported meeting: log its outcome after it ends
+    CALENDAR_FAILING = "calendar_failing"  # one per failure of a feed: how to fix it
 
 
 class NudgeReason(enum.StrEnum):
@@ -170,6 +178,16 @@ class NudgeReason(enum.StrEnum):
 # Nudge settings' defaults: 09:00 local, Monday to Friday (bit 0 is Monday).
 DEFAULT_NUDGE_MINUTE = 9 * 60
 WEEKDAYS_MONDAY_TO_FRIDAY = 0b0011111
+
+
+class MeetingPrompt(enum.StrEnum):
+    """When a rep is asked to plan a meeting imported from their calendar."""
+
+    OFF = "off"
+    MINUTES_15 = "15"
+    MINUTES_30 = "30"
+    MINUTES_60 = "60"
+    DIGEST = "digest"  # only in the morning nudge, no DM of its own
 
 
 class Rep(WorkspaceScoped, Timestamped, Base):
@@ -205,6 +223,12 @@ class Rep(WorkspaceScoped, Timestamped, Base):
         Integer, default=WEEKDAYS_MONDAY_TO_FRIDAY, server_default=str(WEEKDAYS_MONDAY_TO_FRIDAY)
     )
     nudges_paused_until: Mapped[date | None]
+    # When the rep is asked to plan an imported meeting (see MeetingPrompt).
+    meeting_prompt: Mapped[MeetingPrompt] = mapped_column(
+        _str_enum(MeetingPrompt),
+        default=MeetingPrompt.MINUTES_30,
+        server_default=MeetingPrompt.MINUTES_30.value,
+    )
 
 
 class Account(WorkspaceScoped, Timestamped, Base):
@@ -538,6 +562,14 @@ class CalendarLink(WorkspaceScoped, Timestamped, Base):
     # For conditional requests by the calendar pass (ETag / Last-Modified).
     etag: Mapped[str | None] = mapped_column(String(300))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # The calendar pass: when it last read the feed, and a lease so that of several passes
+    # at once only one fetches it.
+    synced_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    # A feed that stopped answering: what is wrong (a calendar Problem) and since when; the
+    # rep is told once per failure (a CALENDAR_FAILING delivery keyed by link and since).
+    failing_problem: Mapped[str | None] = mapped_column(String(32))
+    failing_since: Mapped[datetime | None]
 
 
 class DomainSource(enum.StrEnum):
@@ -577,3 +609,57 @@ class FormRefusal(WorkspaceScoped, Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     form_id: Mapped[str] = mapped_column(String(SLACK_ID))
     refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class CalendarMeeting(WorkspaceScoped, Timestamped, Base):
+    """One event of a rep's calendar feed imported as an interaction, keyed by the event's UID
+    (and RECURRENCE-ID for one occurrence of a series): reading the feed again finds it."""
+
+    __tablename__ = "calendar_meetings"
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", "event_key"),
+        UniqueConstraint("team_id", "interaction_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    event_key: Mapped[str] = mapped_column(String(EVENT_KEY_MAX))
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    title: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # [{"email", "name", "external", "response", "organizer"}], in the feed's order.
+    attendees: Mapped[list] = mapped_column(JSON, default=list)
+    # The feed gave no zone that could be resolved: read in the rep's zone (worth telling).
+    zone_guessed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    cancelled_in_feed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    seen_at: Mapped[datetime]  # the last pass that read it in the feed
+
+    interaction: Mapped[Interaction] = relationship()
+
+
+class AccountDomain(WorkspaceScoped, Timestamped, Base):
+    """An email domain an account's people write from: a calendar meeting with someone from it
+    is that account's, whatever the account is called now."""
+
+    __tablename__ = "account_domains"
+    __table_args__ = (UniqueConstraint("team_id", "domain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(DOMAIN_MAX))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+
+
+class AwayDay(WorkspaceScoped, Timestamped, Base):
+    """A local date the rep is out of office, read from their calendar (Outlook's OOF busy
+    status, an all-day out-of-office event): no nudges or prompts, not counted in figures."""
+
+    __tablename__ = "away_days"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    day: Mapped[date]
+    event_key: Mapped[str] = mapped_column(String(EVENT_KEY_MAX))

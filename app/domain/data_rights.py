@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.workspace import Workspace
 from app.models import (
+    AwayDay,
     CalendarLink,
+    CalendarMeeting,
     Delivery,
     Interaction,
     Manager,
@@ -76,15 +78,18 @@ def rep_data(session: Session, workspace: Workspace, user_id: str) -> RepData:
 def delete_rep_data(session: Session, workspace: Workspace, user_id: str) -> RepData:
     """Delete every row about the person in the workspace: their plans and outcomes, nudge
     items, settings and cached profile, the record of messages sent to them, their naming as a
-    manager and in summaries' scopes (the summaries' figures lose them). Returns what went."""
+    manager and in summaries' scopes (the summaries' figures lose them), their calendar and
+    what it told (meetings, days away). Returns what went."""
     gone = rep_data(session, workspace, user_id)
     team = workspace.team_id
     for model, column in (
         (NudgeItem, NudgeItem.rep_user_id),
         (Outcome, Outcome.rep_user_id),
         (Reschedule, Reschedule.rep_user_id),
+        (CalendarMeeting, CalendarMeeting.user_id),
         (Interaction, Interaction.rep_user_id),
         (CalendarLink, CalendarLink.user_id),
+        (AwayDay, AwayDay.user_id),
         (Delivery, Delivery.recipient),
         (Manager, Manager.user_id),
         (Rep, Rep.user_id),
