@@ -38,6 +38,7 @@ WHEN_TEXT_MAX = 200
 EMAIL_MAX = 254  # RFC 5321's longest usable address
 DISPLAY_NAME_MAX = 255
 DOMAIN_MAX = 253
+DECISION_MAKER_MAX = 300
 EVENT_KEY_MAX = (
     512  # an event UID (no limit in RFC 5545; real ones stay far below) + "#" + RECURRENCE-ID
 )
@@ -261,6 +262,9 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     when_text: Mapped[str | None] = mapped_column(String(WHEN_TEXT_MAX))
     objective: Mapped[str | None] = mapped_column(Text)
     minimum_commitment: Mapped[str | None] = mapped_column(Text)
+    # Who decides on the customer's side, if the rep named them (a calendar meeting offers
+    # its attendees): "Name <address>" or a name.
+    decision_maker: Mapped[str | None] = mapped_column(String(DECISION_MAKER_MAX))
     # The coach's verdict on the objective, kept for the figures: strong = the required
     # criteria pass; gaps = the failed criteria, comma-separated (see app/domain/coaching/).
     objective_strong: Mapped[bool | None]

@@ -1,5 +1,6 @@
 """The calendar pass: imported meetings keyed by event, the domains accounts write from, days
-away, the feed's sync lease and failure, and when each rep is asked to plan a meeting.
+away, the feed's sync lease and failure, when each rep is asked to plan a meeting, and who
+decides on the customer's side.
 
 Revision ID: 0014
 Revises: 0013
@@ -50,6 +51,8 @@ def upgrade() -> None:
                 nullable=False,
             )
         )
+    with op.batch_alter_table("interactions") as batch:
+        batch.add_column(sa.Column("decision_maker", sa.String(300), nullable=True))
     with op.batch_alter_table("calendar_links") as batch:
         batch.add_column(sa.Column("synced_at", UTC_TIME, nullable=True))
         batch.add_column(sa.Column("lease_until", UTC_TIME, nullable=True))
@@ -125,5 +128,7 @@ def downgrade() -> None:
     with op.batch_alter_table("calendar_links") as batch:
         for column in ("failing_since", "failing_problem", "lease_until", "synced_at"):
             batch.drop_column(column)
+    with op.batch_alter_table("interactions") as batch:
+        batch.drop_column("decision_maker")
     with op.batch_alter_table("reps") as batch:
         batch.drop_column("meeting_prompt")
