@@ -323,8 +323,9 @@ class Planner:
         index = self._per_rep.get(rep, 0)
         self._per_rep[rep] = index + 1
         zone = ZoneInfo(REPS[rep])
-        now = datetime.now(UTC)
         at = (self._start + timedelta(minutes=index)).astimezone(zone)
+        # Planned an hour ahead, as a rep would: a plan for a time already past is refused.
+        now = at - timedelta(hours=1)
         day = {-1: "yesterday", 0: "today", 1: "tomorrow"}[
             (at.date() - now.astimezone(zone).date()).days
         ]

@@ -83,6 +83,8 @@ class FeedReading:
     meetings: list[Meeting]
     cancelled: list[EventKey]
     ignored: Counter[Ignored] = field(default_factory=Counter)
+    # Local dates (the rep's zone) the rep is out of office, and the event that says so.
+    away: dict[date, EventKey] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
