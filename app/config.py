@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     # address may use plain http and loopback hosts (the sandbox and the tests only).
     coach_secret_key: str = Field(default="", repr=False)
     calendar_allow_http: bool = False
+    calendar_sync_minutes: int = Field(default=15, ge=1, le=24 * 60)  # the worker's calendar pass
 
     # Shifts the app's clock (app/clock.py): for the sandbox's clock panel and demos.
     clock_offset_seconds: float = 0.0
