@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 LONG_POLL_SECONDS = 20.0
-SCHEDULER_RUNS = ("nudges", "summaries")
+SCHEDULER_RUNS = ("nudges", "summaries", "calendars")
 RECENT_VIOLATIONS = 5
 
 
@@ -93,8 +93,8 @@ def create_sandbox_app(controls: SandboxControls) -> Flask:
 
     @web.get(FEED_PATH.replace("{user_id}", "<user_id>"))
     def sample_calendar(user_id: str):
-        """A sample person's calendar, read by the app when the visitor connects it; its
-        meetings lie ahead of the sandbox's clock."""
+        """A sample person's calendar, read by the app when the visitor connects it and by its
+        calendar pass; what the customers changed shows once the sandbox's clock is there."""
         person = slack.user(user_id)
         if person is None or person.is_bot or not person.email:
             abort(404)
