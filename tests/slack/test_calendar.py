@@ -14,10 +14,12 @@ from app.models import CalendarLink
 from app.sandbox import inbound
 from app.slack.forms.calendar import CalendarIds, problem_text
 from app.slack.listeners.calendar import NOT_SET_UP, NOT_YOURS
+from app.slack.views.home import HomeIds
 from app.slack.views.notices import STALE_FORM
 from tests.support.coach import Coach
 from tests.support.feeds import LOCAL_POLICY, FeedServer
 from tests.support.forms import block
+from tests.support.home import click_home, open_home
 from tests.support.workspace import REP_NY, REP_TOKYO
 
 SECRET_PATH = "/calendar/ical/ana%40northwind.com/private-5ec12e7c0ffee/basic.ics"
@@ -246,3 +248,21 @@ def test_a_stale_form_is_refused_whole(rep: Coach, feeds: FeedServer) -> None:
     body = rep.submit(view, address(feeds.feed(SECRET_PATH, "google.ics")), REP_NY).json()
     assert body["response_action"] == "update" and STALE_FORM in str(body["view"])
     assert links(rep) == []
+
+
+def test_the_home_opens_the_calendar_form_and_then_the_connected_calendar(
+    rep: Coach, feeds: FeedServer
+) -> None:
+    home = open_home(rep)
+    assert HomeIds.CALENDAR in {
+        element.get("action_id")
+        for b in home["blocks"]
+        if b["type"] == "actions"
+        for element in b["elements"]
+    }
+    form = click_home(rep, HomeIds.CALENDAR, None)
+    assert form["callback_id"] == CalendarIds.CALLBACK
+    check(rep, form, feeds.feed(SECRET_PATH, "google.ics"))
+    shown = click_home(rep, HomeIds.CALENDAR, None)
+    assert links(rep)[0].address_masked in text_of(shown)
+    assert "private-5ec12e7c0ffee" not in str(shown)

@@ -42,6 +42,7 @@ from app.slack.forms.metadata import StaleForm
 from app.slack.forms.state import clicked_value, state_values
 from app.slack.services import Requester, Services
 from app.slack.subcommands import Subcommands
+from app.slack.views.home import HomeIds
 from app.slack.views.notices import stale_form_modal
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def register(app: App, subcommands: Subcommands) -> None:
             asked.ack, asked.command, asked.client, asked.fast_client, asked.requester
         ),
     )
+    app.action(HomeIds.CALENDAR)(handled(handle_home_calendar_button))
     app.view_submission(CalendarIds.CALLBACK)(handled(handle_connect_submission))
     app.action(CalendarIds.DISCONNECT)(handled(handle_disconnect_action))
 
@@ -74,6 +76,24 @@ def handle_calendar_command(
     ack: Ack, command: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
     """The connected calendar, masked, with Disconnect; or the form to connect one."""
+    _open_calendar(ack, command["trigger_id"], client, fast_client, requester, "the calendar")
+
+
+def handle_home_calendar_button(
+    ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
+) -> None:
+    """The Home's calendar button: the same as /coach calendar."""
+    _open_calendar(ack, body["trigger_id"], client, fast_client, requester, "the calendar button")
+
+
+def _open_calendar(
+    ack: Ack,
+    trigger_id: str,
+    client: WebClient,
+    fast_client: WebClient,
+    requester: Requester,
+    label: str,
+) -> None:
     services, workspace, user_id = requester
     _secrets(services)
     zone = zone_for(fast_client, services, workspace, user_id)
@@ -84,7 +104,7 @@ def handle_calendar_command(
         view = connect_modal(CalendarMetadata(zone=zone))
     else:
         view = connected_modal(link.id, link.masked, link.connected_at, zone)
-    open_modal(client, command["trigger_id"], view, "the calendar")
+    open_modal(client, trigger_id, view, label)
 
 
 def handle_connect_submission(

@@ -38,6 +38,7 @@ class HomeIds(enum.StrEnum):
     LOG_OUTCOME = "home_log_outcome"  # value: the interaction id
     PLAN_NEW = "home_plan_new"
     FIGURES = "home_figures"
+    CALENDAR = "home_calendar"  # the calendar connected, or the form to connect one
 
 
 PLAN_LABELS = {
@@ -90,10 +91,23 @@ def first_run_blocks() -> list[Block]:
             elements=[
                 ButtonElement(
                     text="Plan an interaction", action_id=HomeIds.PLAN_NEW, style="primary"
+                ),
+                calendar_button("Connect your calendar"),
+            ]
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="With your calendar connected, I ask for the objective before each "
+                    "customer meeting and for the outcome after it."
                 )
             ]
         ),
     ]
+
+
+def calendar_button(text: str = "Your calendar") -> ButtonElement:
+    return ButtonElement(text=text, action_id=HomeIds.CALENDAR)
 
 
 def board_blocks(board: Board, zone: str, now: datetime) -> list[Block]:
@@ -103,7 +117,10 @@ def board_blocks(board: Board, zone: str, now: datetime) -> list[Block]:
     return [
         HeaderBlock(text="Your commitment board"),
         ActionsBlock(
-            elements=[ButtonElement(text="Plan an interaction", action_id=HomeIds.PLAN_NEW)]
+            elements=[
+                ButtonElement(text="Plan an interaction", action_id=HomeIds.PLAN_NEW),
+                calendar_button(),
+            ]
         ),
         *_coming_up(board, zone),
         *_owed(board, zone, now),
