@@ -187,6 +187,20 @@ def test_a_rewrite_keeps_the_reps_words_whole_without_stray_markup(objective, ke
     assert "*" not in rewrite and "_" not in rewrite and "Channel" not in rewrite
 
 
+@pytest.mark.parametrize(
+    ("objective", "name"),
+    [
+        ("Hae-won Kim (VP Sales) signs the MSA by Dec 15", "Hae-won Kim (VP Sales) agrees"),
+        ("Dana Kim (VP Sales) signs the MSA by Dec 15", "Dana Kim (VP Sales) agrees"),
+        ("Jean-Luc Picard (CTO) signs the order form Friday", "Jean-Luc Picard (CTO) agrees"),
+        ("Ana María López (CFO) signs the contract by Friday", "Ana María López (CFO) agrees"),
+    ],
+)
+def test_a_rewrite_names_the_person_by_their_whole_name(objective, name):
+    rewrite = review(objective, Stage.DISCOVERY).rewrite  # a rushed close: a rewrite is made
+    assert rewrite is not None and rewrite.startswith(name)
+
+
 def test_a_long_quote_is_never_cut_inside_slack_markup():
     objective = "Move forward with <https://example.com/a/long/path|the plan for the pilot> soon"
     for result in review(objective).results:

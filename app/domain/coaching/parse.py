@@ -103,6 +103,14 @@ class Parse:
     def chunk_text(self, chunk: Chunk) -> str:
         return self.words(self.items[chunk.first].start, self.items[chunk.last].end)
 
+    def full_name_text(self, chunk: Chunk) -> str:
+        """The chunk's words with the given names the parse left before it: a party is found by
+        its last name ("Kim (VP Sales)" in "Hae-won Kim (VP Sales)"), a rewrite keeps it whole."""
+        first = chunk.first
+        while first > 0 and _given_name(self.items[first - 1]):
+            first -= 1
+        return self.words(self.items[first].start, self.items[chunk.last].end)
+
     def is_recipient(self, index: int) -> bool:
         return is_recipient(self.items, self.chunk_of, index)
 
@@ -461,6 +469,18 @@ def skippable(item: Item) -> bool:
 
 
 _NAME_MARKS = re.compile(r"[-'’.]")
+
+
+def _given_name(item: Item) -> bool:
+    """A capitalised word the lists do not have (or have only as a typo's correction: "Dana"
+    is not "data"), standing alone: "Dana", "Jean-Luc", "María"."""
+    token = item.first
+    return (
+        len(item.tokens) == 1
+        and (item.unknown and not item.tags or token.corrected)
+        and _name_like(token.low)
+        and _capitalised(token.text)
+    )
 
 
 def _name_like(low: str) -> bool:

@@ -78,9 +78,9 @@ def _best_clause(parse: Parse) -> Clause | None:
 
 def _who(parse: Parse, clause: Clause | None) -> str:
     if clause is not None and clause.subject is not None and clause.subject.kind == "named":
-        return parse.chunk_text(clause.subject)
+        return parse.full_name_text(clause.subject)
     named = next((chunk for chunk in parse.chunks if chunk.kind == "named"), None)
-    return parse.chunk_text(named) if named else NAME_PLACEHOLDER
+    return parse.full_name_text(named) if named else NAME_PLACEHOLDER
 
 
 def _action(parse: Parse, clause: Clause | None, time_span: tuple[int, int] | None) -> str | None:
