@@ -173,3 +173,21 @@ def insert_unless_exists(
         .returning(model.id)
     )
     return session.execute(statement).scalar_one_or_none()
+
+
+def insert_all_unless_exist(
+    session: Session,
+    model: type[_HasId],
+    rows: Sequence[Mapping[str, Any]],
+    conflict_columns: Sequence[str],
+) -> None:
+    """insert_unless_exists for many rows in one statement (a sweep's per-message rows)."""
+    if not rows:
+        return
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    statement = (
+        dialect.insert(model)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=list(conflict_columns))
+    )
+    session.execute(statement)

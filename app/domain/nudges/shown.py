@@ -12,7 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.db import insert_unless_exists
+from app.db import insert_all_unless_exist, insert_unless_exists
 from app.domain.nudges.rules import ItemKey
 from app.domain.workspace import Workspace
 from app.models import (
@@ -32,8 +32,10 @@ def record_shown(
     keys = list(keys)
     if not keys:
         return
-    for key in keys:
-        ensure_item_row(session, workspace, user_id, key, now)
+    # One statement for all of them: a sweep sends thousands of DMs, each with several items.
+    insert_all_unless_exist(
+        session, NudgeItem, [_item_row(workspace, user_id, key, now) for key in keys], ITEM_KEY
+    )
     session.execute(
         update(NudgeItem)
         .where(
@@ -48,20 +50,22 @@ def record_shown(
     )
 
 
+ITEM_KEY = ("team_id", "interaction_id", "reason")
+
+
+def _item_row(workspace: Workspace, user_id: str, key: ItemKey, now: datetime) -> dict:
+    return {
+        **workspace.columns,
+        "rep_user_id": user_id,
+        "interaction_id": key.interaction_id,
+        "reason": key.reason,
+        "times_shown": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def ensure_item_row(
     session: Session, workspace: Workspace, user_id: str, key: ItemKey, now: datetime
 ) -> None:
-    insert_unless_exists(
-        session,
-        NudgeItem,
-        {
-            **workspace.columns,
-            "rep_user_id": user_id,
-            "interaction_id": key.interaction_id,
-            "reason": key.reason,
-            "times_shown": 0,
-            "created_at": now,
-            "updated_at": now,
-        },
-        ("team_id", "interaction_id", "reason"),
-    )
+    insert_unless_exists(session, NudgeItem, _item_row(workspace, user_id, key, now), ITEM_KEY)
