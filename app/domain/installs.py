@@ -52,7 +52,7 @@ PURGED_MODELS = (
     Manager,
     Rep,
 )
-PURGE_BATCH = 500
+PURGE_BATCH = 100  # rows a purge transaction deletes: each holds its locks well under 100 ms
 # What an erased text reads: a marker, not NULL, so that "planned with an objective" still counts.
 ERASED = "(erased after the retention period)"
 
