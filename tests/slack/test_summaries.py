@@ -22,6 +22,7 @@ from app.models import (
     Rep,
     Result,
     SummaryCadence,
+    SummarySubscription,
 )
 from app.sandbox import inbound
 from app.slack.delivery import Pacer
@@ -334,6 +335,52 @@ def test_a_double_clicked_post_now_posts_once_and_a_later_click_again(team: Coac
     team.set_now(NOW + timedelta(minutes=1))  # a deliberate click, later
     click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
     assert len(posts(team)) == 2
+
+
+def test_a_post_now_killed_after_it_landed_is_found_by_the_next_click_not_posted_again(
+    team: Coach,
+) -> None:
+    subscription_id = add_summary(team)
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    (post,) = posts(team)
+    with team.services.sessions.begin() as session:  # killed before it recorded the post
+        claim = session.scalars(select(Delivery).where(Delivery.key.endswith(":now"))).one()
+        claim.status, claim.message_ts, claim.channel, claim.sent_at = (
+            DeliveryStatus.SENDING,
+            None,
+            None,
+            None,
+        )
+    team.set_now(NOW + timedelta(minutes=1))
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    assert len(posts(team)) == 1 and len(team.slack.calls("conversations.history")) == 1
+    with team.services.sessions() as session:
+        claim = session.scalars(select(Delivery).where(Delivery.key.endswith(":now"))).one()
+        assert (claim.status, claim.message_ts) == (DeliveryStatus.SENT, post.ts)
+    assert f"Posted in <#{TEAM}>." in last_modal_text(team)
+
+    team.set_now(NOW + timedelta(minutes=2))  # recorded now: the next click posts anew
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    assert len(posts(team)) == 2 and len(team.slack.calls("conversations.history")) == 1
+
+
+def test_a_post_now_killed_before_it_landed_is_posted_once_by_the_next_click(
+    team: Coach,
+) -> None:
+    subscription_id = add_summary(team)
+    with team.services.sessions.begin() as session:  # claimed, then killed before posting
+        claim_post_now_in(session, team, subscription_id, "T0KILLED")
+    team.set_now(NOW + timedelta(minutes=1))
+    click(team, SummaryListIds.POST_NOW, subscription_id, MANAGER)
+    assert len(team.slack.calls("conversations.history")) == 1  # looked for first
+    assert len(posts(team)) == 1
+
+
+def claim_post_now_in(session, team: Coach, subscription_id: int, trigger_id: str) -> None:
+    subscription = session.get(SummarySubscription, subscription_id)
+    assert summaries.claim_post_now(
+        session, summaries.Subscription.of(subscription), NOW, trigger_id
+    )
 
 
 def test_a_replayed_post_now_posts_once(team: Coach) -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain import deliveries
@@ -97,19 +97,24 @@ def claim_post_now(
     claim = deliveries.claim(session, workspace, DeliveryKind.SUMMARY, key, channel, now)
     if claim is not None:
         return claim
+    this_one = (
+        Delivery.team_id == workspace.team_id,
+        Delivery.kind == DeliveryKind.SUMMARY,
+        Delivery.key == key,
+    )
+    before = session.execute(select(Delivery.status, Delivery.created_at).where(*this_one)).one()
+    # Still "sending": the post before was killed midway and may have landed. The new claim
+    # looks for it (from the old claim's time) before posting, as a stuck scheduled post does.
+    interrupted = before.status == DeliveryStatus.SENDING
+    error = deliveries.INTERRUPTED if interrupted else None
     delivery_id = session.execute(
         update(Delivery)
-        .where(
-            Delivery.team_id == workspace.team_id,
-            Delivery.kind == DeliveryKind.SUMMARY,
-            Delivery.key == key,
-            Delivery.created_at <= now - POST_NOW_REPEAT,
-        )
+        .where(*this_one, Delivery.created_at <= now - POST_NOW_REPEAT)
         .values(  # a new claim: created (claimed) now, as `deliveries.claim` records one
             status=DeliveryStatus.SENDING,
             recipient=channel,
             attempts=Delivery.attempts + 1,
-            error=None,
+            error=error,
             not_before=None,
             created_at=now,
             updated_at=now,
@@ -119,4 +124,5 @@ def claim_post_now(
     ).scalar_one_or_none()
     if delivery_id is None:
         return None
-    return deliveries.Claim(delivery_id, channel, claimed_at=now)
+    claimed_at = before.created_at if interrupted else now
+    return deliveries.Claim(delivery_id, channel, previous_error=error, claimed_at=claimed_at)
