@@ -25,6 +25,7 @@ from app.domain.company_domains import (
     PERSONAL_EMAIL_DOMAINS,
     email_domain,
     is_company_domain,
+    registrable_domain,
     suffixes,
 )
 
@@ -260,8 +261,7 @@ def account_from(guests: list[Attendee]) -> tuple[str, str | None]:
     of them write from personal mail."""
     domains: Counter[str] = Counter()
     for guest in guests:
-        domain = email_domain(guest.email)
-        registrable = suffixes().privatesuffix(domain) if domain else None
+        registrable = registrable_domain(email_domain(guest.email))
         if registrable and registrable not in PERSONAL_EMAIL_DOMAINS:
             domains[registrable] += 1
     if domains:

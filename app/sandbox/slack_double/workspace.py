@@ -42,6 +42,7 @@ class Workspace(DoubleState):
         "auth.test": "_auth_test",
         "team.info": "_team_info",
         "users.info": "_users_info",
+        "dnd.info": "_dnd_info",
         "usergroups.list": "_usergroups_list",
         "usergroups.users.list": "_usergroups_users_list",
         "conversations.open": "_conversations_open",
@@ -276,6 +277,26 @@ class Workspace(DoubleState):
         if flag(args.get("include_locale")):  # Slack gives the locale only when asked
             found["locale"] = user.locale
         return {"user": found}
+
+    def set_dnd(self, user_id: str, until: float) -> None:
+        """Put `user_id` in Do Not Disturb until `until` (epoch seconds; 0 ends it)."""
+        with self._lock:
+            self._users[user_id].dnd_until = until
+            self._changed()
+
+    def _dnd_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self._users.get(required(args, "user"))
+        if user is None:
+            raise SlackError("user_not_found")
+        snoozed = user.dnd_until > self._clock()
+        # As Slack answers a snooze the person set (no schedule: its window stays empty).
+        return {
+            "dnd_enabled": False,
+            "next_dnd_start_ts": 0,
+            "next_dnd_end_ts": 0,
+            "snooze_enabled": snoozed,
+            "snooze_endtime": int(user.dnd_until) if snoozed else 0,
+        }
 
     def _usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         usergroups = []
