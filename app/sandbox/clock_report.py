@@ -24,7 +24,8 @@ UNREACHABLE = re.compile(r"^unreachable (?P<user>[UW]\w+): (?P<reason>.+)$")
 SUMMARY_SENT = re.compile(r"^sent summary \S+ to (?P<channel>\S+): (?P<what>[^,]+)")
 SUMMARY_FAILED = re.compile(r"^failed summary \S+ to (?P<channel>\S+): (?P<error>.+)$")
 FEED_READ = re.compile(
-    r"^read (?P<user>[UW]\w+): (?P<ahead>\d+) meetings? ahead, (?P<imported>\d+) imported, "
+    r"^read (?P<user>[UW]\w+): (?P<ahead>\d+) meetings? from yesterday on, "
+    r"(?P<imported>\d+) imported, "
     r"(?P<linked>\d+) matched to plans, (?P<moved>\d+) moved, (?P<cancelled>\d+) cancelled"
 )
 FEED_SAME = re.compile(r"^read (?P<user>[UW]\w+): not modified")
@@ -127,7 +128,7 @@ def explain_calendars(report: str, people: Iterable[User]) -> str:
             what = ", ".join(changes) if changes else "nothing changed"
             lines.append(
                 f"{names.get(found['user'], found['user'])}'s calendar: {found['ahead']} customer "
-                f"meetings ahead; {what}."
+                f"meetings from yesterday on; {what}."
             )
         elif found := FEED_SAME.match(line):
             lines.append(f"{names.get(found['user'], found['user'])}'s calendar has not changed.")

@@ -111,8 +111,8 @@ def test_the_calendar_pass_in_plain_words() -> None:
     report = "\n".join(
         [
             "calendar pass at 2026-11-27T14:30:00+00:00: 3 feeds read (1 unchanged), ...",
-            f"read {ANA.id}: 3 meetings ahead, 2 imported, 0 matched to plans, 1 moved, "
-            "1 cancelled, 0 restored, 0 days away",
+            f"read {ANA.id}: 3 meetings from yesterday on, 2 imported, 0 matched to plans, "
+            "1 moved, 1 cancelled, 0 restored, 0 days away",
             f"read {KENJI.id}: not modified",
             f"failing {PRIYA.id}: unauthorized",
             f"told {PRIYA.id} their calendar is failing",
@@ -121,7 +121,7 @@ def test_the_calendar_pass_in_plain_words() -> None:
         ]
     )
     assert explain_calendars(report, [ANA, KENJI, PRIYA]).splitlines() == [
-        "Ana Ortiz's calendar: 3 customer meetings ahead; 2 new, 1 moved, 1 cancelled.",
+        "Ana Ortiz's calendar: 3 customer meetings from yesterday on; 2 new, 1 moved, 1 cancelled.",
         "Kenji Sato's calendar has not changed.",
         "Priya Shah's calendar could not be read (unauthorized).",
         "Priya Shah was told how to fix it.",

@@ -48,7 +48,7 @@ class ReadFeed:
     user_id: str
     not_modified: bool
     counts: SyncCounts
-    meetings: int  # external meetings in the window
+    meetings: int  # external meetings in the window (from yesterday to two weeks ahead)
 
 
 @dataclass
@@ -85,7 +85,8 @@ class CalendarPassReport(claimed_pass.PassReport):
                 continue
             c = feed.counts
             lines.append(
-                f"read {feed.user_id}: {feed.meetings} {plural(feed.meetings, 'meeting')} ahead, "
+                f"read {feed.user_id}: {feed.meetings} {plural(feed.meetings, 'meeting')} from "
+                "yesterday on, "
                 f"{c.imported} imported, {c.linked} matched to plans, {c.moved} moved, "
                 f"{c.cancelled} cancelled, {c.restored} restored, {c.away_days} days away"
             )

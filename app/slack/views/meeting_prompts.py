@@ -29,8 +29,8 @@ def prompt_message(prompt: DuePrompt) -> tuple[str, list[Block]]:
     if prompt.kind is DeliveryKind.MEETING_BEFORE:
         text = f"Your meeting with {prompt.account_name} has no plan yet."
         lead = (
-            f"*{account}*, {when}: what will the customer agree to do, and by when? "
-            "Two minutes now make the meeting end with a commitment."
+            f"Your meeting with *{account}* has no plan yet ({when}). What will the customer "
+            "agree to do, and by when? Two minutes now make the meeting end with a commitment."
         )
         button = ButtonElement(
             text="Plan it",
@@ -40,7 +40,10 @@ def prompt_message(prompt: DuePrompt) -> tuple[str, list[Block]]:
         )
     else:
         text = f"How did the meeting with {prompt.account_name} go?"
-        lead = f"*{account}*, {when}: what did the customer agree to? Log it while it is fresh."
+        lead = (
+            f"How did the meeting with *{account}* go? ({when}) Log what the customer agreed "
+            "to while it is fresh."
+        )
         button = ButtonElement(
             text="Log outcome",
             action_id=HomeIds.LOG_OUTCOME,
