@@ -214,7 +214,10 @@ def test_an_outlook_series_keeps_its_berlin_hour_across_both_dst_changes() -> No
     assert not any(m.zone_guessed for m in series)
     assert utc(2026, 11, 5, 13) not in starts  # the EXDATE
     moved = {m.key: m for m in series}[EventKey(CONTOSO, "20261210T130000Z")]
-    assert (moved.starts_at, moved.title) == (utc(2026, 12, 11, 8), "Contoso weekly (Friday this week)")
+    assert (moved.starts_at, moved.title) == (
+        utc(2026, 12, 11, 8),
+        "Contoso weekly (Friday this week)",
+    )
     assert utc(2026, 12, 10, 13) not in starts
     # 1 Oct to 8 Apr is 28 Thursdays; less the EXDATE and the cancelled one (the moved stays).
     assert len(series) == 26
@@ -275,7 +278,9 @@ END:STANDARD\r
 END:VTIMEZONE\r
 END:VCALENDAR\r
 """
-    read_feed(other, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC")
+    read_feed(
+        other, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
+    )
     stark = {m.title: m for m in read("outlook.ics").meetings}["Stark negotiation"]
     assert (stark.starts_at, stark.zone_guessed) == (utc(2026, 12, 4, 16), True)
 
@@ -299,10 +304,8 @@ END:VCALENDAR
         )
         return [m.key.text for m in reading.meetings]
 
-    assert keys("Asia/Tokyo") == keys("America/New_York") == [
-        "floating-series#20261202T090000",
-        "floating-series#20261203T090000",
-    ]
+    expected = ["floating-series#20261202T090000", "floating-series#20261203T090000"]
+    assert keys("Asia/Tokyo") == keys("America/New_York") == expected
 
 
 AWAY_WINDOW = Window(utc(2026, 12, 1), utc(2026, 12, 20))
@@ -329,7 +332,8 @@ def test_out_of_office_events_give_the_reps_away_dates_and_are_no_meetings() -> 
     assert [m.title for m in reading.meetings] == ["Holiday planning with Acme"]
     assert reading.ignored == {
         Ignored.AWAY: 5,
-        Ignored.ALL_DAY: 3,  # the offsite, the laptop refresh ("pto" is no word in it), the cancelled PTO
+        # The offsite, the laptop refresh ("pto" is no word in it), the cancelled PTO.
+        Ignored.ALL_DAY: 3,
     }
 
 

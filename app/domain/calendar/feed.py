@@ -194,7 +194,10 @@ def _usable_zone(block: re.Match[bytes]) -> bytes:
     """The VTIMEZONE block if icalendar can build a zone from it, else nothing (Outlook's
     "Customized Time Zone" may come with no STANDARD or DAYLIGHT part, or no offsets)."""
     try:
-        icalendar.Timezone.from_ical(block.group(0)).to_tz()
+        zone = icalendar.Timezone.from_ical(block.group(0))
+        if not isinstance(zone, icalendar.Timezone):
+            return b""
+        zone.to_tz()
     except Exception:  # noqa: BLE001
         return b""
     return block.group(0)
