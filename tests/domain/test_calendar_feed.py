@@ -332,8 +332,9 @@ def test_out_of_office_events_give_the_reps_away_dates_and_are_no_meetings() -> 
     assert [m.title for m in reading.meetings] == ["Holiday planning with Acme"]
     assert reading.ignored == {
         Ignored.AWAY: 5,
-        # The offsite, the laptop refresh ("pto" is no word in it), the cancelled PTO.
-        Ignored.ALL_DAY: 3,
+        # The offsite, the laptop refresh ("pto" is no word in it), the cancelled PTO, and
+        # Bob's OOO, which Bob sent the rep: his absence, not hers.
+        Ignored.ALL_DAY: 4,
     }
 
 

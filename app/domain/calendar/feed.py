@@ -221,19 +221,21 @@ def _read_event(
     if start is None:
         return None
     all_day = not isinstance(start.dt, datetime)
-    cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
-    if all_day and not cancelled and _is_away(event, all_day=True, others=False):
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return Ignored.ALL_DAY if all_day else Ignored.CANCELLED
+    people = _participants(event, own, company)
+    others = any(person.email is not None and person.email not in own for person in people)
+    # A colleague's "Bob OOO" sent to the team is theirs: the rep attends, someone else organizes.
+    invited = any(person.email in own and not person.organizer for person in people) and any(
+        person.organizer and person.email is not None and person.email not in own
+        for person in people
+    )
+    if not invited and _is_away(event, all_day=all_day, others=others):
         return _dates(event, zone)
     if all_day:
         return Ignored.ALL_DAY
-    if cancelled:
-        return Ignored.CANCELLED
-    people = _participants(event, own, company)
     if any(person.email in own and person.response == "DECLINED" for person in people):
         return Ignored.DECLINED
-    others = any(person.email is not None and person.email not in own for person in people)
-    if _is_away(event, all_day=False, others=others):
-        return _dates(event, zone)
     guests = [person for person in people if person.external]
     if not guests:
         return Ignored.INTERNAL
