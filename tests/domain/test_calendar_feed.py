@@ -431,3 +431,31 @@ def test_a_malformed_feed_is_not_a_calendar(feed: bytes) -> None:
             feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
         )
     assert raised.value.problem is Problem.NOT_A_CALENDAR
+
+
+@pytest.mark.parametrize(
+    "tzid",
+    [
+        '"W. Europe Standard Time"',  # quoted, as some Outlook versions write it
+        "Romance Standard Time",  # Paris, by its Windows name, no VTIMEZONE
+        "Europe/Berlin",  # an IANA name, no VTIMEZONE
+        "/freeassociation.sourceforge.net/Europe/Berlin",  # libical's globally unique form
+    ],
+)
+# icalendar warns that it guessed the last: the guess is the one wanted.
+@pytest.mark.filterwarnings("ignore::icalendar.error.GloballyUniqueTZIDGuessed")
+def test_a_zone_named_without_a_definition_is_resolved(tzid: str) -> None:
+    feed = f"""BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:named-zone
+DTSTART;TZID={tzid}:20261203T100000
+DTEND;TZID={tzid}:20261203T110000
+ATTENDEE:mailto:guest@acme.com
+END:VEVENT
+END:VCALENDAR
+""".encode()
+    (meeting,) = read_feed(
+        feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
+    ).meetings
+    assert (meeting.starts_at, meeting.zone_guessed) == (utc(2026, 12, 3, 9), False)
