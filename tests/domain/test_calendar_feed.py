@@ -29,6 +29,12 @@ def read(
     )
 
 
+def read_bytes(feed: bytes, window: Window = WEEK, zone: str = "UTC") -> FeedReading:
+    return read_feed(
+        feed, rep_addresses=frozenset(), company_domains=COMPANY, window=window, rep_zone=zone
+    )
+
+
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
@@ -164,9 +170,7 @@ ATTENDEE:mailto:guest@acme.com
 END:VEVENT
 END:VCALENDAR
 """
-    (meeting,) = read_feed(
-        feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
-    ).meetings
+    (meeting,) = read_bytes(feed).meetings
     assert meeting.starts_at == utc(2026, 12, 3, 9)
 
 
@@ -188,9 +192,7 @@ def test_only_meetings_starting_in_the_window() -> None:
 )
 def test_not_a_calendar(feed: bytes) -> None:
     with pytest.raises(FeedProblem) as raised:
-        read_feed(
-            feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
-        )
+        read_bytes(feed)
     assert raised.value.problem is Problem.NOT_A_CALENDAR
 
 
@@ -278,9 +280,7 @@ END:STANDARD\r
 END:VTIMEZONE\r
 END:VCALENDAR\r
 """
-    read_feed(
-        other, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
-    )
+    read_bytes(other)
     stark = {m.title: m for m in read("outlook.ics").meetings}["Stark negotiation"]
     assert (stark.starts_at, stark.zone_guessed) == (utc(2026, 12, 4, 16), True)
 
@@ -299,9 +299,7 @@ END:VCALENDAR
 """
 
     def keys(zone: str) -> list[str]:
-        reading = read_feed(
-            feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone=zone
-        )
+        reading = read_bytes(feed, zone=zone)
         return [m.key.text for m in reading.meetings]
 
     expected = ["floating-series#20261202T090000", "floating-series#20261203T090000"]
@@ -381,9 +379,7 @@ DTEND;VALUE=DATE:20261203
 END:VEVENT
 END:VCALENDAR
 """.encode()
-    reading = read_feed(
-        feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone=BERLIN
-    )
+    reading = read_bytes(feed, zone=BERLIN)
     assert (day(2) in reading.away) is away
 
 
@@ -406,9 +402,7 @@ def test_ten_thousand_events_are_read_within_the_policys_bounds() -> None:
     feed = "\r\n".join([*lines, "END:VCALENDAR", ""]).encode()
     assert len(feed) < FeedPolicy().max_bytes
     window = Window(utc(2026, 12, 1), utc(2026, 12, 15))
-    reading = read_feed(
-        feed, rep_addresses=frozenset(), company_domains=COMPANY, window=window, rep_zone="UTC"
-    )
+    reading = read_bytes(feed, window)
     assert len(reading.meetings) == 14 * 24
     assert reading.meetings[0].starts_at == window.start
     assert len({m.key for m in reading.meetings}) == 14 * 24
@@ -427,9 +421,7 @@ def test_ten_thousand_events_are_read_within_the_policys_bounds() -> None:
 )
 def test_a_malformed_feed_is_not_a_calendar(feed: bytes) -> None:
     with pytest.raises(FeedProblem) as raised:
-        read_feed(
-            feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
-        )
+        read_bytes(feed)
     assert raised.value.problem is Problem.NOT_A_CALENDAR
 
 
@@ -455,7 +447,5 @@ ATTENDEE:mailto:guest@acme.com
 END:VEVENT
 END:VCALENDAR
 """.encode()
-    (meeting,) = read_feed(
-        feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
-    ).meetings
+    (meeting,) = read_bytes(feed).meetings
     assert (meeting.starts_at, meeting.zone_guessed) == (utc(2026, 12, 3, 9), False)
