@@ -135,10 +135,20 @@ def _check_peer(response: httpx.Response, policy: FeedPolicy) -> None:
         raise FeedProblem(Problem.ADDRESS_REFUSED)
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits and are routed to it: NAT64's
+# well-known prefix, and the deprecated IPv4-compatible addresses.
+CARRY_IPV4 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::/96"))
+
+
 def may_reach(address: Address, policy: FeedPolicy) -> bool:
-    """Public addresses only; loopback too when the policy allows plain http (sandbox, tests)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Public addresses only; loopback too when the policy allows plain http (sandbox, tests).
+    An IPv6 address carrying an IPv4 one (mapped, NAT64, 6to4, compatible) is judged by it."""
     if address.is_loopback:
         return policy.allow_http
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = address.ipv4_mapped or address.sixtofour
+        if carried is None and any(address in network for network in CARRY_IPV4):
+            carried = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if carried is not None:
+            return may_reach(carried, policy)
     return address.is_global and not address.is_multicast
