@@ -259,10 +259,17 @@ def test_a_failing_feed_is_told_once_and_keeps_what_was_imported(
     assert "The calendar refused access" in str(form)
 
 
-def test_out_of_office_days_are_kept_for_the_window(rep: Coach, feeds: FeedServer) -> None:
-    connect(rep, serve(feeds, [GLOBEX]))
-    calendar_pass(rep, NOW)
-    assert rows(rep, AwayDay) == []  # the feed says none
+def test_out_of_office_days_follow_the_feed(rep: Coach, feeds: FeedServer) -> None:
+    away = Event("ooo@google.com", NOW + timedelta(days=1), (), minutes=8 * 60, title="OOO")
+    connect(rep, serve(feeds, [GLOBEX, away]))
+    assert calendar_pass(rep, NOW).read[0].counts.away_days == 1
+    assert [(d.day, d.event_key) for d in rows(rep, AwayDay)] == [
+        ((NOW + timedelta(days=1)).date(), "ooo@google.com")
+    ]
+    assert len(interactions(rep)) == 1  # the day away is no meeting
+    serve(feeds, [GLOBEX])  # back at work after all
+    calendar_pass(rep, NOW + timedelta(minutes=16))
+    assert rows(rep, AwayDay) == []
 
 
 # ----- prompts

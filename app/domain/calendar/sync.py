@@ -323,7 +323,9 @@ def _replace_away_days(
     zone: str,
 ) -> int:
     local = ZoneInfo(zone)
-    first, last = window.start.astimezone(local).date(), window.end.astimezone(local).date()
+    # The dates the reading covers: from the window's start to the instant before its end.
+    first = window.start.astimezone(local).date()
+    last = (window.end - timedelta(microseconds=1)).astimezone(local).date()
     session.execute(
         delete(AwayDay).where(
             AwayDay.team_id == workspace.team_id,
