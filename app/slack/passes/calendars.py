@@ -13,10 +13,12 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.domain import company_domains, reps
@@ -168,6 +170,15 @@ class _Context:
         self.services = services
         self._domains: dict[Workspace, frozenset[str]] = {}
         self._lock = threading.Lock()
+        # Feeds are fetched side by side, but written one at a time: SQLite takes one writer
+        # at a time (a second would wait on its lock), and each rep's write is short.
+        self.writing = threading.Lock()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction, while no other feed of this pass writes."""
+        with self.writing, session_scope(self.services.sessions) as session:
+            yield session
 
     def company_domains(self, workspace: Workspace) -> frozenset[str]:
         with self._lock:
@@ -199,7 +210,7 @@ def _read(context: _Context, feed: DueFeed, now: datetime) -> ReadFeed | Failing
             last_modified=None if feed.first_read else feed.last_modified,
         )
         if fetched.not_modified:
-            with session_scope(services.sessions) as session:
+            with context.write() as session:
                 links.record_read(
                     session, feed, now, etag=feed.etag, last_modified=feed.last_modified
                 )
@@ -218,9 +229,9 @@ def _read(context: _Context, feed: DueFeed, now: datetime) -> ReadFeed | Failing
         )
     except FeedProblem as problem:
         logger.info("could not read the calendar of %s: %s", feed.user_id, problem)  # no address
-        with session_scope(services.sessions) as session:
+        with context.write() as session:
             return links.record_failed(session, feed, problem.problem, now)
-    with session_scope(services.sessions) as session:
+    with context.write() as session:
         counts = apply_reading(session, feed.workspace, feed.user_id, reading, window, zone, now)
         links.record_read(
             session, feed, now, etag=fetched.etag, last_modified=fetched.last_modified
