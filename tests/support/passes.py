@@ -10,7 +10,9 @@ import multiprocessing
 from contextlib import contextmanager
 from datetime import datetime
 
-TIMEOUT_SECONDS = 60
+# How long a process may take to start or to run its pass: spawning imports the whole app,
+# which on a loaded two-core machine takes far longer than the pass itself.
+TIMEOUT_SECONDS = 180
 
 
 def _runner(
