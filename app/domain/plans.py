@@ -327,8 +327,8 @@ def save_plan(
     if interaction_id is None:
         # Typed by hand for a meeting the calendar brought in: a plan for that meeting, at the
         # calendar's time (the calendar stays the truth).
-        imported = calendar_meetings.imported_meeting_near(
-            session, workspace, rep_user_id, account.id, draft.scheduled_at
+        imported = calendar_meetings.open_meeting_near(
+            session, workspace, rep_user_id, account.id, draft.scheduled_at, imported=True
         )
         if imported is not None:
             at = session.scalar(select(Interaction.scheduled_at).where(Interaction.id == imported))

@@ -175,21 +175,32 @@ def test_cancelled_and_vanished_meetings_are_cancelled_not_lost_and_come_back(
     assert all(i.cancelled_at is None for i in interactions(rep))
 
 
-def test_a_plan_typed_by_hand_and_the_imported_meeting_are_one_interaction(
-    rep: Coach, feeds: FeedServer
-) -> None:
-    # Planned by hand first, at 15:30; the calendar says 15:00: one interaction, at 15:00.
+def plan_by_hand(
+    coach: Coach, account: str, when: str, interaction_id: int | None = None
+) -> plans.SavedPlan:
+    """A plan as /precall saves one, for `account` at `when` (read at NOW in New York)."""
     form = plans.PlanForm(
-        account="Globex",
+        account=account,
         kind="meeting",
-        when_text="today 3:30pm",
+        when_text=when,
         stage="demo",
         objective="Li Wei (CTO) agrees to a pilot by Friday",
     )
     draft = plans.check_plan(form, "America/New_York", NOW)
     assert isinstance(draft, plans.PlanDraft)
-    with rep.services.sessions.begin() as session:
-        plans.save_plan(session, Workspace(rep.team_id), REP_NY, draft, NOW)
+    with coach.services.sessions.begin() as session:
+        saved = plans.save_plan(
+            session, Workspace(coach.team_id), REP_NY, draft, NOW, interaction_id=interaction_id
+        )
+        session.expunge(saved.interaction)
+        return saved
+
+
+def test_a_plan_typed_by_hand_and_the_imported_meeting_are_one_interaction(
+    rep: Coach, feeds: FeedServer
+) -> None:
+    # Planned by hand first, at 15:30; the calendar says 15:00: one interaction, at 15:00.
+    plan_by_hand(rep, "Globex", "today 3:30pm")
     connect(rep, serve(feeds, [GLOBEX]))
     report = calendar_pass(rep, NOW)
     assert (report.read[0].counts.imported, report.read[0].counts.linked) == (0, 1)
@@ -199,18 +210,8 @@ def test_a_plan_typed_by_hand_and_the_imported_meeting_are_one_interaction(
     # And the other way round: a plan typed for Initech near its imported meeting lands on it.
     serve(feeds, [GLOBEX, INITECH])
     calendar_pass(rep, NOW + timedelta(minutes=16))
-    form = plans.PlanForm(
-        account="initech",
-        kind="meeting",
-        when_text="saturday 11am",
-        stage="demo",
-        objective="Pat (CTO) agrees to a pilot by Friday",
-    )
-    draft = plans.check_plan(form, "America/New_York", NOW)
-    assert isinstance(draft, plans.PlanDraft)
-    with rep.services.sessions.begin() as session:
-        saved = plans.save_plan(session, Workspace(rep.team_id), REP_NY, draft, NOW)
-        assert saved.interaction.scheduled_at == INITECH.start
+    saved = plan_by_hand(rep, "initech", "saturday 11am")
+    assert saved.interaction.scheduled_at == INITECH.start
     assert len(interactions(rep)) == 2
 
 
@@ -220,19 +221,7 @@ def test_an_account_the_rep_renames_keeps_the_meetings_with_its_people(
     connect(rep, serve(feeds, [GLOBEX]))
     calendar_pass(rep, NOW)
     (imported,) = interactions(rep)
-    form = plans.PlanForm(
-        account="Globex Corporation",
-        kind="meeting",
-        when_text="today 3pm",
-        stage="demo",
-        objective="Li Wei (CTO) agrees to a pilot by Friday",
-    )
-    draft = plans.check_plan(form, "America/New_York", NOW)
-    assert isinstance(draft, plans.PlanDraft)
-    with rep.services.sessions.begin() as session:
-        plans.save_plan(
-            session, Workspace(rep.team_id), REP_NY, draft, NOW, interaction_id=imported.id
-        )
+    plan_by_hand(rep, "Globex Corporation", "today 3pm", interaction_id=imported.id)
     later = Event("globex-2@google.com", NOW + timedelta(days=3), ("li.wei@globex.com",))
     serve(feeds, [GLOBEX, later])
     calendar_pass(rep, NOW + timedelta(minutes=16))

@@ -19,14 +19,22 @@ from app.models import AccountDomain, CalendarMeeting, Interaction, Outcome
 SAME_MEETING_WITHIN = timedelta(hours=2)
 
 
-def imported_meeting_near(
-    session: Session, workspace: Workspace, user_id: str, account_id: int, at: datetime
+def open_meeting_near(
+    session: Session,
+    workspace: Workspace,
+    user_id: str,
+    account_id: int,
+    at: datetime,
+    *,
+    imported: bool,
 ) -> int | None:
-    """The rep's open imported meeting with the account within SAME_MEETING_WITHIN of `at`:
-    what a /precall typed for it by hand is a plan for (see plans.save_plan)."""
+    """The rep's open interaction with the account within SAME_MEETING_WITHIN of `at` (the
+    earliest): `imported`, one the calendar brought in, which a /precall typed for it by
+    hand plans (plans.save_plan); else one no calendar event claims yet, planned by hand before
+    the calendar pass read its meeting (sync.py)."""
+    from_calendar = exists().where(CalendarMeeting.interaction_id == Interaction.id)
     return session.scalar(
         select(Interaction.id)
-        .join(CalendarMeeting, CalendarMeeting.interaction_id == Interaction.id)
         .where(
             Interaction.team_id == workspace.team_id,
             Interaction.rep_user_id == user_id,
@@ -35,6 +43,7 @@ def imported_meeting_near(
             Interaction.scheduled_at <= at + SAME_MEETING_WITHIN,
             Interaction.cancelled_at.is_(None),
             ~exists().where(Outcome.interaction_id == Interaction.id),
+            from_calendar if imported else ~from_calendar,
         )
         .order_by(Interaction.scheduled_at)
         .limit(1)

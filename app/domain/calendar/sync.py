@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.db import insert_all_unless_exist, insert_unless_exists
@@ -32,7 +32,7 @@ from app.domain import schedule
 from app.domain.accounts import find_or_create_account
 from app.domain.calendar.check import UPCOMING_DAYS
 from app.domain.calendar.feed import FeedReading, Meeting, Window
-from app.domain.calendar.meetings import SAME_MEETING_WITHIN
+from app.domain.calendar.meetings import open_meeting_near
 from app.domain.workspace import Workspace
 from app.models import (
     Account,
@@ -43,7 +43,6 @@ from app.models import (
     Interaction,
     InteractionKind,
     Origin,
-    Outcome,
 )
 
 # The window a pass reads: from yesterday (a meeting just past still gets its outcome asked
@@ -146,7 +145,9 @@ def _import(
     counts: SyncCounts,
 ) -> None:
     account = account_for(session, workspace, meeting)
-    planned = _planned_by_hand(session, workspace, user_id, account.id, meeting.starts_at)
+    planned = open_meeting_near(
+        session, workspace, user_id, account.id, meeting.starts_at, imported=False
+    )
     if planned is None:
         created = insert_unless_exists(
             session,
@@ -240,28 +241,6 @@ def account_for(session: Session, workspace: Workspace, meeting: Meeting) -> Acc
             ("team_id", "domain"),
         )
     return account
-
-
-def _planned_by_hand(
-    session: Session, workspace: Workspace, user_id: str, account_id: int, at: datetime
-) -> int | None:
-    """The rep's open interaction with the account within SAME_MEETING_WITHIN of `at` that no
-    calendar event claims yet: the same meeting, planned before it was imported."""
-    return session.scalar(
-        select(Interaction.id)
-        .where(
-            Interaction.team_id == workspace.team_id,
-            Interaction.rep_user_id == user_id,
-            Interaction.account_id == account_id,
-            Interaction.scheduled_at >= at - SAME_MEETING_WITHIN,
-            Interaction.scheduled_at <= at + SAME_MEETING_WITHIN,
-            Interaction.cancelled_at.is_(None),
-            ~exists().where(Outcome.interaction_id == Interaction.id),
-            ~exists().where(CalendarMeeting.interaction_id == Interaction.id),
-        )
-        .order_by(Interaction.scheduled_at)
-        .limit(1)
-    )
 
 
 def _move(
