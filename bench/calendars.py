@@ -133,7 +133,12 @@ def serve_feeds(users: list[str], events: int, port, ready, version) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        # A calendar server's backlog, not http.server's 5: eight connects at once would drop
+        # SYNs, and a retransmitted one comes after the fetch's 1 s connect timeout.
+        request_queue_size = 128
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     port.value = server.server_port
     ready.set()
@@ -222,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{verdict}"
                 )
                 print(f"  {report.summary()}")
+                for failing in report.failing:
+                    print(f"  failing {failing.user_id}: {failing.problem.value}")
             with sessions() as session:
                 imported = session.scalar(select(func.count()).select_from(CalendarMeeting))
             print(
