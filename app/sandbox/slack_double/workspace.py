@@ -46,6 +46,7 @@ class Workspace(DoubleState):
         "usergroups.users.list": "_usergroups_users_list",
         "conversations.open": "_conversations_open",
         "conversations.info": "_conversations_info",
+        "dnd.info": "_dnd_info",
     }
 
     def _populate(self) -> None:
@@ -105,6 +106,13 @@ class Workspace(DoubleState):
                 is_private=is_private,
                 created=int(self._clock()),
             )
+            self._changed()
+
+    def set_dnd(self, user_id: str, minutes: float | None) -> None:
+        """Pause the user's notifications for `minutes` from now (None: resume them)."""
+        with self._lock:
+            user = self._users[user_id]
+            user.dnd_until = None if minutes is None else self._clock() + minutes * 60
             self._changed()
 
     def add_usergroup(self, usergroup_id: str, handle: str, users: list[str]) -> None:
@@ -276,6 +284,21 @@ class Workspace(DoubleState):
         if flag(args.get("include_locale")):  # Slack gives the locale only when asked
             found["locale"] = user.locale
         return {"user": found}
+
+    def _dnd_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A user's Do Not Disturb as Slack tells it: a snooze until some time, or none."""
+        user = self._users.get(required(args, "user"))
+        if user is None:
+            raise SlackError("user_not_found")
+        now = self._clock()
+        snoozed = user.dnd_until is not None and user.dnd_until > now
+        return {
+            "dnd_enabled": snoozed,
+            "next_dnd_start_ts": int(now) if snoozed else 1,
+            "next_dnd_end_ts": int(user.dnd_until) if snoozed and user.dnd_until else 1,
+            "snooze_enabled": snoozed,
+            "snooze_endtime": int(user.dnd_until) if snoozed and user.dnd_until else 0,
+        }
 
     def _usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         usergroups = []
