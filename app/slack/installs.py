@@ -46,6 +46,7 @@ BOT_SCOPES = (
     "groups:history",
     "usergroups:read",
     "files:write",
+    "dnd:read",
 )
 # How long an install link (its OAuth state) may be used, once.
 STATE_EXPIRATION_SECONDS = 600
