@@ -18,6 +18,7 @@ from app.domain.text import clean, member
 from app.domain.workspace import Workspace
 from app.models import (
     ACCOUNT_NAME_MAX,
+    DECISION_MAKER_MAX,
     WHEN_TEXT_MAX,
     Account,
     Interaction,
@@ -43,6 +44,7 @@ class PlanField(enum.StrEnum):
     STAGE = "stage"
     OBJECTIVE = "objective"
     MINIMUM = "minimum"
+    DECISION_MAKER = "decision_maker"
 
 
 FIELD_LIMITS = {
@@ -50,6 +52,7 @@ FIELD_LIMITS = {
     PlanField.WHEN: WHEN_TEXT_MAX,
     PlanField.OBJECTIVE: OBJECTIVE_MAX,
     PlanField.MINIMUM: OBJECTIVE_MAX,
+    PlanField.DECISION_MAKER: DECISION_MAKER_MAX,
 }
 
 # Words a rep may put after the account in `/precall Acme Corp demo tomorrow 2pm`.
@@ -82,6 +85,9 @@ class PlanPrefill:
     stage: Stage | None = None
     objective: str | None = None
     minimum_commitment: str | None = None
+    decision_maker: str | None = None
+    # A calendar meeting's external attendees: the form offers them as the decision maker.
+    decision_makers: tuple[str, ...] = ()
 
 
 def prefill_of(interaction: Interaction, zone: str) -> PlanPrefill:
@@ -95,6 +101,7 @@ def prefill_of(interaction: Interaction, zone: str) -> PlanPrefill:
         stage=interaction.stage,
         objective=interaction.objective,
         minimum_commitment=interaction.minimum_commitment,
+        decision_maker=interaction.decision_maker,
     )
 
 
@@ -140,6 +147,7 @@ class PlanForm:
     stage: str | None
     objective: str | None
     minimum_commitment: str | None = None
+    decision_maker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,7 @@ class PlanDraft:
     objective: str
     minimum_commitment: str | None
     review: coaching.Review
+    decision_maker: str | None = None  # who decides on the customer's side, if named
 
 
 def read_plan_when(
@@ -181,6 +190,7 @@ def check_plan(
         PlanField.WHEN: clean(form.when_text),
         PlanField.OBJECTIVE: clean(form.objective),
         PlanField.MINIMUM: clean(form.minimum_commitment),
+        PlanField.DECISION_MAKER: clean(form.decision_maker),
     }
     refuse_unsavable(errors, {**values, PlanField.KIND: form.kind, PlanField.STAGE: form.stage})
     for name, limit in FIELD_LIMITS.items():
@@ -224,6 +234,7 @@ def check_plan(
         review=coaching.review_objective(
             values[PlanField.OBJECTIVE], stage, minimum, values[PlanField.ACCOUNT]
         ),
+        decision_maker=values[PlanField.DECISION_MAKER] or None,
     )
 
 
@@ -285,6 +296,7 @@ def _plan_columns(draft: PlanDraft) -> dict:
         "when_text": draft.when_text,
         "objective": draft.objective,
         "minimum_commitment": draft.minimum_commitment,
+        "decision_maker": draft.decision_maker,
         "objective_strong": draft.review.strong,
         "objective_gaps": ",".join(
             result.criterion.value for result in draft.review.results if not result.passed

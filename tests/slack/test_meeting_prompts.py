@@ -17,6 +17,7 @@ from app.models import (
     Outcome,
     Result,
 )
+from app.sandbox import inbound
 from app.slack.forms.plan import PrecallIds
 from app.slack.views.nudges import ASKED_BEFORE, NudgeIds, item_block_id
 from tests.support.coach import Coach
@@ -119,12 +120,18 @@ def test_plan_it_opens_the_prefilled_form_and_saves_the_plan_on_the_meeting(
     assert when == "Thu 26 Nov 2026, 2:00 PM"
 
     values = plan_values(form, account="Globex", kind="meeting", when="Thu 26 Nov, 2:00 PM")
+    # The decision maker: one of the meeting's external attendees.
+    chooser = block(form, f"{PrecallIds.DECISION_MAKER_CHOICE_BLOCK}.{interaction}")
+    offered = [option["value"] for option in chooser["element"]["options"]]
+    assert offered == ["Dana Wu <dana@globex.com>", "lee@globex.com"]
+    values[chooser["block_id"]] = {PrecallIds.INPUT: inbound.static_select_value(offered[0])}
     assert coach.submit(form, values, REP_NY).body == ""
     coach.settle()
     with coach.services.sessions() as session:
         (saved,) = session.scalars(select(Interaction)).all()
         assert (saved.id, saved.scheduled_at) == (interaction, AT_TWO)
         assert saved.objective is not None and saved.planned_at is not None
+        assert saved.decision_maker == "Dana Wu <dana@globex.com>"
     # Planned: the prompt says so, and asks nothing more (nor after: see below).
     response = prompts_sent(coach)[-1].response
     (shown,) = [m for m in coach.slack.messages(response["channel"]) if m.ts == response["ts"]]
@@ -276,3 +283,16 @@ def test_the_report_lists_each_prompt(coach: Coach) -> None:
     report = prompt_pass(coach, AT_TWO - timedelta(minutes=30))
     assert report.summary().startswith("meeting prompts at ")
     assert f"sent {REP_NY} before interaction {interaction}: ts " in report.lines()[1]
+
+
+def test_a_plan_of_another_interaction_names_its_decision_maker_in_words(coach: Coach) -> None:
+    coach.slash("/precall", "Acme Corp demo tomorrow 2pm", REP_NY)
+    form = coach.slack.wait_for("views.update")[0].response["view"]
+    values = plan_values(form) | {
+        PrecallIds.DECISION_MAKER_BLOCK: {
+            PrecallIds.INPUT: inbound.plain_text_value("Dana Wu (CFO)")
+        }
+    }
+    assert coach.submit(form, values, REP_NY).body == ""
+    with coach.services.sessions() as session:
+        assert session.scalar(select(Interaction.decision_maker)) == "Dana Wu (CFO)"

@@ -5,6 +5,7 @@ step, and the shortcuts share."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -13,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.domain import outcomes, plans
+from app.domain.calendar import attendees
 from app.domain.workspace import Workspace
 from app.models import Interaction
 from app.slack import directory
@@ -160,7 +162,27 @@ def _about(
     now: datetime,
     offer_upcoming: bool,
 ) -> tuple[plans.PlanPrefill, PrecallMetadata, list[Interaction]]:
-    """The form's prefill, metadata and "Which interaction" choices."""
+    """The form's prefill, metadata and "Which interaction" choices (a calendar meeting's
+    attendees offered for the decision maker)."""
+    prefill, metadata, choices = _chosen(
+        session, workspace, user_id, prefill, metadata, zone, now, offer_upcoming
+    )
+    if metadata.interaction_id is not None:
+        offered = attendees.decision_makers(session, workspace, metadata.interaction_id)
+        prefill = replace(prefill, decision_makers=offered)
+    return prefill, metadata, choices
+
+
+def _chosen(
+    session: Session,
+    workspace: Workspace,
+    user_id: str,
+    prefill: plans.PlanPrefill,
+    metadata: PrecallMetadata,
+    zone: str,
+    now: datetime,
+    offer_upcoming: bool,
+) -> tuple[plans.PlanPrefill, PrecallMetadata, list[Interaction]]:
     editing = None
     if metadata.interaction_id is not None:
         try:
