@@ -15,6 +15,7 @@ from app.models import (
     MeetingPrompt,
     NudgeItem,
     Outcome,
+    Rep,
     Result,
 )
 from app.sandbox import inbound
@@ -296,3 +297,27 @@ def test_a_plan_of_another_interaction_names_its_decision_maker_in_words(coach: 
     assert coach.submit(form, values, REP_NY).body == ""
     with coach.services.sessions() as session:
         assert session.scalar(select(Interaction.decision_maker)) == "Dana Wu (CFO)"
+
+
+# ----- the setting
+
+
+def test_the_rep_chooses_when_in_coach_settings(coach: Coach) -> None:
+    seed_meeting(coach, AT_TWO)
+    coach.slash("/coach", "settings", REP_NY)
+    view = coach.slack.wait_for("views.open")[0].response["view"]
+    chooser = block(view, "settings_meeting_prompt")["element"]
+    assert chooser["initial_option"]["value"] == "30"
+    assert [o["value"] for o in chooser["options"]] == ["15", "30", "60", "digest", "off"]
+    values = {
+        "settings_time": {"value": inbound.static_select_value("09:00")},
+        "settings_weekdays": {"value": inbound.checkboxes_value(["0", "1", "2", "3", "4"])},
+        "settings_pause": {"value": inbound.datepicker_value(None)},
+        "settings_meeting_prompt": {"value": inbound.static_select_value("60")},
+    }
+    response = coach.submit(view, values, REP_NY).json()
+    said = response["view"]["blocks"][0]["text"]["text"]
+    assert "Meetings from your calendar: asked about an hour before, and again after." in said
+    with coach.services.sessions() as session:
+        assert session.scalar(select(Rep.meeting_prompt)) is MeetingPrompt.MINUTES_60
+    assert len(prompt_pass(coach, AT_TWO - timedelta(minutes=60)).sent) == 1
