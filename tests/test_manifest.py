@@ -42,7 +42,7 @@ SCOPE_FOR_METHOD = {
     # files.completeUploadExternal).
     "files_upload_v2": "files:write",
     # A meeting prompt waits while the rep is in Do Not Disturb.
-    "dnd_info": "dnd:read",
+    "dnd_teamInfo": "dnd:read",
 }
 EVENTS_PATH = "/slack/events"
 

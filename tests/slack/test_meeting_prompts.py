@@ -321,3 +321,21 @@ def test_the_rep_chooses_when_in_coach_settings(coach: Coach) -> None:
     with coach.services.sessions() as session:
         assert session.scalar(select(Rep.meeting_prompt)) is MeetingPrompt.MINUTES_60
     assert len(prompt_pass(coach, AT_TWO - timedelta(minutes=60)).sent) == 1
+
+
+def test_do_not_disturb_is_asked_for_many_reps_at_once(coach: Coach) -> None:
+    coach.slack.add_user("U0REPTWO", name="lee.rep", tz=NY)
+    seed_meeting(coach, AT_TWO)
+    seed_meeting(coach, AT_TWO, user_id="U0REPTWO")
+    coach.slack.set_dnd("U0REPTWO", 30)
+    report = prompt_pass(coach, AT_TWO - timedelta(minutes=30))
+    assert ([s.user_id for s in report.sent], report.in_dnd) == ([REP_NY], 1)
+    (asked,) = coach.slack.calls("dnd.teamInfo")
+    assert sorted(asked.args["users"].split(",")) == sorted([REP_NY, "U0REPTWO"])
+
+
+def test_a_slack_that_will_not_tell_do_not_disturb_gets_the_prompt(coach: Coach) -> None:
+    """An install from before the dnd:read scope: better a prompt than none."""
+    seed_meeting(coach, AT_TWO)
+    coach.slack.fail_next("dnd.teamInfo", error="missing_scope")
+    assert len(prompt_pass(coach, AT_TWO - timedelta(minutes=30)).sent) == 1

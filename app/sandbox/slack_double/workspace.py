@@ -47,6 +47,7 @@ class Workspace(DoubleState):
         "conversations.open": "_conversations_open",
         "conversations.info": "_conversations_info",
         "dnd.info": "_dnd_info",
+        "dnd.teamInfo": "_dnd_team_info",
     }
 
     def _populate(self) -> None:
@@ -286,18 +287,30 @@ class Workspace(DoubleState):
         return {"user": found}
 
     def _dnd_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        """A user's Do Not Disturb as Slack tells it: a snooze until some time, or none."""
+        """One user's Do Not Disturb as another user's or a bot's token sees it: whether it is
+        on and its window (the snooze_* fields are only ever shown to the user themself)."""
         user = self._users.get(required(args, "user"))
         if user is None:
             raise SlackError("user_not_found")
+        return self._dnd_of(user)
+
+    def _dnd_team_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Up to 50 users' Do Not Disturb at once, as dnd.info tells each."""
+        wanted = [u for u in str(required(args, "users")).split(",") if u]
+        if len(wanted) > 50:
+            raise invalid_arguments("must contain at most 50 users", "/users")
+        found = {u: self._users[u] for u in wanted if u in self._users}
+        if not found:
+            raise SlackError("user_not_found")
+        return {"users": {u: self._dnd_of(user) for u, user in found.items()}}
+
+    def _dnd_of(self, user: User) -> dict[str, Any]:
         now = self._clock()
-        snoozed = user.dnd_until is not None and user.dnd_until > now
+        until = user.dnd_until if user.dnd_until and user.dnd_until > now else None
         return {
-            "dnd_enabled": snoozed,
-            "next_dnd_start_ts": int(now) if snoozed else 1,
-            "next_dnd_end_ts": int(user.dnd_until) if snoozed and user.dnd_until else 1,
-            "snooze_enabled": snoozed,
-            "snooze_endtime": int(user.dnd_until) if snoozed and user.dnd_until else 0,
+            "dnd_enabled": until is not None,
+            "next_dnd_start_ts": int(now) if until else 1,
+            "next_dnd_end_ts": int(until) if until else 1,
         }
 
     def _usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
