@@ -97,6 +97,9 @@ def refresh_modal(
             prefill, metadata, choices = _about(
                 session, workspace, user_id, prefill, metadata, zone, now, offer_upcoming
             )
+            if metadata.interaction_id is not None:  # a calendar meeting offers its attendees
+                offered = attendees.decision_makers(session, workspace, metadata.interaction_id)
+                prefill = replace(prefill, decision_makers=offered)
             history = None
             if prefill.account:
                 last = outcomes.last_logged_interaction(
@@ -162,27 +165,7 @@ def _about(
     now: datetime,
     offer_upcoming: bool,
 ) -> tuple[plans.PlanPrefill, PrecallMetadata, list[Interaction]]:
-    """The form's prefill, metadata and "Which interaction" choices (a calendar meeting's
-    attendees offered for the decision maker)."""
-    prefill, metadata, choices = _chosen(
-        session, workspace, user_id, prefill, metadata, zone, now, offer_upcoming
-    )
-    if metadata.interaction_id is not None:
-        offered = attendees.decision_makers(session, workspace, metadata.interaction_id)
-        prefill = replace(prefill, decision_makers=offered)
-    return prefill, metadata, choices
-
-
-def _chosen(
-    session: Session,
-    workspace: Workspace,
-    user_id: str,
-    prefill: plans.PlanPrefill,
-    metadata: PrecallMetadata,
-    zone: str,
-    now: datetime,
-    offer_upcoming: bool,
-) -> tuple[plans.PlanPrefill, PrecallMetadata, list[Interaction]]:
+    """The form's prefill, metadata and "Which interaction" choices."""
     editing = None
     if metadata.interaction_id is not None:
         try:
