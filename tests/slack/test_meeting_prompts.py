@@ -339,3 +339,15 @@ def test_a_slack_that_will_not_tell_do_not_disturb_gets_the_prompt(coach: Coach)
     seed_meeting(coach, AT_TWO)
     coach.slack.fail_next("dnd.teamInfo", error="missing_scope")
     assert len(prompt_pass(coach, AT_TWO - timedelta(minutes=30)).sent) == 1
+
+
+def test_a_rep_slack_will_not_let_us_dm_is_not_prompted_again(coach: Coach) -> None:
+    seed_meeting(coach, AT_TWO)
+    coach.slack.fail_next("chat.postMessage", error="account_inactive")
+    report = prompt_pass(coach, AT_TWO - timedelta(minutes=30))
+    assert report.unreachable == [(REP_NY, "account_inactive")]
+    assert "unreachable U0REPNY: account_inactive" in report.lines()
+    with coach.services.sessions() as session:
+        rep = session.scalar(select(Rep))
+        assert (rep.is_active, rep.unreachable_reason) == (False, "account_inactive")
+    assert prompt_pass(coach, AT_TWO + timedelta(minutes=75)).sent == []

@@ -52,12 +52,14 @@ class MeetingPromptReport(claimed_pass.PassReport):
 
     sent: list[SentPrompt] = field(default_factory=list)
     failed: list[FailedPrompt] = field(default_factory=list)
+    unreachable: list[tuple[str, str]] = field(default_factory=list)  # (user, reason)
     in_dnd: int = 0  # the rep was in Do Not Disturb: not claimed, the next pass asks again
 
     def summary(self) -> str:
         return (
             f"meeting prompts at {self.now.isoformat()}: {len(self.sent)} sent, "
-            f"{len(self.failed)} failed, {self.in_dnd} in Do Not Disturb, "
+            f"{len(self.failed)} failed, {len(self.unreachable)} unreachable, "
+            f"{self.in_dnd} in Do Not Disturb, "
             f"{self.claimed_elsewhere} claimed elsewhere, {self.deferred} deferred"
         )
 
@@ -75,6 +77,8 @@ class MeetingPromptReport(claimed_pass.PassReport):
                 f"failed {failed.user_id} {_LABEL[failed.kind]} interaction "
                 f"{failed.interaction_id}: {failed.error} ({retry})"
             )
+        for user_id, reason in self.unreachable:
+            lines.append(f"unreachable {user_id}: {reason}")
         return lines
 
 
@@ -218,6 +222,10 @@ def _prompt(
             will_retry=not posted.permanent,
         )
     )
+    if reason := claimed_pass.stop_if_unreachable(
+        services, prompt.workspace, prompt.user_id, posted
+    ):
+        report.unreachable.append((prompt.user_id, reason))
 
 
 def _payload(prompt: DuePrompt) -> dict:
