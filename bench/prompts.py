@@ -5,14 +5,15 @@ pre-meeting prompt sent within 60 s of its time, against the Slack double.
     python bench/prompts.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
 
 The data set: `--reps` reps in one workspace (the worst case: Slack's limits are per workspace),
-each with an imported meeting at 14:00 New York time and no plan, and a few past meetings of
-their own. The prompt pass (`app.slack.passes.meeting_prompts.run_meeting_prompts`) runs at
-13:30, the prompts' time, against the Slack double in this process, paced at `--rate` DMs a
-second for the workspace, while the double answers some chat.postMessage calls with 429 and a
-Retry-After (`--rate-limited` of them, `--retry-after` s each), which the pass must honour. Do
-Not Disturb is asked 50 reps a call (dnd.teamInfo, Tier 2). Each prompt's delay is the time
-from the pass's start to the double receiving its chat.postMessage; the exit status is 1 when
-any prompt is missing, sent twice or later than `--target` seconds.
+each with an imported meeting at 14:00 New York time and no plan, and `--past-meetings` (200)
+of their own before it, two hours apart from the day before back (planned, no outcome), which
+the pass must read past. The prompt pass (`run_meeting_prompts`) runs at 13:30, the prompts'
+time, against the Slack double in this process, paced at `--rate` DMs a second for the
+workspace, while the double answers some chat.postMessage calls with 429 and a Retry-After
+(`--rate-limited` of them, `--retry-after` s each), which the pass must honour. Do Not Disturb
+is asked 50 reps a call (dnd.teamInfo, Tier 2). Each prompt's delay is the time from the pass's
+start to the double receiving its chat.postMessage; the exit status is 1 when any prompt is
+missing, sent twice or later than `--target` seconds.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ WORKSPACE = Workspace("T0BENCH")
 ZONE = "America/New_York"
 STARTS = datetime(2026, 12, 3, 19, 0, tzinfo=UTC)  # 14:00 in New York, a Thursday
 PROMPT_AT = STARTS - timedelta(minutes=30)  # the default lead
-PAST_MEETINGS = 20  # each rep's own history, so the pass reads a table of some size
 BATCH = 10_000
 
 
@@ -60,7 +60,7 @@ def user_id(rep: int) -> str:
     return f"U{rep:06d}"
 
 
-def seed(engine: Engine, reps: int) -> None:
+def seed(engine: Engine, reps: int, past: int) -> None:
     rep_rows, account_rows, interaction_rows, meeting_rows = [], [], [], []
     interaction_id = 0
     for r in range(reps):
@@ -68,9 +68,10 @@ def seed(engine: Engine, reps: int) -> None:
         rep_rows.append({**WORKSPACE.columns, "user_id": user, "tz": ZONE, "tz_checked_at": STARTS})
         name = f"Account {r}"
         account_rows.append({**WORKSPACE.columns, "id": r + 1, "name": name, "name_key": name})
-        for n in range(PAST_MEETINGS + 1):
+        for n in range(past + 1):
             interaction_id += 1
-            at = STARTS - timedelta(days=PAST_MEETINGS - n)  # the last one: today at 14:00
+            # The last one today at 14:00; the others two hours apart, from yesterday back.
+            at = STARTS - (timedelta(days=1, hours=2 * (past - n)) if n < past else timedelta())
             interaction_rows.append(
                 {
                     **WORKSPACE.columns,
@@ -79,8 +80,8 @@ def seed(engine: Engine, reps: int) -> None:
                     "account_id": r + 1,
                     "kind": InteractionKind.MEETING,
                     "scheduled_at": at,
-                    "objective": "They agree to a pilot" if n < PAST_MEETINGS else None,
-                    "planned_at": at - timedelta(days=1) if n < PAST_MEETINGS else None,
+                    "objective": "They agree to a pilot" if n < past else None,
+                    "planned_at": at - timedelta(days=1) if n < past else None,
                     "origin": Origin.CALENDAR,
                     "revision": 1,
                 }
@@ -123,9 +124,9 @@ def seed(engine: Engine, reps: int) -> None:
 def measure(engine: Engine, args: argparse.Namespace) -> bool:
     backend = "PostgreSQL" if engine.dialect.name == "postgresql" else "SQLite"
     started = time.perf_counter()
-    seed(engine, args.reps)
+    seed(engine, args.reps, args.past_meetings)
     print(
-        f"{backend}: seeded {args.reps:,} reps, {args.reps * (PAST_MEETINGS + 1):,} imported "
+        f"{backend}: seeded {args.reps:,} reps, {args.reps * (args.past_meetings + 1):,} imported "
         f"meetings ({args.reps:,} at the same minute) in {time.perf_counter() - started:.1f} s"
     )
     sessions = make_session_factory(engine)
@@ -200,6 +201,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server URL")
     parser.add_argument("--reps", type=int, default=1_000)
+    parser.add_argument("--past-meetings", type=int, default=200, help="each rep's, before")
     parser.add_argument("--rate", type=float, default=25.0, help="DMs a second, one workspace")
     parser.add_argument("--rate-limited", type=int, default=3, help="429s the double answers")
     parser.add_argument("--retry-after", type=int, default=2, help="their Retry-After, seconds")
