@@ -216,6 +216,18 @@ def summaries_command(now_text: str | None) -> None:
     run_once(run_summary_pass, now_text)
 
 
+@main.command("calendars")
+@click.option(
+    "--now", "now_text", default=None, help="Run as if the clock read this ISO 8601 time."
+)
+def calendars_command(now_text: str | None) -> None:
+    """Run one calendar pass (read the connected feeds, update their meetings, send the prompts
+    due) and print what it did."""
+    from app import scheduler
+
+    run_once(scheduler.calendars_pass(get_settings()), now_text)
+
+
 @main.command("export")
 @click.option("--team", "team_id", required=True, help="The Slack workspace (team) id.")
 @click.option("--since", default=None, help="The first day, YYYY-MM-DD (UTC); default 90 days ago.")
@@ -249,7 +261,7 @@ def export_command(
 
 @main.command()
 def worker() -> None:
-    """The scheduler: nudges and summaries every NUDGE_SWEEP_MINUTES (run one, not more)."""
+    """The scheduler: nudges, summaries and calendars every NUDGE_SWEEP_MINUTES (run one)."""
     from app.scheduler import run_worker
 
     settings = get_settings()

@@ -124,6 +124,7 @@ class CancelReason(enum.StrEnum):
     CUSTOMER = "customer"  # the customer cancelled
     US = "us"  # we cancelled
     NOT_NEEDED = "not_needed"  # no longer needed
+    CALENDAR = "calendar"  # cancelled in (or gone from) the rep's calendar feed
 
 
 class LostReason(enum.StrEnum):

@@ -6,6 +6,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
@@ -20,8 +21,10 @@ from app.domain.nudges import NudgeRules
 from app.slack import delivery
 from app.slack.client import make_slack_client
 from app.slack.installs import InstalledWorkspaces, WorkspaceClients
+from app.slack.passes.calendars import CalendarPassReport, run_calendar_pass
 from app.slack.passes.claimed_pass import PassReport
 from app.slack.passes.confirmations import run_confirmation_pass
+from app.slack.passes.meeting_prompts import MeetingPromptReport, run_meeting_prompts
 from app.slack.passes.nudges import run_nudge_sweep
 from app.slack.passes.summaries import run_summary_pass
 from app.slack.services import Services
@@ -64,6 +67,54 @@ def nudge_rules(settings: Settings) -> NudgeRules:
     return NudgeRules(outcome_grace=timedelta(minutes=settings.nudge_outcome_grace_minutes))
 
 
+@dataclass
+class CalendarsReport:
+    """`coach calendars`: the feeds read, then the prompts sent."""
+
+    feeds: CalendarPassReport
+    prompts: MeetingPromptReport
+
+    def summary(self) -> str:
+        return f"{self.feeds.summary()}; {self.prompts.summary()}"
+
+    def lines(self) -> list[str]:
+        return self.feeds.lines() + self.prompts.lines()
+
+
+def calendars_pass(settings: Settings) -> Callable[..., CalendarsReport]:
+    """The calendar pass as the worker and `coach calendars` run it: the feeds not read for
+    CALENDAR_SYNC_MINUTES, then the prompts due (every run: a prompt is due at its minute)."""
+    every = timedelta(minutes=settings.calendar_sync_minutes)
+
+    def run(
+        services: Services,
+        client: WebClient | WorkspaceClients,
+        now: datetime | None = None,
+        *,
+        pacer: delivery.Pacer | delivery.Pacers | None = None,
+        budget_seconds: float = 240.0,
+        stop: threading.Event | None = None,
+        **_options: object,
+    ) -> CalendarsReport:
+        now = now or services.now()
+        # Half the budget for the feeds: the prompts must not wait behind a slow calendar.
+        feeds = run_calendar_pass(
+            services,
+            client,
+            now,
+            every=every,
+            pacer=pacer,
+            budget_seconds=budget_seconds / 2,
+            stop=stop,
+        )
+        prompts = run_meeting_prompts(
+            services, client, now, pacer=pacer, budget_seconds=budget_seconds / 2, stop=stop
+        )
+        return CalendarsReport(feeds, prompts)
+
+    return run
+
+
 def run_worker(settings: Settings) -> None:
     """Sweep every NUDGE_SWEEP_MINUTES until SIGTERM or SIGINT; the sweep in flight finishes its
     current send (so no claim is left in "sending") and claims nothing more."""
@@ -75,7 +126,9 @@ def run_worker(settings: Settings) -> None:
     interval = settings.nudge_sweep_minutes * 60
     stop = threading.Event()
 
-    def job(run: Callable[..., PassReport | UpkeepReport], what: str) -> Callable[[], None]:
+    def job(
+        run: Callable[..., PassReport | UpkeepReport | CalendarsReport], what: str
+    ) -> Callable[[], None]:
         # Each job its own pacers (one per workspace): jobs run in threads of their own.
         pacer = delivery.Pacers(settings.nudge_sends_per_second)
 
@@ -104,6 +157,7 @@ def run_worker(settings: Settings) -> None:
         "nudges": job(run_nudge_sweep, "nudge sweep"),
         "summaries": job(run_summary_pass, "summary pass"),
         "confirmations": job(run_confirmation_pass, "confirmation retries"),
+        "calendars": job(calendars_pass(settings), "calendar pass"),
         "upkeep": job(lambda services, _client, **_options: run_upkeep(services), "upkeep"),
     }
     for job_id, run_job in jobs.items():
@@ -126,7 +180,9 @@ def run_worker(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
     logger.info(
-        "coach worker: nudges, summaries, confirmation retries and upkeep every %s minutes",
+        "coach worker: nudges, summaries, confirmation retries, calendars and upkeep every %s "
+        "minutes (each feed read every %s)",
         settings.nudge_sweep_minutes,
+        settings.calendar_sync_minutes,
     )
     scheduler.start()

@@ -44,6 +44,11 @@ def email_domain(address: str | None) -> str | None:
     return normalize_domain(address.rsplit("@", 1)[1])
 
 
+def registrable_domain(domain: str | None) -> str | None:
+    """The part of a domain a company registers: `eu.acme-corp.co.uk` -> `acme-corp.co.uk`."""
+    return suffixes().privatesuffix(domain) if domain else None
+
+
 def normalize_domain(text: str) -> str | None:
     """A domain as stored (lowercase, IDNA, no dots around, no `@`); None when it is not one
     a company could own (no dot, a bare public suffix such as `co.uk`, bad characters)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.db import insert_unless_exists
 from app.domain import coaching, dates
 from app.domain.accounts import account_key, find_or_create_account
+from app.domain.calendar import meetings as calendar_meetings
 from app.domain.checks import FieldErrors, refuse_unsavable
 from app.domain.text import clean, member
 from app.domain.workspace import Workspace
@@ -335,6 +336,16 @@ def save_plan(
         )
         if offered_account != account.id:
             interaction_id = None
+    if interaction_id is None:
+        # Typed by hand for a meeting the calendar brought in: a plan for that meeting, at the
+        # calendar's time (the calendar stays the truth).
+        imported = calendar_meetings.open_meeting_near(
+            session, workspace, rep_user_id, account.id, draft.scheduled_at, imported=True
+        )
+        if imported is not None:
+            at = session.scalar(select(Interaction.scheduled_at).where(Interaction.id == imported))
+            draft = replace(draft, scheduled_at=at or draft.scheduled_at)
+            interaction_id = imported
     if interaction_id is not None:
         return _update_plan(session, workspace, rep_user_id, interaction_id, account, draft, now)
     plan_columns = _plan_columns(draft)
@@ -407,7 +418,9 @@ def _update_plan(
         # An interaction with an outcome keeps the time it happened (see save_outcome).
         if interaction.outcome is None:
             columns["scheduled_at"] = draft.scheduled_at
-        columns["account_id"] = account.id
+        if interaction.account_id != account.id:
+            columns["account_id"] = account.id
+            calendar_meetings.follow_rename(session, workspace, interaction.id, account.id)
     changed = _apply(interaction, columns, now)
     if changed:
         session.flush()

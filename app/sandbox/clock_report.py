@@ -23,6 +23,18 @@ FAILED = re.compile(r"^failed (?P<user>[UW]\w+) \S+: (?P<error>\S+) \((?P<then>[
 UNREACHABLE = re.compile(r"^unreachable (?P<user>[UW]\w+): (?P<reason>.+)$")
 SUMMARY_SENT = re.compile(r"^sent summary \S+ to (?P<channel>\S+): (?P<what>[^,]+)")
 SUMMARY_FAILED = re.compile(r"^failed summary \S+ to (?P<channel>\S+): (?P<error>.+)$")
+FEED_READ = re.compile(
+    r"^read (?P<user>[UW]\w+): (?P<ahead>\d+) meetings? from yesterday on, "
+    r"(?P<imported>\d+) imported, "
+    r"(?P<linked>\d+) matched to plans, (?P<moved>\d+) moved, (?P<cancelled>\d+) cancelled"
+)
+FEED_SAME = re.compile(r"^read (?P<user>[UW]\w+): not modified")
+FEED_FAILING = re.compile(r"^failing (?P<user>[UW]\w+): (?P<problem>\S+)")
+FEED_TOLD = re.compile(r"^told (?P<user>[UW]\w+) their calendar is failing")
+PROMPTED = re.compile(
+    r"^prompted (?P<user>[UW]\w+) (?P<when>before|after) the meeting with (?P<account>.+) "
+    r"\(interaction"
+)
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -93,6 +105,48 @@ def explain_summaries(report: str, channel_names: dict[str, str]) -> str:
         return (
             "No summary was posted: none is set up, or none is due at this time "
             "(a summary posts once a period, at its time in its owner's zone)."
+        )
+    return "\n".join(lines)
+
+
+def explain_calendars(report: str, people: Iterable[User]) -> str:
+    """What the calendar pass read of each person's calendar, and the prompts it sent."""
+    names = {person.id: person.real_name for person in people}
+    lines = []
+    for line in report.splitlines():
+        if found := FEED_READ.match(line):
+            changes = [
+                f"{found[name]} {word}"
+                for name, word in (
+                    ("imported", "new"),
+                    ("linked", "matched to a plan"),
+                    ("moved", "moved"),
+                    ("cancelled", "cancelled"),
+                )
+                if found[name] != "0"
+            ]
+            what = ", ".join(changes) if changes else "nothing changed"
+            lines.append(
+                f"{names.get(found['user'], found['user'])}'s calendar: {found['ahead']} customer "
+                f"meetings from yesterday on; {what}."
+            )
+        elif found := FEED_SAME.match(line):
+            lines.append(f"{names.get(found['user'], found['user'])}'s calendar has not changed.")
+        elif found := FEED_FAILING.match(line):
+            name = names.get(found["user"], found["user"])
+            lines.append(f"{name}'s calendar could not be read ({found['problem']}).")
+        elif found := FEED_TOLD.match(line):
+            lines.append(f"{names.get(found['user'], found['user'])} was told how to fix it.")
+        elif found := PROMPTED.match(line):
+            name = names.get(found["user"], found["user"])
+            if found["when"] == "before":
+                lines.append(f"{name} was asked to plan the meeting with {found['account']}.")
+            else:
+                lines.append(f"{name} was asked how the meeting with {found['account']} went.")
+    if not lines:
+        return (
+            "Nothing to do: no calendar is connected or due to be read (each is read every "
+            "15 minutes), and no meeting is about to start or just ended."
         )
     return "\n".join(lines)
 

@@ -33,7 +33,7 @@ from app.config import Settings
 from app.db import delete_all_rows, make_engine
 from app.domain.secrets import SecretBox
 from app.models import Base, slack_installations
-from app.sandbox.clock_report import explain_nudges, explain_summaries
+from app.sandbox.clock_report import explain_calendars, explain_nudges, explain_summaries
 from app.sandbox.dispatch import Dispatcher
 from app.sandbox.sample_workspace import SAMPLE_ADMIN, seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
@@ -268,6 +268,8 @@ class Sandbox:
             names = {channel.id: channel.name for channel in self.slack.channels()}
             return explain_summaries(report, names)
         people = [user for user in self.slack.users() if not user.is_bot]
+        if run == "calendars":
+            return explain_calendars(report, people)
         engine = make_engine(self.settings.sqlalchemy_url)
         try:
             with Session(engine) as session:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from app.domain.calendar.feed import EventKey, FeedReading, Ignored, Window, read_feed
+from app.domain.calendar.policy import FeedPolicy
 from app.domain.calendar.problems import FeedProblem, Problem
 from tests.support.feeds import fixture_feed
 
@@ -25,6 +26,12 @@ def read(
 ) -> FeedReading:
     return read_feed(
         fixture_feed(name), rep_addresses=rep, company_domains=company, window=window, rep_zone=zone
+    )
+
+
+def read_bytes(feed: bytes, window: Window = WEEK, zone: str = "UTC") -> FeedReading:
+    return read_feed(
+        feed, rep_addresses=frozenset(), company_domains=COMPANY, window=window, rep_zone=zone
     )
 
 
@@ -163,9 +170,7 @@ ATTENDEE:mailto:guest@acme.com
 END:VEVENT
 END:VCALENDAR
 """
-    (meeting,) = read_feed(
-        feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
-    ).meetings
+    (meeting,) = read_bytes(feed).meetings
     assert meeting.starts_at == utc(2026, 12, 3, 9)
 
 
@@ -187,7 +192,260 @@ def test_only_meetings_starting_in_the_window() -> None:
 )
 def test_not_a_calendar(feed: bytes) -> None:
     with pytest.raises(FeedProblem) as raised:
-        read_feed(
-            feed, rep_addresses=frozenset(), company_domains=COMPANY, window=WEEK, rep_zone="UTC"
-        )
+        read_bytes(feed)
     assert raised.value.problem is Problem.NOT_A_CALENDAR
+
+
+# Outlook's published calendar: a Windows-zoned weekly series in Berlin, a cancelled series in
+# "Pacific Standard Time" (no VTIMEZONE), and a "Customized Time Zone" defined by nothing.
+CONTOSO = "040000008200E00074C5B7101A82E00800000000D3E4F5A6B7C8"
+FABRIKAM = "040000008200E00074C5B7101A82E00800000000E4F5A6B7C8D9"
+WINTER = Window(utc(2026, 10, 1), utc(2027, 4, 10))
+BERLIN = "Europe/Berlin"
+
+
+def test_an_outlook_series_keeps_its_berlin_hour_across_both_dst_changes() -> None:
+    reading = read("outlook_series.ics", WINTER, zone=BERLIN)
+    series = [m for m in reading.meetings if m.key.uid == CONTOSO]
+    starts = {m.starts_at for m in series}
+    # 14:00 in Berlin: 12:00 UTC in summer time, 13:00 UTC in winter time.
+    assert utc(2026, 10, 22, 12) in starts  # before 25 October
+    assert utc(2026, 10, 29, 13) in starts  # after it
+    assert utc(2027, 3, 25, 13) in starts  # before 28 March
+    assert utc(2027, 4, 1, 12) in starts  # after it
+    assert not any(m.zone_guessed for m in series)
+    assert utc(2026, 11, 5, 13) not in starts  # the EXDATE
+    moved = {m.key: m for m in series}[EventKey(CONTOSO, "20261210T130000Z")]
+    assert (moved.starts_at, moved.title) == (
+        utc(2026, 12, 11, 8),
+        "Contoso weekly (Friday this week)",
+    )
+    assert utc(2026, 12, 10, 13) not in starts
+    # 1 Oct to 8 Apr is 28 Thursdays; less the EXDATE and the cancelled one (the moved stays).
+    assert len(series) == 26
+    assert len({m.key for m in series}) == 26
+
+
+def test_a_cancelled_occurrence_and_a_cancelled_series_give_their_keys() -> None:
+    reading = read("outlook_series.ics", WINTER, zone=BERLIN)
+    assert EventKey(CONTOSO, "20270114T130000Z") in reading.cancelled
+    # A cancelled series: each occurrence's key (10:00 in Los Angeles is 18:00 UTC).
+    assert [k for k in reading.cancelled if k.uid == FABRIKAM] == [
+        EventKey(FABRIKAM, f"202612{day}T180000Z") for day in ("07", "14", "21", "28")
+    ]
+    assert reading.ignored[Ignored.CANCELLED] == 5
+    assert not any(m.key.uid == FABRIKAM for m in reading.meetings)
+
+
+def test_the_organizer_listed_again_and_an_attendee_without_an_address_count_once() -> None:
+    reading = read("outlook_series.ics", WEEK, zone=BERLIN, rep=frozenset({"ana@northwind.com"}))
+    first = next(m for m in reading.meetings if m.key.uid == CONTOSO)
+    people = [(a.email, a.external, a.response, a.organizer) for a in first.attendees]
+    assert people == [
+        ("ana@northwind.com", False, "ACCEPTED", True),
+        ("hana@contoso.co.jp", True, "ACCEPTED", False),
+        (None, False, None, False),  # the projector: `invalid:nomail`, named
+    ]
+    assert (first.account_name, first.account_domain) == ("Contoso", "contoso.co.jp")
+
+
+@pytest.mark.parametrize(
+    ("zone", "starts"),
+    [(BERLIN, utc(2026, 12, 9, 14)), ("America/Chicago", utc(2026, 12, 9, 21))],
+)
+def test_a_customized_time_zone_defined_by_nothing_is_read_in_the_reps_zone(zone, starts) -> None:
+    # Its empty VTIMEZONE once made the whole feed unreadable; now only its times are guessed.
+    meetings = {m.title: m for m in read("outlook_series.ics", WEEK, zone=zone).meetings}
+    pricing = meetings["Contoso pricing"]
+    assert (pricing.starts_at, pricing.ends_at, pricing.zone_guessed) == (
+        starts,
+        starts + timedelta(hours=1),
+        True,
+    )
+    assert not meetings["Contoso weekly"].zone_guessed
+
+
+def test_one_feeds_zone_definitions_never_apply_to_anothers() -> None:
+    # icalendar caches VTIMEZONEs by TZID for the whole process: another rep's definition of
+    # "Customized Time Zone" must not become this rep's.
+    other = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+BEGIN:VTIMEZONE\r
+TZID:Customized Time Zone\r
+BEGIN:STANDARD\r
+DTSTART:16010101T000000\r
+TZOFFSETFROM:+0530\r
+TZOFFSETTO:+0530\r
+END:STANDARD\r
+END:VTIMEZONE\r
+END:VCALENDAR\r
+"""
+    read_bytes(other)
+    stark = {m.title: m for m in read("outlook.ics").meetings}["Stark negotiation"]
+    assert (stark.starts_at, stark.zone_guessed) == (utc(2026, 12, 4, 16), True)
+
+
+def test_a_floating_series_is_keyed_by_its_own_time_whatever_the_reps_zone() -> None:
+    feed = b"""BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:floating-series
+DTSTART:20261202T090000
+DTEND:20261202T100000
+RRULE:FREQ=DAILY;COUNT=2
+ATTENDEE:mailto:guest@acme.com
+END:VEVENT
+END:VCALENDAR
+"""
+
+    def keys(zone: str) -> list[str]:
+        reading = read_bytes(feed, zone=zone)
+        return [m.key.text for m in reading.meetings]
+
+    expected = ["floating-series#20261202T090000", "floating-series#20261203T090000"]
+    assert keys("Asia/Tokyo") == keys("America/New_York") == expected
+
+
+AWAY_WINDOW = Window(utc(2026, 12, 1), utc(2026, 12, 20))
+
+
+def day(number: int) -> date:
+    return date(2026, 12, number)
+
+
+def test_out_of_office_events_give_the_reps_away_dates_and_are_no_meetings() -> None:
+    reading = read("away.ics", AWAY_WINDOW, zone=BERLIN, rep=frozenset({"ana@northwind.com"}))
+    assert {d: k.uid for d, k in reading.away.items()} == {
+        day(3): "away-oof-all-day",  # all-day, Outlook's OOF
+        day(7): "away-oof-timed",  # timed OOF, Monday 09:00 to Wednesday 17:00
+        day(8): "away-oof-timed",
+        day(9): "away-oof-timed",
+        day(10): "away-oof-evening",  # ends at midnight: not the 11th
+        day(14): "away-vacation",  # all-day, titled so; DTEND (the 16th) is exclusive
+        day(15): "away-vacation",
+        day(17): "away-google-ooo@google.com",  # Google's: timed, no guests, titled so
+        day(18): "away-google-ooo@google.com",
+    }
+    assert list(reading.away) == sorted(reading.away)
+    assert [m.title for m in reading.meetings] == ["Holiday planning with Acme"]
+    assert reading.ignored == {
+        Ignored.AWAY: 5,
+        # The offsite, the laptop refresh ("pto" is no word in it), the cancelled PTO, and
+        # Bob's OOO, which Bob sent the rep: his absence, not hers.
+        Ignored.ALL_DAY: 4,
+    }
+
+
+def test_away_dates_are_those_in_the_window_in_the_reps_zone() -> None:
+    window = Window(utc(2026, 12, 8), utc(2026, 12, 15))  # 01:00 on the 8th to 01:00 on the 15th
+    reading = read("away.ics", window, zone=BERLIN)
+    assert list(reading.away) == [day(8), day(9), day(10), day(14), day(15)]
+    # In Los Angeles the Google event (08:00 UTC the 17th to 17:00 UTC the 18th) is the 17th
+    # at 00:00 to the 18th at 09:00.
+    reading = read("away.ics", AWAY_WINDOW, zone="America/Los_Angeles")
+    assert [d for d, k in reading.away.items() if k.uid.startswith("away-google")] == [
+        day(17),
+        day(18),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("summary", "away"),
+    [
+        ("OOO", True),
+        ("ooo - dentist", True),
+        ("Out of Office", True),
+        ("Out of the office", True),
+        ("PTO", True),
+        ("Annual leave", True),
+        ("On leave", True),
+        ("Public holiday", True),
+        ("Sick", True),
+        ("Day off", True),
+        ("Laptop refresh", False),
+        ("Photography workshop", False),
+        ("Leaves of absence policy review", False),
+        ("Boston trip", False),
+    ],
+)
+def test_an_all_day_event_is_away_when_its_title_says_so(summary: str, away: bool) -> None:
+    feed = f"""BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:all-day
+SUMMARY:{summary}
+DTSTART;VALUE=DATE:20261202
+DTEND;VALUE=DATE:20261203
+END:VEVENT
+END:VCALENDAR
+""".encode()
+    reading = read_bytes(feed, zone=BERLIN)
+    assert (day(2) in reading.away) is away
+
+
+def test_ten_thousand_events_are_read_within_the_policys_bounds() -> None:
+    # One meeting an hour from 1 June 2026: 10,000 hours reach into July 2027.
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    first = utc(2026, 6, 1)
+    for number in range(10_000):
+        starts = first + timedelta(hours=number)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:event-{number}@example.com",
+            f"DTSTART:{starts:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{starts + timedelta(minutes=30):%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:Call {number}",
+            "ORGANIZER:mailto:ana@northwind.com",
+            f"ATTENDEE;PARTSTAT=ACCEPTED;CN=Guest {number}:mailto:guest{number}@acme.com",
+            "END:VEVENT",
+        ]
+    feed = "\r\n".join([*lines, "END:VCALENDAR", ""]).encode()
+    assert len(feed) < FeedPolicy().max_bytes
+    window = Window(utc(2026, 12, 1), utc(2026, 12, 15))
+    reading = read_bytes(feed, window)
+    assert len(reading.meetings) == 14 * 24
+    assert reading.meetings[0].starts_at == window.start
+    assert len({m.key for m in reading.meetings}) == 14 * 24
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:2026120\nEND:VEVENT\nEND:VCALENDAR\n",
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20261202T090000Z\n"
+        b"RRULE:FREQ=SOMETIMES\nEND:VEVENT\nEND:VCALENDAR\n",
+        b"END:VCALENDAR\nBEGIN:VCALENDAR\n",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    ],
+    ids=["bad-date", "bad-rrule", "inside-out", "binary"],
+)
+def test_a_malformed_feed_is_not_a_calendar(feed: bytes) -> None:
+    with pytest.raises(FeedProblem) as raised:
+        read_bytes(feed)
+    assert raised.value.problem is Problem.NOT_A_CALENDAR
+
+
+@pytest.mark.parametrize(
+    "tzid",
+    [
+        '"W. Europe Standard Time"',  # quoted, as some Outlook versions write it
+        "Romance Standard Time",  # Paris, by its Windows name, no VTIMEZONE
+        "Europe/Berlin",  # an IANA name, no VTIMEZONE
+        "/freeassociation.sourceforge.net/Europe/Berlin",  # libical's globally unique form
+    ],
+)
+# icalendar warns that it guessed the last: the guess is the one wanted.
+@pytest.mark.filterwarnings("ignore::icalendar.error.GloballyUniqueTZIDGuessed")
+def test_a_zone_named_without_a_definition_is_resolved(tzid: str) -> None:
+    feed = f"""BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:named-zone
+DTSTART;TZID={tzid}:20261203T100000
+DTEND;TZID={tzid}:20261203T110000
+ATTENDEE:mailto:guest@acme.com
+END:VEVENT
+END:VCALENDAR
+""".encode()
+    (meeting,) = read_bytes(feed).meetings
+    assert (meeting.starts_at, meeting.zone_guessed) == (utc(2026, 12, 3, 9), False)

@@ -3,6 +3,7 @@ against feeds served on 127.0.0.1 (tests/support/feeds.py)."""
 
 from __future__ import annotations
 
+import gzip
 import logging
 import time
 
@@ -77,6 +78,30 @@ def test_a_body_over_the_cap_is_refused_declared_or_streamed(feeds: FeedServer) 
     assert problem_of(streamed).problem is Problem.TOO_LARGE
 
 
+def test_a_small_gzip_inflating_past_the_cap_is_refused(feeds: FeedServer) -> None:
+    bomb = gzip.compress(b"BEGIN:VCALENDAR\n" + b" " * (20 * LOCAL.max_bytes))
+    assert len(bomb) < LOCAL.max_bytes // 10  # its declared length is small
+    url = feeds.add("/bomb.ics", body=bomb, headers={"Content-Encoding": "gzip"})
+    assert problem_of(url).problem is Problem.TOO_LARGE
+
+
+def test_a_gzipped_feed_is_read_decoded(feeds: FeedServer) -> None:
+    body = fixture_feed("google.ics")
+    url = feeds.add("/cal.ics", body=gzip.compress(body), headers={"Content-Encoding": "gzip"})
+    assert fetch_feed(url, LOCAL, seconds=2).body == body
+
+
+def test_a_chain_of_redirects_is_followed_up_to_the_limit(feeds: FeedServer) -> None:
+    feeds.add("/cal.ics", body=b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+    last = LOCAL.max_redirects + 1
+    for hop in range(1, last):  # /hop1 -> /hop2 -> ... -> /hop{last} -> /cal.ics
+        feeds.add(f"/hop{hop}", status=307, headers={"Location": f"/hop{hop + 1}"})
+    feeds.add(f"/hop{last}", status=302, headers={"Location": "/cal.ics"})
+    # From /hop2, max_redirects redirects reach the feed; from /hop1 it takes one too many.
+    assert fetch_feed(feeds.url("/hop2"), LOCAL, seconds=2).body.startswith(b"BEGIN")
+    assert problem_of(feeds.url("/hop1")).problem is Problem.TOO_MANY_REDIRECTS
+
+
 def test_redirects_are_followed_a_few_times_only(feeds: FeedServer) -> None:
     target = feeds.add("/cal.ics", body=b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
     feeds.add("/moved", status=301, headers={"Location": "/cal.ics"})
@@ -100,6 +125,43 @@ def test_redirects_are_followed_a_few_times_only(feeds: FeedServer) -> None:
 def test_a_redirect_into_a_private_range_is_refused(feeds: FeedServer, location: str) -> None:
     feeds.add("/sneaky", status=302, headers={"Location": location})
     assert problem_of(feeds.url("/sneaky")).problem is Problem.ADDRESS_REFUSED
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://10.0.0.7/cal.ics",
+        "http://172.16.0.1/cal.ics",
+        "http://192.168.0.10/cal.ics",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/cal.ics",
+        "http://[fd00:ec2::254]/cal.ics",
+        "http://[::ffff:10.0.0.7]/cal.ics",
+        "http://[64:ff9b::a9fe:a9fe]/cal.ics",  # NAT64 to the metadata address
+        "http://[2002:a00:7::1]/cal.ics",  # 6to4 carrying 10.0.0.7
+        "http://2852039166/latest/meta-data/",  # 169.254.169.254 written as a number
+    ],
+)
+def test_with_plain_http_allowed_private_ranges_are_still_refused(address: str) -> None:
+    # The sandbox's setting lets loopback through, and nothing else that is not public.
+    assert problem_of(address, LOCAL).problem is Problem.ADDRESS_REFUSED
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://2130706433/cal.ics",  # 127.0.0.1 as a decimal number
+        "https://0x7f000001/cal.ics",  # ...in hexadecimal
+        "https://0177.0.0.1/cal.ics",  # ...in octal
+        "https://127.1/cal.ics",  # ...shortened
+        "https://[::ffff:7f00:1]/cal.ics",  # IPv4-mapped IPv6
+        "https://[::127.0.0.1]/cal.ics",  # IPv4-compatible IPv6
+        "https://[0:0:0:0:0:0:0:1]/cal.ics",
+        "https://[::]/cal.ics",
+    ],
+)
+def test_in_production_loopback_in_any_spelling_is_refused(address: str) -> None:
+    assert problem_of(address, PUBLIC_ONLY).problem is Problem.ADDRESS_REFUSED
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from app.models import Delivery, DeliveryKind, DeliveryStatus
-from app.sandbox.clock_report import explain_nudges, explain_summaries
+from app.sandbox.clock_report import explain_calendars, explain_nudges, explain_summaries
 from app.sandbox.slack_double.records import User
 from tests.support.factories import WORKSPACE, add_rep
 
@@ -105,3 +105,28 @@ def test_summaries_say_which_channel_got_one_or_why_none_did() -> None:
         "#C0GONE did not get its summary: channel_not_found (summary stopped, its owner told).",
     ]
     assert explain_summaries("summary pass at …: 0 sent", {}).startswith("No summary was posted")
+
+
+def test_the_calendar_pass_in_plain_words() -> None:
+    report = "\n".join(
+        [
+            "calendar pass at 2026-11-27T14:30:00+00:00: 3 feeds read (1 unchanged), ...",
+            f"read {ANA.id}: 3 meetings from yesterday on, 2 imported, 0 matched to plans, "
+            "1 moved, 1 cancelled, 0 restored, 0 days away",
+            f"read {KENJI.id}: not modified",
+            f"failing {PRIYA.id}: unauthorized",
+            f"told {PRIYA.id} their calendar is failing",
+            "meeting prompts at 2026-11-27T14:30:00+00:00: 1 sent, ...",
+            f"prompted {ANA.id} before the meeting with Globex (interaction 7), ts 1.2",
+        ]
+    )
+    assert explain_calendars(report, [ANA, KENJI, PRIYA]).splitlines() == [
+        "Ana Ortiz's calendar: 3 customer meetings from yesterday on; 2 new, 1 moved, 1 cancelled.",
+        "Kenji Sato's calendar has not changed.",
+        "Priya Shah's calendar could not be read (unauthorized).",
+        "Priya Shah was told how to fix it.",
+        "Ana Ortiz was asked to plan the meeting with Globex.",
+    ]
+    assert explain_calendars("calendar pass at ...: 0 feeds read", [ANA]).startswith(
+        "Nothing to do"
+    )

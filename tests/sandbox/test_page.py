@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +24,7 @@ from app.sandbox.inbound import (
     radio_value,
     static_select_value,
 )
+from app.sandbox.sample_calendar import sample_meetings
 from app.sandbox.sample_workspace import COMPANY_DOMAIN, SAMPLE_PEOPLE, seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
 from app.sandbox.slack_double import SlackDouble
@@ -449,7 +450,18 @@ def test_each_sample_person_has_a_calendar_with_customer_meetings_ahead(running)
         window=upcoming_window(now),
         rep_zone="America/New_York",
     )
-    assert [m.account_name for m in reading.meetings] == ["Globex", "Initech"]
+    assert [m.account_name for m in reading.meetings] == ["Globex", "Hooli", "Initech"]
     assert page.client.get("/sandbox/calendars/U0NOBODY.ics").status_code == 404
     # Without a base (the tests' page), no address is offered.
     assert Page(sandbox_app(running), running.slack).state()["calendar_address"] is None
+
+
+def test_from_the_next_morning_the_sample_calendar_moves_one_meeting_and_cancels_another() -> None:
+    real_now = datetime(2026, 12, 2, 15, 0, tzinfo=ZoneInfo("UTC"))  # 10:00 in New York
+    zone = "America/New_York"
+    before = {m.key: m for m in sample_meetings(zone, real_now, real_now)}
+    next_morning = datetime(2026, 12, 3, 13, 0, tzinfo=ZoneInfo("UTC"))  # 08:00 the next day
+    after = {m.key: m for m in sample_meetings(zone, next_morning, real_now)}
+    assert after["initech-demo"].start - before["initech-demo"].start == timedelta(minutes=90)
+    assert (before["hooli-check-in"].cancelled, after["hooli-check-in"].cancelled) == (False, True)
+    assert after["globex-discovery"].start == before["globex-discovery"].start

@@ -224,13 +224,13 @@ def test_no_prompt_outside_seven_to_eight_in_the_reps_zone(coach: Coach) -> None
 
 def test_do_not_disturb_defers_the_prompt_to_the_next_pass(coach: Coach) -> None:
     interaction = seed_meeting(coach, AT_TWO)
-    coach.slack.set_dnd(REP_NY, 60)
+    coach.slack.set_dnd(REP_NY, coach.slack.now() + 3600)  # by Slack's own clock
     report = prompt_pass(coach, AT_TWO - timedelta(minutes=30))
     assert (report.sent, report.in_dnd) == ([], 1)
     assert "1 in Do Not Disturb" in report.summary()
     with coach.services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Delivery)) == 0  # not claimed
-    coach.slack.set_dnd(REP_NY, None)
+    coach.slack.set_dnd(REP_NY, 0)
     report = prompt_pass(coach, AT_TWO - timedelta(minutes=25))
     assert [s.interaction_id for s in report.sent] == [interaction]
 
@@ -327,7 +327,7 @@ def test_do_not_disturb_is_asked_for_many_reps_at_once(coach: Coach) -> None:
     coach.slack.add_user("U0REPTWO", name="lee.rep", tz=NY)
     seed_meeting(coach, AT_TWO)
     seed_meeting(coach, AT_TWO, user_id="U0REPTWO")
-    coach.slack.set_dnd("U0REPTWO", 30)
+    coach.slack.set_dnd("U0REPTWO", coach.slack.now() + 1800)
     report = prompt_pass(coach, AT_TWO - timedelta(minutes=30))
     assert ([s.user_id for s in report.sent], report.in_dnd) == ([REP_NY], 1)
     (asked,) = coach.slack.calls("dnd.teamInfo")

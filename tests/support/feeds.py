@@ -1,5 +1,6 @@
 """Calendar feeds served on 127.0.0.1 for the tests: fixture files, and every way a server
-can fail a fetch (401, 404, a redirect, a stall, a drip, a body too large, 304)."""
+can fail a fetch (401, 404, a redirect, a stall, a drip, a body too large, 304), and feeds a
+test writes (calendar_feed)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import icalendar
 import pytest
 
 from app.domain.calendar import CalendarSetup
@@ -22,7 +25,9 @@ HELD_SECONDS = 10  # the longest a stalling route holds a request before giving 
 
 
 # What the tests' app may fetch: feeds on 127.0.0.1, a small cap, a short deadline.
-LOCAL_POLICY = FeedPolicy(allow_http=True, max_bytes=256 * 1024, check_seconds=1.0)
+LOCAL_POLICY = FeedPolicy(
+    allow_http=True, max_bytes=256 * 1024, check_seconds=1.0, sync_seconds=2.0
+)
 
 
 def local_calendars() -> CalendarSetup:
@@ -168,3 +173,45 @@ def feeds() -> Iterator[FeedServer]:
     """A feed server for one test (import this fixture into the test module)."""
     with serving_feeds() as server:
         yield server
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event of a feed a test writes: `guests` attend with the feed's owner."""
+
+    uid: str
+    start: datetime
+    guests: tuple[str, ...] = ()
+    minutes: int = 45
+    title: str = "Meeting"
+    status: str | None = None  # CANCELLED
+    sequence: int = 0
+    owner_answer: str = "ACCEPTED"
+
+
+def calendar_feed(owner: str, events: list[Event]) -> bytes:
+    """An iCalendar feed as Google serves one (UTC times, the owner's address as its name)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Commitment Coach tests//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", owner)
+    for item in events:
+        event = icalendar.Event()
+        event.add("uid", item.uid)
+        event.add("summary", item.title)
+        event.add("dtstart", item.start)
+        event.add("dtend", item.start + timedelta(minutes=item.minutes))
+        event.add("dtstamp", item.start)
+        event.add("sequence", item.sequence)
+        if item.status:
+            event.add("status", item.status)
+        event.add("organizer", icalendar.vCalAddress(f"mailto:{owner}"))
+        for guest in (owner, *item.guests):
+            attendee = icalendar.vCalAddress(f"mailto:{guest}")
+            attendee.params["PARTSTAT"] = icalendar.vText(
+                item.owner_answer if guest == owner else "ACCEPTED"
+            )
+            attendee.params["CN"] = icalendar.vText(guest.split("@")[0].replace(".", " ").title())
+            event.add("attendee", attendee, encode=False)
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -10,10 +10,14 @@ import multiprocessing
 from contextlib import contextmanager
 from datetime import datetime
 
-TIMEOUT_SECONDS = 60
+# How long a process may take to start or to run its pass: spawning imports the whole app,
+# which on a loaded two-core machine takes far longer than the pass itself.
+TIMEOUT_SECONDS = 180
 
 
-def _runner(target: str, database_url: str, api_url: str, token: str, nows, barrier, results):
+def _runner(
+    target: str, database_url: str, api_url: str, token: str, nows, barrier, results, extra
+):
     """A process that runs the pass at each time it is given, once its siblings are ready too."""
     # Imported here: a spawned process starts from nothing, as `coach summaries` does.
     from app.config import Settings
@@ -28,6 +32,7 @@ def _runner(target: str, database_url: str, api_url: str, token: str, nows, barr
         slack_bot_token=token,
         nudge_sends_per_second=0,  # unpaced: the race, not the pacing, is under test
         _env_file=None,
+        **extra,
     )
     services = services_for(settings)
     client = make_slack_client(settings, scheduler=True)
@@ -42,16 +47,25 @@ def _runner(target: str, database_url: str, api_url: str, token: str, nows, barr
 
 
 @contextmanager
-def concurrent_passes(target: str, processes: int, database_url: str, api_url: str, token: str):
+def concurrent_passes(
+    target: str,
+    processes: int,
+    database_url: str,
+    api_url: str,
+    token: str,
+    settings: dict | None = None,
+):
     """`processes` processes; the function yielded makes them all run the pass at one instant as
-    if the clock read `now`, and returns what each reported: (sent, claimed elsewhere, failed)."""
+    if the clock read `now`, and returns what each reported: (sent, claimed elsewhere, failed).
+    `settings`: more of the processes' Settings (a calendar key, say)."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(processes)
     results = context.Queue()
     inboxes = [context.Queue() for _ in range(processes)]
     children = [
         context.Process(
-            target=_runner, args=(target, database_url, api_url, token, inbox, barrier, results)
+            target=_runner,
+            args=(target, database_url, api_url, token, inbox, barrier, results, settings or {}),
         )
         for inbox in inboxes
     ]

@@ -5,13 +5,18 @@ occurrences by RECURRENCE-ID, Google's X-WR-TIMEZONE) over the window. Each occu
 by its UID and, for one of a series, its RECURRENCE-ID, so reading a feed again finds the same
 keys. An event is a meeting when at least one participant is outside the company's domains;
 internal-only, all-day, declined-by-the-rep and cancelled ones are counted as ignored (the
-cancelled ones' keys are kept, for whoever imported them before).
+cancelled ones' keys are kept, for whoever imported them before). Out-of-office events are no
+meetings: they give the local dates the rep is away.
 """
 
 from __future__ import annotations
 
 import enum
+import re
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
@@ -19,22 +24,33 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
+from icalendar.timezone import tzp
 
 from app.domain.calendar.problems import FeedProblem, Problem
 from app.domain.company_domains import (
     PERSONAL_EMAIL_DOMAINS,
     email_domain,
     is_company_domain,
+    registrable_domain,
     suffixes,
 )
 
 ACCOUNT_NAME_MAX = 150
 TITLE_MAX = 200
+# Titles that say the rep is away, matched as whole words in any case (docs/calendar.md).
+AWAY_WORDS = re.compile(
+    r"\b(ooo|oof|out of (the )?office|pto|vacation|holidays?|annual leave|on leave"
+    r"|parental leave|sick( leave)?|day off)\b",
+    re.IGNORECASE,
+)
+# One VTIMEZONE block of a feed, to drop one icalendar cannot build a zone from.
+VTIMEZONE_BLOCK = re.compile(rb"^BEGIN:VTIMEZONE\r?$.*?^END:VTIMEZONE\r?\n?", re.M | re.S | re.I)
 
 
 class EventKey(NamedTuple):
     """Stable across reads: the event's UID, and for one occurrence of a series its original
-    start (RECURRENCE-ID) in UTC as `YYYYMMDDTHHMMSSZ` (or `YYYYMMDD` for a date)."""
+    start (RECURRENCE-ID) in UTC as `YYYYMMDDTHHMMSSZ` (`YYYYMMDDTHHMMSS` for a floating time,
+    `YYYYMMDD` for a date)."""
 
     uid: str
     recurrence_id: str | None = None
@@ -51,6 +67,7 @@ class Ignored(enum.StrEnum):
     ALL_DAY = "all_day"
     DECLINED = "declined"  # the rep's own PARTSTAT
     CANCELLED = "cancelled"  # STATUS:CANCELLED (EXDATE'd occurrences never appear at all)
+    AWAY = "away"  # out of office: its dates are in FeedReading.away
 
 
 @dataclass(frozen=True)
@@ -103,27 +120,35 @@ def read_feed(
 ) -> FeedReading:
     """The external meetings starting in `window`, earliest first; FeedProblem NOT_A_CALENDAR
     for bytes that are no iCalendar feed."""
-    calendar = parse_calendar(feed)
     zone = ZoneInfo(rep_zone)
+    with _own_zones():
+        calendar = parse_calendar(feed)
+        try:
+            occurrences = recurring_ical_events.of(calendar).between(window.start, window.end)
+        except Exception:  # noqa: BLE001  # untrusted input: a broken RRULE, a bad date...
+            raise FeedProblem(Problem.NOT_A_CALENDAR) from None
     own = {address.lower() for address in rep_addresses}
     # Google names a calendar after its owner's address: the rep's own, in their own feed.
     calendar_name = str(calendar.get("X-WR-CALNAME", "")).strip().lower()
     if "@" in calendar_name:
         own.add(calendar_name)
     series = _series_uids(calendar)
-    try:
-        occurrences = recurring_ical_events.of(calendar).between(window.start, window.end)
-    except Exception:  # noqa: BLE001  # untrusted input: a broken RRULE, a bad date...
-        raise FeedProblem(Problem.NOT_A_CALENDAR) from None
     meetings: list[Meeting] = []
     cancelled: list[EventKey] = []
     ignored: Counter[Ignored] = Counter()
+    away: dict[date, EventKey] = {}
     for event in occurrences:
         if event.name != "VEVENT" or not event.get("UID"):
             continue
-        key = _key(event, zone, series)
+        key = _key(event, series)
         read = _read_event(event, key, own, company_domains, zone)
         if read is None:
+            continue
+        if isinstance(read, list):
+            ignored[Ignored.AWAY] += 1
+            for day in read:
+                if _local_date(window.start, zone) <= day <= _local_date(window.end, zone, True):
+                    away.setdefault(day, key)
             continue
         if isinstance(read, Ignored):
             ignored[read] += 1
@@ -133,17 +158,49 @@ def read_feed(
         if window.start <= read.starts_at < window.end:
             meetings.append(read)
     meetings.sort(key=lambda meeting: (meeting.starts_at, meeting.key.text))
-    return FeedReading(meetings, cancelled, ignored)
+    return FeedReading(meetings, cancelled, ignored, dict(sorted(away.items())))
+
+
+_ZONES = threading.Lock()
+
+
+@contextmanager
+def _own_zones() -> Iterator[None]:
+    """icalendar keeps the zones a feed defines (VTIMEZONE) in one cache for the process, by
+    TZID: another rep's "Customized Time Zone" would be taken for this one's. Each feed is
+    parsed with none but its own, and leaves none behind."""
+    with _ZONES:
+        tzp.use_zoneinfo()  # empties that cache
+        try:
+            yield
+        finally:
+            tzp.use_zoneinfo()
 
 
 def parse_calendar(feed: bytes) -> icalendar.Calendar:
     try:
         calendar = icalendar.Calendar.from_ical(feed)
     except Exception:  # noqa: BLE001  # untrusted input: any failure means "not a calendar"
-        raise FeedProblem(Problem.NOT_A_CALENDAR) from None
+        try:  # ...unless only a zone definition was broken: its times become zoneless
+            calendar = icalendar.Calendar.from_ical(VTIMEZONE_BLOCK.sub(_usable_zone, feed))
+        except Exception:  # noqa: BLE001
+            raise FeedProblem(Problem.NOT_A_CALENDAR) from None
     if not isinstance(calendar, icalendar.Calendar) or calendar.name != "VCALENDAR":
         raise FeedProblem(Problem.NOT_A_CALENDAR)
     return calendar
+
+
+def _usable_zone(block: re.Match[bytes]) -> bytes:
+    """The VTIMEZONE block if icalendar can build a zone from it, else nothing (Outlook's
+    "Customized Time Zone" may come with no STANDARD or DAYLIGHT part, or no offsets)."""
+    try:
+        zone = icalendar.Timezone.from_ical(block.group(0))
+        if not isinstance(zone, icalendar.Timezone):
+            return b""
+        zone.to_tz()
+    except Exception:  # noqa: BLE001
+        return b""
+    return block.group(0)
 
 
 def _series_uids(calendar: icalendar.Calendar) -> set[str]:
@@ -158,15 +215,25 @@ def _series_uids(calendar: icalendar.Calendar) -> set[str]:
 
 def _read_event(
     event: Any, key: EventKey, own: set[str], company: frozenset[str], zone: tzinfo
-) -> Meeting | Ignored | None:
+) -> Meeting | Ignored | list[date] | None:
+    """The meeting, why it is none, or the local dates an out-of-office event covers."""
     start, end = event.get("DTSTART"), event.get("DTEND")
     if start is None:
         return None
-    if not isinstance(start.dt, datetime):
-        return Ignored.ALL_DAY
+    all_day = not isinstance(start.dt, datetime)
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
-        return Ignored.CANCELLED
+        return Ignored.ALL_DAY if all_day else Ignored.CANCELLED
     people = _participants(event, own, company)
+    others = any(person.email is not None and person.email not in own for person in people)
+    # A colleague's "Bob OOO" sent to the team is theirs: the rep attends, someone else organizes.
+    invited = any(person.email in own and not person.organizer for person in people) and any(
+        person.organizer and person.email is not None and person.email not in own
+        for person in people
+    )
+    if not invited and _is_away(event, all_day=all_day, others=others):
+        return _dates(event, zone)
+    if all_day:
+        return Ignored.ALL_DAY
     if any(person.email in own and person.response == "DECLINED" for person in people):
         return Ignored.DECLINED
     guests = [person for person in people if person.external]
@@ -191,6 +258,38 @@ def _read_event(
     )
 
 
+def _is_away(event: Any, *, all_day: bool, others: bool) -> bool:
+    """Outlook's out-of-office busy status; or a title that says so, on an all-day event or
+    on a timed one with nobody else invited (Google's out-of-office events are timed, the
+    rep's own, and its feed marks them by nothing but their title)."""
+    if str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).strip().upper() == "OOF":
+        return True
+    return (all_day or not others) and bool(AWAY_WORDS.search(str(event.get("SUMMARY", ""))))
+
+
+def _dates(event: Any, zone: tzinfo) -> list[date]:
+    """Every local date the event covers; an all-day event's DTEND is the day after."""
+    start, end = event["DTSTART"].dt, event.get("DTEND")
+    stop = end.dt if end is not None else None
+    if stop is None and event.get("DURATION") is not None:
+        stop = start + event["DURATION"].dt
+    if not isinstance(start, datetime):
+        last = (stop if isinstance(stop, date) else start + timedelta(days=1)) - timedelta(days=1)
+        first = start
+    else:
+        starts = _utc(start, zone)[0]
+        ends = _utc(stop, zone)[0] if isinstance(stop, datetime) else starts
+        first = _local_date(starts, zone)
+        last = _local_date(ends, zone, True) if ends > starts else first
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _local_date(moment: datetime, zone: tzinfo, end: bool = False) -> date:
+    """The rep's local date at `moment`; for an (exclusive) end, the date of the instant before."""
+    local = moment.astimezone(zone)
+    return (local - timedelta(microseconds=1)).date() if end else local.date()
+
+
 def _utc(value: datetime, zone: tzinfo) -> tuple[datetime, bool]:
     """(the time in UTC, whether its zone was guessed); a naive time is read in the rep's zone,
     never taken as UTC."""
@@ -199,14 +298,17 @@ def _utc(value: datetime, zone: tzinfo) -> tuple[datetime, bool]:
     return value.astimezone(UTC), False
 
 
-def _key(event: Any, zone: tzinfo, series: set[str]) -> EventKey:
+def _key(event: Any, series: set[str]) -> EventKey:
     uid = str(event.get("UID")).strip()
     recurrence = event.get("RECURRENCE-ID")
     if recurrence is None or uid not in series:
         return EventKey(uid)
     value = recurrence.dt
+    if isinstance(value, datetime) and value.tzinfo is None:
+        # A floating time keeps its own text: the same key whatever the rep's zone is.
+        return EventKey(uid, value.strftime("%Y%m%dT%H%M%S"))
     if isinstance(value, datetime):
-        return EventKey(uid, _utc(value, zone)[0].strftime("%Y%m%dT%H%M%SZ"))
+        return EventKey(uid, value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
     if isinstance(value, date):
         return EventKey(uid, value.strftime("%Y%m%d"))
     return EventKey(uid, str(value))
@@ -260,8 +362,7 @@ def account_from(guests: list[Attendee]) -> tuple[str, str | None]:
     of them write from personal mail."""
     domains: Counter[str] = Counter()
     for guest in guests:
-        domain = email_domain(guest.email)
-        registrable = suffixes().privatesuffix(domain) if domain else None
+        registrable = registrable_domain(email_domain(guest.email))
         if registrable and registrable not in PERSONAL_EMAIL_DOMAINS:
             domains[registrable] += 1
     if domains:

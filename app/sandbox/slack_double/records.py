@@ -40,8 +40,8 @@ class User:
     display_name: str | None = None  # None: the handle, as many people leave it
     locale: str = "en-US"
     email: str | None = None  # in users.info's profile (Slack's scope users:read.email)
-    # Do Not Disturb (paused notifications) until this epoch time, as dnd.info tells it.
-    dnd_until: float | None = None
+    # Do Not Disturb (dnd.info): until this time (epoch seconds), 0 when not in it.
+    dnd_until: float = 0.0
 
 
 @dataclass

@@ -42,11 +42,11 @@ class Workspace(DoubleState):
         "auth.test": "_auth_test",
         "team.info": "_team_info",
         "users.info": "_users_info",
+        "dnd.info": "_dnd_info",
         "usergroups.list": "_usergroups_list",
         "usergroups.users.list": "_usergroups_users_list",
         "conversations.open": "_conversations_open",
         "conversations.info": "_conversations_info",
-        "dnd.info": "_dnd_info",
         "dnd.teamInfo": "_dnd_team_info",
     }
 
@@ -107,13 +107,6 @@ class Workspace(DoubleState):
                 is_private=is_private,
                 created=int(self._clock()),
             )
-            self._changed()
-
-    def set_dnd(self, user_id: str, minutes: float | None) -> None:
-        """Pause the user's notifications for `minutes` from now (None: resume them)."""
-        with self._lock:
-            user = self._users[user_id]
-            user.dnd_until = None if minutes is None else self._clock() + minutes * 60
             self._changed()
 
     def add_usergroup(self, usergroup_id: str, handle: str, users: list[str]) -> None:
@@ -286,16 +279,29 @@ class Workspace(DoubleState):
             found["locale"] = user.locale
         return {"user": found}
 
+    def set_dnd(self, user_id: str, until: float) -> None:
+        """Put `user_id` in Do Not Disturb until `until` (epoch seconds; 0 ends it)."""
+        with self._lock:
+            self._users[user_id].dnd_until = until
+            self._changed()
+
     def _dnd_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        """One user's Do Not Disturb as another user's or a bot's token sees it: whether it is
-        on and its window (the snooze_* fields are only ever shown to the user themself)."""
         user = self._users.get(required(args, "user"))
         if user is None:
             raise SlackError("user_not_found")
-        return self._dnd_of(user)
+        snoozed = user.dnd_until > self._clock()
+        # As Slack answers a snooze the person set (no schedule: its window stays empty).
+        return {
+            "dnd_enabled": False,
+            "next_dnd_start_ts": 0,
+            "next_dnd_end_ts": 0,
+            "snooze_enabled": snoozed,
+            "snooze_endtime": int(user.dnd_until) if snoozed else 0,
+        }
 
     def _dnd_team_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Up to 50 users' Do Not Disturb at once, as dnd.info tells each."""
+        """Up to 50 users' Do Not Disturb at once: whether it is on and its window (a snooze
+        set with set_dnd shows as a window from now until its end)."""
         wanted = [u for u in str(required(args, "users")).split(",") if u]
         if len(wanted) > 50:
             raise invalid_arguments("must contain at most 50 users", "/users")

@@ -34,6 +34,7 @@ class CalendarIds(enum.StrEnum):
     PROBLEM_BLOCK = "calendar_problem"  # what the check found wrong, right under the address
     ACTIONS_BLOCK = "calendar_actions"
     DISCONNECT = "calendar_disconnect"
+    OPEN = "calendar_open"  # a message's button: what /coach calendar opens
     INPUT = INPUT
 
 

@@ -61,7 +61,8 @@ def register(app: App, subcommands: Subcommands) -> None:
             asked.ack, asked.command, asked.client, asked.fast_client, asked.requester
         ),
     )
-    app.action(HomeIds.CALENDAR)(handled(handle_home_calendar_button))
+    app.action(HomeIds.CALENDAR)(handled(handle_calendar_button))
+    app.action(CalendarIds.OPEN)(handled(handle_calendar_button))
     app.view_submission(CalendarIds.CALLBACK)(handled(handle_connect_submission))
     app.action(CalendarIds.DISCONNECT)(handled(handle_disconnect_action))
 
@@ -79,10 +80,10 @@ def handle_calendar_command(
     _open_calendar(ack, command["trigger_id"], client, fast_client, requester, "the calendar")
 
 
-def handle_home_calendar_button(
+def handle_calendar_button(
     ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
 ) -> None:
-    """The Home's calendar button: the same as /coach calendar."""
+    """The Home's calendar button, or a message's: the same as /coach calendar."""
     _open_calendar(ack, body["trigger_id"], client, fast_client, requester, "the calendar button")
 
 
@@ -102,6 +103,10 @@ def _open_calendar(
     ack()
     if link is None:
         view = connect_modal(CalendarMetadata(zone=zone))
+    elif link.failing is not None:
+        # It stopped answering: the way back is its address again (connecting replaces it).
+        problem = problem_text(FeedProblem(link.failing), services.calendars.policy)
+        view = connect_modal(CalendarMetadata(zone=zone), problem=problem)
     else:
         view = connected_modal(link.id, link.masked, link.connected_at, zone)
     open_modal(client, trigger_id, view, label)

@@ -116,14 +116,17 @@ def handle_plan(
         _refuse(client, body, "Plan an interaction", checked)
         return
     # The form on this interaction, filled with its saved plan (if any): saving updates it.
+    # Opened filled: Slack keeps what an input shows when the view is updated with the same
+    # block, so a field left empty at views.open would stay empty.
     services, workspace, user_id = requester
+    zone, _ = _clock(requester)
     open_planning_form(
         client,
         services,
         workspace,
         user_id,
         body["trigger_id"],
-        plans.PlanPrefill(),
+        plans.prefill_of(interaction, zone),
         PrecallMetadata(interaction_id=interaction.id),
     )
 
