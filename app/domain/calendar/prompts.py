@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from app.domain import reps
 from app.domain.nudges.rules import DueItem, ItemKey, chain_open
 from app.domain.workspace import Workspace
 from app.models import (
@@ -131,7 +132,6 @@ def find_due(session: Session, now: datetime) -> list[DuePrompt]:
             chain_open(i),
             Rep.is_active.is_(True),
             Rep.unreachable_reason.is_(None),
-            Rep.tz.is_not(None),
             Rep.meeting_prompt.in_(list(PROMPT_LEAD)),
         )
         .order_by(m.starts_at, m.interaction_id)
@@ -139,20 +139,21 @@ def find_due(session: Session, now: datetime) -> list[DuePrompt]:
     due = []
     for row in rows:
         kind = DeliveryKind.MEETING_BEFORE if row.starts_at > now else DeliveryKind.MEETING_AFTER
-        zone = ZoneInfo(row.tz)
+        zone_name = reps.usable_zone_name(row.tz)  # a zone Slack has not told yet: UTC
+        zone = ZoneInfo(zone_name)
         local_date = now.astimezone(zone).date()
         if kind is DeliveryKind.MEETING_BEFORE:
             if now < row.starts_at - PROMPT_LEAD[row.meeting_prompt]:
                 continue
         elif row.ends_at.astimezone(zone).date() != local_date:
             continue  # yesterday's: the morning nudge has it
-        if not in_prompt_hours(now, row.tz):
+        if not in_prompt_hours(now, zone_name):
             continue
         due.append(
             DuePrompt(
                 workspace=Workspace(row.team_id, row.enterprise_id),
                 user_id=row.user_id,
-                zone=row.tz,
+                zone=zone_name,
                 local_date=local_date,
                 kind=kind,
                 interaction_id=row.interaction_id,
