@@ -41,8 +41,8 @@ SCOPE_FOR_METHOD = {
     # The export, as a file in the requester's DM (files.getUploadURLExternal and
     # files.completeUploadExternal).
     "files_upload_v2": "files:write",
-    # No meeting prompt while the rep is in Do Not Disturb.
-    "dnd_info": "dnd:read",
+    # A meeting prompt waits while the rep is in Do Not Disturb.
+    "dnd_teamInfo": "dnd:read",
 }
 EVENTS_PATH = "/slack/events"
 

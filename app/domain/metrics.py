@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, String, and_, case, column, exists, func, select, values
 from sqlalchemy.orm import Session, aliased
 
+from app.domain.reps import FALLBACK_ZONE
 from app.domain.workspace import Workspace
-from app.models import FollowThrough, Interaction, Outcome, Result
+from app.models import AwayDay, FollowThrough, Interaction, Outcome, Rep, Result, UTCDateTime
 
 # The answers to "did they do what they agreed?" that count as done.
 DID_IT = (FollowThrough.ON_TIME, FollowThrough.LATE)
@@ -107,7 +109,8 @@ def metrics_by_rep(
     now: datetime,
     rep_user_ids: Collection[str] | None = None,
 ) -> dict[str, Metrics]:
-    """Each rep's figures for [start, end), in two statements whatever the number of reps."""
+    """Each rep's figures for [start, end), in three statements whatever the number of reps
+    (their away days, their interactions, their next steps)."""
     until = min(end, now)
     interaction_filter = [
         Interaction.team_id == workspace.team_id,
@@ -116,6 +119,16 @@ def metrics_by_rep(
     ]
     if rep_user_ids is not None:
         interaction_filter.append(Interaction.rep_user_id.in_(list(rep_user_ids)))
+    away = _away_spans(session, workspace, start, until, rep_user_ids)
+    if away is not None:
+        # Away is away: what was on a day the rep was out of office counts for nothing.
+        interaction_filter.append(
+            ~exists().where(
+                away.c.user_id == Interaction.rep_user_id,
+                Interaction.scheduled_at >= away.c.starts,
+                Interaction.scheduled_at < away.c.ends,
+            )
+        )
     # Cancelled interactions are in no rate: counted on their own (docs/summaries.md).
     held = Interaction.cancelled_at.is_(None)
     activity = session.execute(
@@ -184,6 +197,46 @@ def metrics_by_rep(
             next_steps_due=due, followed_through=followed, follow_through_unknown=unknown
         )
     return by_rep
+
+
+def _away_spans(
+    session: Session,
+    workspace: Workspace,
+    start: datetime,
+    end: datetime,
+    rep_user_ids: Collection[str] | None,
+):
+    """The reps' away days around [start, end) as UTC spans of their local days (a VALUES
+    CTE, or None when there are none): local midnights are computed here, portably."""
+    day_before, day_after = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
+    statement = (
+        select(AwayDay.user_id, AwayDay.day, Rep.tz)
+        .join(Rep, and_(Rep.team_id == AwayDay.team_id, Rep.user_id == AwayDay.user_id))
+        .where(
+            AwayDay.team_id == workspace.team_id,
+            AwayDay.day >= day_before,
+            AwayDay.day <= day_after,
+        )
+    )
+    if rep_user_ids is not None:
+        statement = statement.where(AwayDay.user_id.in_(list(rep_user_ids)))
+    spans = []
+    for user_id, day, tz in session.execute(statement):
+        zone = ZoneInfo(tz or FALLBACK_ZONE)
+        starts = datetime.combine(day, time(), zone)
+        spans.append((user_id, starts, datetime.combine(day + timedelta(days=1), time(), zone)))
+    if not spans:
+        return None
+    return (
+        values(
+            column("user_id", String),
+            column("starts", UTCDateTime()),
+            column("ends", UTCDateTime()),
+            name="away",
+        )
+        .data(spans)
+        .cte("away")
+    )
 
 
 def team_total(by_rep: dict[str, Metrics]) -> Metrics:

@@ -1,4 +1,5 @@
-"""A rep's nudge settings: the local time and weekdays of the morning DM, and a pause."""
+"""A rep's nudge settings: the local time and weekdays of the morning DM, a pause, and when
+they are asked about a meeting from their calendar."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from sqlalchemy.orm import Session
 from app.db import insert_unless_exists
 from app.domain.checks import FieldErrors
 from app.domain.reps import find_rep
-from app.domain.text import whole_number
+from app.domain.text import member, whole_number
 from app.domain.workspace import Workspace
-from app.models import DEFAULT_NUDGE_MINUTE, WEEKDAYS_MONDAY_TO_FRIDAY, Rep
+from app.models import DEFAULT_NUDGE_MINUTE, WEEKDAYS_MONDAY_TO_FRIDAY, MeetingPrompt, Rep
 
 # The nudge is a morning message, sent (or caught up after downtime) before local noon;
 # the latest choice leaves an hour for retries.
@@ -29,6 +30,7 @@ class SettingsField(enum.StrEnum):
     TIME = "time"
     WEEKDAYS = "weekdays"
     PAUSED_UNTIL = "paused_until"
+    MEETING_PROMPT = "meeting_prompt"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class NudgeSettings:
         day for day in WEEK if WEEKDAYS_MONDAY_TO_FRIDAY >> day & 1
     )
     paused_until: date | None = None  # the first local date nudges come again
+    meeting_prompt: MeetingPrompt = MeetingPrompt.MINUTES_30
 
     @property
     def weekday_mask(self) -> int:
@@ -56,7 +59,12 @@ def settings_of(session: Session, workspace: Workspace, user_id: str) -> NudgeSe
     rep = find_rep(session, workspace, user_id)
     if rep is None:
         return NudgeSettings()
-    return NudgeSettings(rep.nudge_minute, weekdays_of(rep.nudge_weekdays), rep.nudges_paused_until)
+    return NudgeSettings(
+        rep.nudge_minute,
+        weekdays_of(rep.nudge_weekdays),
+        rep.nudges_paused_until,
+        rep.meeting_prompt,
+    )
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ class SettingsForm:
     time: str | None
     weekdays: list[str]
     paused_until: str | None
+    meeting_prompt: str | None = None  # a MeetingPrompt's value; None: the default
 
 
 def check_settings(form: SettingsForm, today: date) -> NudgeSettings | FieldErrors[SettingsField]:
@@ -91,10 +100,15 @@ def check_settings(form: SettingsForm, today: date) -> NudgeSettings | FieldErro
                 errors[SettingsField.PAUSED_UNTIL] = "Pick a date after today, or leave it empty."
             elif paused_until > today + PAUSE_MAX:
                 errors[SettingsField.PAUSED_UNTIL] = "Pause for a year at most."
+    meeting_prompt = member(MeetingPrompt, form.meeting_prompt)
+    if form.meeting_prompt and meeting_prompt is None:
+        errors[SettingsField.MEETING_PROMPT] = "Choose when to be asked about your meetings."
     if errors:
         return errors
     assert minute is not None
-    return NudgeSettings(minute, weekdays, paused_until)
+    return NudgeSettings(
+        minute, weekdays, paused_until, meeting_prompt or NudgeSettings.meeting_prompt
+    )
 
 
 def _weekday(text: str) -> int | None:
@@ -123,6 +137,7 @@ def save_settings(
     rep.nudge_minute = settings.minute
     rep.nudge_weekdays = settings.weekday_mask
     rep.nudges_paused_until = settings.paused_until
+    rep.meeting_prompt = settings.meeting_prompt
     if rep.is_active:
         rep.unreachable_reason = None
     rep.updated_at = now

@@ -19,6 +19,7 @@ from app.domain.text import clean, member
 from app.domain.workspace import Workspace
 from app.models import (
     ACCOUNT_NAME_MAX,
+    DECISION_MAKER_MAX,
     WHEN_TEXT_MAX,
     Account,
     Interaction,
@@ -44,6 +45,7 @@ class PlanField(enum.StrEnum):
     STAGE = "stage"
     OBJECTIVE = "objective"
     MINIMUM = "minimum"
+    DECISION_MAKER = "decision_maker"
 
 
 FIELD_LIMITS = {
@@ -51,6 +53,7 @@ FIELD_LIMITS = {
     PlanField.WHEN: WHEN_TEXT_MAX,
     PlanField.OBJECTIVE: OBJECTIVE_MAX,
     PlanField.MINIMUM: OBJECTIVE_MAX,
+    PlanField.DECISION_MAKER: DECISION_MAKER_MAX,
 }
 
 # Words a rep may put after the account in `/precall Acme Corp demo tomorrow 2pm`.
@@ -83,6 +86,9 @@ class PlanPrefill:
     stage: Stage | None = None
     objective: str | None = None
     minimum_commitment: str | None = None
+    decision_maker: str | None = None
+    # A calendar meeting's external attendees: the form offers them as the decision maker.
+    decision_makers: tuple[str, ...] = ()
 
 
 def prefill_of(interaction: Interaction, zone: str) -> PlanPrefill:
@@ -96,6 +102,7 @@ def prefill_of(interaction: Interaction, zone: str) -> PlanPrefill:
         stage=interaction.stage,
         objective=interaction.objective,
         minimum_commitment=interaction.minimum_commitment,
+        decision_maker=interaction.decision_maker,
     )
 
 
@@ -141,6 +148,7 @@ class PlanForm:
     stage: str | None
     objective: str | None
     minimum_commitment: str | None = None
+    decision_maker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,7 @@ class PlanDraft:
     objective: str
     minimum_commitment: str | None
     review: coaching.Review
+    decision_maker: str | None = None  # who decides on the customer's side, if named
 
 
 def read_plan_when(
@@ -182,6 +191,7 @@ def check_plan(
         PlanField.WHEN: clean(form.when_text),
         PlanField.OBJECTIVE: clean(form.objective),
         PlanField.MINIMUM: clean(form.minimum_commitment),
+        PlanField.DECISION_MAKER: clean(form.decision_maker),
     }
     refuse_unsavable(errors, {**values, PlanField.KIND: form.kind, PlanField.STAGE: form.stage})
     for name, limit in FIELD_LIMITS.items():
@@ -225,6 +235,7 @@ def check_plan(
         review=coaching.review_objective(
             values[PlanField.OBJECTIVE], stage, minimum, values[PlanField.ACCOUNT]
         ),
+        decision_maker=values[PlanField.DECISION_MAKER] or None,
     )
 
 
@@ -286,6 +297,7 @@ def _plan_columns(draft: PlanDraft) -> dict:
         "when_text": draft.when_text,
         "objective": draft.objective,
         "minimum_commitment": draft.minimum_commitment,
+        "decision_maker": draft.decision_maker,
         "objective_strong": draft.review.strong,
         "objective_gaps": ",".join(
             result.criterion.value for result in draft.review.results if not result.passed

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
 
 from app.domain.metrics import Metrics, Ratio, metrics_by_rep, team_total
 from app.domain.workspace import Workspace
-from app.models import FollowThrough, Origin, Result
-from tests.support.factories import add_interaction, add_outcome
+from app.models import AwayDay, FollowThrough, Origin, Result
+from tests.support.factories import add_interaction, add_outcome, add_rep
 
 WORKSPACE = Workspace("T0001")
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -106,7 +106,7 @@ def test_the_number_of_statements_does_not_grow_with_reps(session, engine) -> No
         metrics_by_rep(session, WORKSPACE, START, END, NOW)
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    assert len(statements) == 2
+    assert len(statements) == 3  # the reps' away days, their interactions, their next steps
 
 
 @pytest.mark.parametrize(
@@ -129,3 +129,20 @@ def test_follow_through_counts_what_the_customer_did(session, answer, did_it, un
     assert (figures.next_steps_due, figures.followed_through) == (1, did_it)
     assert figures.follow_through_unknown == unknown
     assert figures.follow_through == Ratio(did_it, 1)
+
+
+def test_interactions_on_an_away_day_count_for_nothing(session) -> None:
+    """An out-of-office day read from the rep's calendar: its unplanned, unlogged meeting is
+    not held against the rep (the day is the rep's local one: 01:00 UTC on the 11th is the
+    10th in New York)."""
+    add_rep(session, "UA", "America/New_York")
+    add_interaction(session, day(10), user_id="UA", planned=False)
+    add_interaction(session, datetime(2026, 11, 11, 1, tzinfo=UTC), user_id="UA", planned=False)
+    add_interaction(session, day(12), user_id="UA", planned_at=day(11))
+    before = metrics_by_rep(session, WORKSPACE, START, END, NOW)["UA"]
+    assert (before.interactions, before.planned_before) == (3, 1)
+    session.add(AwayDay(**WORKSPACE.columns, user_id="UA", day=date(2026, 11, 10), event_key="o"))
+    session.flush()
+    after = metrics_by_rep(session, WORKSPACE, START, END, NOW)["UA"]
+    assert (after.interactions, after.planned_before) == (1, 1)
+    assert str(after.planned_rate) == "1/1 (100%)"

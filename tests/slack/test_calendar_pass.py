@@ -29,11 +29,12 @@ from app.models import (
 )
 from app.slack.passes.calendars import CalendarPassReport, run_calendar_pass
 from app.slack.passes.meeting_prompts import MeetingPromptReport, run_meeting_prompts
-from app.slack.views.home import HomeIds
+from app.slack.views.nudges import NudgeIds, item_block_id
 from tests.support.coach import Coach, pass_client
 from tests.support.feeds import Event, FeedServer, Route, calendar_feed
 from tests.support.forms import plan_values
 from tests.support.home import click_home
+from tests.support.meeting_prompts import click_prompt
 from tests.support.workspace import NOW, REP_NY
 
 OWNER = "ana@northwind.com"
@@ -95,6 +96,11 @@ def interactions(coach: Coach) -> list[Interaction]:
 def rows(coach: Coach, model) -> list:
     with coach.services.sessions() as session:
         return list(session.scalars(select(model)))
+
+
+def prompt_button(message, key: str) -> dict:
+    actions = item_block_id(NudgeIds.ACTIONS_BLOCK, key)
+    return next(b for b in message.blocks if b.get("block_id") == actions)["elements"][0]
 
 
 def dms(coach: Coach, user_id: str = REP_NY) -> list:
@@ -282,12 +288,14 @@ def test_a_meeting_without_a_plan_is_prompted_once_half_an_hour_before(
     assert prompts(rep, GLOBEX.start - timedelta(minutes=20)).sent == []
     (dm,) = dms(rep)
     assert "Globex" in dm.text and "Li Wei" in str(dm.blocks)
-    button = dm.blocks[-1]["elements"][0]
-    assert (button["text"]["text"], button["value"]) == ("Plan it", str(meeting.id))
+    key = f"{meeting.id}:unplanned_today"  # the prompt is the meeting's nudge item
+    button = prompt_button(dm, key)
+    assert (button["text"]["text"], button["value"]) == ("Plan it", key)
 
     # Plan it: the /precall form on that very interaction; saving plans it, adds none.
     rep.set_now(GLOBEX.start - timedelta(minutes=20))
-    form = click_home(rep, HomeIds.PLAN, str(meeting.id))
+    click_prompt(rep, NudgeIds.PLAN_IT, key)
+    form = rep.slack.wait_for("views.update")[-1].response["view"]
     rep.submit(form, plan_values(form, account="Globex", when="today 3pm"), REP_NY)
     (planned,) = interactions(rep)
     assert planned.id == meeting.id and planned.objective is not None
@@ -303,10 +311,12 @@ def test_after_the_meeting_the_outcome_is_asked_for_once(rep: Coach, feeds: Feed
     report = prompts(rep, end + timedelta(minutes=15))
     assert [s.kind for s in report.sent] == [DeliveryKind.MEETING_AFTER]
     assert prompts(rep, end + timedelta(minutes=30)).sent == []
-    button = dms(rep)[-1].blocks[-1]["elements"][0]
-    assert (button["text"]["text"], button["value"]) == ("Log outcome", str(meeting.id))
+    key = f"{meeting.id}:no_outcome"
+    button = prompt_button(dms(rep)[-1], key)
+    assert (button["text"]["text"], button["value"]) == ("Log outcome", key)
     rep.set_now(end + timedelta(minutes=20))
-    opened = click_home(rep, HomeIds.LOG_OUTCOME, str(meeting.id))
+    click_prompt(rep, NudgeIds.LOG_OUTCOME, key)
+    opened = rep.slack.wait_for("views.open")[-1].response["view"]
     assert opened["type"] == "modal"
 
 

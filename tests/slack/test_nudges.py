@@ -32,6 +32,7 @@ from tests.support.factories import add_interaction, add_outcome, add_rep, local
 from tests.support.forms import (
     block,
     choose,
+    initial,
     outcome_values,
     press_save_anyway,
     selected_key,
@@ -349,9 +350,8 @@ def test_plan_it_opens_precall_for_the_account_and_time(coach: Coach) -> None:
     opened = coach.slack.wait_for("views.open")[0].args["view"]
     assert opened["callback_id"] == PrecallIds.CALLBACK
     assert block(opened, PrecallIds.ACCOUNT_BLOCK)["element"]["initial_value"] == "Globex"
-    assert block(opened, PrecallIds.WHEN_BLOCK)["element"]["initial_value"] == (
-        "Thu 26 Nov, 2:00 PM"
-    )
+    # The form edits the interaction itself (its inputs keyed by it).
+    assert initial(opened, f"{PrecallIds.WHEN_BLOCK}.{interaction}") == "Thu 26 Nov, 2:00 PM"
     coach.slack.wait_for("views.update")  # the zone (and last time) filled in
 
 

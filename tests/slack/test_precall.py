@@ -57,6 +57,7 @@ def test_precall_opens_a_prefilled_modal_then_shows_the_reps_zone(coach: Coach) 
         PrecallIds.STAGE_BLOCK: "Stage of the sale",
         PrecallIds.OBJECTIVE_BLOCK: "Commitment objective",
         PrecallIds.MINIMUM_BLOCK: "Minimum acceptable commitment",
+        PrecallIds.DECISION_MAKER_BLOCK: "Decision maker",  # typed: no calendar meeting
     }
     objective = block(opened, PrecallIds.OBJECTIVE_BLOCK)
     assert objective["element"]["multiline"] is True

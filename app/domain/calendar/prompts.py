@@ -1,14 +1,9 @@
-"""Which imported meetings the rep is asked about now: to plan one before it starts, and to log
-its outcome after it ends.
+"""The prompts before and after an imported meeting: which are due now, for whom.
 
-- **Before**: a meeting from the calendar with no plan yet, its start within the rep's lead
-  (Rep.meeting_prompt: 15, 30 or 60 minutes; off, or the morning digest only, sends none).
-- **After**: PROMPT_AFTER past its end and no outcome logged, the same local day (the morning
-  nudge takes it from there); none when the rep turned prompts off.
-- Never outside QUIET_START..QUIET_END in the rep's zone (a before-prompt due earlier goes at
-  QUIET_START if the meeting has not started), never on a day the rep is away, never for a
-  cancelled meeting, and each once (a delivery keyed by the interaction). Do Not Disturb is
-  Slack's to tell: the pass asks before sending.
+A prompt is one DM about one meeting: before it, to plan it (while it has no plan); after it,
+to log its outcome (while none is logged). Each is a nudge item shown on its own (the before
+prompt's item is the heads-up, the after prompt's the missing outcome), so the morning nudge
+knows the rep was asked and its buttons act on it. See docs/calendar.md.
 """
 
 from __future__ import annotations
@@ -17,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.domain import reps
+from app.domain.nudges.rules import DueItem, ItemKey, chain_open
 from app.domain.workspace import Workspace
 from app.models import (
     Account,
@@ -30,154 +26,174 @@ from app.models import (
     DeliveryKind,
     DeliveryStatus,
     Interaction,
+    InteractionKind,
     MeetingPrompt,
+    NudgeReason,
     Outcome,
     Rep,
 )
 
-PROMPT_AFTER = timedelta(minutes=15)
-QUIET_START, QUIET_END = time(7), time(20)
-LEADS = {
+# How long before a meeting each setting asks for its plan; "off" and "digest" send no DM.
+PROMPT_LEAD = {
     MeetingPrompt.MINUTES_15: timedelta(minutes=15),
     MeetingPrompt.MINUTES_30: timedelta(minutes=30),
     MeetingPrompt.MINUTES_60: timedelta(minutes=60),
 }
-LONGEST_LEAD = max(LEADS.values())
-# After-prompts are for the day of the meeting; a day back bounds what a pass looks at.
-LOOK_BACK = timedelta(days=1)
+# How long after a meeting ends its outcome is asked for: time to walk back to a desk.
+AFTER_MEETING_DELAY = timedelta(minutes=15)
+# No prompt outside these local hours: an earlier one waits for 07:00 (if the meeting has not
+# started by then), a later one is left to the next morning's nudge.
+PROMPT_HOURS = (time(7), time(20))
+
+_REASON = {
+    DeliveryKind.MEETING_BEFORE: NudgeReason.UNPLANNED_TODAY,
+    DeliveryKind.MEETING_AFTER: NudgeReason.NO_OUTCOME,
+}
 
 
 @dataclass(frozen=True)
 class DuePrompt:
-    kind: DeliveryKind  # MEETING_BEFORE or MEETING_AFTER
+    """One prompt to send now: which meeting, to whom, and what the DM says about it."""
+
     workspace: Workspace
     user_id: str
     zone: str
+    local_date: date
+    kind: DeliveryKind  # MEETING_BEFORE or MEETING_AFTER
     interaction_id: int
     account_name: str
     title: str | None
     starts_at: datetime
     ends_at: datetime
-    attendees: tuple[dict, ...]
-    local_date: date  # the rep's date when the prompt is sent
+    attendees: list[dict]
 
     @property
     def delivery_key(self) -> str:
-        """One prompt of each kind per meeting, however often it moves or the pass runs."""
+        # One prompt of each kind per meeting, whatever happens to it later (moved, replanned).
         return str(self.interaction_id)
 
+    @property
+    def item(self) -> DueItem:
+        """The nudge item the prompt shows (its buttons are the nudge's)."""
+        return DueItem(
+            key=ItemKey(self.interaction_id, _REASON[self.kind]),
+            rep_user_id=self.user_id,
+            account_name=self.account_name,
+            kind=InteractionKind.MEETING,
+            scheduled_at=self.starts_at,
+        )
 
-def find_due_prompts(session: Session, now: datetime) -> list[DuePrompt]:
-    """Every prompt due at `now` across workspaces, not yet claimed, earliest meeting first."""
+
+def sends_prompts(choice: MeetingPrompt) -> bool:
+    """Whether the setting sends DMs ("digest" leaves meetings to the morning nudge)."""
+    return choice in PROMPT_LEAD
+
+
+def in_prompt_hours(now: datetime, zone: str) -> bool:
+    start, end = PROMPT_HOURS
+    return start <= now.astimezone(ZoneInfo(zone)).time() < end
+
+
+def find_due(session: Session, now: datetime) -> list[DuePrompt]:
+    """Every prompt due at `now`, soonest meeting first: not claimed yet (or a failed one due
+    again), in the rep's prompt hours, not on one of their away days."""
+    longest = max(PROMPT_LEAD.values())
+    i, m = Interaction, CalendarMeeting
+    before = and_(
+        m.starts_at > now,
+        m.starts_at <= now + longest,
+        i.objective.is_(None),
+        i.planned_at.is_(None),
+    )
+    # A day back at most: only the rep's same local day is asked about (checked below).
+    after = and_(m.ends_at <= now - AFTER_MEETING_DELAY, m.ends_at > now - timedelta(days=1))
     rows = session.execute(
         select(
-            CalendarMeeting.team_id,
-            CalendarMeeting.enterprise_id,
-            CalendarMeeting.user_id,
-            CalendarMeeting.title,
-            CalendarMeeting.starts_at,
-            CalendarMeeting.ends_at,
-            CalendarMeeting.attendees,
-            Interaction.id.label("interaction_id"),
-            Interaction.planned_at,
-            Account.name.label("account_name"),
+            m.team_id,
+            m.user_id,
+            m.interaction_id,
+            m.title,
+            m.starts_at,
+            m.ends_at,
+            m.attendees,
+            Rep.enterprise_id,
             Rep.tz,
             Rep.meeting_prompt,
-            exists().where(Outcome.interaction_id == Interaction.id).label("logged"),
+            Account.name.label("account_name"),
         )
-        .join(Interaction, Interaction.id == CalendarMeeting.interaction_id)
-        .join(Account, Account.id == Interaction.account_id)
-        .outerjoin(
-            Rep,
-            and_(Rep.team_id == CalendarMeeting.team_id, Rep.user_id == CalendarMeeting.user_id),
-        )
+        .join(i, and_(i.id == m.interaction_id, i.team_id == m.team_id))
+        .join(Account, Account.id == i.account_id)
+        .join(Rep, and_(Rep.team_id == m.team_id, Rep.user_id == m.user_id))
         .where(
-            Interaction.cancelled_at.is_(None),
-            CalendarMeeting.cancelled_in_feed.is_(False),
-            or_(
-                and_(
-                    CalendarMeeting.starts_at > now,
-                    CalendarMeeting.starts_at <= now + LONGEST_LEAD,
-                ),
-                and_(
-                    CalendarMeeting.ends_at <= now - PROMPT_AFTER,
-                    CalendarMeeting.ends_at > now - LOOK_BACK,
-                ),
-            ),
+            or_(before, after),
+            m.cancelled_in_feed.is_(False),
+            i.cancelled_at.is_(None),
+            ~exists(select(Outcome.id).where(Outcome.interaction_id == i.id)),
+            chain_open(i),
+            Rep.is_active.is_(True),
+            Rep.unreachable_reason.is_(None),
+            Rep.meeting_prompt.in_(list(PROMPT_LEAD)),
         )
-        .order_by(CalendarMeeting.starts_at, Interaction.id)
+        .order_by(m.starts_at, m.interaction_id)
     ).all()
-    claimed = _claimed(session, [row.interaction_id for row in rows])
-    due: list[DuePrompt] = []
+    due = []
     for row in rows:
-        setting = row.meeting_prompt or MeetingPrompt.MINUTES_30
-        if setting is MeetingPrompt.OFF:
-            continue
-        zone = reps.usable_zone_name(row.tz)
-        local_now = now.astimezone(ZoneInfo(zone))
-        if not QUIET_START <= local_now.time() < QUIET_END:
-            continue
-        kind = _kind(row, setting, now, local_now)
-        if kind is None or (kind, str(row.interaction_id), row.team_id) in claimed:
+        kind = DeliveryKind.MEETING_BEFORE if row.starts_at > now else DeliveryKind.MEETING_AFTER
+        zone_name = reps.usable_zone_name(row.tz)  # a zone Slack has not told yet: UTC
+        zone = ZoneInfo(zone_name)
+        local_date = now.astimezone(zone).date()
+        if kind is DeliveryKind.MEETING_BEFORE:
+            if now < row.starts_at - PROMPT_LEAD[row.meeting_prompt]:
+                continue
+        elif row.ends_at.astimezone(zone).date() != local_date:
+            continue  # yesterday's: the morning nudge has it
+        if not in_prompt_hours(now, zone_name):
             continue
         due.append(
             DuePrompt(
-                kind,
-                Workspace(team_id=row.team_id, enterprise_id=row.enterprise_id),
-                row.user_id,
-                zone,
-                row.interaction_id,
-                row.account_name,
-                row.title,
-                row.starts_at,
-                row.ends_at,
-                tuple(row.attendees or ()),
-                local_now.date(),
+                workspace=Workspace(row.team_id, row.enterprise_id),
+                user_id=row.user_id,
+                zone=zone_name,
+                local_date=local_date,
+                kind=kind,
+                interaction_id=row.interaction_id,
+                account_name=row.account_name,
+                title=row.title,
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                attendees=list(row.attendees or []),
             )
         )
-    away = _away(session, due)
-    return [
-        prompt
-        for prompt in due
-        if (prompt.workspace.team_id, prompt.user_id, prompt.local_date) not in away
-    ]
+    return _unclaimed(session, _not_away(session, due), now)
 
 
-def _kind(row, setting: MeetingPrompt, now: datetime, local_now: datetime) -> DeliveryKind | None:
-    if row.starts_at > now:
-        lead = LEADS.get(setting)
-        if lead is None or row.planned_at is not None or row.starts_at - lead > now:
-            return None
-        return DeliveryKind.MEETING_BEFORE
-    if row.logged or setting is MeetingPrompt.DIGEST:
-        return None
-    ended_on = row.ends_at.astimezone(local_now.tzinfo).date()
-    return DeliveryKind.MEETING_AFTER if ended_on == local_now.date() else None
-
-
-def _claimed(session: Session, interaction_ids: list[int]) -> set[tuple[str, str, str]]:
-    if not interaction_ids:
-        return set()
-    keys = sorted({str(interaction_id) for interaction_id in interaction_ids})
-    found = session.execute(
-        select(Delivery.kind, Delivery.key, Delivery.team_id).where(
-            Delivery.kind.in_([DeliveryKind.MEETING_BEFORE, DeliveryKind.MEETING_AFTER]),
-            Delivery.key.in_(keys),
-            # A failed one is due again: the pass's claim takes it back.
-            Delivery.status != DeliveryStatus.FAILED,
-        )
-    )
-    return {(DeliveryKind(kind), key, team_id) for kind, key, team_id in found}
-
-
-def _away(session: Session, due: list[DuePrompt]) -> set[tuple[str, str, date]]:
+def _not_away(session: Session, due: list[DuePrompt]) -> list[DuePrompt]:
     if not due:
-        return set()
-    users = sorted({prompt.user_id for prompt in due})
-    days = sorted({prompt.local_date for prompt in due})
-    found = session.execute(
-        select(AwayDay.team_id, AwayDay.user_id, AwayDay.day).where(
-            AwayDay.user_id.in_(users), AwayDay.day.in_(days)
+        return due
+    wanted = list({(p.workspace.team_id, p.user_id, p.local_date) for p in due})
+    away = {
+        tuple(row)
+        for row in session.execute(
+            select(AwayDay.team_id, AwayDay.user_id, AwayDay.day).where(
+                tuple_(AwayDay.team_id, AwayDay.user_id, AwayDay.day).in_(wanted)
+            )
         )
-    )
-    return {(team_id, user_id, day) for team_id, user_id, day in found}
+    }
+    return [p for p in due if (p.workspace.team_id, p.user_id, p.local_date) not in away]
+
+
+def _unclaimed(session: Session, due: list[DuePrompt], now: datetime) -> list[DuePrompt]:
+    """Leave out the prompts already claimed, but for failed ones whose retry time has come."""
+    if not due:
+        return due
+    wanted = list({(p.workspace.team_id, p.kind.value, p.delivery_key) for p in due})
+    taken = {
+        tuple(row)
+        for row in session.execute(
+            select(Delivery.team_id, Delivery.kind, Delivery.key).where(
+                tuple_(Delivery.team_id, Delivery.kind, Delivery.key).in_(wanted),
+                or_(Delivery.status != DeliveryStatus.FAILED, Delivery.not_before > now),
+            )
+        )
+    }
+    return [p for p in due if (p.workspace.team_id, p.kind.value, p.delivery_key) not in taken]

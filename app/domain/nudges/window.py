@@ -22,6 +22,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from app.domain.nudge_settings import EARLIEST_NUDGE_MINUTE
 from app.domain.nudges.rules import delivery_key
 from app.models import (
+    AwayDay,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -63,7 +64,8 @@ def nudge_windows(zones: Iterable[str], now: datetime):
 
 
 def reps_in_window(windows) -> Select:
-    """Reps whose nudge time has come today, on one of their weekdays, not paused, reachable."""
+    """Reps whose nudge time has come today, on one of their weekdays, not paused or away,
+    reachable."""
     return (
         select(
             Rep.team_id,
@@ -85,6 +87,14 @@ def reps_in_window(windows) -> Select:
             or_(
                 Rep.nudges_paused_until.is_(None),
                 Rep.nudges_paused_until <= windows.c.local_date,
+            ),
+            # Away is away: an out-of-office day read from the rep's calendar.
+            ~exists(
+                select(AwayDay.id).where(
+                    AwayDay.team_id == Rep.team_id,
+                    AwayDay.user_id == Rep.user_id,
+                    AwayDay.day == windows.c.local_date,
+                )
             ),
         )
     )

@@ -47,6 +47,7 @@ class Workspace(DoubleState):
         "usergroups.users.list": "_usergroups_users_list",
         "conversations.open": "_conversations_open",
         "conversations.info": "_conversations_info",
+        "dnd.teamInfo": "_dnd_team_info",
     }
 
     def _populate(self) -> None:
@@ -296,6 +297,26 @@ class Workspace(DoubleState):
             "next_dnd_end_ts": 0,
             "snooze_enabled": snoozed,
             "snooze_endtime": int(user.dnd_until) if snoozed else 0,
+        }
+
+    def _dnd_team_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Up to 50 users' Do Not Disturb at once: whether it is on and its window (a snooze
+        set with set_dnd shows as a window from now until its end)."""
+        wanted = [u for u in str(required(args, "users")).split(",") if u]
+        if len(wanted) > 50:
+            raise invalid_arguments("must contain at most 50 users", "/users")
+        found = {u: self._users[u] for u in wanted if u in self._users}
+        if not found:
+            raise SlackError("user_not_found")
+        return {"users": {u: self._dnd_of(user) for u, user in found.items()}}
+
+    def _dnd_of(self, user: User) -> dict[str, Any]:
+        now = self._clock()
+        until = user.dnd_until if user.dnd_until and user.dnd_until > now else None
+        return {
+            "dnd_enabled": until is not None,
+            "next_dnd_start_ts": int(now) if until else 1,
+            "next_dnd_end_ts": int(until) if until else 1,
         }
 
     def _usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:

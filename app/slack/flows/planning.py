@@ -5,6 +5,7 @@ step, and the shortcuts share."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -13,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.domain import outcomes, plans
+from app.domain.calendar import attendees
 from app.domain.workspace import Workspace
 from app.models import Interaction
 from app.slack import directory
@@ -95,6 +97,9 @@ def refresh_modal(
             prefill, metadata, choices = _about(
                 session, workspace, user_id, prefill, metadata, zone, now, offer_upcoming
             )
+            if metadata.interaction_id is not None:  # a calendar meeting offers its attendees
+                offered = attendees.decision_makers(session, workspace, metadata.interaction_id)
+                prefill = replace(prefill, decision_makers=offered)
             history = None
             if prefill.account:
                 last = outcomes.last_logged_interaction(

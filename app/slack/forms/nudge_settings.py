@@ -1,4 +1,5 @@
-"""The /coach settings modal: when the morning nudge comes, on which days, and a pause."""
+"""The /coach settings modal: when the morning nudge comes, on which days, a pause, and when
+the rep is asked about a meeting from their calendar."""
 
 from __future__ import annotations
 
@@ -20,7 +21,12 @@ from app.domain.nudge_settings import (
 from app.slack.forms.fields import INPUT, block_errors, checkboxes, form_modal, options, select
 from app.slack.forms.state import submitted_choices, submitted_value
 from app.slack.views.formatting import escape
-from app.slack.views.nudge_settings import DAY_NAMES, time_label, time_value
+from app.slack.views.nudge_settings import (
+    DAY_NAMES,
+    MEETING_PROMPT_LABELS,
+    time_label,
+    time_value,
+)
 
 
 class SettingsIds(enum.StrEnum):
@@ -28,6 +34,7 @@ class SettingsIds(enum.StrEnum):
     TIME_BLOCK = "settings_time"
     WEEKDAYS_BLOCK = "settings_weekdays"
     PAUSE_BLOCK = "settings_pause"
+    MEETING_PROMPT_BLOCK = "settings_meeting_prompt"
     NOTE_BLOCK = "settings_note"
     INPUT = INPUT
 
@@ -36,6 +43,7 @@ BLOCK_FOR_FIELD = {
     SettingsField.TIME: SettingsIds.TIME_BLOCK,
     SettingsField.WEEKDAYS: SettingsIds.WEEKDAYS_BLOCK,
     SettingsField.PAUSED_UNTIL: SettingsIds.PAUSE_BLOCK,
+    SettingsField.MEETING_PROMPT: SettingsIds.MEETING_PROMPT_BLOCK,
 }
 
 
@@ -83,6 +91,14 @@ def settings_modal(
                     initial_date=paused.isoformat() if paused else None,
                 ),
             ),
+            select(
+                SettingsIds.MEETING_PROMPT_BLOCK,
+                "Meetings from your calendar",
+                options(MEETING_PROMPT_LABELS),
+                initial=settings.meeting_prompt,
+                hint="When to be asked to plan a meeting that has no plan yet (and, after it, "
+                "to log how it went).",
+            ),
             ContextBlock(
                 block_id=SettingsIds.NOTE_BLOCK,
                 elements=[MarkdownTextObject(text="\n".join(notes))],
@@ -97,6 +113,9 @@ def read(state_values: dict[str, Any]) -> SettingsForm:
         time=submitted_value(state_values, SettingsIds.TIME_BLOCK, SettingsIds.INPUT),
         weekdays=submitted_choices(state_values, SettingsIds.WEEKDAYS_BLOCK, SettingsIds.INPUT),
         paused_until=submitted_value(state_values, SettingsIds.PAUSE_BLOCK, SettingsIds.INPUT),
+        meeting_prompt=submitted_value(
+            state_values, SettingsIds.MEETING_PROMPT_BLOCK, SettingsIds.INPUT
+        ),
     )
 
 

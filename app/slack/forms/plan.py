@@ -45,6 +45,8 @@ class PrecallIds(enum.StrEnum):
     STAGE_BLOCK = "precall_stage"
     OBJECTIVE_BLOCK = "precall_objective"
     MINIMUM_BLOCK = "precall_minimum"
+    DECISION_MAKER_BLOCK = "precall_decision_maker"  # typed
+    DECISION_MAKER_CHOICE_BLOCK = "precall_decision_maker_choice"  # a meeting's attendees
     ZONE_BLOCK = "precall_zone"
     HISTORY_BLOCK = "precall_history"
     INTERACTION_BLOCK = "precall_interaction"
@@ -65,9 +67,11 @@ BLOCK_FOR_FIELD = {
     PlanField.STAGE: PrecallIds.STAGE_BLOCK,
     PlanField.OBJECTIVE: PrecallIds.OBJECTIVE_BLOCK,
     PlanField.MINIMUM: PrecallIds.MINIMUM_BLOCK,
+    PlanField.DECISION_MAKER: PrecallIds.DECISION_MAKER_BLOCK,
 }
 
 OPTION_TEXT_MAX = 75
+OPTION_VALUE_MAX = 150  # Slack's limit on an option's value
 
 OBJECTIVE_HINT = (
     "The specific, concrete action you want the customer to agree to, and when. "
@@ -219,6 +223,7 @@ def precall_modal(
             placeholder="Your fallback if the objective is out of reach",
             optional=True,
         ),
+        _decision_maker(prefill, metadata),
     ]
     editing = metadata.interaction_id is not None and prefill.objective
     return form_modal(
@@ -227,6 +232,38 @@ def precall_modal(
         submit="Save plan",
         metadata=metadata,
         blocks=blocks,
+    )
+
+
+def _decision_maker(prefill: PlanPrefill, metadata: PrecallMetadata) -> InputBlock:
+    """Who decides on the customer's side: one of a calendar meeting's external attendees,
+    otherwise typed. Blocks of their own, so Slack never keeps one's state for the other."""
+    label, placeholder = "Decision maker", "Who decides on their side?"
+    if prefill.decision_makers:
+        offered = list(prefill.decision_makers)
+        if prefill.decision_maker and prefill.decision_maker not in offered:
+            offered.append(prefill.decision_maker)
+        return select(
+            keyed(PrecallIds.DECISION_MAKER_CHOICE_BLOCK, metadata),
+            label,
+            [
+                Option(
+                    value=truncate(name, OPTION_VALUE_MAX), label=truncate(name, OPTION_TEXT_MAX)
+                )
+                for name in offered
+            ],
+            initial=prefill.decision_maker,
+            placeholder=placeholder,
+            optional=True,
+            hint="The meeting's attendees from outside the company.",
+        )
+    return text_input(
+        keyed(PrecallIds.DECISION_MAKER_BLOCK, metadata),
+        label,
+        initial=prefill.decision_maker,
+        limit=FIELD_LIMITS[PlanField.DECISION_MAKER],
+        placeholder=f"{placeholder} e.g. Dana Wu (CFO)",
+        optional=True,
     )
 
 
@@ -267,6 +304,8 @@ def read(state_values: dict[str, Any], metadata: PrecallMetadata) -> PlanForm:
         stage=value(PrecallIds.STAGE_BLOCK),
         objective=value(PrecallIds.OBJECTIVE_BLOCK),
         minimum_commitment=value(PrecallIds.MINIMUM_BLOCK),
+        decision_maker=value(PrecallIds.DECISION_MAKER_CHOICE_BLOCK)
+        or value(PrecallIds.DECISION_MAKER_BLOCK),
     )
 
 

@@ -48,6 +48,7 @@ class ReviewMetadata(FormMetadata):
     stage: str | None = None
     objective: str | None = None
     minimum_commitment: str | None = None
+    decision_maker: str | None = None
 
     @classmethod
     def of(

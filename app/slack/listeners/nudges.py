@@ -116,7 +116,13 @@ def handle_plan_it_action(
         user_id,
         body["trigger_id"],
         prefill,
-        PrecallMetadata(nudge=NudgeItemRef.from_action(body, action.get("value"))),
+        # Ahead, the form edits that very interaction (an imported meeting's plan lands on it);
+        # offered, as the form would choose it: another account typed plans a new one.
+        PrecallMetadata(
+            nudge=NudgeItemRef.from_action(body, action.get("value")),
+            interaction_id=item.key.interaction_id if ahead else None,
+            offered=ahead,
+        ),
     )
 
 

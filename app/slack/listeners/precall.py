@@ -308,6 +308,7 @@ def plan_not_saved(draft: plans.PlanDraft) -> DatabaseUnavailable:
         "When": draft.when_text,
         "Objective": draft.objective,
         "Minimum acceptable commitment": draft.minimum_commitment,
+        "Decision maker": draft.decision_maker,
     }
     return not_saved(SAVE_FAILED, "Plan not saved", wrote)
 

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from app.db import session_scope
-from app.domain import deliveries
+from app.domain import deliveries, reps
 from app.domain.workspace import Workspace
 from app.models import DeliveryKind
 from app.slack import delivery
@@ -176,6 +176,26 @@ def post(
     if not posted.sent and posted.retry_after:
         pacer.hold(posted.retry_after)
     return posted
+
+
+def stop_if_unreachable(
+    services: Services, workspace: Workspace, user_id: str, posted: delivery.Posted
+) -> str | None:
+    """After a send Slack refused for good, stop DMing the rep (gone, or not DMable): the
+    reason, for the pass's report; None for a failure worth retrying."""
+    if not posted.permanent:
+        return None
+    error = posted.error or "unknown"
+    with session_scope(services.sessions) as session:
+        reps.mark_unreachable(
+            session,
+            workspace,
+            user_id,
+            error,
+            services.now(),
+            gone=error in delivery.RECIPIENT_GONE_ERRORS,
+        )
+    return error
 
 
 # Workspaces whose sends are under way at once; each still sends at its own pace.

@@ -1,10 +1,11 @@
-"""The prompts before and after the meetings of reps' calendars (app/domain/calendar/prompts.py):
-who is due, then one paced DM each, claimed once, never while the rep is in Do Not Disturb."""
+"""The prompts before and after imported meetings: who is due one now, then one paced DM
+each, once per meeting and kind however many passes run at the same time."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,19 +13,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from app.db import session_scope
-from app.domain import nudges
-from app.domain.calendar.prompts import DuePrompt, find_due_prompts
-from app.domain.nudges import ItemKey
-from app.models import DeliveryKind, NudgeReason
+from app.domain import deliveries, nudges
+from app.domain.calendar import prompts
+from app.domain.calendar.prompts import DuePrompt
+from app.models import DeliveryKind
 from app.slack import delivery
 from app.slack.installs import WorkspaceClients, workspace_clients
 from app.slack.passes import claimed_pass
 from app.slack.services import Services
-from app.slack.views.meeting_prompts import MEETING_PROMPT_EVENT, prompt_message
+from app.slack.views.meeting_prompts import MEETING_PROMPT_EVENT, meeting_prompt_message
 
 logger = logging.getLogger(__name__)
 
-KIND_WORDS = {DeliveryKind.MEETING_BEFORE: "before", DeliveryKind.MEETING_AFTER: "after"}
+_LABEL = {DeliveryKind.MEETING_BEFORE: "before", DeliveryKind.MEETING_AFTER: "after"}
 
 
 @dataclass(frozen=True)
@@ -32,32 +33,52 @@ class SentPrompt:
     user_id: str
     kind: DeliveryKind
     interaction_id: int
-    account_name: str
     ts: str | None
+    verified: bool = False  # an earlier, uncertain send turned out to have arrived
+
+
+@dataclass(frozen=True)
+class FailedPrompt:
+    user_id: str
+    kind: DeliveryKind
+    interaction_id: int
+    error: str
+    will_retry: bool
 
 
 @dataclass
 class MeetingPromptReport(claimed_pass.PassReport):
+    """What one prompt pass did, for `coach calendars` to print and `coach worker` to log."""
+
     sent: list[SentPrompt] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (user, error)
-    in_dnd: int = 0  # left for a pass after the rep's Do Not Disturb
+    failed: list[FailedPrompt] = field(default_factory=list)
+    unreachable: list[tuple[str, str]] = field(default_factory=list)  # (user, reason)
+    in_dnd: int = 0  # the rep was in Do Not Disturb: not claimed, the next pass asks again
 
     def summary(self) -> str:
         return (
             f"meeting prompts at {self.now.isoformat()}: {len(self.sent)} sent, "
-            f"{len(self.failed)} failed, {self.in_dnd} waiting for Do Not Disturb to end, "
+            f"{len(self.failed)} failed, {len(self.unreachable)} unreachable, "
+            f"{self.in_dnd} in Do Not Disturb, "
             f"{self.claimed_elsewhere} claimed elsewhere, {self.deferred} deferred"
         )
 
     def lines(self) -> list[str]:
         lines = [self.summary()]
         for sent in self.sent:
+            how = " (found delivered after a timeout)" if sent.verified else ""
             lines.append(
-                f"prompted {sent.user_id} {KIND_WORDS[sent.kind]} the meeting with "
-                f"{sent.account_name} (interaction {sent.interaction_id}), ts {sent.ts}"
+                f"sent {sent.user_id} {_LABEL[sent.kind]} interaction {sent.interaction_id}: "
+                f"ts {sent.ts}{how}"
             )
-        for user_id, error in self.failed:
-            lines.append(f"failed {user_id}: {error}")
+        for failed in self.failed:
+            retry = "will retry" if failed.will_retry else "given up"
+            lines.append(
+                f"failed {failed.user_id} {_LABEL[failed.kind]} interaction "
+                f"{failed.interaction_id}: {failed.error} ({retry})"
+            )
+        for user_id, reason in self.unreachable:
+            lines.append(f"unreachable {user_id}: {reason}")
         return lines
 
 
@@ -70,17 +91,19 @@ def run_meeting_prompts(
     budget_seconds: float = 240.0,
     stop: threading.Event | None = None,
 ) -> MeetingPromptReport:
-    """Send every prompt due at `now`, each once however many passes run at the same time."""
+    """One pass: every prompt due now (see app/domain/calendar/prompts.py), sent once each,
+    each workspace's DMs with its own token and at its own pace (as the nudge sweep)."""
     services, now, pacers = claimed_pass.on_clock(services, now, pacer)
     clients = workspace_clients(client, services)
     report = MeetingPromptReport(now)
     with session_scope(services.sessions) as session:
-        due = find_due_prompts(session, now)
+        due = prompts.find_due(session, now)
+    in_dnd = DoNotDisturb(due)
     claimed_pass.send_by_workspace(
         due,
         lambda prompt: prompt.workspace,
         lambda ws_client, prompt, part, ws_pacer: _prompt(
-            ws_client, services, prompt, part, ws_pacer
+            ws_client, services, prompt, part, ws_pacer, in_dnd
         ),
         clients,
         pacers,
@@ -91,19 +114,56 @@ def run_meeting_prompts(
     return report
 
 
-def in_do_not_disturb(client: WebClient, user_id: str, now: datetime) -> bool:
-    """Whether Slack says the rep is in Do Not Disturb now (a snooze or their schedule). When
-    Slack cannot say, the prompt goes: a reminder is better than a meeting without a plan."""
+# dnd.teamInfo tells up to 50 users' Do Not Disturb in one call (Tier 2, 20+ a minute): 1,000
+# prompts at one minute take 20 calls, where dnd.info (Tier 3, 50+ a minute) would take 1,000.
+DND_USERS_PER_CALL = 50
+
+
+class DoNotDisturb:
+    """Whose notifications are paused now, asked of Slack in batches of the pass's reps, once
+    a pass; anyone Slack will not tell about (an install from before the dnd:read scope, an
+    outage) is taken as not in Do Not Disturb: a prompt is better than none."""
+
+    def __init__(self, due: list[DuePrompt]) -> None:
+        self._waiting: dict[str, list[str]] = {}
+        for prompt in due:
+            users = self._waiting.setdefault(prompt.workspace.team_id, [])
+            if prompt.user_id not in users:
+                users.append(prompt.user_id)
+        self._known: dict[tuple[str, str], bool] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, client: WebClient, prompt: DuePrompt) -> bool:
+        team_id, user_id = prompt.workspace.team_id, prompt.user_id
+        with self._lock:
+            if (team_id, user_id) in self._known:
+                return self._known[team_id, user_id]
+            waiting = self._waiting.get(team_id, [])
+            batch = [user_id] + [u for u in waiting if u != user_id][: DND_USERS_PER_CALL - 1]
+            self._waiting[team_id] = [u for u in waiting if u not in batch]
+        paused = _paused(client, batch)
+        with self._lock:
+            self._known.update({(team_id, user): user in paused for user in batch})
+            return self._known[team_id, user_id]
+
+
+def _paused(client: WebClient, users: list[str]) -> set[str]:
     try:
-        answer = client.dnd_info(user=user_id)
-    except (SlackApiError, OSError) as error:
-        logger.info("dnd.info for %s failed: %s", user_id, error)
-        return False
-    if answer.get("snooze_enabled"):  # the rep snoozed notifications: Slack says so while it lasts
-        return True
-    start, end = answer.get("next_dnd_start_ts") or 0, answer.get("next_dnd_end_ts") or 0
-    moment = now.timestamp()
-    return bool(answer.get("dnd_enabled")) and float(start) <= moment < float(end)
+        answer = client.dnd_teamInfo(users=",".join(users))
+    except SlackApiError as error:
+        logger.info("dnd.teamInfo failed: %s", error.response.get("error"))
+        return set()
+    except OSError as error:
+        logger.info("dnd.teamInfo failed: %s", error)
+        return set()
+    wall = time.time()  # Slack's answer is about the real present, whatever the pass's clock
+    return {
+        user
+        for user, dnd in (answer.get("users") or {}).items()
+        if isinstance(dnd, dict)
+        and dnd.get("dnd_enabled")
+        and (dnd.get("next_dnd_start_ts") or 0) <= wall < (dnd.get("next_dnd_end_ts") or 0)
+    }
 
 
 def _prompt(
@@ -112,25 +172,31 @@ def _prompt(
     prompt: DuePrompt,
     report: MeetingPromptReport,
     pacer: delivery.Pacer,
+    in_dnd: DoNotDisturb,
 ) -> None:
-    now = services.now()
-    pacer.wait()
-    if in_do_not_disturb(client, prompt.user_id, now):
+    """Unless the rep is in Do Not Disturb, claim the prompt, then send it (or find it sent)."""
+    if in_dnd(client, prompt):
         report.in_dnd += 1
         return
+    # Paced before claiming: a claim waiting in "sending" would be lost if the process died.
+    pacer.wait()
+    now = services.now()
     claim = claimed_pass.claim(
-        services, report, prompt.workspace, prompt.kind, prompt.delivery_key, prompt.user_id, now
+        services,
+        report,
+        prompt.workspace,
+        prompt.kind,
+        prompt.delivery_key,
+        prompt.user_id,
+        now,
     )
     if claim is None:
         return
-    text, blocks = prompt_message(prompt)
-    # Seen once already: the next morning's nudge lists it as a second showing, not as new.
-    reason = (
-        NudgeReason.UNPLANNED_TODAY
-        if prompt.kind is DeliveryKind.MEETING_BEFORE
-        else NudgeReason.NO_OUTCOME
-    )
-    shown = [ItemKey(prompt.interaction_id, reason)]
+    if claimed_pass.was_uncertain(claim) and _found_delivered(
+        client, services, prompt, claim, report
+    ):
+        return
+    text, blocks = meeting_prompt_message(prompt, now)
     posted = claimed_pass.post(
         client,
         services,
@@ -138,20 +204,76 @@ def _prompt(
         pacer,
         text=text,
         blocks=blocks,
-        label=f"meeting prompt {prompt.kind.value} {prompt.delivery_key}",
-        metadata={
-            "event_type": MEETING_PROMPT_EVENT,
-            "event_payload": {"kind": prompt.kind.value, "key": prompt.delivery_key},
-        },
-        on_sent=lambda session: nudges.record_shown(
-            session, prompt.workspace, prompt.user_id, shown, prompt.local_date, services.now()
-        ),
+        label=f"{prompt.kind} prompt {prompt.delivery_key}",
+        metadata={"event_type": MEETING_PROMPT_EVENT, "event_payload": _payload(prompt)},
+        on_sent=lambda session: _record_asked(session, services, prompt),
     )
     if posted.sent:
         report.sent.append(
-            SentPrompt(
-                prompt.user_id, prompt.kind, prompt.interaction_id, prompt.account_name, posted.ts
+            SentPrompt(prompt.user_id, prompt.kind, prompt.interaction_id, posted.ts)
+        )
+        return
+    report.failed.append(
+        FailedPrompt(
+            prompt.user_id,
+            prompt.kind,
+            prompt.interaction_id,
+            posted.error or "unknown",
+            will_retry=not posted.permanent,
+        )
+    )
+    if reason := claimed_pass.stop_if_unreachable(
+        services, prompt.workspace, prompt.user_id, posted
+    ):
+        report.unreachable.append((prompt.user_id, reason))
+
+
+def _payload(prompt: DuePrompt) -> dict:
+    # The key alone would match the other kind's prompt for the same meeting.
+    return {"key": f"{prompt.kind}:{prompt.delivery_key}", "item": str(prompt.item.key)}
+
+
+def _record_asked(session, services: Services, prompt: DuePrompt) -> None:
+    """The prompt counts as one showing of its nudge item: the next morning's DM does not
+    show it as new (see docs/calendar.md)."""
+    nudges.record_shown(
+        session,
+        prompt.workspace,
+        prompt.user_id,
+        [prompt.item.key],
+        prompt.local_date,
+        services.now(),
+    )
+
+
+def _found_delivered(
+    client: WebClient,
+    services: Services,
+    prompt: DuePrompt,
+    claim: deliveries.Claim,
+    report: MeetingPromptReport,
+) -> bool:
+    """After an uncertain send, look for the prompt before sending again (see the sweep's)."""
+    key = _payload(prompt)["key"]
+    found = claimed_pass.found_delivered(
+        services,
+        claim,
+        key,
+        lambda: delivery.find_posted_dm(
+            client, prompt.user_id, MEETING_PROMPT_EVENT, key, claim.claimed_at
+        ),
+        lambda _message: lambda session: _record_asked(session, services, prompt),
+    )
+    if found is None:
+        return False
+    if found.message is None:
+        report.failed.append(
+            FailedPrompt(
+                prompt.user_id, prompt.kind, prompt.interaction_id, claimed_pass.UNVERIFIED, True
             )
         )
-    else:
-        report.failed.append((prompt.user_id, posted.error or "unknown"))
+        return True
+    report.sent.append(
+        SentPrompt(prompt.user_id, prompt.kind, prompt.interaction_id, found.ts, verified=True)
+    )
+    return True

@@ -192,16 +192,7 @@ def _nudge(
     report.failed.append(
         FailedNudge(rep.user_id, rep.local_date, error, will_retry=not posted.permanent)
     )
-    if posted.permanent:
-        with session_scope(services.sessions) as session:
-            reps.mark_unreachable(
-                session,
-                rep.workspace,
-                rep.user_id,
-                error,
-                services.now(),
-                gone=error in delivery.RECIPIENT_GONE_ERRORS,
-            )
+    if claimed_pass.stop_if_unreachable(services, rep.workspace, rep.user_id, posted):
         report.unreachable.append((rep.user_id, error))
 
 

@@ -1,11 +1,15 @@
-"""The DMs before and after a meeting from the rep's calendar: who, when, and one button."""
+"""The DM before an imported meeting (plan it) and after it (log its outcome).
+
+The meeting is shown as a nudge item (its buttons are the nudge's, NudgeIds, answered by
+listeners/nudges.py), so Plan it and Log outcome act on it as they do in the morning DM."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     ContextBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -13,69 +17,56 @@ from slack_sdk.models.blocks import (
 
 from app.domain.calendar.prompts import DuePrompt
 from app.models import DeliveryKind
-from app.slack.views.formatting import escape, plural, slack_date, truncate
-from app.slack.views.home import HomeIds
+from app.slack.views.formatting import escape, slack_date, truncate
+from app.slack.views.nudges import ACCOUNT_MAX, NudgeIds, item_block_id, item_controls
 
+# Message metadata of every prompt: how a send that timed out is found before a retry.
 MEETING_PROMPT_EVENT = "coach_meeting_prompt"
-ATTENDEES_SHOWN = 6
+ATTENDEES_SHOWN = 5
 TITLE_MAX = 150
-# A weekday: "Tuesday, December 8th at 2:00 PM" in the reader's own zone.
-WHEN_TOKEN = "{date_long_pretty} at {time}"
+FOOTER = "`/coach settings` changes when you are asked about your meetings, or turns it off."
 
 
-def prompt_message(prompt: DuePrompt) -> tuple[str, list[Block]]:
-    account = escape(truncate(prompt.account_name, 80))
-    when = slack_date(prompt.starts_at, prompt.zone, WHEN_TOKEN)
-    if prompt.kind is DeliveryKind.MEETING_BEFORE:
-        text = f"Your meeting with {prompt.account_name} has no plan yet."
-        lead = (
-            f"Your meeting with *{account}* has no plan yet ({when}). What will the customer "
-            "agree to do, and by when? Two minutes now make the meeting end with a commitment."
-        )
-        button = ButtonElement(
-            text="Plan it",
-            action_id=HomeIds.PLAN,
-            value=str(prompt.interaction_id),
-            style="primary",
-        )
-    else:
-        text = f"How did the meeting with {prompt.account_name} go?"
-        lead = (
-            f"How did the meeting with *{account}* go? ({when}) Log what the customer agreed "
-            "to while it is fresh."
-        )
-        button = ButtonElement(
-            text="Log outcome",
-            action_id=HomeIds.LOG_OUTCOME,
-            value=str(prompt.interaction_id),
-            style="primary",
-        )
-    details = []
-    if prompt.title:
-        details.append(f"📅 {escape(truncate(prompt.title, TITLE_MAX))}")
-    people = _attendees(prompt.attendees)
-    if people:
-        details.append(people)
-    blocks: list[Block] = [SectionBlock(text=lead)]
-    if details:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(details))]))
-    blocks.append(ActionsBlock(elements=[button]))
-    return text, blocks
-
-
-def _attendees(attendees: tuple[dict, ...]) -> str:
-    """The customer's people first (by name where the invite gives one), then how many more."""
-    guests = [a for a in attendees if a.get("external")]
-    names = [escape(truncate(a.get("name") or a.get("email") or "", 60)) for a in guests]
-    names = [name for name in names if name]
-    if not names:
-        return ""
+def attendee_line(attendees: list[dict]) -> str | None:
+    """ "With Dana Wu, lee@globex.com and 3 more": the external attendees first."""
+    people = sorted(
+        (a for a in attendees if isinstance(a, dict) and (a.get("name") or a.get("email"))),
+        key=lambda a: not a.get("external"),
+    )
+    if not people:
+        return None
+    names = [escape(truncate(str(a.get("name") or a.get("email")), 60)) for a in people]
     shown = ", ".join(names[:ATTENDEES_SHOWN])
     more = len(names) - ATTENDEES_SHOWN
-    if more > 0:
-        shown += f" and {more} more"
-    return (
-        f"With {shown}"
-        if len(names) < 2
-        else f"With {shown} ({len(names)} {plural(len(names), 'guest')})"
-    )
+    return f"With {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+def meeting_prompt_message(prompt: DuePrompt, now: datetime) -> tuple[str, list[Block]]:
+    """Notification text and blocks of the prompt: the account, the time, the title, who
+    attends, and the nudge item's buttons (Plan it before, Log outcome after)."""
+    account = escape(truncate(prompt.account_name, ACCOUNT_MAX))
+    when = slack_date(prompt.starts_at, prompt.zone)
+    if prompt.kind is DeliveryKind.MEETING_BEFORE:
+        text = f"Your meeting with {account} starts soon: plan it?"
+        ask = "No plan yet: what will you ask them to agree to? *Plan it* takes a minute."
+    else:
+        text = f"How did your meeting with {account} go?"
+        ask = "No outcome logged yet: what did the customer agree to?"
+    lines = [f"*{account}* · meeting {when}"]
+    if prompt.title:
+        lines.append(f"_{escape(truncate(prompt.title, TITLE_MAX))}_")
+    if (people := attendee_line(prompt.attendees)) is not None:
+        lines.append(people)
+    item = prompt.item
+    key = str(item.key)
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id=item_block_id(NudgeIds.ITEM_BLOCK, key), text="\n".join(lines) + f"\n{ask}"
+        ),
+        ActionsBlock(
+            block_id=item_block_id(NudgeIds.ACTIONS_BLOCK, key),
+            elements=item_controls(item, now),
+        ),
+        ContextBlock(elements=[MarkdownTextObject(text=FOOTER)]),
+    ]
+    return text, blocks

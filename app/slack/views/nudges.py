@@ -66,6 +66,9 @@ FOOTER = (
 )
 
 
+ASKED_BEFORE = "_You were asked about this before._"
+
+
 def item_block_id(prefix: NudgeIds, key: str) -> str:
     return f"{prefix}.{key}"
 
@@ -120,10 +123,12 @@ def _item_blocks(item: DueItem, zone: str, now: datetime) -> list[Block]:
     key = str(item.key)
     account = escape(truncate(item.account_name, ACCOUNT_MAX))
     headline, missing = item_what(item, zone)
+    # Shown before (in an earlier DM, or a meeting's prompt): not news, and said so.
+    asked = f"\n{ASKED_BEFORE}" if item.times_shown else ""
     return [
         SectionBlock(
             block_id=item_block_id(NudgeIds.ITEM_BLOCK, key),
-            text=f"*{account}* · {headline}\n{missing}",
+            text=f"*{account}* · {headline}\n{missing}{asked}",
         ),
         ActionsBlock(
             block_id=item_block_id(NudgeIds.ACTIONS_BLOCK, key),

@@ -35,6 +35,9 @@ def plan_confirmation(
     ]
     if interaction.stage:
         fields.append(MarkdownTextObject(text=f"*Stage*\n{STAGE_LABELS[interaction.stage]}"))
+    if interaction.decision_maker:
+        decider = escape(truncate(interaction.decision_maker, 200))
+        fields.append(MarkdownTextObject(text=f"*Decision maker*\n{decider}"))
     minimum = interaction.minimum_commitment
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Plan {verb}: {account}", HEADER_MAX)),
