@@ -5,7 +5,7 @@ report and what the app stores about each person."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -31,10 +31,7 @@ FEED_READ = re.compile(
 FEED_SAME = re.compile(r"^read (?P<user>[UW]\w+): not modified")
 FEED_FAILING = re.compile(r"^failing (?P<user>[UW]\w+): (?P<problem>\S+)")
 FEED_TOLD = re.compile(r"^told (?P<user>[UW]\w+) their calendar is failing")
-PROMPTED = re.compile(
-    r"^prompted (?P<user>[UW]\w+) (?P<when>before|after) the meeting with (?P<account>.+) "
-    r"\(interaction"
-)
+PROMPTED = re.compile(r"^sent (?P<user>[UW]\w+) (?P<when>before|after) interaction (?P<id>\d+):")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -109,8 +106,12 @@ def explain_summaries(report: str, channel_names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def explain_calendars(report: str, people: Iterable[User]) -> str:
-    """What the calendar pass read of each person's calendar, and the prompts it sent."""
+def explain_calendars(
+    report: str, people: Iterable[User], accounts: Mapping[int, str] | None = None
+) -> str:
+    """What the calendar pass read of each person's calendar, and the prompts it sent
+    (`accounts`: each prompted interaction's account)."""
+    accounts = accounts or {}
     names = {person.id: person.real_name for person in people}
     lines = []
     for line in report.splitlines():
@@ -139,10 +140,11 @@ def explain_calendars(report: str, people: Iterable[User]) -> str:
             lines.append(f"{names.get(found['user'], found['user'])} was told how to fix it.")
         elif found := PROMPTED.match(line):
             name = names.get(found["user"], found["user"])
+            account = accounts.get(int(found["id"]), "a customer")
             if found["when"] == "before":
-                lines.append(f"{name} was asked to plan the meeting with {found['account']}.")
+                lines.append(f"{name} was asked to plan the meeting with {account}.")
             else:
-                lines.append(f"{name} was asked how the meeting with {found['account']} went.")
+                lines.append(f"{name} was asked how the meeting with {account} went.")
     if not lines:
         return (
             "Nothing to do: no calendar is connected or due to be read (each is read every "
@@ -153,3 +155,8 @@ def explain_calendars(report: str, people: Iterable[User]) -> str:
 
 def _clock(at: time) -> str:
     return at.strftime("%-I:%M %p")
+
+
+def prompted_interactions(report: str) -> list[int]:
+    """The interactions the report's prompts were about: whose accounts explain_calendars names."""
+    return [int(found["id"]) for line in report.splitlines() if (found := PROMPTED.match(line))]

@@ -32,8 +32,13 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from app.config import Settings
 from app.db import delete_all_rows, make_engine
 from app.domain.secrets import SecretBox
-from app.models import Base, slack_installations
-from app.sandbox.clock_report import explain_calendars, explain_nudges, explain_summaries
+from app.models import Account, Base, Interaction, slack_installations
+from app.sandbox.clock_report import (
+    explain_calendars,
+    explain_nudges,
+    explain_summaries,
+    prompted_interactions,
+)
 from app.sandbox.dispatch import Dispatcher
 from app.sandbox.sample_workspace import SAMPLE_ADMIN, seed
 from app.sandbox.server import SandboxControls, create_sandbox_app
@@ -268,11 +273,17 @@ class Sandbox:
             names = {channel.id: channel.name for channel in self.slack.channels()}
             return explain_summaries(report, names)
         people = [user for user in self.slack.users() if not user.is_bot]
-        if run == "calendars":
-            return explain_calendars(report, people)
         engine = make_engine(self.settings.sqlalchemy_url)
         try:
             with Session(engine) as session:
+                if run == "calendars":
+                    ids = prompted_interactions(report)
+                    named = session.execute(
+                        select(Interaction.id, Account.name)
+                        .join(Account, Account.id == Interaction.account_id)
+                        .where(Interaction.id.in_(ids))
+                    )
+                    return explain_calendars(report, people, dict(named.tuples().all()))
                 return explain_nudges(report, as_of, people, session, self.slack.team_id)
         finally:
             engine.dispose()

@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from app.models import Delivery, DeliveryKind, DeliveryStatus
-from app.sandbox.clock_report import explain_calendars, explain_nudges, explain_summaries
+from app.sandbox.clock_report import (
+    explain_calendars,
+    explain_nudges,
+    explain_summaries,
+    prompted_interactions,
+)
 from app.sandbox.slack_double.records import User
 from tests.support.factories import WORKSPACE, add_rep
 
@@ -117,10 +122,11 @@ def test_the_calendar_pass_in_plain_words() -> None:
             f"failing {PRIYA.id}: unauthorized",
             f"told {PRIYA.id} their calendar is failing",
             "meeting prompts at 2026-11-27T14:30:00+00:00: 1 sent, ...",
-            f"prompted {ANA.id} before the meeting with Globex (interaction 7), ts 1.2",
+            f"sent {ANA.id} before interaction 7: ts 1.2",
         ]
     )
-    assert explain_calendars(report, [ANA, KENJI, PRIYA]).splitlines() == [
+    assert prompted_interactions(report) == [7]
+    assert explain_calendars(report, [ANA, KENJI, PRIYA], {7: "Globex"}).splitlines() == [
         "Ana Ortiz's calendar: 3 customer meetings from yesterday on; 2 new, 1 moved, 1 cancelled.",
         "Kenji Sato's calendar has not changed.",
         "Priya Shah's calendar could not be read (unauthorized).",
