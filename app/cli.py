@@ -185,7 +185,7 @@ def nudges_command(now_text: str | None) -> None:
     run_once(run_nudge_sweep, now_text)
 
 
-def run_once(run, now_text: str | None) -> None:
+def run_once(run, now_text: str | None, per_second: float | None = None) -> None:
     """One sweep or pass of the scheduler, as if the clock read `now_text`; print its report."""
     from app import scheduler
     from app.slack.delivery import Pacers
@@ -198,7 +198,7 @@ def run_once(run, now_text: str | None) -> None:
         scheduler.slack_clients(settings, services),
         parse_now(now_text),
         rules=scheduler.nudge_rules(settings),
-        pacer=Pacers(settings.nudge_sends_per_second),
+        pacer=Pacers(settings.nudge_sends_per_second if per_second is None else per_second),
         budget_seconds=scheduler.sweep_budget(settings),
     )
     for line in report.lines():
@@ -225,7 +225,8 @@ def calendars_command(now_text: str | None) -> None:
     due) and print what it did."""
     from app import scheduler
 
-    run_once(scheduler.calendars_pass(get_settings()), now_text)
+    settings = get_settings()
+    run_once(scheduler.calendars_pass(settings), now_text, scheduler.prompt_pace(settings))
 
 
 @main.command("export")

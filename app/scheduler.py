@@ -81,6 +81,20 @@ class CalendarsReport:
         return self.feeds.lines() + self.prompts.lines()
 
 
+# Prompts are due at a minute, each to its own DM: Slack's limit on posting is per channel (1 a
+# second, with bursts), so they go faster than the morning DMs; a 429's Retry-After still holds
+# the workspace's sends.
+PROMPT_SENDS_PER_SECOND = 20.0
+
+
+def prompt_pace(settings: Settings) -> float:
+    """The calendar pass's pace per workspace: unpaced when the DMs are (0), else the faster of
+    the DMs' pace and PROMPT_SENDS_PER_SECOND."""
+    if settings.nudge_sends_per_second == 0:
+        return 0.0
+    return max(settings.nudge_sends_per_second, PROMPT_SENDS_PER_SECOND)
+
+
 def calendars_pass(settings: Settings) -> Callable[..., CalendarsReport]:
     """The calendar pass as the worker and `coach calendars` run it: the feeds not read for
     CALENDAR_SYNC_MINUTES, then the prompts due (every run: a prompt is due at its minute)."""
@@ -127,10 +141,12 @@ def run_worker(settings: Settings) -> None:
     stop = threading.Event()
 
     def job(
-        run: Callable[..., PassReport | UpkeepReport | CalendarsReport], what: str
+        run: Callable[..., PassReport | UpkeepReport | CalendarsReport],
+        what: str,
+        per_second: float = settings.nudge_sends_per_second,
     ) -> Callable[[], None]:
         # Each job its own pacers (one per workspace): jobs run in threads of their own.
-        pacer = delivery.Pacers(settings.nudge_sends_per_second)
+        pacer = delivery.Pacers(per_second)
 
         def run_job() -> None:
             try:
@@ -157,7 +173,7 @@ def run_worker(settings: Settings) -> None:
         "nudges": job(run_nudge_sweep, "nudge sweep"),
         "summaries": job(run_summary_pass, "summary pass"),
         "confirmations": job(run_confirmation_pass, "confirmation retries"),
-        "calendars": job(calendars_pass(settings), "calendar pass"),
+        "calendars": job(calendars_pass(settings), "calendar pass", prompt_pace(settings)),
         "upkeep": job(lambda services, _client, **_options: run_upkeep(services), "upkeep"),
     }
     for job_id, run_job in jobs.items():
