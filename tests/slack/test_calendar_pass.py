@@ -389,3 +389,19 @@ def test_a_prompt_is_claimed_once(rep: Coach, feeds: FeedServer) -> None:
     assert claim.recipient == REP_NY
     assert len(dms(rep)) == 1
     assert rows(rep, Account)
+
+
+def test_disconnecting_stops_the_reading_and_keeps_what_was_imported(
+    rep: Coach, feeds: FeedServer
+) -> None:
+    connect(rep, serve(feeds, [GLOBEX, INITECH]))
+    calendar_pass(rep, NOW)
+    (link,) = rows(rep, links.CalendarLink)
+    with rep.services.sessions.begin() as session:
+        gone = links.disconnect(session, Workspace(rep.team_id), REP_NY, link.id)
+    assert gone is links.Disconnected.REMOVED
+    fetched = len(feeds.requests)
+    assert calendar_pass(rep, NOW + timedelta(minutes=16)).read == []
+    assert len(feeds.requests) == fetched
+    assert [i.cancelled_at for i in interactions(rep)] == [None, None]
+    assert len(rows(rep, CalendarMeeting)) == 2

@@ -20,6 +20,7 @@ from app.models import (
 )
 from app.sandbox import inbound
 from app.slack.forms.plan import PrecallIds
+from app.slack.views.meeting_prompts import ZONE_GUESSED
 from app.slack.views.nudges import ASKED_BEFORE, NudgeIds, item_block_id
 from tests.support.coach import Coach
 from tests.support.factories import add_outcome, add_rep, local
@@ -89,6 +90,15 @@ def test_the_default_is_thirty_minutes_before(coach: Coach) -> None:
         add_meeting(session, AT_TWO)
     assert prompt_pass(coach, AT_TWO - timedelta(minutes=31)).sent == []
     assert len(prompt_pass(coach, AT_TWO - timedelta(minutes=30)).sent) == 1
+
+
+def test_a_time_the_feed_gave_no_zone_for_is_flagged_in_the_prompt(coach: Coach) -> None:
+    seed_meeting(coach, AT_TWO, zone_guessed=True)
+    seed_meeting(coach, AT_TWO + timedelta(minutes=5), account="Initech")
+    prompt_pass(coach, AT_TWO - timedelta(minutes=25))
+    guessed, known = prompts_sent(coach)
+    assert ZONE_GUESSED in str(guessed.args["blocks"])
+    assert ZONE_GUESSED not in str(known.args["blocks"])
 
 
 @pytest.mark.parametrize("setting", [MeetingPrompt.OFF, MeetingPrompt.DIGEST])

@@ -40,6 +40,7 @@ def add_meeting(
     title: str | None = "Globex pricing review",
     attendees: list[dict] | None = None,
     cancelled_in_feed: bool = False,
+    zone_guessed: bool = False,
     **columns,
 ) -> CalendarMeeting:
     """A meeting as the calendar sync imports it: an unplanned interaction and its event."""
@@ -63,6 +64,7 @@ def add_meeting(
         ends_at=starts_at + timedelta(minutes=minutes),
         attendees=ATTENDEES if attendees is None else attendees,
         cancelled_in_feed=cancelled_in_feed,
+        zone_guessed=zone_guessed,
         seen_at=starts_at - timedelta(days=1),
     )
     session.add(meeting)

@@ -66,6 +66,8 @@ class DuePrompt:
     starts_at: datetime
     ends_at: datetime
     attendees: list[dict]
+    # The feed gave the meeting no zone that could be resolved: its time was read in the rep's.
+    zone_guessed: bool = False
 
     @property
     def delivery_key(self) -> str:
@@ -116,6 +118,7 @@ def find_due(session: Session, now: datetime) -> list[DuePrompt]:
             m.starts_at,
             m.ends_at,
             m.attendees,
+            m.zone_guessed,
             Rep.enterprise_id,
             Rep.tz,
             Rep.meeting_prompt,
@@ -162,6 +165,7 @@ def find_due(session: Session, now: datetime) -> list[DuePrompt]:
                 starts_at=row.starts_at,
                 ends_at=row.ends_at,
                 attendees=list(row.attendees or []),
+                zone_guessed=row.zone_guessed,
             )
         )
     return _unclaimed(session, _not_away(session, due), now)

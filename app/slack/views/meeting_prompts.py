@@ -24,6 +24,9 @@ from app.slack.views.nudges import ACCOUNT_MAX, NudgeIds, item_block_id, item_co
 MEETING_PROMPT_EVENT = "coach_meeting_prompt"
 ATTENDEES_SHOWN = 5
 TITLE_MAX = 150
+ZONE_GUESSED = (
+    "_Your calendar gave this meeting no time zone I know: I read its time in yours. Check it._"
+)
 FOOTER = "`/coach settings` changes when you are asked about your meetings, or turns it off."
 
 
@@ -53,6 +56,8 @@ def meeting_prompt_message(prompt: DuePrompt, now: datetime) -> tuple[str, list[
         text = f"How did your meeting with {account} go?"
         ask = "No outcome logged yet: what did the customer agree to?"
     lines = [f"*{account}* · meeting {when}"]
+    if prompt.zone_guessed:
+        lines.append(ZONE_GUESSED)
     if prompt.title:
         lines.append(f"_{escape(truncate(prompt.title, TITLE_MAX))}_")
     if (people := attendee_line(prompt.attendees)) is not None:
