@@ -195,9 +195,9 @@ def text_retention(session: Session, workspace: Workspace) -> int | None:
 
 
 def erase_old_texts(session: Session, now: datetime) -> int:
-    """Erase the words of every interaction older than its workspace's retention period; the
-    rows, their results and the coach's verdicts stay, so every count stays. Returns how many
-    interactions lost their texts."""
+    """Erase the words of every interaction older than its workspace's retention period (and of
+    its calendar meeting: title, attendees); the rows, their results and the coach's verdicts
+    stay, so every count stays. Returns how many interactions lost their texts."""
     erased = 0
     rules = session.execute(
         select(WorkspaceRecord.team_id, WorkspaceRecord.text_retention_days).where(
@@ -228,6 +228,15 @@ def erase_old_texts(session: Session, now: datetime) -> int:
                 (Outcome.next_step != ERASED) | Outcome.notes.is_not(None),
             )
             .values(next_step=_erased(Outcome.next_step), notes=None, updated_at=now)
+        )
+        # A meeting's title and who attended are words too; the meeting itself stays.
+        session.execute(
+            update(CalendarMeeting)
+            .where(
+                CalendarMeeting.interaction_id.in_(old),
+                CalendarMeeting.title.is_(None) | (CalendarMeeting.title != ERASED),
+            )
+            .values(title=ERASED, attendees=[], updated_at=now)
         )
     return erased
 

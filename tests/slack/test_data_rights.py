@@ -12,6 +12,7 @@ from app.domain import installs
 from app.domain.metrics import metrics_by_rep
 from app.models import (
     CalendarLink,
+    CalendarMeeting,
     Interaction,
     Outcome,
     Rep,
@@ -23,6 +24,7 @@ from app.slack.listeners.data_rights import RETENTION_USAGE
 from app.slack.views.data_rights import DataRightsIds
 from tests.support.coach import Coach
 from tests.support.factories import WORKSPACE, add_interaction, add_outcome, add_rep
+from tests.support.meeting_prompts import add_meeting
 from tests.support.workspace import NOW, REP_NY, REP_TOKYO
 
 GENERAL = "C0GENERAL"
@@ -140,13 +142,18 @@ def test_retention_erases_old_texts_and_keeps_the_counts(coach: Coach) -> None:
     with coach.services.sessions.begin() as session:
         recent = add_interaction(session, NOW - timedelta(hours=1), user_id=REP_NY, account="New")
         recent_id = recent.id
+        old_meeting = add_meeting(session, NOW - timedelta(days=3), title="Globex: pricing")
         installs.set_text_retention(session, WORKSPACE, 1, NOW)
     with coach.services.sessions() as session:
         before = metrics_by_rep(session, WORKSPACE, NOW - timedelta(days=30), NOW, NOW, [REP_NY])
 
     report = installs.run_upkeep(coach.services.sessions, NOW)
 
-    assert report.erased == 2
+    assert report.erased == 2  # the imported meeting had no plan: no text of its own
+    with coach.services.sessions() as session:
+        meeting = session.get(CalendarMeeting, old_meeting.id)
+        assert meeting is not None
+        assert (meeting.title, meeting.attendees) == (installs.ERASED, [])
     with coach.services.sessions() as session:
         after = metrics_by_rep(session, WORKSPACE, NOW - timedelta(days=30), NOW, NOW, [REP_NY])
         texts = session.execute(
@@ -154,6 +161,9 @@ def test_retention_erases_old_texts_and_keeps_the_counts(coach: Coach) -> None:
         ).all()
         steps = set(session.scalars(select(Outcome.next_step)))
     assert after == before
-    assert [text for id_, text in texts if id_ != recent_id] == [installs.ERASED] * 2
+    erased_texts = [
+        text for id_, text in texts if id_ not in (recent_id, old_meeting.interaction_id)
+    ]
+    assert erased_texts == [installs.ERASED] * 2
     assert dict(texts)[recent_id] is not None and dict(texts)[recent_id] != installs.ERASED
     assert steps == {installs.ERASED}
