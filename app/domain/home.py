@@ -16,7 +16,7 @@ from app.domain import nudges
 from app.domain.metrics import Metrics, own_figures
 from app.domain.nudges.rules import chain_open
 from app.domain.workspace import Workspace
-from app.models import Account, Interaction, InteractionKind, Outcome, Result
+from app.models import Account, CalendarMeeting, Interaction, InteractionKind, Outcome, Result
 
 COMING_UP_DAYS = 7  # today and the next seven days
 # Each section's share of the Home's 100 blocks (two a line); beyond it, "and N more".
@@ -46,6 +46,7 @@ class Upcoming:
     kind: InteractionKind
     scheduled_at: datetime
     plan: PlanStatus
+    from_calendar: bool = False  # brought in from the rep's calendar feed
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ def _coming_up(
             Interaction.scheduled_at,
             Interaction.objective,
             Interaction.objective_strong,
+            exists(
+                select(CalendarMeeting.id).where(CalendarMeeting.interaction_id == Interaction.id)
+            ).label("from_calendar"),
             func.count().over().label("total"),  # of the whole range, before the limit
         )
         .join(Account, Account.id == Interaction.account_id)
@@ -130,7 +134,10 @@ def _coming_up(
         .order_by(Interaction.scheduled_at, Interaction.id)
         .limit(COMING_UP_LIMIT)
     ).all()
-    shown = [Upcoming(row[0], row[1], row[2], row[3], plan_status(row[4], row[5])) for row in rows]
+    shown = [
+        Upcoming(row[0], row[1], row[2], row[3], plan_status(row[4], row[5]), row.from_calendar)
+        for row in rows
+    ]
     return shown, rows[0].total if rows else 0
 
 

@@ -33,7 +33,7 @@ from app.slack.views.nudges import NudgeIds, item_block_id
 from tests.support.coach import Coach, pass_client
 from tests.support.feeds import Event, FeedServer, Route, calendar_feed
 from tests.support.forms import plan_values
-from tests.support.home import click_home
+from tests.support.home import click_home, home_text, open_home
 from tests.support.meeting_prompts import click_prompt
 from tests.support.workspace import NOW, REP_NY
 
@@ -121,6 +121,9 @@ def test_external_meetings_become_interactions_once(rep: Coach, feeds: FeedServe
     assert globex.scheduled_at == GLOBEX.start and globex.objective is None
     assert initech.account.name == "Initech"
     assert {d.domain for d in rows(rep, AccountDomain)} == {"globex.com", "initech.com"}
+    # The Home's week shows where they came from.
+    week = home_text(open_home(rep))
+    assert "*Globex* · Meeting" in week and "📅 from your calendar" in week
     (meeting, _) = sorted(rows(rep, CalendarMeeting), key=lambda m: m.starts_at)
     assert meeting.event_key == GLOBEX.uid and meeting.title == "Globex discovery"
     assert [a["email"] for a in meeting.attendees if a["external"]] == ["li.wei@globex.com"]

@@ -174,6 +174,7 @@ def _upcoming_blocks(item: Upcoming, zone: str) -> list[Block]:
         SectionBlock(
             text=f"*{_account(item.account_name)}* · {kind} "
             f"{slack_date(item.scheduled_at, zone, '{time}')} · {PLAN_LABELS[item.plan]}"
+            + (" · 📅 from your calendar" if item.from_calendar else "")
         ),
         ActionsBlock(
             elements=[
