@@ -17,10 +17,15 @@ import pytest
 from sqlalchemy import inspect
 
 from app.db import make_engine, make_session_factory
+from app.domain.calendar import links
+from app.domain.secrets import SecretBox
+from app.domain.workspace import Workspace
+from app.models import Rep
 from app.sandbox import inbound
 from app.sandbox.slack_double import SlackDouble
 from tests.support.coach import http
 from tests.support.databases import temporary_database
+from tests.support.feeds import Event, Route, calendar_feed, serving_feeds
 
 COACH = [sys.executable, "-m", "app.cli"]
 SECRET = "cli-test-secret"
@@ -187,6 +192,41 @@ def test_coach_nudges_sweeps_once_at_the_given_time_and_prints_what_was_sent(tmp
         assert len(slack.messages("U0REP")) == 1
         wrong = run_coach("nudges", "--now", "tomorrow", env=env, cwd=tmp_path)
         assert wrong.returncode != 0 and "ISO 8601" in wrong.stderr
+
+
+def test_coach_calendars_reads_the_feeds_and_sends_the_prompts_due(tmp_path) -> None:
+    now = datetime(2026, 11, 26, 15, tzinfo=UTC)  # 10:00 in New York
+    owner = "rep@northwind.com"
+    key = SecretBox.new_key()
+    meeting = Event("globex@google.com", now + timedelta(minutes=25), ("li@globex.com",))
+    with SlackDouble() as slack, temporary_database(tmp_path) as url, serving_feeds() as feeds:
+        slack.add_user("U0REP", name="rep", tz="America/New_York", email=owner)
+        feed = feeds.add(
+            "/rep.ics",
+            Route(body=calendar_feed(owner, [meeting]), headers={"Content-Type": "text/calendar"}),
+        )
+        env = clean_env(
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_API_URL=slack.api_url,
+            DATABASE_URL=url,
+            COACH_SECRET_KEY=key,
+            CALENDAR_ALLOW_HTTP="true",
+        )
+        assert run_coach("migrate", env=env, cwd=tmp_path).returncode == 0
+        engine = make_engine(url)
+        with make_session_factory(engine).begin() as session:
+            workspace = Workspace(slack.team_id)
+            session.add(
+                Rep(**workspace.columns, user_id="U0REP", tz="America/New_York", email=owner)
+            )
+            links.connect(session, workspace, "U0REP", feed, SecretBox(key), now)
+        engine.dispose()
+        result = run_coach("calendars", "--now", now.isoformat(), env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("calendar pass at 2026-11-26T15:00:00+00:00: 1 feed read")
+        assert "read U0REP: 1 meeting from yesterday on, 1 imported" in result.stdout
+        assert "meeting prompts at 2026-11-26T15:00:00+00:00: 1 sent" in result.stdout
+        assert len(slack.messages(slack.dm_channel_id("U0REP"))) == 1
 
 
 def a_zone_in_its_morning(now: datetime) -> str:
