@@ -1,0 +1,74 @@
+"""Applying one reading of a rep's feed: imported once, moved, cancelled, restored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.domain.calendar.feed import Attendee, EventKey, FeedReading, Meeting
+from app.domain.calendar.sync import apply_reading, sync_window
+from app.domain.workspace import Workspace
+from app.models import AccountDomain, CalendarMeeting, CancelReason, Interaction, Origin
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+WORKSPACE = Workspace("T0001", "E0001")
+REP = "U0001"
+START = NOW + timedelta(days=2)
+
+
+def meeting(uid: str = "m1", start: datetime = START, domain: str = "acme.com") -> Meeting:
+    return Meeting(
+        key=EventKey(uid),
+        title="Acme demo",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        zone_guessed=False,
+        account_name="Acme",
+        account_domain=domain,
+        attendees=(Attendee(f"dana@{domain}", "Dana", True, "ACCEPTED"),),
+    )
+
+
+def apply(session, reading: FeedReading):
+    counts = apply_reading(session, WORKSPACE, REP, reading, sync_window(NOW), "UTC", NOW)
+    session.flush()
+    return counts
+
+
+def interactions(session) -> list[Interaction]:
+    return list(session.scalars(select(Interaction).order_by(Interaction.id)))
+
+
+def test_a_new_meeting_is_imported_once_and_its_domain_learnt(session) -> None:
+    assert apply(session, FeedReading([meeting()], [])).imported == 1
+    assert apply(session, FeedReading([meeting()], [])).changed == 0
+    (one,) = interactions(session)
+    assert one.origin is Origin.CALENDAR and one.scheduled_at.replace(tzinfo=UTC) == START
+    assert session.scalar(select(func.count()).select_from(CalendarMeeting)) == 1
+    assert session.scalar(select(AccountDomain.domain)) == "acme.com"
+
+
+def test_moved_cancelled_and_restored(session) -> None:
+    apply(session, FeedReading([meeting()], []))
+    later = START + timedelta(hours=3)
+    assert apply(session, FeedReading([meeting(start=later)], [])).moved == 1
+    (one,) = interactions(session)
+    assert one.scheduled_at.replace(tzinfo=UTC) == later
+    assert apply(session, FeedReading([], [EventKey("m1")])).cancelled == 1
+    session.refresh(one)
+    assert one.cancel_reason == CancelReason.CALENDAR
+    assert apply(session, FeedReading([meeting(start=later)], [])).restored == 1
+    session.refresh(one)
+    assert one.cancelled_at is None
+
+
+def test_a_future_meeting_gone_from_the_feed_is_cancelled(session) -> None:
+    apply(session, FeedReading([meeting()], []))
+    assert apply(session, FeedReading([], [])).cancelled == 1
+
+
+def test_a_second_meeting_with_the_same_people_reuses_the_account(session) -> None:
+    apply(session, FeedReading([meeting(), meeting("m2", START + timedelta(days=1))], []))
+    first, second = interactions(session)
+    assert first.account_id == second.account_id
