@@ -6,10 +6,19 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.domain import plans
 from app.domain.calendar.feed import Attendee, EventKey, FeedReading, Meeting
 from app.domain.calendar.sync import apply_reading, sync_window
 from app.domain.workspace import Workspace
-from app.models import AccountDomain, CalendarMeeting, CancelReason, Interaction, Origin
+from app.models import (
+    Account,
+    AccountDomain,
+    AwayDay,
+    CalendarMeeting,
+    CancelReason,
+    Interaction,
+    Origin,
+)
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 WORKSPACE = Workspace("T0001", "E0001")
@@ -72,3 +81,52 @@ def test_a_second_meeting_with_the_same_people_reuses_the_account(session) -> No
     apply(session, FeedReading([meeting(), meeting("m2", START + timedelta(days=1))], []))
     first, second = interactions(session)
     assert first.account_id == second.account_id
+
+
+def plan(session, account: str, when_text: str, interaction_id: int | None = None):
+    form = plans.PlanForm(
+        account=account,
+        kind="meeting",
+        when_text=when_text,
+        stage="demo",
+        objective="Dana agrees to a pricing review on Tuesday",
+        minimum_commitment="",
+    )
+    draft = plans.check_plan(form, "UTC", NOW)
+    assert isinstance(draft, plans.PlanDraft)
+    saved = plans.save_plan(session, WORKSPACE, REP, draft, NOW, interaction_id=interaction_id)
+    session.flush()
+    return saved
+
+
+def test_a_precall_then_the_feed_is_one_interaction_at_the_calendars_time(session) -> None:
+    plan(session, "Acme", "saturday 3:30pm")
+    assert apply(session, FeedReading([meeting()], [])).linked == 1
+    (one,) = interactions(session)
+    assert one.scheduled_at.replace(tzinfo=UTC) == START and one.objective is not None
+
+
+def test_the_feed_then_a_precall_is_one_interaction_at_the_calendars_time(session) -> None:
+    apply(session, FeedReading([meeting()], []))
+    saved = plan(session, "acme", "saturday 2:30pm")
+    (one,) = interactions(session)
+    assert saved.interaction.id == one.id
+    assert one.scheduled_at.replace(tzinfo=UTC) == START and one.objective is not None
+
+
+def test_a_renamed_account_keeps_the_meetings_with_its_people(session) -> None:
+    apply(session, FeedReading([meeting()], []))
+    (one,) = interactions(session)
+    plan(session, "Acme Robotics", "saturday 3pm", interaction_id=one.id)
+    renamed = session.scalar(select(Account).where(Account.name == "Acme Robotics"))
+    assert session.scalar(select(AccountDomain.account_id)) == renamed.id
+    apply(session, FeedReading([meeting(), meeting("m2", START + timedelta(days=1))], []))
+    assert {i.account_id for i in interactions(session)} == {renamed.id}
+
+
+def test_away_days_follow_the_feed(session) -> None:
+    day = START.date()
+    apply(session, FeedReading([], [], away={day: EventKey("oof")}))
+    assert list(session.scalars(select(AwayDay.day))) == [day]
+    apply(session, FeedReading([], []))
+    assert list(session.scalars(select(AwayDay.day))) == []
