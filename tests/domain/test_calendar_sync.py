@@ -84,14 +84,7 @@ def test_a_second_meeting_with_the_same_people_reuses_the_account(session) -> No
 
 
 def plan(session, account: str, when_text: str, interaction_id: int | None = None):
-    form = plans.PlanForm(
-        account=account,
-        kind="meeting",
-        when_text=when_text,
-        stage="demo",
-        objective="Dana agrees to a pricing review on Tuesday",
-        minimum_commitment="",
-    )
+    form = plans.PlanForm(account, "meeting", when_text, "demo", "Dana agrees to X on Tuesday")
     draft = plans.check_plan(form, "UTC", NOW)
     assert isinstance(draft, plans.PlanDraft)
     saved = plans.save_plan(session, WORKSPACE, REP, draft, NOW, interaction_id=interaction_id)
