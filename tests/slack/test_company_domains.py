@@ -12,6 +12,7 @@ from app.domain.workspace import Workspace
 from app.models import DomainSource
 from app.sandbox import inbound
 from app.slack.directory import profile_from_user
+from app.slack.forms.company_domains import DomainFormIds
 from app.slack.listeners.company_domains import ADMINS_ONLY
 from app.slack.views.company_domains import USAGE, DomainIds
 from tests.support.coach import Coach, http
@@ -157,3 +158,53 @@ def test_domains_are_scoped_to_the_workspace(team: Coach) -> None:
     domains(team, "add acme.com")
     with team.services.sessions() as session:
         assert company_domains.company_domains(session, Workspace("T0OTHER")) == frozenset()
+
+
+def open_domains_from_the_home(coach: Coach, user_id: str = ADMIN) -> dict:
+    opened = len(coach.slack.calls("views.open"))
+    action = inbound.block_action(DomainIds.OPEN, "team_export")
+    home = {"id": "V0HOME", "type": "home", "blocks": []}
+    assert coach.act_in_view(home, action, user_id).status == 200
+    coach.settle()
+    return coach.slack.wait_for("views.open", count=opened + 1)[-1].response["view"]
+
+
+def add_values(domain: str) -> dict:
+    return {DomainFormIds.ADD_BLOCK: {DomainFormIds.INPUT: inbound.plain_text_value(domain)}}
+
+
+def test_an_admin_adds_and_removes_domains_from_the_home(team: Coach) -> None:
+    domains(team, "add northwind.com")
+    view = open_domains_from_the_home(team)
+    assert view["callback_id"] == DomainFormIds.CALLBACK and "northwind.com" in str(view["blocks"])
+
+    refused = team.submit(view, add_values("not a domain"), ADMIN).json()
+    assert refused["response_action"] == "errors"
+    assert "acme.com" in refused["errors"][DomainFormIds.ADD_BLOCK]
+    answer = team.submit(view, add_values("Northwind.co.uk"), ADMIN).json()
+    assert answer["response_action"] == "update"
+    assert "Added `northwind.co.uk`." in str(answer["view"]["blocks"])
+    assert ("northwind.co.uk", DomainSource.ADMIN) in listed(team)
+
+    updates = len(team.slack.calls("views.update"))
+    remove = {"action_id": DomainIds.REMOVE, "value": "northwind.com", "type": "button"}
+    assert team.act_in_view(view, remove, ADMIN).status == 200
+    team.settle()
+    (update,) = team.slack.calls("views.update")[updates:]
+    assert update.args["view_id"] == view["id"]
+    assert "Removed `northwind.com`." in str(update.args["view"]["blocks"])
+    assert [domain for domain, _ in listed(team)] == ["northwind.co.uk"]
+
+
+def test_a_rep_cannot_open_or_submit_the_domains_form(team: Coach) -> None:
+    opened = len(team.slack.calls("views.open"))
+    action = inbound.block_action(DomainIds.OPEN, "team_export")
+    team.act_in_view({"id": "V0HOME", "type": "home", "blocks": []}, action, REP_NY)
+    team.settle()
+    assert all(
+        c.response["view"].get("callback_id") != DomainFormIds.CALLBACK
+        for c in team.slack.calls("views.open")[opened:]
+    )
+    form = {"id": "V0FORM", "callback_id": DomainFormIds.CALLBACK, "blocks": []}
+    team.submit(form, add_values("evil.com"), REP_NY)
+    assert "evil.com" not in [domain for domain, _ in listed(team)]

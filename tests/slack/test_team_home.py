@@ -12,6 +12,7 @@ from app.models import Result
 from app.sandbox.limits import validate_view
 from app.slack.flows.team_home import team_home_section
 from app.slack.services import Requester
+from app.slack.views.company_domains import DomainIds
 from app.slack.views.export import ExportIds
 from app.slack.views.summary_setup import SummaryListIds
 from tests.support.coach import Coach
@@ -73,6 +74,13 @@ def test_an_admin_sees_every_rep_and_a_rep_sees_no_team(team: Coach) -> None:
     assert "Dana &lt;Rep&gt;" in shown and "*Kenji Rep* · 1 meeting" in shown
     assert "1 open" in shown  # Initech has no outcome
     assert section(team, REP_NY, Role.NONE) is None
+
+    # An admin's section also opens the company's email domains; a manager's does not.
+    def actions(blocks):
+        return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+    assert DomainIds.OPEN in actions(section(team, ADMIN, Role.ADMIN) or [])
+    assert DomainIds.OPEN not in actions(section(team, MANAGER, Role.MANAGER) or [])
 
 
 def test_the_sections_buttons_work_from_the_home(team: Coach) -> None:

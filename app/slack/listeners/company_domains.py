@@ -13,15 +13,19 @@ from slack_sdk import WebClient
 
 from app.domain import company_domains
 from app.domain.summaries import Role
+from app.slack.client import open_modal, update_modal
 from app.slack.directory import ProfileUnavailable, refresh_profile, role_for
-from app.slack.errors import NotAllowed, handled
-from app.slack.forms.state import clicked_value
+from app.slack.errors import FieldError, NotAllowed, handled
+from app.slack.forms import company_domains as domains_form
+from app.slack.forms.company_domains import DomainFormIds, domains_modal
+from app.slack.forms.state import clicked_value, state_values
 from app.slack.services import Requester
 from app.slack.subcommands import Subcommands
 from app.slack.views.company_domains import USAGE, DomainIds, domains_message
 from app.slack.views.formatting import escape
 
 CHANGES = {"add": company_domains.add_domain, "remove": company_domains.remove_domain}
+NOT_A_DOMAIN = "Not a domain a company could own: type one like `acme.com`."
 ADMINS_ONLY = (
     "Only workspace admins and owners can change the company's email domains. "
     "Your own calendar is `/coach calendar`."
@@ -36,6 +40,8 @@ def register(app: App, subcommands: Subcommands) -> None:
         ),
     )
     app.action(DomainIds.REMOVE)(handled(handle_remove_action))
+    app.action(DomainIds.OPEN)(handled(handle_open_action))
+    app.view_submission(DomainFormIds.CALLBACK)(handled(handle_add_submission))
 
 
 def _admin_only(fast_client: WebClient, requester: Requester) -> None:
@@ -100,7 +106,12 @@ def _heading(action: str, domains: list[str], changed: list[str]) -> str | None:
 
 
 def handle_remove_action(
-    ack: Ack, body: dict, fast_client: WebClient, requester: Requester, respond: Respond
+    ack: Ack,
+    body: dict,
+    client: WebClient,
+    fast_client: WebClient,
+    requester: Requester,
+    respond: Respond,
 ) -> None:
     """Remove a domain from the list's button (admins only, checked again); a second click on
     the same button changes nothing."""
@@ -115,5 +126,37 @@ def handle_remove_action(
         )
         listed = company_domains.listed_domains(session, workspace)
     heading = f"Removed `{domain}`." if removed else "That domain was already removed."
+    view = body.get("view")
+    if isinstance(view, dict) and view.get("id"):  # the Home's modal: shown again, changed
+        update_modal(client, view, domains_modal(listed, heading), "the domains")
+        return
     text, blocks = domains_message(listed, heading)
     respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
+
+
+def handle_open_action(
+    ack: Ack, body: dict, client: WebClient, fast_client: WebClient, requester: Requester
+) -> None:
+    """The admin's App Home: the domains in a modal, to remove from and add to."""
+    _admin_only(fast_client, requester)
+    with requester.session() as session:
+        listed = company_domains.listed_domains(session, requester.workspace)
+    ack()
+    open_modal(client, body["trigger_id"], domains_modal(listed), "the domains button")
+
+
+def handle_add_submission(
+    ack: Ack, view: dict, fast_client: WebClient, requester: Requester
+) -> None:
+    """Add the typed domain (a wrong one is refused under the field); the list again."""
+    _, workspace, user_id = requester
+    _admin_only(fast_client, requester)
+    typed = domains_form.read(state_values(view))
+    domain = company_domains.normalize_domain(typed)
+    if domain is None:
+        raise FieldError(DomainFormIds.ADD_BLOCK, NOT_A_DOMAIN)
+    with requester.session() as session:
+        added = company_domains.add_domain(session, workspace, domain, user_id, requester.now())
+        listed = company_domains.listed_domains(session, workspace)
+    heading = f"Added `{domain}`." if added else f"`{domain}`: already listed."
+    ack(response_action="update", view=domains_modal(listed, heading))

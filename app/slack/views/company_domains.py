@@ -22,6 +22,7 @@ MAX_LISTED = 45  # one block each, within a message's 50 with the heading and th
 
 class DomainIds(enum.StrEnum):
     REMOVE = "company_domain_remove"
+    OPEN = "company_domains_open"  # the admin's App Home: the domains in a modal
 
 
 USAGE = (

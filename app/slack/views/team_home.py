@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from app.domain.metrics import Metrics
 from app.domain.summaries import Subscription
 from app.domain.team import RepWeek, TeamWeek
+from app.slack.views.company_domains import DomainIds
 from app.slack.views.export import export_button
 from app.slack.views.figures import follow_through_legend
 from app.slack.views.formatting import SECTION_TEXT_MAX, escape, plural, slack_date, truncate
@@ -141,7 +142,8 @@ def team_section(
         )
     for subscription in subscriptions[:SUMMARIES_SHOWN]:
         blocks += _summary_blocks(subscription)
-    blocks.append(
-        ActionsBlock(block_id="team_export", elements=[export_button("Export the team's data")])
-    )
+    actions: list[ButtonElement] = [export_button("Export the team's data")]
+    if everyone:  # an admin: the company's own email domains, as /coach domains lists them
+        actions.append(ButtonElement(text="Company email domains", action_id=DomainIds.OPEN))
+    blocks.append(ActionsBlock(block_id="team_export", elements=actions))
     return blocks[:TEAM_BLOCKS_MAX]
