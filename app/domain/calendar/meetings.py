@@ -85,16 +85,3 @@ def follow_rename(
         {**workspace.columns, "domain": domain, "account_id": account_id} for domain in domains
     ]
     insert_all_unless_exist(session, AccountDomain, learned, ("team_id", "domain"))
-
-
-def is_imported(session: Session, workspace: Workspace, interaction_id: int) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    CalendarMeeting.team_id == workspace.team_id,
-                    CalendarMeeting.interaction_id == interaction_id,
-                )
-            )
-        )
-    )

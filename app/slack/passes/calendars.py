@@ -28,6 +28,7 @@ from app.domain.calendar.fetch import fetch_feed
 from app.domain.calendar.links import DueFeed, Failing
 from app.domain.calendar.problems import FeedProblem
 from app.domain.calendar.sync import SyncCounts, apply_reading, sync_window
+from app.domain.secrets import SecretBox
 from app.domain.workspace import Workspace
 from app.models import DeliveryKind
 from app.slack import delivery
@@ -149,7 +150,7 @@ def _leased(
     services: Services,
     now: datetime,
     every: timedelta,
-    secrets,
+    secrets: SecretBox,
     deadline: float,
     stop: threading.Event | None,
 ) -> Iterator[list[DueFeed]]:
