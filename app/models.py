@@ -256,7 +256,11 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_user_id: Mapped[str] = mapped_column(String(SLACK_ID))
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    # Indexed on its own: deleting an account (a purge's batch of them) finds its
+    # interactions through it, where the (team, rep, account) constraint cannot serve.
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[InteractionKind] = mapped_column(_str_enum(InteractionKind))
     stage: Mapped[Stage | None] = mapped_column(_str_enum(Stage))
     scheduled_at: Mapped[datetime]
@@ -356,13 +360,12 @@ class Reschedule(WorkspaceScoped, Timestamped, Base):
     moves it once)."""
 
     __tablename__ = "reschedules"
-    __table_args__ = (
-        UniqueConstraint("team_id", "source_view_id"),
-        Index("ix_reschedules_interaction", "team_id", "interaction_id"),
-    )
+    __table_args__ = (UniqueConstraint("team_id", "source_view_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
     rep_user_id: Mapped[str] = mapped_column(String(SLACK_ID))
     moved_from: Mapped[datetime]
     moved_to: Mapped[datetime]
@@ -629,7 +632,9 @@ class CalendarMeeting(WorkspaceScoped, Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[str] = mapped_column(String(SLACK_ID))
     event_key: Mapped[str] = mapped_column(String(EVENT_KEY_MAX))
-    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str | None] = mapped_column(String(200))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]

@@ -43,6 +43,23 @@ def test_models_and_migrations_agree(database_url: str) -> None:
     migrate.check(database_url)
 
 
+def test_every_reference_a_delete_follows_has_an_index_it_leads(database_url: str) -> None:
+    """Deleting a row makes the database find every row that refers to it (to cascade, or to
+    refuse); without an index led by the referring columns that is a scan of the whole table
+    per deleted row, and a purge's batch holds its locks for seconds."""
+    inspector = inspect(make_engine(database_url))
+    unindexed = []
+    for table in inspector.get_table_names():
+        leads = [index["column_names"] for index in inspector.get_indexes(table)]
+        leads += [unique["column_names"] for unique in inspector.get_unique_constraints(table)]
+        leads.append(inspector.get_pk_constraint(table)["constrained_columns"])
+        for key in inspector.get_foreign_keys(table):
+            columns = key["constrained_columns"]
+            if not any(lead[: len(columns)] == columns for lead in leads):
+                unindexed.append(f"{table}({', '.join(columns)})")
+    assert unindexed == []
+
+
 def test_check_notices_drift(tmp_path) -> None:
     """The agreement test above would fail if a model changed without a migration."""
     with temporary_database(tmp_path) as url:
