@@ -13,9 +13,9 @@ each at its own pace, and purging one uninstalled workspace while the others wor
    client and a pacer per workspace at Slack's documented 1 message a second) against the Slack
    double in a process of its own. Prints when the last DM arrived and the tightest gap between
    two DMs of one workspace.
-3. Purging: a 10,000-interaction workspace uninstalled and purged (`run_upkeep`) while a thread
-   keeps updating another workspace's rows; prints the longest purge transaction and the longest
-   wait of the other workspace's statements.
+3. Purging: a 10,000-interaction workspace uninstalled and purged (`run_upkeep`) among 200 others
+   (500,000 interactions) while a thread keeps updating another workspace's rows; prints the
+   longest purge transaction and the longest wait of the other workspace's statements.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nudge_sweep import counted  # noqa: E402
-from roundtrip import DoubleManager, DoubleService, bench_engine, slack_double  # noqa: E402
+from roundtrip import DoubleManager, DoubleService, bench_engine, slack_double, unbounded  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 from slack_sdk.oauth.installation_store import Installation  # noqa: E402
 from sqlalchemy import Engine, event, text, update  # noqa: E402
 
 from app.config import Settings  # noqa: E402
-from app.db import make_session_factory  # noqa: E402
+from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_session_factory  # noqa: E402
 from app.domain import installs, nudges  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
 from app.models import Rep  # noqa: E402
@@ -66,6 +66,11 @@ def team(index: int) -> str:
 
 
 def seed(engine: Engine, workspaces: int, per_rep: int, *, first: int = 0) -> None:
+    with unbounded(engine) as loader:
+        _seed(loader, workspaces, per_rep, first)
+
+
+def _seed(engine: Engine, workspaces: int, per_rep: int, first: int) -> None:
     """`workspaces` workspaces (numbered from `first`) of 50 reps in four zones, five accounts a
     rep, `per_rep` calls a rep spread over the last 12 weeks and the next two; past calls have
     outcomes (advanced with a dated next step, now and then none), the latest of each account
@@ -356,13 +361,14 @@ def measure_purge(engine: Engine, args: argparse.Namespace) -> None:
     with engine.begin() as connection:
         for table in ("nudge_items", "deliveries", "outcomes", "interactions", "accounts", "reps"):
             connection.execute(text(f"DELETE FROM {table}"))
-    # Two workspaces of 50 reps; the first with 10,000 interactions (200 a rep).
+    # The purged workspace, 50 reps with 10,000 interactions (200 a rep), among others of 50
+    # reps with 50 interactions each: a purge's transactions must not grow with their rows.
     seed(engine, 1, args.purge_interactions // REPS_PER_WORKSPACE, first=0)
-    seed(engine, 1, 50, first=1)
+    seed(engine, args.purge_others, 50, first=1)
     sessions = make_session_factory(engine)
     with sessions.begin() as session:
         installs.record_uninstalled(session, Workspace(team(0)), NOW, 0)
-    purged_rows = count(engine, "interactions") - 2_500
+    purged_rows = count(engine, "interactions") - args.purge_others * 2_500
     transactions: list[float] = []
     started_at: dict[int, float] = {}
 
@@ -407,7 +413,8 @@ def measure_purge(engine: Engine, args: argparse.Namespace) -> None:
         f" ms ({verdict} the {LOCK_TARGET_MS:g} ms target), median "
         f"{statistics.median(transactions) * 1000:.0f} ms; meanwhile {len(waits):,} updates of "
         f"the other workspace's rows took at most {max(waits) * 1000:.0f} ms (median "
-        f"{statistics.median(waits) * 1000:.1f} ms); its {left:,} interactions untouched"
+        f"{statistics.median(waits) * 1000:.1f} ms); the {args.purge_others:,} other workspaces' "
+        f"{left:,} interactions untouched"
     )
 
 
@@ -421,6 +428,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--per-second", type=float, default=1.0, help="each workspace's pace")
     parser.add_argument("--purge-interactions", type=int, default=10_000)
     parser.add_argument(
+        "--purge-others", type=int, default=200, help="workspaces kept while one is purged"
+    )
+    parser.add_argument(
         "--only", choices=("finding", "sending", "purge"), default=None, help="one part only"
     )
     return parser.parse_args(argv)
@@ -432,7 +442,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name, part in parts.items():
             if args.only in (None, name):
-                with bench_engine(args.database_url) as engine:
+                # Every part is the worker's, whose statements have the sweep's timeout.
+                with bench_engine(
+                    args.database_url, statement_timeout_s=SWEEP_STATEMENT_TIMEOUT_S
+                ) as engine:
                     part(engine, args)
     except (RuntimeError, AssertionError, OSError) as failure:
         print(f"installs: the run failed: {failure}", file=sys.stderr)

@@ -264,6 +264,17 @@ def bench_engine(server_url: str | None, **engine_options: Any) -> Iterator[Engi
             engine.dispose()
 
 
+@contextlib.contextmanager
+def unbounded(engine: Engine) -> Iterator[Engine]:
+    """An engine on `engine`'s database with no statement timeout: seeding millions of rows
+    outlasts the timeout the timed engine keeps."""
+    loader = make_engine(engine.url.render_as_string(hide_password=False), statement_timeout_s=None)
+    try:
+        yield loader
+    finally:
+        loader.dispose()
+
+
 @dataclass(frozen=True)
 class Saved:
     """What the database holds at the end of a run."""

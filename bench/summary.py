@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nudge_sweep import chunks, counted  # noqa: E402
-from roundtrip import bench_engine  # noqa: E402
+from roundtrip import bench_engine, unbounded  # noqa: E402
 from sqlalchemy import Engine, insert, text  # noqa: E402
 
-from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_engine, make_session_factory  # noqa: E402
+from app.db import SWEEP_STATEMENT_TIMEOUT_S, make_session_factory  # noqa: E402
 from app.domain import summaries  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
 from app.models import (  # noqa: E402
@@ -179,12 +179,8 @@ def escalated_item(user: str, interaction_id: int) -> dict:
 
 def seed(engine: Engine, reps: int, interactions: int) -> dict[str, int]:
     tables = rows_for(reps, interactions)
-    # Loading a million rows outlasts the request statement timeout the timed engine keeps.
-    loader = make_engine(engine.url.render_as_string(hide_password=False), statement_timeout_s=None)
-    try:
+    with unbounded(engine) as loader:
         _load(loader, tables)
-    finally:
-        loader.dispose()
     return {model.__tablename__: len(rows) for model, rows in tables}
 
 
