@@ -53,9 +53,17 @@ def make_engine(
             _configure_sqlite_connection(dbapi_connection, busy_timeout_ms)
 
         return engine
-    connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S, **TCP_KEEPALIVES}
+    # No JIT: PostgreSQL compiles a plan whose estimated cost passes jit_above_cost, and the
+    # long IN lists of reps the sweeps and summaries bind inflate that estimate; compiling
+    # took longer than running (1.9 s of a 3.4 s nudge sweep statement, docs/benchmarks.md).
+    options = ["-c jit=off"]
     if statement_timeout_s is not None:
-        connect_args["options"] = f"-c statement_timeout={int(statement_timeout_s * 1000)}"
+        options.append(f"-c statement_timeout={int(statement_timeout_s * 1000)}")
+    connect_args: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "options": " ".join(options),
+        **TCP_KEEPALIVES,
+    }
     if kwargs.get("poolclass") is not NullPool:
         kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
     engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)

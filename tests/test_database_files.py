@@ -1,5 +1,5 @@
 """The database keeps what reps wrote to itself: a private SQLite file, no SQL parameters in
-errors (which reach the logs)."""
+errors (which reach the logs); and the settings every PostgreSQL session starts with."""
 
 from __future__ import annotations
 
@@ -48,3 +48,18 @@ def test_a_failed_statement_does_not_carry_its_parameters(engine) -> None:
     with pytest.raises(SQLAlchemyError) as failure, engine.connect() as connection:
         connection.execute(text("INSERT INTO no_such_table VALUES (:body)"), {"body": SECRET_TEXT})
     assert SECRET_TEXT not in str(failure.value)
+
+
+def test_postgresql_sessions_bound_each_statement_and_never_compile_plans(database_url) -> None:
+    """Every request's statement has the request timeout; and no JIT: compiling a sweep's
+    plan took longer than running it."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's settings")
+    for timeout_s, shown in ((2.0, "2s"), (None, "0")):
+        engine = make_engine(database_url, statement_timeout_s=timeout_s)
+        try:
+            with engine.connect() as connection:
+                assert connection.scalar(text("SHOW jit")) == "off"
+                assert connection.scalar(text("SHOW statement_timeout")) == shown
+        finally:
+            engine.dispose()
