@@ -449,3 +449,25 @@ END:VCALENDAR
 """.encode()
     (meeting,) = read_bytes(feed).meetings
     assert (meeting.starts_at, meeting.zone_guessed) == (utc(2026, 12, 3, 9), False)
+
+
+def test_one_broken_event_loses_only_itself() -> None:
+    """A repeat rule no library can read (a thirteenth month) leaves out that series alone:
+    the other meetings are read, and the broken one is named so what came of it stays."""
+    feed = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:America/New_York\r\n"
+        b"BEGIN:VEVENT\r\nUID:good@example.com\r\nDTSTART:20261208T150000Z\r\n"
+        b"DTEND:20261208T160000Z\r\nSUMMARY:Initech demo\r\n"
+        b"ATTENDEE;PARTSTAT=ACCEPTED:mailto:dana@initech.com\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:broken@example.com\r\nDTSTART:20261209T150000Z\r\n"
+        b"DTEND:20261209T160000Z\r\nRRULE:FREQ=WEEKLY;UNTIL=20261301T000000Z\r\n"
+        b"SUMMARY:Hooli weekly\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:sam@hooli.com\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    reading = read_bytes(feed)
+    assert [meeting.account_name for meeting in reading.meetings] == ["Initech"]
+    assert reading.meetings[0].starts_at == utc(2026, 12, 8, 15)
+    assert reading.ignored == {Ignored.UNREADABLE: 1}
+    assert reading.unreadable == {"broken@example.com"}
+    assert reading.is_unreadable("broken@example.com#20261216T150000Z")
+    assert not reading.is_unreadable("good@example.com")

@@ -123,3 +123,15 @@ def test_away_days_follow_the_feed(session) -> None:
     assert list(session.scalars(select(AwayDay.day))) == [day]
     apply(session, FeedReading([], []))
     assert list(session.scalars(select(AwayDay.day))) == []
+
+
+def test_what_came_of_an_event_that_could_not_be_read_stays(session) -> None:
+    day = START.date() + timedelta(days=1)
+    both = [meeting("m1"), meeting("m2", START + timedelta(hours=4))]
+    apply(session, FeedReading(both, [], away={day: EventKey("oof", "20261129")}))
+    # The next reading cannot read m1's series nor the out-of-office event; m2 is gone.
+    counts = apply(session, FeedReading([], [], unreadable=frozenset({"m1", "oof"})))
+    assert counts.cancelled == 1
+    kept, gone = interactions(session)
+    assert (kept.cancelled_at, gone.cancel_reason) == (None, CancelReason.CALENDAR)
+    assert list(session.scalars(select(AwayDay.day))) == [day]

@@ -6,7 +6,9 @@ by its UID and, for one of a series, its RECURRENCE-ID, so reading a feed again 
 keys. An event is a meeting when at least one participant is outside the company's domains;
 internal-only, all-day, declined-by-the-rep and cancelled ones are counted as ignored (the
 cancelled ones' keys are kept, for whoever imported them before). Out-of-office events are no
-meetings: they give the local dates the rep is away.
+meetings: they give the local dates the rep is away. An event that cannot be read (a broken
+RRULE, a date that is no date) is left out alone, its UID named as unreadable, so that one bad
+event loses neither the rest of the calendar nor what was imported from it before.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class Ignored(enum.StrEnum):
     DECLINED = "declined"  # the rep's own PARTSTAT
     CANCELLED = "cancelled"  # STATUS:CANCELLED (EXDATE'd occurrences never appear at all)
     AWAY = "away"  # out of office: its dates are in FeedReading.away
+    UNREADABLE = "unreadable"  # a broken repeat rule or date: its UID is in FeedReading.unreadable
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,12 @@ class FeedReading:
     ignored: Counter[Ignored] = field(default_factory=Counter)
     # Local dates (the rep's zone) the rep is out of office, and the event that says so.
     away: dict[date, EventKey] = field(default_factory=dict)
+    # UIDs of events that could not be read: what was imported from them stays as it is.
+    unreadable: frozenset[str] = frozenset()
+
+    def is_unreadable(self, key_text: str) -> bool:
+        """Whether an imported meeting's key (EventKey.text) is of an unreadable event."""
+        return any(key_text == uid or key_text.startswith(f"{uid}#") for uid in self.unreadable)
 
 
 @dataclass(frozen=True)
@@ -123,10 +132,7 @@ def read_feed(
     zone = ZoneInfo(rep_zone)
     with _own_zones():
         calendar = parse_calendar(feed)
-        try:
-            occurrences = recurring_ical_events.of(calendar).between(window.start, window.end)
-        except Exception:  # noqa: BLE001  # untrusted input: a broken RRULE, a bad date...
-            raise FeedProblem(Problem.NOT_A_CALENDAR) from None
+        occurrences, unreadable = _occurrences(calendar, window)
     own = {address.lower() for address in rep_addresses}
     # Google names a calendar after its owner's address: the rep's own, in their own feed.
     calendar_name = str(calendar.get("X-WR-CALNAME", "")).strip().lower()
@@ -141,7 +147,11 @@ def read_feed(
         if event.name != "VEVENT" or not event.get("UID"):
             continue
         key = _key(event, series)
-        read = _read_event(event, key, own, company_domains, zone)
+        try:
+            read = _read_event(event, key, own, company_domains, zone)
+        except Exception:  # noqa: BLE001  # untrusted input: a date that is no date...
+            unreadable.add(key.uid)
+            continue
         if read is None:
             continue
         if isinstance(read, list):
@@ -157,8 +167,45 @@ def read_feed(
             continue
         if window.start <= read.starts_at < window.end:
             meetings.append(read)
+    every_uid = {str(event.get("UID", "")).strip() for event in calendar.walk("VEVENT")}
+    if every_uid and every_uid <= unreadable:  # nothing readable: a broken feed, not one event
+        raise FeedProblem(Problem.NOT_A_CALENDAR)
     meetings.sort(key=lambda meeting: (meeting.starts_at, meeting.key.text))
-    return FeedReading(meetings, cancelled, ignored, dict(sorted(away.items())))
+    ignored[Ignored.UNREADABLE] += len(unreadable)
+    keep = [meeting for meeting in meetings if meeting.key.uid not in unreadable]
+    return FeedReading(
+        keep,
+        [key for key in cancelled if key.uid not in unreadable],
+        +ignored,
+        {day: key for day, key in sorted(away.items()) if key.uid not in unreadable},
+        frozenset(unreadable),
+    )
+
+
+def _occurrences(calendar: icalendar.Calendar, window: Window) -> tuple[list[Any], set[str]]:
+    """The events' occurrences in the window, and the UIDs of events that could not be
+    expanded. The whole calendar is expanded at once; when that fails, each UID's events
+    (a series and its moved occurrences) alone, with the calendar's zones and properties
+    (X-WR-TIMEZONE), so that only the broken one is lost."""
+    try:
+        return recurring_ical_events.of(calendar).between(window.start, window.end), set()
+    except Exception:  # noqa: BLE001  # untrusted input: a broken RRULE, a bad date...
+        pass
+    zones = [part for part in calendar.subcomponents if part.name == "VTIMEZONE"]
+    by_uid: dict[str, list[Any]] = {}
+    for part in calendar.subcomponents:
+        if part.name == "VEVENT":
+            by_uid.setdefault(str(part.get("UID", "")).strip(), []).append(part)
+    occurrences: list[Any] = []
+    unreadable: set[str] = set()
+    for uid, events in by_uid.items():
+        alone = icalendar.Calendar(calendar)  # the calendar's properties, no components
+        alone.subcomponents = [*zones, *events]
+        try:
+            occurrences += recurring_ical_events.of(alone).between(window.start, window.end)
+        except Exception:  # noqa: BLE001
+            unreadable.add(uid)
+    return occurrences, unreadable
 
 
 _ZONES = threading.Lock()

@@ -94,8 +94,8 @@ def apply_reading(
             _update(session, workspace, user_id, row, meeting, now, counts)
     cancelled = {key.text for key in reading.cancelled}
     for key, row in known.items():
-        if key in seen:
-            continue
+        if key in seen or reading.is_unreadable(key):
+            continue  # an event that could not be read this time is not gone
         # Cancelled in the feed; or ahead, in the window, and no longer a meeting of the rep's.
         gone = key in cancelled or (
             now < row.starts_at and window.start <= row.starts_at < window.end
@@ -305,14 +305,21 @@ def _replace_away_days(
     # The dates the reading covers: from the window's start to the instant before its end.
     first = window.start.astimezone(local).date()
     last = (window.end - timedelta(microseconds=1)).astimezone(local).date()
-    session.execute(
-        delete(AwayDay).where(
-            AwayDay.team_id == workspace.team_id,
-            AwayDay.user_id == user_id,
-            AwayDay.day >= first,
-            AwayDay.day <= last,
-        )
+    in_window = (
+        AwayDay.team_id == workspace.team_id,
+        AwayDay.user_id == user_id,
+        AwayDay.day >= first,
+        AwayDay.day <= last,
     )
+    if reading.unreadable:  # the days of an event that could not be read this time stay
+        stale = [
+            row.id
+            for row in session.execute(select(AwayDay.id, AwayDay.event_key).where(*in_window))
+            if not reading.is_unreadable(row.event_key)
+        ]
+        session.execute(delete(AwayDay).where(AwayDay.id.in_(stale)))
+    else:
+        session.execute(delete(AwayDay).where(*in_window))
     rows = [
         {**workspace.columns, "user_id": user_id, "day": day, "event_key": key.text}
         for day, key in sorted(reading.away.items())
