@@ -145,6 +145,7 @@ class Purged:
     team_id: str
     rows: int
     finished: bool
+    table: int = 0  # where in PURGED_MODELS the next batch starts looking
 
 
 def purges_due(session: Session, now: datetime) -> list[str]:
@@ -158,17 +159,21 @@ def purges_due(session: Session, now: datetime) -> list[str]:
     )
 
 
-def purge_batch(session: Session, team_id: str, batch: int = PURGE_BATCH) -> Purged:
-    """Delete at most `batch` rows of the first table that still holds some of the
-    workspace's rows, by primary key, so a transaction holds few locks, and only on this
-    workspace's rows. The workspace's record goes with its last row."""
-    for model in PURGED_MODELS:
+def purge_batch(session: Session, team_id: str, batch: int = PURGE_BATCH, table: int = 0) -> Purged:
+    """Delete at most `batch` rows of the first table (from PURGED_MODELS[table] on) that
+    still holds some of the workspace's rows, by primary key, so a transaction holds few
+    locks, and only on this workspace's rows. The tables before `table`, emptied by earlier
+    batches, are looked at again only once the rest are empty (a row written while the purge
+    ran); the workspace's record goes with its last row."""
+    order = [*range(table, len(PURGED_MODELS)), *range(table)]
+    for index in order:
+        model = PURGED_MODELS[index]
         ids = list(
             session.execute(select(model.id).where(model.team_id == team_id).limit(batch)).scalars()
         )
         if ids:
             session.execute(delete(model).where(model.id.in_(ids)))
-            return Purged(team_id, len(ids), finished=False)
+            return Purged(team_id, len(ids), finished=False, table=index)
     session.execute(
         delete(WorkspaceRecord).where(
             WorkspaceRecord.team_id == team_id, WorkspaceRecord.active.is_(False)
@@ -273,12 +278,14 @@ def run_upkeep(
     with session_scope(sessions) as session:
         due = purges_due(session, now)
     for team_id in due:
+        table = 0
         while True:
             if time.monotonic() > deadline:
                 report.unfinished.append(team_id)
                 break
             with session_scope(sessions) as session:
-                purged = purge_batch(session, team_id, batch)
+                purged = purge_batch(session, team_id, batch, table)
+            table = purged.table
             report.purged_rows += purged.rows
             if purged.finished:
                 report.purged_workspaces.append(team_id)

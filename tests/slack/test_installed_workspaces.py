@@ -208,6 +208,33 @@ def test_a_purge_goes_in_bounded_batches(oauth, sessions):
     assert whole.purged_rows == 25 + 25 + 1  # interactions, their accounts, the rep
 
 
+def test_a_row_written_while_the_purge_ran_goes_before_the_workspace_does(oauth, sessions):
+    """Each batch starts at the table the last one emptied; the tables before it are looked at
+    again before the workspace's record goes, for a row a late request wrote meanwhile."""
+    oauth.install(ACME, "U0ANA")
+    seed_due(sessions, ACME, calls=3)
+    oauth.event(ACME, {"type": "app_uninstalled"})
+    table, steps = 0, []
+    while True:
+        with sessions.begin() as session:
+            purged = installs.purge_batch(session, ACME.team_id, 10, table)
+        steps.append(installs.PURGED_MODELS[purged.table].__tablename__)
+        if steps[-1] == "reps":  # interactions and accounts gone: a late write brings one back
+            with sessions.begin() as session:
+                add_interaction(session, NOW, user_id="U0ANA", workspace=Workspace(ACME.team_id))
+        table = purged.table
+        if purged.finished:
+            break
+    assert steps[:3] == ["interactions", "accounts", "reps"]
+    assert steps[3:5] == ["interactions", "accounts"]  # the late rows, found on the way round
+    with sessions.begin() as session:
+        for model in installs.PURGED_MODELS:
+            left = session.scalar(
+                select(func.count()).select_from(model).where(model.team_id == ACME.team_id)
+            )
+            assert left == 0, model.__tablename__
+
+
 def test_a_rate_limit_storm_in_one_workspace_never_holds_anothers_nudges(
     oauth, sessions, engine, database_url
 ):
