@@ -23,6 +23,8 @@ PRODUCT = "-//Commitment Coach//Sandbox sample calendar//EN"
 MEETING_MINUTES = 45
 # The local hour, the day after the real day, from which the customers' changes are in the feed.
 CHANGES_FROM_HOUR = 8
+# When the one past meeting began, before the real time.
+PAST_MEETING_AGO = timedelta(hours=3)
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,15 @@ def feed_path(user_id: str) -> str:
 
 
 def sample_meetings(zone: str, now: datetime, real_now: datetime) -> list[SampleMeeting]:
-    """Customer meetings tomorrow and the day after, one with colleagues only and one yesterday,
-    from the real day in `zone`; from the next morning by the sandbox's clock (`now`), one of
-    them moved and one cancelled."""
+    """Customer meetings tomorrow and the day after, one with colleagues only and one that
+    ended a few hours ago, from the real day in `zone`; from the next morning by the sandbox's
+    clock (`now`), one of them moved and one cancelled."""
     local = ZoneInfo(zone)
     today = real_now.astimezone(local).date()
+    # Within the calendar pass's day behind whatever the time of day (yesterday at a fixed hour
+    # fell out of it in the afternoon), on the quarter hour.
+    past = (real_now - PAST_MEETING_AGO).astimezone(local).replace(second=0, microsecond=0)
+    past -= timedelta(minutes=past.minute % 15)
 
     def at(days: int, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(today + timedelta(days=days), time(hour, minute), local)
@@ -73,7 +79,7 @@ def sample_meetings(zone: str, now: datetime, real_now: datetime) -> list[Sample
         SampleMeeting(
             "pipeline-review", "Pipeline review", at(1, 16), (f"maria@{COMPANY_DOMAIN}",)
         ),
-        SampleMeeting("umbrella-intro", "Umbrella intro", at(-1, 11), ("ops@umbrella.com",)),
+        SampleMeeting("umbrella-intro", "Umbrella intro", past, ("ops@umbrella.com",)),
     ]
 
 

@@ -37,7 +37,7 @@ def test_a_rep_connects_the_sample_calendar_and_disconnects_it(page: Page, sandb
         modal.get_by_label("Secret iCal address").fill(address)
         slack.modal_button("submit").click()
         # Globex and Hooli tomorrow, Initech the day after; the colleagues' pipeline review and
-        # the meeting yesterday are not counted.
+        # the meeting that began three hours ago are not counted.
         expect(modal).to_contain_text("I found 3 upcoming external meetings in the next 14 days.")
         expect(modal).to_contain_text("Connected: http://127.0.0.1/….ics")
         expect(modal).not_to_contain_text("/sandbox/calendars/")
@@ -74,7 +74,7 @@ def test_the_calendar_brings_meetings_and_asks_before_and_after_each(
         expect(modal).to_contain_text("I found 3 upcoming external meetings")
         slack.close_modal()
 
-    with step("the calendar pass brings the customer meetings in, yesterday's too"):
+    with step("the calendar pass brings the customer meetings in, the one just past too"):
         report = slack.run_clock("#sb-run-calendars", now + timedelta(minutes=2), ANA_ZONE)
         expect(report).to_contain_text(
             "Ana Ortiz's calendar: 4 customer meetings from yesterday on; 4 new."

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from app.domain.calendar.check import upcoming_window
 from app.domain.calendar.feed import read_feed
+from app.domain.calendar.sync import sync_window
 from app.sandbox.dispatch import NOT_OPEN, Dispatcher
 from app.sandbox.inbound import (
     new_trigger_id,
@@ -465,3 +466,14 @@ def test_from_the_next_morning_the_sample_calendar_moves_one_meeting_and_cancels
     assert after["initech-demo"].start - before["initech-demo"].start == timedelta(minutes=90)
     assert (before["hooli-check-in"].cancelled, after["hooli-check-in"].cancelled) == (False, True)
     assert after["globex-discovery"].start == before["globex-discovery"].start
+
+
+@pytest.mark.parametrize("hour", [0, 6, 11, 15, 21, 23])
+def test_the_sample_past_meeting_is_in_the_calendar_passs_window_at_any_hour(hour: int) -> None:
+    zone = ZoneInfo("America/New_York")
+    real_now = datetime(2026, 12, 2, hour, 40, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+    (past,) = [
+        m for m in sample_meetings("America/New_York", real_now, real_now) if m.start < real_now
+    ]
+    window = sync_window(real_now + timedelta(minutes=2))  # as the sandbox's pass runs it
+    assert window.start <= past.start < real_now and past.start.minute % 15 == 0
