@@ -167,8 +167,9 @@ def read_feed(
             continue
         if window.start <= read.starts_at < window.end:
             meetings.append(read)
-    every_uid = {str(event.get("UID", "")).strip() for event in calendar.walk("VEVENT")}
-    if every_uid and every_uid <= unreadable:  # nothing readable: a broken feed, not one event
+    if unreadable and unreadable >= {
+        str(event.get("UID", "")).strip() for event in calendar.walk("VEVENT")
+    }:  # nothing readable: a broken feed, not one event
         raise FeedProblem(Problem.NOT_A_CALENDAR)
     meetings.sort(key=lambda meeting: (meeting.starts_at, meeting.key.text))
     ignored[Ignored.UNREADABLE] += len(unreadable)
