@@ -91,10 +91,11 @@ def test_each_workspaces_requests_use_its_token_and_see_only_its_data(
     assert oauth.slash(GLOBEX, "/precall", "Hooli call friday 10am", BEN).status_code == 200
     oauth.settle()
 
+    # The two workspaces' listeners run concurrently: matched by whom each trigger was for.
     opened = oauth.slack.calls("views.open")
-    assert [c.token for c in opened] == [
-        oauth.slack.token_of(ACME.team_id),
-        oauth.slack.token_of(GLOBEX.team_id),
+    assert sorted((inbound.trigger_user(c.args["trigger_id"]), c.token) for c in opened) == [
+        (ANA, oauth.slack.token_of(ACME.team_id)),
+        (BEN, oauth.slack.token_of(GLOBEX.team_id)),
     ]
     with sessions() as session:
         assert session.execute(select(Interaction)).first() is None  # nothing saved unasked
