@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from app.domain.calendar import feed as feed_module
 from app.domain.calendar.feed import EventKey, FeedReading, Ignored, Window, read_feed
 from app.domain.calendar.policy import FeedPolicy
 from app.domain.calendar.problems import FeedProblem, Problem
@@ -471,3 +475,167 @@ def test_one_broken_event_loses_only_itself() -> None:
     assert reading.unreadable == {"broken@example.com"}
     assert reading.is_unreadable("broken@example.com#20261216T150000Z")
     assert not reading.is_unreadable("good@example.com")
+
+
+# Reading only the events near the window (`events_near`) must read exactly what the whole
+# feed reads: compared with the same reading of the whole feed, over the fixtures, written
+# history, and events generated at the window's edges in every form a time is written.
+
+
+def read_whole(monkeypatch: pytest.MonkeyPatch, feed: bytes, window: Window, zone: str):
+    with monkeypatch.context() as patched:
+        patched.setattr(feed_module, "events_near", lambda feed, window: (feed, 0))
+        return read_feed(
+            feed, rep_addresses=frozenset(), company_domains=COMPANY, window=window, rep_zone=zone
+        )
+
+
+def windows_over(first: datetime, days: int, length: timedelta) -> list[Window]:
+    starts = [first + timedelta(hours=17 * n) for n in range(days * 24 // 17)]
+    return [Window(start, start + length) for start in starts]
+
+
+@pytest.mark.parametrize("name", ["google.ics", "outlook.ics", "outlook_series.ics", "away.ics"])
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])  # UTC+14, UTC-11
+@pytest.mark.filterwarnings("ignore::icalendar.error.GloballyUniqueTZIDGuessed")
+def test_the_fixtures_read_the_same_from_the_events_near_the_window(
+    monkeypatch: pytest.MonkeyPatch, name: str, zone: str
+) -> None:
+    feed = fixture_feed(name)
+    # Windows a day and a half long every 17 hours over the fixtures' events (30 Nov-18 Dec).
+    for window in windows_over(utc(2026, 11, 27), 24, timedelta(hours=36)):
+        assert read_bytes(feed, window, zone) == read_whole(monkeypatch, feed, window, zone)
+
+
+def test_a_feed_of_years_builds_only_the_events_near_the_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Google's feed is the calendar's whole history: a meeting every weekday for three years,
+    a weekly series from the first of them with one occurrence moved far away, an all-day
+    leave spanning the window and a time zone quoted with a colon in it."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    first = utc(2024, 6, 3, 15)
+    calls = 0
+    for number in range(0, 3 * 365):
+        starts = first + timedelta(days=number)
+        if starts.weekday() < 5:
+            calls += 1
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:call-{number}@example.com",
+                f"DTSTART:{starts:%Y%m%dT%H%M%SZ}",
+                "DURATION:PT45M",
+                f"SUMMARY:Call {number}",
+                f"ATTENDEE;PARTSTAT=ACCEPTED:mailto:buyer{number % 7}@acme{number % 5}.com",
+                "END:VEVENT",
+            ]
+    lines += [
+        "BEGIN:VEVENT",
+        "UID:weekly@example.com",
+        f"DTSTART:{first:%Y%m%dT%H%M%SZ}",
+        f"DTEND:{first + timedelta(hours=1):%Y%m%dT%H%M%SZ}",
+        "RRULE:FREQ=WEEKLY",
+        "SUMMARY:Initech weekly",
+        "ATTENDEE:mailto:dana@initech.com",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:weekly@example.com",
+        "RECURRENCE-ID:20261207T150000Z",  # this week's, moved to March
+        "DTSTART:20270301T150000Z",
+        "DTEND:20270301T160000Z",
+        "SUMMARY:Initech weekly",
+        "ATTENDEE:mailto:dana@initech.com",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:leave@example.com",
+        "DTSTART;VALUE=DATE:20261120",
+        "DTEND;VALUE=DATE:20261215",
+        "SUMMARY:Parental leave",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:quoted@example.com",
+        'DTSTART;TZID="(UTC+01:00) Amsterdam, Berlin":20261204T100000',
+        'DTEND;TZID="(UTC+01:00) Amsterdam, Berlin":20261204T110000',
+        "SUMMARY:Hooli",
+        "ATTENDEE:mailto:sam@hooli.com",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    feed = "\r\n".join(lines).encode()
+    window = Window(utc(2026, 12, 2), utc(2026, 12, 16))
+
+    near, left_out = feed_module.events_near(feed, window)
+    reading = read_bytes(feed, window)
+
+    assert reading == read_whole(monkeypatch, feed, window, "UTC")
+    assert len(near) < len(feed) / 20  # the history is not built
+    # Every weekday's call but those from 30 Nov to 17 Dec: the window and a day either side.
+    assert left_out == calls - 14
+    assert len([m for m in reading.meetings if m.key.uid.startswith("call-")]) == 10
+    keys = {meeting.key for meeting in reading.meetings}
+    # The Monday series from 2024: 7 Dec's occurrence moved out of the window, 14 Dec's in it.
+    assert EventKey("weekly@example.com", "20261214T150000Z") in keys
+    assert EventKey("weekly@example.com", "20261207T150000Z") not in keys
+    assert set(reading.away) == {date(2026, 12, day) for day in range(2, 15)}
+    assert "quoted@example.com" in {meeting.key.uid for meeting in reading.meetings}
+
+
+# A time as a feed may write it, the zones farthest from UTC among them.
+_WRITTEN_ZONES = ["Z", "Pacific/Kiritimati", "Etc/GMT+12", "America/New_York", None]
+
+
+@st.composite
+def _edge_event(draw) -> str:
+    """One event starting up to three days either side of WEEK's start or end, written in
+    UTC, in a zone (named with or without quotes) or floating, or as a date; ending by DTEND,
+    DURATION (even a negative one) or neither."""
+    edge = draw(st.sampled_from([WEEK.start, WEEK.end]))
+    starts = edge + timedelta(minutes=draw(st.integers(-3 * 24 * 60, 3 * 24 * 60)))
+    length = timedelta(minutes=draw(st.integers(-120, 4 * 24 * 60)))
+    zone = draw(st.sampled_from(_WRITTEN_ZONES))
+    all_day = draw(st.booleans())
+
+    def written(name: str, moment: datetime) -> str:
+        if all_day:
+            return f"{name};VALUE=DATE:{moment:%Y%m%d}"
+        if zone == "Z":
+            return f"{name}:{moment:%Y%m%dT%H%M%SZ}"
+        local = moment.astimezone(ZoneInfo(zone)) if zone else moment
+        tzid = f';TZID="{zone}"' if zone and draw(st.booleans()) else f";TZID={zone}"
+        return f"{name}{tzid if zone else ''}:{local:%Y%m%dT%H%M%S}"
+
+    ending = draw(st.sampled_from(["DTEND", "DURATION", None]))
+    lines = ["BEGIN:VEVENT", f"UID:edge-{draw(st.integers(0, 10**6))}", written("DTSTART", starts)]
+    if ending == "DTEND":
+        lines.append(written("DTEND", starts + length))
+    elif ending == "DURATION":
+        minutes = int(length.total_seconds() // 60)
+        lines.append(f"DURATION:{'-' if minutes < 0 else ''}PT{abs(minutes)}M")
+    lines += [
+        f"SUMMARY:{draw(st.sampled_from(['Acme demo', 'OOO']))}",
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:buyer@acme.com",
+        "END:VEVENT",
+    ]
+    return "\r\n".join(lines)
+
+
+@given(
+    events=st.lists(_edge_event(), min_size=1, max_size=6),
+    zone=st.sampled_from(["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_events_at_the_windows_edges_read_the_same_from_the_events_near_it(
+    events: list[str], zone: str
+) -> None:
+    feed = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", *events, "END:VCALENDAR", ""]).encode()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        try:
+            whole = read_whole(monkeypatch, feed, WEEK, zone)
+        except FeedProblem as problem:
+            whole = problem.problem
+        try:
+            near = read_bytes(feed, WEEK, zone)
+        except FeedProblem as problem:
+            near = problem.problem
+    assert near == whole

@@ -47,6 +47,18 @@ AWAY_WORDS = re.compile(
 )
 # One VTIMEZONE block of a feed, to drop one icalendar cannot build a zone from.
 VTIMEZONE_BLOCK = re.compile(rb"^BEGIN:VTIMEZONE\r?$.*?^END:VTIMEZONE\r?\n?", re.M | re.S | re.I)
+VEVENT_BLOCK = re.compile(rb"^BEGIN:VEVENT\r?$.*?^END:VEVENT\r?(?:\n|$)", re.M | re.S | re.I)
+_FOLDED = re.compile(rb"\r?\n[ \t]")  # RFC 5545 3.1: a line break and a space continue a line
+_REPEATS = re.compile(rb"^(?:RRULE|RDATE|EXRULE|EXDATE|RECURRENCE-ID)[;:]", re.M | re.I)
+# The value of a property, after parameters that may quote a colon (TZID="(UTC+01:00) ...").
+_PARAMS = rb'(?:;(?:[^:"\r\n]|"[^"\r\n]*")*)?:([^\r\n]*)'
+_UID, _DTSTART, _DTEND, _DURATION = (
+    re.compile(rb"^" + name + _PARAMS, re.M | re.I)
+    for name in (rb"UID", rb"DTSTART", rb"DTEND", rb"DURATION")
+)
+# However a time is written (UTC, a TZID, floating in any rep's zone), its instant is within
+# a day of its written date: a day either side of the window cannot lose an event.
+NEAR = timedelta(days=1)
 
 
 class EventKey(NamedTuple):
@@ -130,6 +142,7 @@ def read_feed(
     """The external meetings starting in `window`, earliest first; FeedProblem NOT_A_CALENDAR
     for bytes that are no iCalendar feed."""
     zone = ZoneInfo(rep_zone)
+    feed, left_out = events_near(feed, window)
     with _own_zones():
         calendar = parse_calendar(feed)
         occurrences, unreadable = _occurrences(calendar, window)
@@ -167,9 +180,11 @@ def read_feed(
             continue
         if window.start <= read.starts_at < window.end:
             meetings.append(read)
-    if unreadable and unreadable >= {
-        str(event.get("UID", "")).strip() for event in calendar.walk("VEVENT")
-    }:  # nothing readable: a broken feed, not one event
+    if (
+        unreadable
+        and not left_out
+        and unreadable >= {str(event.get("UID", "")).strip() for event in calendar.walk("VEVENT")}
+    ):  # nothing readable: a broken feed, not one event
         raise FeedProblem(Problem.NOT_A_CALENDAR)
     meetings.sort(key=lambda meeting: (meeting.starts_at, meeting.key.text))
     ignored[Ignored.UNREADABLE] += len(unreadable)
@@ -181,6 +196,75 @@ def read_feed(
         {day: key for day, key in sorted(away.items()) if key.uid not in unreadable},
         frozenset(unreadable),
     )
+
+
+def events_near(feed: bytes, window: Window) -> tuple[bytes, int]:
+    """The feed without the single events that plainly start after the window or end before
+    it, and how many were left out. A Google feed holds the calendar's whole history, and
+    building icalendar's objects for events no pass will look at was most of a read's time.
+
+    Only what is certain goes: an event of a series (a repeat rule, a date list, a moved
+    occurrence, or a UID any of those share) and an event whose dates this cannot read stay,
+    for icalendar and the expansion to judge as before."""
+    blocks = list(VEVENT_BLOCK.finditer(feed))
+    if not blocks:
+        return feed, 0
+    lines = [_FOLDED.sub(b"", block.group(0)) for block in blocks]
+    series = {_one(_UID, text) for text in lines if _REPEATS.search(text)}
+    first, last = (window.start - NEAR).date(), (window.end + NEAR).date()
+    kept: list[bytes] = []
+    written = 0
+    left_out = 0
+    for block, text in zip(blocks, lines, strict=True):
+        uid = _one(_UID, text)
+        if uid is not None and uid not in series and _plainly_outside(text, first, last):
+            kept.append(feed[written : block.start()])
+            written = block.end()
+            left_out += 1
+    if not left_out:
+        return feed, 0
+    kept.append(feed[written:])
+    return b"".join(kept), left_out
+
+
+def _one(pattern: re.Pattern[bytes], text: bytes) -> bytes | None:
+    """The value of a property the event has exactly once, else None."""
+    found = pattern.findall(text)
+    return found[0].strip() if len(found) == 1 else None
+
+
+def _plainly_outside(event: bytes, first: date, last: date) -> bool:
+    """Whether the event's written dates put it wholly before `first` or after `last`."""
+    start = _written_date(_one(_DTSTART, event))
+    if start is None:
+        return False
+    if start > last:
+        return True
+    end_text = _one(_DTEND, event)
+    if end_text is not None:
+        end = _written_date(end_text)
+    elif _DURATION.search(event):
+        duration = _one(_DURATION, event)
+        try:
+            length = icalendar.vDuration.from_ical(duration.decode()) if duration else None
+        except Exception:  # noqa: BLE001  # untrusted input: left for icalendar to judge
+            return False
+        end = start + length if isinstance(length, timedelta) else None
+    else:
+        end = start
+    # An all-day event's end is the day after; a negative duration or an end before the
+    # start is read as the start by `_read_event`.
+    return end is not None and max(start, end) + timedelta(days=1) < first
+
+
+def _written_date(value: bytes | None) -> date | None:
+    """The date a DATE or DATE-TIME value is written with, whatever its zone."""
+    if value is None or len(value) < 8 or not value[:8].isdigit():
+        return None
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except ValueError:
+        return None
 
 
 def _occurrences(calendar: icalendar.Calendar, window: Window) -> tuple[list[Any], set[str]]:
