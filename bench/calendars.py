@@ -15,7 +15,8 @@ calendars` runs it):
    new): every feed read and synced again.
 
 Prints each pass's time, what it did, and the process's peak RSS (the pass fetches
-FETCHES_AT_ONCE feeds at a time; its memory does not grow with the number of reps).
+FETCHES_AT_ONCE feeds at a time; its memory does not grow with the number of reps), and that
+of each of the pass's parsers (the pool of processes it parses feeds in).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from app.domain.calendar.policy import FeedPolicy  # noqa: E402
 from app.domain.secrets import SecretBox  # noqa: E402
 from app.domain.workspace import Workspace  # noqa: E402
 from app.models import CalendarLink, CalendarMeeting, Rep  # noqa: E402
+from app.slack.passes import calendars as calendar_pass  # noqa: E402
 from app.slack.passes.calendars import FETCHES_AT_ONCE, run_calendar_pass  # noqa: E402
 from app.slack.services import Services  # noqa: E402
 
@@ -174,6 +176,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def parsers_peak_rss_mb() -> str:
+    """The pass's pool of parsers (children of its forkserver, not of this process): each
+    one's peak resident memory, from Linux's /proc (pages shared with the forkserver count)."""
+    pool = calendar_pass._PARSERS
+    peaks = []
+    for pid in sorted(pool._processes) if pool is not None else []:
+        status = Path(f"/proc/{pid}/status").read_text()
+        kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+        peaks.append(f"{int(kb) / 1024:.0f} MB")
+    return ", ".join(peaks) or "none"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server URL")
@@ -235,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{imported} meetings imported in all; the pass fetches {FETCHES_AT_ONCE} feeds at "
                 f"a time; peak RSS {peak_rss_mb():.0f} MB"
             )
+            print(f"the parsers' processes, peak RSS each: {parsers_peak_rss_mb()}")
         return 1 if failures else 0
     finally:
         server.terminate()

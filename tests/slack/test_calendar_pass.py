@@ -27,6 +27,7 @@ from app.models import (
     Rep,
     Reschedule,
 )
+from app.slack.passes import calendars
 from app.slack.passes.calendars import CalendarPassReport, run_calendar_pass
 from app.slack.passes.meeting_prompts import MeetingPromptReport, run_meeting_prompts
 from app.slack.views.nudges import NudgeIds, item_block_id
@@ -163,6 +164,30 @@ def test_a_moved_meeting_reschedules_its_interaction_and_its_plan_moves_with_it(
     assert after.reschedule_count == 1
     (move,) = rows(rep, Reschedule)
     assert (move.moved_from, move.moved_to) == (GLOBEX.start, moved.start)
+
+
+def test_feeds_are_read_by_the_parsers_and_a_broken_pool_loses_none(
+    rep: Coach, feeds: FeedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The pass parses in a pool of processes; one killed under it costs that pool, not the
+    feed: the feed is read in the pass, and the next pass starts a new pool."""
+    connect(rep, serve(feeds, [GLOBEX]))
+    calendar_pass(rep, NOW)
+    parsers = calendars._PARSERS
+    assert parsers is not None and parsers._processes  # the feed went to another process
+    for process in list(parsers._processes.values()):
+        process.kill()
+        process.join()
+    serve(feeds, [GLOBEX, INITECH])
+    report = calendar_pass(rep, NOW + timedelta(minutes=16))
+
+    assert [(r.user_id, r.counts.imported) for r in report.read] == [(REP_NY, 1)]
+    assert [i.account.name for i in interactions(rep)] == ["Globex", "Initech"]
+    assert "the calendar parsers' pool broke" in caplog.text
+    serve(feeds, [INITECH])
+    calendar_pass(rep, NOW + timedelta(minutes=32))
+    assert calendars._PARSERS not in (None, parsers)  # a new pool
+    assert [i.cancelled_at is not None for i in interactions(rep)] == [True, False]
 
 
 def test_cancelled_and_vanished_meetings_are_cancelled_not_lost_and_come_back(

@@ -29,3 +29,7 @@ class FeedProblem(Exception):
         self.problem = problem
         self.status = status
         super().__init__(problem.value if status is None else f"{problem.value} ({status})")
+
+    def __reduce__(self):
+        # Feeds are read in other processes: the problem crosses back as itself.
+        return (FeedProblem, (self.problem, self.status))

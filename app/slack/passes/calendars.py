@@ -3,19 +3,24 @@ interactions (app/domain/calendar/sync.py), and a rep whose feed stopped answeri
 
 Each feed is leased by one pass at a time, so passes running at once (two clocks during a
 deploy, `coach calendars` by hand) read it once. Feeds are fetched a few at a time: the
-memory a pass needs is bounded by FETCHES_AT_ONCE bodies of at most the policy's size.
+memory a pass needs is bounded by FETCHES_AT_ONCE bodies of at most the policy's size. A
+fetched feed is parsed in a pool of processes, one a core (see `_parse`).
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -23,7 +28,7 @@ from sqlalchemy.orm import Session
 from app.db import session_scope
 from app.domain import company_domains, reps
 from app.domain.calendar import links
-from app.domain.calendar.feed import read_feed
+from app.domain.calendar.feed import FeedReading, Window, read_feed
 from app.domain.calendar.fetch import fetch_feed
 from app.domain.calendar.links import DueFeed, Failing
 from app.domain.calendar.problems import FeedProblem
@@ -221,7 +226,7 @@ def _read(context: _Context, feed: DueFeed, now: datetime) -> ReadFeed | Failing
             zone = reps.usable_zone_name(rep.tz if rep else None)
             own = frozenset({rep.email}) if rep is not None and rep.email else frozenset()
         window = sync_window(now)
-        reading = read_feed(
+        reading = _parse(
             fetched.body or b"",
             rep_addresses=own,
             company_domains=context.company_domains(feed.workspace),
@@ -238,6 +243,50 @@ def _read(context: _Context, feed: DueFeed, now: datetime) -> ReadFeed | Failing
             session, feed, now, etag=fetched.etag, last_modified=fetched.last_modified
         )
     return ReadFeed(feed.user_id, False, counts, len(reading.meetings))
+
+
+_PARSERS: ProcessPoolExecutor | None = None
+_PARSERS_LOCK = threading.Lock()
+
+
+def _parse(
+    body: bytes,
+    *,
+    rep_addresses: frozenset[str],
+    company_domains: frozenset[str],
+    window: Window,
+    rep_zone: str,
+) -> FeedReading:
+    """read_feed, in a process of the parsers' pool. Parsing is CPU (icalendar builds an
+    object for every property), and the pass's threads share one interpreter: read there, the
+    feeds took turns with each other and with the writes, on one core however many there were.
+    The pool lives as long as the process, for every pass; should it break (a parser killed),
+    the feed is read here and the next one starts a new pool."""
+    global _PARSERS
+    with _PARSERS_LOCK:
+        if _PARSERS is None:
+            # forkserver: forking this process, with its threads and connections, is unsafe;
+            # the server imports the reader once, for every parser it forks.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["app.domain.calendar.feed"])
+            _PARSERS = ProcessPoolExecutor(len(os.sched_getaffinity(0)), mp_context=context)
+        parsers = _PARSERS
+    reading = partial(
+        read_feed,
+        body,
+        rep_addresses=rep_addresses,
+        company_domains=company_domains,
+        window=window,
+        rep_zone=rep_zone,
+    )
+    try:
+        return parsers.submit(reading).result()
+    except BrokenProcessPool:
+        logger.warning("the calendar parsers' pool broke; reading this feed in the pass")
+        with _PARSERS_LOCK:
+            if _PARSERS is parsers:
+                _PARSERS = None
+        return reading()
 
 
 def _tell(
