@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, select, update
@@ -184,6 +185,46 @@ def test_the_same_user_id_in_another_workspace_is_another_rep(session) -> None:
     assert summaries.open_items_by_rep(session, other, [REP], NOW) == {
         REP: summaries.OpenItems(2, oldest.scheduled_at)
     }
+
+
+def test_batches_find_every_rep_once_a_few_of_each_workspace_at_a_time(session) -> None:
+    """Three workspaces of three reps, one of them with nothing due; one rep nudged earlier
+    today. Batches of two follow each workspace's longest waiting first, and together find
+    what one find does, each rep once."""
+    for team in ("T0001", "T0002", "T0003"):
+        workspace = Workspace(team)
+        for number, minute in enumerate((8 * 60, 8 * 60 + 30, 9 * 60)):
+            user = f"U{team[-1]}{number}"
+            add_rep(session, user, workspace=workspace, nudge_minute=minute)
+            if (team, number) != ("T0002", 1):  # nothing due
+                add_interaction(session, NOW - timedelta(days=1), user_id=user, workspace=workspace)
+    key = nudges.delivery_key(NOW.astimezone(ZoneInfo(NY)).date(), "U32")
+    assert deliveries.claim(session, Workspace("T0003"), DeliveryKind.NUDGE, key, "U32", NOW)
+
+    whole = nudges.find_due(session, NOW)
+    batches, items, after = [], {}, None
+    while True:
+        found = nudges.find_due(session, NOW, after=after, limit=2)
+        batches.append([(rep.workspace.team_id, rep.user_id) for rep in found.reps])
+        items |= {(rep.workspace.team_id, rep.user_id): rep.items for rep in found.reps}
+        if found.last is None:
+            break
+        after = found.last
+
+    assert [(rep.workspace.team_id, rep.user_id) for rep in whole.reps] == [
+        ("T0001", "U10"), ("T0002", "U20"), ("T0003", "U30"),  # 08:00, 90 minutes ago
+        ("T0001", "U11"), ("T0003", "U31"),  # 08:30
+        ("T0001", "U12"), ("T0002", "U22"),  # 09:00
+    ]  # fmt: skip
+    # Turn by turn: each workspace's 08:00 rep, then its 08:30 one, then its 09:00 one.
+    assert batches == [
+        [("T0001", "U10"), ("T0002", "U20")],
+        [("T0003", "U30"), ("T0001", "U11")],
+        [("T0003", "U31")],  # T0002's 08:30 rep has nothing due
+        [("T0001", "U12"), ("T0002", "U22")],
+        [],  # T0003's 09:00 rep was nudged
+    ]
+    assert items == {(rep.workspace.team_id, rep.user_id): rep.items for rep in whole.reps}
 
 
 def test_nothing_due_means_no_nudge_and_gone_reps_are_skipped(session) -> None:

@@ -26,8 +26,9 @@ from app.models import (
 from app.sandbox import inbound
 from app.slack.forms.outcome import PostcallIds
 from app.slack.forms.plan import PrecallIds
+from app.slack.passes.nudges import run_nudge_sweep
 from app.slack.views.nudges import NUDGE_EVENT, NudgeIds, item_block_id
-from tests.support.coach import Coach
+from tests.support.coach import Coach, pass_client
 from tests.support.factories import add_interaction, add_outcome, add_rep, local
 from tests.support.forms import (
     block,
@@ -95,6 +96,46 @@ def test_nothing_due_means_no_dm(coach: Coach) -> None:
     seed(coach, (24, "Acme Corp", True))
     assert sweep(coach).sent == []
     assert dms(coach) == []
+
+
+def test_a_sweep_finds_and_sends_batch_after_batch_each_rep_once(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five reps due, found two at a time: every one gets their DM once, in one sweep."""
+    monkeypatch.setattr(nudges, "FIND_BATCH", 2)
+    found: list[int] = []
+    find_due = nudges.find_due
+
+    def counted(*args, **kwargs):
+        due = find_due(*args, **kwargs)
+        found.append(len(due.reps))
+        return due
+
+    monkeypatch.setattr(nudges, "find_due", counted)
+    reps = [f"U0REP{number}" for number in range(5)]
+    for user_id in reps:
+        coach.slack.add_user(user_id, name=user_id.lower(), tz=NY)
+        seed(coach, (-26, "Acme Corp", True), user_id=user_id)
+    report = sweep(coach)
+    assert found == [2, 2, 1]
+    assert sorted(sent.user_id for sent in report.sent) == reps
+    assert sorted(call.args["channel"] for call in coach.slack.calls("chat.postMessage")) == reps
+    assert not report.unread
+    assert sweep(coach, NOW + timedelta(minutes=5)).sent == []
+
+
+def test_a_sweep_out_of_time_leaves_the_batches_it_did_not_read_to_the_next(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nudges, "FIND_BATCH", 2)
+    reps = [f"U0REP{number}" for number in range(5)]
+    for user_id in reps:
+        coach.slack.add_user(user_id, name=user_id.lower(), tz=NY)
+        seed(coach, (-26, "Acme Corp", True), user_id=user_id)
+    spent = run_nudge_sweep(coach.services, pass_client(coach), NOW, budget_seconds=0)
+    assert (spent.sent, spent.deferred, spent.unread) == ([], 2, True)
+    assert "reps left unread for the next sweep" in spent.summary()
+    assert sorted(sent.user_id for sent in sweep(coach, NOW + timedelta(minutes=5)).sent) == reps
 
 
 # ----- faults

@@ -29,7 +29,7 @@ from app.domain.nudges.rules import (
     open_items_query,
 )
 from app.domain.nudges.shown import record_shown
-from app.domain.nudges.sweep import DueNow, DueRep, StuckNudge, find_due
+from app.domain.nudges.sweep import FIND_BATCH, DueNow, DueRep, RepKey, StuckNudge, find_due
 
 __all__ = [
     "may_not_have_happened",
@@ -47,6 +47,8 @@ __all__ = [
     "DueRep",
     "StuckNudge",
     "DueNow",
+    "FIND_BATCH",
+    "RepKey",
     "find_due",
     "record_shown",
     "RepItems",

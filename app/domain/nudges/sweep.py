@@ -8,8 +8,10 @@ from typing import NamedTuple
 
 from sqlalchemy import (
     and_,
+    func,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.orm import Session
@@ -35,6 +37,21 @@ from app.models import (
     NudgeItem,
     Rep,
 )
+
+# The reps one find reads at most: after a downtime every rep of every workspace is due at
+# once, and finding 50,000 reps' items in one go took 10 s before the first DM could leave.
+# A sweep finds and sends batch after batch instead (see `find_due`).
+FIND_BATCH = 5_000
+
+
+class RepKey(NamedTuple):
+    """A rep's place in a sweep's order: their turn in their workspace (longest waiting
+    first), then the workspace and the rep. Batches follow it, so each batch takes a few reps
+    of every workspace, whose sends go side by side, not all of a few workspaces."""
+
+    turn: int
+    team_id: str
+    user_id: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,8 @@ class DueNow:
     reps: list[DueRep] = field(default_factory=list)
     stuck: list[StuckNudge] = field(default_factory=list)
     escalated: int = 0  # items that left a DM for the manager summary in this pass
+    # The last rep this batch read, when there may be more: the next batch starts after it.
+    last: RepKey | None = None
 
 
 def _stamp(session: Session, item_ids: list[int], column, now: datetime) -> None:
@@ -90,8 +109,17 @@ def _stamp(session: Session, item_ids: list[int], column, now: datetime) -> None
     )
 
 
-def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES) -> DueNow:
-    """Every rep to nudge now, each with the items of their DM.
+def find_due(
+    session: Session,
+    now: datetime,
+    rules: NudgeRules = DEFAULT_RULES,
+    *,
+    after: RepKey | None = None,
+    limit: int | None = None,
+) -> DueNow:
+    """Every rep to nudge now, each with the items of their DM; with `limit`, of the next
+    `limit` reps in their window after `after` (in RepKey order), `last` telling where the
+    next batch starts (None when no rep is left).
 
     Four statements at most, however many reps: the zones in use; the reps in their nudge
     window with their claim for the day; the items of every rep due, with how often each was
@@ -107,13 +135,24 @@ def find_due(session: Session, now: datetime, rules: NudgeRules = DEFAULT_RULES)
     windows = nudge_windows(zones, now)
     if windows is None:
         return DueNow()
-    in_window = reps_in_window(windows).subquery("in_window")
+    window_reps = reps_in_window(windows).subquery("window_reps")
+    # Each rep's turn among all of their workspace's reps in the window, nudged or not, so
+    # that it stays the same from one batch to the next.
+    turn = func.row_number().over(
+        partition_by=window_reps.c.team_id,
+        order_by=(window_reps.c.waited.desc(), window_reps.c.user_id),
+    )
+    in_window = select(window_reps, turn.label("turn")).subquery("in_window")
+    key = tuple_(in_window.c.turn, in_window.c.team_id, in_window.c.user_id)
+    batch = [key > tuple_(*after)] if after is not None else []
     due = DueNow()
-    candidates = _candidates(session, in_window, now, due)
+    candidates = _candidates(session, in_window, batch, limit, now, due)
+    if due.last is not None:
+        batch.append(key <= tuple_(*due.last))
     if not candidates:
         return due
 
-    due_reps = select(in_window).where(not_yet_nudged(in_window, now)).subquery("due_reps")
+    due_reps = select(in_window).where(not_yet_nudged(in_window, now), *batch).cte("due_reps")
     items = open_items_query(due_reps, now, rules, heads_up=True).subquery("items")
     # Plain Core rows, ranked here rather than by SQL: sorting tens of thousands of rows
     # in the database cost more than sorting each rep's handful in Python.
@@ -191,11 +230,16 @@ class _Candidate(NamedTuple):
 
 
 def _candidates(
-    session: Session, in_window, now: datetime, due: DueNow
+    session: Session,
+    in_window,
+    batch: list,
+    limit: int | None,
+    now: datetime,
+    due: DueNow,
 ) -> dict[tuple[str, str], _Candidate]:
-    """The reps in their nudge window not nudged yet today (or due a retry), by (team, user);
-    claims left stuck in "sending" go to `due.stuck` and, released, are due a retry that
-    looks for the DM first."""
+    """The reps of the batch in their nudge window not nudged yet today (or due a retry), by
+    (team, user); claims left stuck in "sending" go to `due.stuck` and, released, are due a
+    retry that looks for the DM first. A full batch sets `due.last`."""
     c = in_window.c
     # Core rows, and only the reps with no claim today or one that may need another try: in
     # the steady state most reps in the window were nudged by an earlier sweep, and turning
@@ -229,11 +273,17 @@ def _candidates(
                 or_(
                     Delivery.status.is_(None),
                     Delivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.SENDING]),
-                )
+                ),
+                *batch,
             )
+            .add_columns(c.turn)
+            .order_by(c.turn, c.team_id, c.user_id)
+            .limit(limit)
         )
         .all()
     )
+    if limit is not None and len(rows) == limit:
+        due.last = RepKey(rows[-1].turn, rows[-1].team_id, rows[-1].user_id)
     candidates = {}
     for row in rows:
         workspace = Workspace(row.team_id, row.enterprise_id)

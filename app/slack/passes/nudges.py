@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -53,6 +54,8 @@ class SweepReport(claimed_pass.PassReport):
     stuck: list[nudges.StuckNudge] = field(default_factory=list)
     profiles_refreshed: int = 0
     escalated: int = 0
+    # The budget ran out (or the worker stopped) before every batch of reps was read.
+    unread: bool = False
 
     def summary(self) -> str:
         return (
@@ -62,6 +65,7 @@ class SweepReport(claimed_pass.PassReport):
             f"{self.deferred} deferred, {self.escalated} {plural(self.escalated, 'item')} "
             f"escalated, {self.profiles_refreshed} "
             f"{plural(self.profiles_refreshed, 'profile')} refreshed"
+            + ("; reps left unread for the next sweep" if self.unread else "")
         )
 
     def lines(self) -> list[str]:
@@ -103,29 +107,40 @@ def run_nudge_sweep(
     services, now, pacers = claimed_pass.on_clock(services, now, pacer)
     clients = workspace_clients(client, services)
     report = SweepReport(now)
+    deadline = time.monotonic() + budget_seconds
     report.profiles_refreshed = _refresh_stale_profiles(clients, services, now)
-    with session_scope(services.sessions) as session:
-        due = nudges.find_due(session, now, rules)
-    report.escalated = due.escalated
-    for stuck in due.stuck:
-        logger.warning(
-            "the nudge %s to %s was claimed at %s and never finished sending; looking for it",
-            stuck.key,
-            stuck.user_id,
-            stuck.claimed_at.isoformat(),
+    # Batch after batch (nudges.FIND_BATCH reps each), each found just before it is sent: the
+    # first DMs leave within a find's time however many reps are due, and each batch's items
+    # are as fresh as its sends.
+    after = None
+    while True:
+        with session_scope(services.sessions) as session:
+            due = nudges.find_due(session, now, rules, after=after, limit=nudges.FIND_BATCH)
+        report.escalated += due.escalated
+        for stuck in due.stuck:
+            logger.warning(
+                "the nudge %s to %s was claimed at %s and never finished sending; looking for it",
+                stuck.key,
+                stuck.user_id,
+                stuck.claimed_at.isoformat(),
+            )
+        report.stuck += due.stuck
+        claimed_pass.send_by_workspace(
+            due.reps,
+            lambda rep: rep.workspace,
+            lambda ws_client, rep, part, ws_pacer: _nudge(ws_client, services, rep, part, ws_pacer),
+            clients,
+            pacers,
+            report,
+            max(0.0, deadline - time.monotonic()),
+            stop,
         )
-    report.stuck = due.stuck
-    claimed_pass.send_by_workspace(
-        due.reps,
-        lambda rep: rep.workspace,
-        lambda ws_client, rep, part, ws_pacer: _nudge(ws_client, services, rep, part, ws_pacer),
-        clients,
-        pacers,
-        report,
-        budget_seconds,
-        stop,
-    )
-    return report
+        if due.last is None:
+            return report
+        if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
+            report.unread = True  # the reps after due.last: the next sweep finds them
+            return report
+        after = due.last
 
 
 def _refresh_stale_profiles(clients: WorkspaceClients, services: Services, now: datetime) -> int:
