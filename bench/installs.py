@@ -5,9 +5,10 @@ each at its own pace, and purging one uninstalled workspace while the others wor
     python bench/installs.py                          # SQLite (a temporary file)
 
 1. Finding: `--workspaces` (default 1,000) workspaces of 50 reps, 50 interactions a rep (2.5M),
-   seeded in SQL; `app.domain.nudges.find_due` timed over several sweeps, its statements counted
-   (SQLAlchemy's before_cursor_execute), then again once all but a tenth of the workspaces are
-   gone, to show the count does not grow with the number of workspaces.
+   seeded in SQL; `app.domain.nudges.find_due` timed over several sweeps, in one go and in the
+   sweep's batches of `nudges.FIND_BATCH` reps, its statements counted (SQLAlchemy's
+   before_cursor_execute); then once the others were nudged, and again once all but a tenth of
+   the workspaces are gone, to show the count does not grow with the number of workspaces.
 2. Sending: `--send-workspaces` (default 200) workspaces installed through oauth.v2.access, 50
    reps each due the same minute; one real sweep (`run_nudge_sweep` with each installation's
    client and a pacer per workspace at Slack's documented 1 message a second) against the Slack
@@ -201,6 +202,7 @@ def count(engine: Engine, table: str) -> int:
 
 
 def time_finding(engine: Engine, sweeps: int) -> tuple[list[float], int, int]:
+    """Each sweep's finding in one go (no batches): seconds, statements, reps due."""
     sessions = make_session_factory(engine)
     seconds, statement_counts, due = [], set(), 0
     for _ in range(sweeps):
@@ -211,6 +213,42 @@ def time_finding(engine: Engine, sweeps: int) -> tuple[list[float], int, int]:
         statement_counts.add(len(statements))
         due = len(found.reps)
     return seconds, max(statement_counts), due
+
+
+def time_batches(engine: Engine, sweeps: int) -> tuple[list[float], list[float], int, int]:
+    """Finding as the sweep does, batch after batch of nudges.FIND_BATCH reps, each in its own
+    transaction (nothing sent in between): every batch's seconds, each sweep's finding in all,
+    the most statements a batch ran, and the reps due."""
+    sessions = make_session_factory(engine)
+    batches, sweeps_total, statement_counts, due = [], [], set(), 0
+    for _ in range(sweeps):
+        after, found_reps, total = None, 0, 0.0
+        while True:
+            with counted(engine) as statements, sessions.begin() as session:
+                started = time.perf_counter()
+                found = nudges.find_due(session, NOW, after=after, limit=nudges.FIND_BATCH)
+                batches.append(time.perf_counter() - started)
+            total += batches[-1]
+            statement_counts.add(len(statements))
+            found_reps += len(found.reps)
+            if found.last is None:
+                break
+            after = found.last
+        sweeps_total.append(total)
+        due = found_reps
+    return batches, sweeps_total, max(statement_counts), due
+
+
+def print_batches(engine: Engine, sweeps: int, label: str) -> None:
+    batches, totals, statements, due = time_batches(engine, sweeps)
+    verdict = "within" if max(batches) <= FINDING_TARGET_S else "OVER"
+    print(
+        f"  {label}, in batches of {nudges.FIND_BATCH:,} as the sweep finds them: each batch "
+        f"median {statistics.median(batches):.2f} s, max {max(batches):.2f} s ({verdict} the "
+        f"{FINDING_TARGET_S:g} s target), {len(batches) // sweeps} batches a sweep, "
+        f"{statistics.median(totals):.2f} s in all (median); {statements} SQL statements a "
+        f"batch; {due:,} reps due"
+    )
 
 
 def measure_finding(engine: Engine, args: argparse.Namespace) -> None:
@@ -224,10 +262,11 @@ def measure_finding(engine: Engine, args: argparse.Namespace) -> None:
     seconds, statements, due = time_finding(engine, args.sweeps)
     verdict = "within" if max(seconds) <= FINDING_TARGET_S else "OVER"
     print(
-        f"finding who is due, {args.sweeps} sweeps: median {statistics.median(seconds):.2f} s, "
-        f"max {max(seconds):.2f} s ({verdict} the {FINDING_TARGET_S:g} s target); "
-        f"{statements} SQL statements; {due:,} reps due"
+        f"finding who is due in one go, {args.sweeps} sweeps: median "
+        f"{statistics.median(seconds):.2f} s, max {max(seconds):.2f} s ({verdict} the "
+        f"{FINDING_TARGET_S:g} s target); {statements} SQL statements; {due:,} reps due"
     )
+    print_batches(engine, max(1, args.sweeps // 2), "all due at once")
     # A sweep every few minutes finds only the reps whose morning just came: the others were
     # nudged by earlier sweeps. Steady state: eleven in twelve already nudged today.
     nudged = "'2026-12-01:' || user_id"
@@ -247,6 +286,7 @@ def measure_finding(engine: Engine, args: argparse.Namespace) -> None:
         f"  a sweep once the others were nudged: median {statistics.median(seconds):.2f} s, "
         f"max {max(seconds):.2f} s, {statements} SQL statements; {due:,} reps due"
     )
+    print_batches(engine, args.sweeps, "once the others were nudged")
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM deliveries"))
     keep = team(max(1, args.workspaces // 10))
