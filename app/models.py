@@ -244,6 +244,11 @@ class Account(WorkspaceScoped, Timestamped, Base):
     name_key: Mapped[str] = mapped_column(String(ACCOUNT_NAME_MAX))
 
 
+# Interactions with no outcome logged yet: the predicate of their partial index, which the
+# nudge's rules state literally (see AWAITING_NEXT_STEP below).
+AWAITING_OUTCOME = "NOT has_outcome"
+
+
 class Interaction(WorkspaceScoped, Timestamped, Base):
     """One meeting, call, email or text with an account, with the rep's plan for it."""
 
@@ -252,6 +257,15 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
         # One interaction per rep, account and moment: a second /precall updates it.
         UniqueConstraint("team_id", "rep_user_id", "account_id", "scheduled_at"),
         Index("ix_interactions_rep_time", "team_id", "rep_user_id", "scheduled_at"),
+        # The morning nudge's "no outcome yet": only the interactions still without one.
+        Index(
+            "ix_interactions_awaiting_outcome",
+            "team_id",
+            "rep_user_id",
+            "scheduled_at",
+            sqlite_where=text(AWAITING_OUTCOME),
+            postgresql_where=text(AWAITING_OUTCOME),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -288,6 +302,10 @@ class Interaction(WorkspaceScoped, Timestamped, Base):
     cancel_reason: Mapped[CancelReason | None] = mapped_column(_str_enum(CancelReason))
     # How often it moved (each move is a Reschedule row): a figure managers want.
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Whether an outcome is logged: kept by the database (triggers on outcomes, migration
+    # 0016), so no writer can forget it. It lets the sweep read only the interactions still
+    # without one, through a partial index, rather than probe outcomes for every one.
+    has_outcome: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     account: Mapped[Account] = relationship(lazy="joined", innerjoin=True)
     outcome: Mapped[Outcome | None] = relationship(

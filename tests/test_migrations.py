@@ -168,3 +168,53 @@ def test_a_wheel_ships_the_migrations_and_its_coach_migrate_builds_the_schema(tm
         )
         assert result.returncode == 0, result.stderr
         assert table_names(url) == set(Base.metadata.tables)
+
+
+def test_an_interaction_knows_whether_its_outcome_is_logged(tmp_path) -> None:
+    """Outcomes from before migration 0016 are marked by it; after it the database keeps the
+    mark whoever writes: an outcome logged, moved to another interaction, removed."""
+    stamp = "'2026-12-01 10:00:00'"
+    with temporary_database(tmp_path) as url:
+        migrate.upgrade(url, "0015")
+        engine = make_engine(url)
+
+        def run(*statements: str) -> None:
+            with engine.begin() as connection:
+                for statement in statements:
+                    connection.execute(text(statement))
+
+        def marks() -> dict[int, bool]:
+            with engine.connect() as connection:
+                rows = connection.execute(text("SELECT id, has_outcome FROM interactions"))
+                return {id_: bool(mark) for id_, mark in rows}
+
+        def outcome(id_: int) -> str:
+            return (
+                "INSERT INTO outcomes (id, team_id, interaction_id, rep_user_id, result, "
+                f"revision, created_at, updated_at) VALUES ({id_}, 'T1', {id_}, 'U1', 'won', 1, "
+                f"{stamp}, {stamp})"
+            )
+
+        try:
+            run(
+                "INSERT INTO accounts (id, team_id, name, name_key, created_at, updated_at) "
+                f"VALUES (1, 'T1', 'Acme', 'acme', {stamp}, {stamp})",
+                *(
+                    "INSERT INTO interactions (id, team_id, rep_user_id, account_id, kind, "
+                    "scheduled_at, origin, revision, created_at, updated_at) VALUES "
+                    f"({n}, 'T1', 'U1', 1, 'call', '2026-12-0{n} 10:00:00', 'precall', 1, "
+                    f"{stamp}, {stamp})"
+                    for n in (1, 2, 3)
+                ),
+                outcome(1),
+            )
+            migrate.upgrade(url)
+            assert marks() == {1: True, 2: False, 3: False}
+            run(outcome(2))
+            assert marks() == {1: True, 2: True, 3: False}
+            run("UPDATE outcomes SET interaction_id = 3 WHERE id = 1")
+            assert marks() == {1: False, 2: True, 3: True}
+            run("DELETE FROM outcomes WHERE id = 2")
+            assert marks() == {1: False, 2: False, 3: True}
+        finally:
+            engine.dispose()

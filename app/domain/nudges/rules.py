@@ -27,6 +27,7 @@ from app.domain.outcomes import (
 from app.domain.text import row_id
 from app.models import (
     AWAITING_NEXT_STEP,
+    AWAITING_OUTCOME,
     CLOSES_CHAIN,
     Account,
     Interaction,
@@ -96,7 +97,6 @@ class DueItem(NamedTuple):
 # The aliases the rules' subqueries name, made once: SQLAlchemy adapts an alias's columns on
 # first use, which costs more than running the statements for one rep (the App Home's case).
 _CLOSING, _CLOSED = aliased(Outcome, name="closing"), aliased(Interaction, name="closed")
-_LOGGED = aliased(Outcome, name="logged")
 _LATER = aliased(Interaction, name="later")
 _AGREED = aliased(Outcome, name="agreed")
 
@@ -137,9 +137,10 @@ def _of_reps(reps, team_id, user_id) -> ColumnElement[bool]:
     return tuple_(team_id, user_id).in_(select(reps.c.team_id, reps.c.user_id))
 
 
-def _no_outcome(interaction) -> ColumnElement[bool]:
-    logged = _LOGGED
-    return ~exists(select(logged.id).where(logged.interaction_id == interaction.id))
+def _no_outcome() -> ColumnElement[bool]:
+    """No outcome logged: the partial index's predicate, word for word (on the unaliased
+    interactions table), so that both databases read only the interactions awaiting one."""
+    return cast("ColumnElement[bool]", text(f"({AWAITING_OUTCOME})"))
 
 
 def _no_later_interaction(interaction) -> ColumnElement[bool]:
@@ -168,9 +169,9 @@ def unresolved(key: ItemKey) -> list[ColumnElement[bool]]:
     whatever the time: what a button on an older DM checks."""
     i = Interaction
     return [i.cancelled_at.is_(None)] + {
-        NudgeReason.NO_OUTCOME: [_no_outcome(i), i.origin != Origin.FOLLOW_UP],
-        NudgeReason.FOLLOW_UP_DUE: [_no_outcome(i), i.origin == Origin.FOLLOW_UP],
-        NudgeReason.UNPLANNED_TODAY: [_no_outcome(i), i.objective.is_(None)],
+        NudgeReason.NO_OUTCOME: [_no_outcome(), i.origin != Origin.FOLLOW_UP],
+        NudgeReason.FOLLOW_UP_DUE: [_no_outcome(), i.origin == Origin.FOLLOW_UP],
+        NudgeReason.UNPLANNED_TODAY: [_no_outcome(), i.objective.is_(None)],
         NudgeReason.NO_NEXT_STEP: [_awaiting_next_step(), _no_later_interaction(i)],
     }[key.reason]
 
@@ -214,7 +215,7 @@ def open_items_query(reps, now: datetime, rules: NudgeRules, *, heads_up: bool):
         _of_reps(reps, i.team_id, i.rep_user_id),
         recent,
         i.scheduled_at <= now - rules.outcome_grace,
-        _no_outcome(i),
+        _no_outcome(),
     )
     # From the few outcomes still wanting a next step (their partial index), not from every
     # interaction of the period.
@@ -232,7 +233,7 @@ def open_items_query(reps, now: datetime, rules: NudgeRules, *, heads_up: bool):
             i.scheduled_at > now,
             i.scheduled_at < reps.c.day_end,
             i.objective.is_(None),
-            _no_outcome(i),
+            _no_outcome(),
         ).join(reps, and_(reps.c.team_id == i.team_id, reps.c.user_id == i.rep_user_id))
         arms.append(unplanned_today)
     return union_all(*arms)
