@@ -21,21 +21,34 @@ depends_on: str | Sequence[str] | None = None
 AWAITING_OUTCOME = "NOT has_outcome"
 
 # An outcome logged, removed, or (never done today, but possible) moved to another interaction.
-POSTGRESQL_TRIGGER = """
-CREATE FUNCTION interactions_have_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+# On PostgreSQL the first two are statement-level, set-based over the statement's rows: a
+# purge's or a bulk load's thousands of outcomes cost one UPDATE, not one each.
+POSTGRESQL_TRIGGERS = (
+    """CREATE FUNCTION outcomes_logged() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE interactions SET has_outcome = true
+        WHERE id IN (SELECT interaction_id FROM logged) AND NOT has_outcome;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER outcomes_logged AFTER INSERT ON outcomes
+        REFERENCING NEW TABLE AS logged FOR EACH STATEMENT EXECUTE FUNCTION outcomes_logged()""",
+    """CREATE FUNCTION outcomes_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE interactions SET has_outcome = false
+        WHERE id IN (SELECT interaction_id FROM removed) AND has_outcome;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER outcomes_removed AFTER DELETE ON outcomes
+        REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION outcomes_removed()""",
+    """CREATE FUNCTION outcomes_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
         UPDATE interactions SET has_outcome = false WHERE id = OLD.interaction_id;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
         UPDATE interactions SET has_outcome = true WHERE id = NEW.interaction_id;
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER outcomes_have_interaction
-    AFTER INSERT OR DELETE OR UPDATE OF interaction_id ON outcomes
-    FOR EACH ROW EXECUTE FUNCTION interactions_have_outcome();
-"""
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER outcomes_moved AFTER UPDATE OF interaction_id ON outcomes
+        FOR EACH ROW EXECUTE FUNCTION outcomes_moved()""",
+)
 SQLITE_TRIGGERS = (
     """CREATE TRIGGER outcomes_logged AFTER INSERT ON outcomes BEGIN
         UPDATE interactions SET has_outcome = 1 WHERE id = NEW.interaction_id;
@@ -55,11 +68,9 @@ def upgrade() -> None:
         "interactions",
         sa.Column("has_outcome", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(POSTGRESQL_TRIGGER)
-    else:
-        for trigger in SQLITE_TRIGGERS:
-            op.execute(trigger)
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for trigger in POSTGRESQL_TRIGGERS if postgresql else SQLITE_TRIGGERS:
+        op.execute(trigger)
     # After the triggers: an outcome logged meanwhile is marked by them, one before by this.
     op.execute(
         "UPDATE interactions SET has_outcome = true WHERE EXISTS "
@@ -78,10 +89,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_interactions_awaiting_outcome", table_name="interactions")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER outcomes_have_interaction ON outcomes")
-        op.execute("DROP FUNCTION interactions_have_outcome()")
-    else:
-        for name in ("outcomes_logged", "outcomes_removed", "outcomes_moved"):
-            op.execute(f"DROP TRIGGER {name}")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for name in ("outcomes_logged", "outcomes_removed", "outcomes_moved"):
+        op.execute(f"DROP TRIGGER {name} ON outcomes" if postgresql else f"DROP TRIGGER {name}")
+        if postgresql:
+            op.execute(f"DROP FUNCTION {name}()")
     op.drop_column("interactions", "has_outcome")
