@@ -5,7 +5,7 @@ the interactions awaiting an outcome.
 
 Revision ID: 0016
 Revises: 0015
-Create Date: 2026-12-08 00:00:00.000000
+Create Date: 2026-12-07 23:00:00.000000
 """
 
 from collections.abc import Sequence
