@@ -167,27 +167,50 @@ def test_a_moved_meeting_reschedules_its_interaction_and_its_plan_moves_with_it(
 
 
 def test_feeds_are_read_by_the_parsers_and_a_broken_pool_loses_none(
-    rep: Coach, feeds: FeedServer, caplog: pytest.LogCaptureFixture
+    rep: Coach, feeds: FeedServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pass parses in a pool of processes; one killed under it costs that pool, not the
-    feed: the feed is read in the pass, and the next pass starts a new pool."""
+    """The pass parses in a pool of processes it stops when it ends; a pool whose parsers were
+    killed costs that pool, not the feed: the feed is read in the pass."""
+    pools: list = []
+    start = calendars._Parsers._start
+
+    def killed_at_once():
+        pool = start()
+        pool.submit(int).result()  # its processes are up...
+        for process in list(pool._processes.values()):
+            process.kill()  # ...and gone
+            process.join()
+        pools.append(pool)
+        return pool
+
     connect(rep, serve(feeds, [GLOBEX]))
     calendar_pass(rep, NOW)
-    parsers = calendars._PARSERS
-    assert parsers is not None and parsers._processes  # the feed went to another process
-    for process in list(parsers._processes.values()):
-        process.kill()
-        process.join()
+    monkeypatch.setattr(calendars._Parsers, "_start", staticmethod(killed_at_once))
     serve(feeds, [GLOBEX, INITECH])
     report = calendar_pass(rep, NOW + timedelta(minutes=16))
 
     assert [(r.user_id, r.counts.imported) for r in report.read] == [(REP_NY, 1)]
     assert [i.account.name for i in interactions(rep)] == ["Globex", "Initech"]
     assert "the calendar parsers' pool broke" in caplog.text
-    serve(feeds, [INITECH])
-    calendar_pass(rep, NOW + timedelta(minutes=32))
-    assert calendars._PARSERS not in (None, parsers)  # a new pool
-    assert [i.cancelled_at is not None for i in interactions(rep)] == [True, False]
+    assert len(pools) == 1
+
+
+def test_a_pass_leaves_no_parser_behind(rep: Coach, feeds: FeedServer) -> None:
+    """Each pass stops its pool: a process that ended with one up would wait for it."""
+    started: list = []
+    start = calendars._Parsers._start
+
+    def watched():
+        started.append(start())
+        return started[-1]
+
+    connect(rep, serve(feeds, [GLOBEX]))
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(calendars._Parsers, "_start", staticmethod(watched))
+        calendar_pass(rep, NOW)
+    (pool,) = started
+    assert pool._shutdown_thread  # shut down with the pass...
+    assert not pool._processes  # ...its parsers gone
 
 
 def test_cancelled_and_vanished_meetings_are_cancelled_not_lost_and_come_back(

@@ -4,7 +4,7 @@ interactions (app/domain/calendar/sync.py), and a rep whose feed stopped answeri
 Each feed is leased by one pass at a time, so passes running at once (two clocks during a
 deploy, `coach calendars` by hand) read it once. Feeds are fetched a few at a time: the
 memory a pass needs is bounded by FETCHES_AT_ONCE bodies of at most the policy's size. A
-fetched feed is parsed in a pool of processes, one a core (see `_parse`).
+fetched feed is parsed in a pool of processes, one a core (see `_Parsers`).
 """
 
 from __future__ import annotations
@@ -125,15 +125,18 @@ def run_calendar_pass(
         return report
     deadline = time.monotonic() + budget_seconds
     context = _Context(services)
-    with ThreadPoolExecutor(FETCHES_AT_ONCE, thread_name_prefix="calendar") as pool:
-        for batch in _leased(services, now, every, secrets, deadline, stop):
-            for result in pool.map(lambda feed: _read_or_log(context, feed, now), batch):
-                if isinstance(result, ReadFeed):
-                    report.read.append(result)
-                elif isinstance(result, Failing):
-                    report.failing.append(result)
-                else:
-                    report.deferred += 1
+    try:
+        with ThreadPoolExecutor(FETCHES_AT_ONCE, thread_name_prefix="calendar") as pool:
+            for batch in _leased(services, now, every, secrets, deadline, stop):
+                for result in pool.map(lambda feed: _read_or_log(context, feed, now), batch):
+                    if isinstance(result, ReadFeed):
+                        report.read.append(result)
+                    elif isinstance(result, Failing):
+                        report.failing.append(result)
+                    else:
+                        report.deferred += 1
+    finally:
+        context.parsers.close()
     to_tell = [failing for failing in report.failing if failing.tell]
     clients = workspace_clients(client, services)
     claimed_pass.send_by_workspace(
@@ -169,8 +172,8 @@ def _leased(
 
 
 class _Context:
-    """What reading a feed needs besides the feed, cached for the pass: each workspace's own
-    email domains (they tell customers from colleagues)."""
+    """What reading a feed needs besides the feed, for the pass: each workspace's own email
+    domains (they tell customers from colleagues), cached; the parsers."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -179,6 +182,7 @@ class _Context:
         # Feeds are fetched side by side, but written one at a time: SQLite takes one writer
         # at a time (a second would wait on its lock), and each rep's write is short.
         self.writing = threading.Lock()
+        self.parsers = _Parsers()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -226,7 +230,7 @@ def _read(context: _Context, feed: DueFeed, now: datetime) -> ReadFeed | Failing
             zone = reps.usable_zone_name(rep.tz if rep else None)
             own = frozenset({rep.email}) if rep is not None and rep.email else frozenset()
         window = sync_window(now)
-        reading = _parse(
+        reading = context.parsers.read(
             fetched.body or b"",
             rep_addresses=own,
             company_domains=context.company_domains(feed.workspace),
@@ -245,48 +249,63 @@ def _read(context: _Context, feed: DueFeed, now: datetime) -> ReadFeed | Failing
     return ReadFeed(feed.user_id, False, counts, len(reading.meetings))
 
 
-_PARSERS: ProcessPoolExecutor | None = None
-_PARSERS_LOCK = threading.Lock()
+class _Parsers:
+    """The pass's pool of processes that parse feeds, one a core: parsing is CPU (icalendar
+    builds an object for every property), and the pass's threads share one interpreter; read
+    there, the feeds took turns with each other and with the writes, on one core however many
+    there were. Started with the pass's first feed to parse, stopped with the pass (a process
+    that ends with its pool still up would wait for it: multiprocessing joins its children).
+    Should the pool break (a parser killed), the feed is read here and the next one starts a
+    new pool."""
 
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
 
-def _parse(
-    body: bytes,
-    *,
-    rep_addresses: frozenset[str],
-    company_domains: frozenset[str],
-    window: Window,
-    rep_zone: str,
-) -> FeedReading:
-    """read_feed, in a process of the parsers' pool. Parsing is CPU (icalendar builds an
-    object for every property), and the pass's threads share one interpreter: read there, the
-    feeds took turns with each other and with the writes, on one core however many there were.
-    The pool lives as long as the process, for every pass; should it break (a parser killed),
-    the feed is read here and the next one starts a new pool."""
-    global _PARSERS
-    with _PARSERS_LOCK:
-        if _PARSERS is None:
-            # forkserver: forking this process, with its threads and connections, is unsafe;
-            # the server imports the reader once, for every parser it forks.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["app.domain.calendar.feed"])
-            _PARSERS = ProcessPoolExecutor(len(os.sched_getaffinity(0)), mp_context=context)
-        parsers = _PARSERS
-    reading = partial(
-        read_feed,
-        body,
-        rep_addresses=rep_addresses,
-        company_domains=company_domains,
-        window=window,
-        rep_zone=rep_zone,
-    )
-    try:
-        return parsers.submit(reading).result()
-    except BrokenProcessPool:
-        logger.warning("the calendar parsers' pool broke; reading this feed in the pass")
-        with _PARSERS_LOCK:
-            if _PARSERS is parsers:
-                _PARSERS = None
-        return reading()
+    def read(
+        self,
+        body: bytes,
+        *,
+        rep_addresses: frozenset[str],
+        company_domains: frozenset[str],
+        window: Window,
+        rep_zone: str,
+    ) -> FeedReading:
+        """read_feed, in a process of the pool."""
+        reading = partial(
+            read_feed,
+            body,
+            rep_addresses=rep_addresses,
+            company_domains=company_domains,
+            window=window,
+            rep_zone=rep_zone,
+        )
+        with self._lock:
+            if self._pool is None:
+                self._pool = self._start()
+            pool = self._pool
+        try:
+            return pool.submit(reading).result()
+        except BrokenProcessPool:
+            logger.warning("the calendar parsers' pool broke; reading this feed in the pass")
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            return reading()
+
+    @staticmethod
+    def _start() -> ProcessPoolExecutor:
+        # forkserver: forking the pass's process, with its threads and connections, is unsafe;
+        # the server imports the reader once, and forks each pass's parsers from it.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["app.domain.calendar.feed"])
+        return ProcessPoolExecutor(len(os.sched_getaffinity(0)), mp_context=context)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()
 
 
 def _tell(
