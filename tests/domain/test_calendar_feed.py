@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.domain.calendar import feed as feed_module
@@ -625,6 +625,15 @@ def _edge_event(draw) -> str:
     zone=st.sampled_from(["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata"]),
 )
 @settings(max_examples=300, deadline=None)
+@example(  # two events with one UID, one outside the window: the expansion keeps one of them
+    events=[
+        "BEGIN:VEVENT\r\nUID:edge-0\r\nDTSTART:20261214T000000Z\r\nDTEND:20261214T000000Z\r\n"
+        "SUMMARY:Acme demo\r\nATTENDEE:mailto:buyer@acme.com\r\nEND:VEVENT",
+        "BEGIN:VEVENT\r\nUID:edge-0\r\nDTSTART:20261201T000000Z\r\nDTEND:20261201T000000Z\r\n"
+        "SUMMARY:Acme demo\r\nATTENDEE:mailto:buyer@acme.com\r\nEND:VEVENT",
+    ],
+    zone="UTC",
+)
 def test_events_at_the_windows_edges_read_the_same_from_the_events_near_it(
     events: list[str], zone: str
 ) -> None:

@@ -204,13 +204,18 @@ def events_near(feed: bytes, window: Window) -> tuple[bytes, int]:
     building icalendar's objects for events no pass will look at was most of a read's time.
 
     Only what is certain goes: an event of a series (a repeat rule, a date list, a moved
-    occurrence, or a UID any of those share) and an event whose dates this cannot read stay,
-    for icalendar and the expansion to judge as before."""
+    occurrence, or a UID any of those share), an event whose UID another event has too, and an
+    event whose dates this cannot read stay, for icalendar and the expansion to judge as
+    before."""
     blocks = list(VEVENT_BLOCK.finditer(feed))
     if not blocks:
         return feed, 0
     lines = [_FOLDED.sub(b"", block.group(0)) for block in blocks]
+    uids = Counter(_one(_UID, text) for text in lines)
+    # Events that are read together: a series and its moved occurrences, and events sharing
+    # a UID without being one (the expansion keeps one of them, whichever it finds).
     series = {_one(_UID, text) for text in lines if _REPEATS.search(text)}
+    series |= {uid for uid, count in uids.items() if count > 1}
     first, last = (window.start - NEAR).date(), (window.end + NEAR).date()
     kept: list[bytes] = []
     written = 0
