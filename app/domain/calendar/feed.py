@@ -211,17 +211,16 @@ def events_near(feed: bytes, window: Window) -> tuple[bytes, int]:
     if not blocks:
         return feed, 0
     lines = [_FOLDED.sub(b"", block.group(0)) for block in blocks]
-    uids = Counter(_one(_UID, text) for text in lines)
+    uids = [_one(_UID, text) for text in lines]
     # Events that are read together: a series and its moved occurrences, and events sharing
     # a UID without being one (the expansion keeps one of them, whichever it finds).
-    series = {_one(_UID, text) for text in lines if _REPEATS.search(text)}
-    series |= {uid for uid, count in uids.items() if count > 1}
+    series = {uid for uid, text in zip(uids, lines, strict=True) if _REPEATS.search(text)}
+    series |= {uid for uid, count in Counter(uids).items() if count > 1}
     first, last = (window.start - NEAR).date(), (window.end + NEAR).date()
     kept: list[bytes] = []
     written = 0
     left_out = 0
-    for block, text in zip(blocks, lines, strict=True):
-        uid = _one(_UID, text)
+    for block, uid, text in zip(blocks, uids, lines, strict=True):
         if uid is not None and uid not in series and _plainly_outside(text, first, last):
             kept.append(feed[written : block.start()])
             written = block.end()
@@ -249,9 +248,8 @@ def _plainly_outside(event: bytes, first: date, last: date) -> bool:
     if end_text is not None:
         end = _written_date(end_text)
     elif _DURATION.search(event):
-        duration = _one(_DURATION, event)
-        try:
-            length = icalendar.vDuration.from_ical(duration.decode()) if duration else None
+        try:  # a DURATION given twice reads as nothing: left for icalendar to judge
+            length = icalendar.vDuration.from_ical((_one(_DURATION, event) or b"").decode())
         except Exception:  # noqa: BLE001  # untrusted input: left for icalendar to judge
             return False
         end = start + length if isinstance(length, timedelta) else None
